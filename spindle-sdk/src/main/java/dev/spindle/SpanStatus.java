@@ -1,0 +1,80 @@
+package dev.spindle;
+
+/**
+ * The status of a span or transaction, as Sentry defines it. {@link #protocolName()} is the
+ * string sent on the wire ({@code "ok"}, {@code "internal_error"}, ...).
+ */
+public enum SpanStatus {
+  OK("ok", 200, 399),
+  CANCELLED("cancelled", 499, 499),
+  UNKNOWN("unknown", -1, -1),
+  INVALID_ARGUMENT("invalid_argument", 400, 400),
+  DEADLINE_EXCEEDED("deadline_exceeded", 504, 504),
+  NOT_FOUND("not_found", 404, 404),
+  ALREADY_EXISTS("already_exists", 409, 409),
+  PERMISSION_DENIED("permission_denied", 403, 403),
+  RESOURCE_EXHAUSTED("resource_exhausted", 429, 429),
+  FAILED_PRECONDITION("failed_precondition", 400, 400),
+  ABORTED("aborted", 409, 409),
+  OUT_OF_RANGE("out_of_range", 400, 400),
+  UNIMPLEMENTED("unimplemented", 501, 501),
+  INTERNAL_ERROR("internal_error", 500, 500),
+  UNAVAILABLE("unavailable", 503, 503),
+  DATA_LOSS("data_loss", 500, 500),
+  UNAUTHENTICATED("unauthenticated", 401, 401);
+
+  private final String protocolName;
+  private final int minHttp;
+  private final int maxHttp;
+
+  SpanStatus(String protocolName, int minHttp, int maxHttp) {
+    this.protocolName = protocolName;
+    this.minHttp = minHttp;
+    this.maxHttp = maxHttp;
+  }
+
+  /** The name used on the wire, e.g. {@code "deadline_exceeded"}. */
+  public String protocolName() {
+    return protocolName;
+  }
+
+  /**
+   * Maps an HTTP status code to a span status: below 400 is {@link #OK}; the codes Sentry names
+   * map to their status; any other 4xx is {@link #INVALID_ARGUMENT} and any other 5xx
+   * {@link #INTERNAL_ERROR}. Codes outside 100–599 are {@link #UNKNOWN}.
+   */
+  public static SpanStatus fromHttpStatus(int code) {
+    if (code < 100 || code > 599) return UNKNOWN;
+    if (code < 400) return OK;
+    switch (code) {
+      case 400: return INVALID_ARGUMENT;
+      case 401: return UNAUTHENTICATED;
+      case 403: return PERMISSION_DENIED;
+      case 404: return NOT_FOUND;
+      case 409: return ALREADY_EXISTS;
+      case 413: return FAILED_PRECONDITION;
+      case 429: return RESOURCE_EXHAUSTED;
+      case 499: return CANCELLED;
+      case 500: return INTERNAL_ERROR;
+      case 501: return UNIMPLEMENTED;
+      case 503: return UNAVAILABLE;
+      case 504: return DEADLINE_EXCEEDED;
+      default: return code < 500 ? INVALID_ARGUMENT : INTERNAL_ERROR;
+    }
+  }
+
+  /** Parses a wire name; unknown or null names give {@link #UNKNOWN}. Accepts {@code unknown_error}. */
+  public static SpanStatus fromProtocolName(String name) {
+    if (name == null) return UNKNOWN;
+    for (SpanStatus s : values()) {
+      if (s.protocolName.equals(name)) return s;
+    }
+    if ("unknown_error".equals(name)) return UNKNOWN;
+    return UNKNOWN;
+  }
+
+  /** Whether Sentry's failure rate counts this status as a failure. */
+  public boolean isFailure() {
+    return this != OK && this != CANCELLED && this != UNKNOWN;
+  }
+}
