@@ -1,0 +1,209 @@
+package dev.spindle.propagation;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The W3C Trace Context {@code tracestate} header: a comma-separated list of {@code key=value}
+ * members that vendors use for their own data. Spindle adds nothing to it; it validates the
+ * incoming list and forwards it unchanged (apart from dropping empty members and optional
+ * whitespace).
+ *
+ * <p>Rules:
+ *
+ * <ul>
+ *   <li>several {@code tracestate} headers are combined with {@code ,} in order;
+ *   <li>empty members (from {@code ,,} or whitespace) are allowed and skipped; spaces and tabs
+ *       around members are ignored;
+ *   <li>a key is a simple key {@code [a-z][a-z0-9_\-*&#47;]{0,255}} or a multi-tenant key
+ *       {@code tenant@system}, with tenant {@code [a-z0-9][a-z0-9_\-*&#47;]{0,240}} and system
+ *       {@code [a-z][a-z0-9_\-*&#47;]{0,13}};
+ *   <li>a value has 1 to 256 printable ASCII characters (0x20–0x7E) other than {@code ,} and
+ *       {@code =}, and does not end with a space;
+ *   <li>at most 32 members; keys must be unique.
+ * </ul>
+ *
+ * <p>Any violation makes the whole tracestate invalid: it is discarded while the
+ * {@code traceparent} is still honoured. Parsing never throws.
+ */
+public final class Tracestate {
+  /** The W3C limit on the number of members. */
+  public static final int MAX_MEMBERS = 32;
+  /** The W3C limit on the length of a value. */
+  public static final int MAX_VALUE_LENGTH = 256;
+
+  /** No members. */
+  public static final Tracestate EMPTY = new Tracestate(List.of(), List.of());
+
+  private final List<String> keys;
+  private final List<String> values;
+
+  private Tracestate(List<String> keys, List<String> values) {
+    this.keys = keys;
+    this.values = values;
+  }
+
+  /**
+   * Parses the values of every {@code tracestate} header of a request, combined with {@code ,}.
+   * Returns {@link #EMPTY} when there are none or they hold only empty members, and {@code null}
+   * when the list is invalid.
+   */
+  public static Tracestate parse(List<String> headerValues) {
+    if (headerValues == null || headerValues.isEmpty()) return EMPTY;
+    if (headerValues.size() == 1) return parse(headerValues.get(0));
+    StringBuilder joined = new StringBuilder();
+    for (String v : headerValues) {
+      if (v == null) continue;
+      if (joined.length() > 0) joined.append(',');
+      joined.append(v);
+    }
+    return parse(joined.toString());
+  }
+
+  /** Parses one header value: see {@link #parse(List)}. */
+  public static Tracestate parse(String headerValue) {
+    if (headerValue == null) return EMPTY;
+    List<String> keys = null;
+    List<String> values = null;
+    Set<String> seen = null;
+    int n = headerValue.length();
+    int pos = 0;
+    while (pos <= n) {
+      int comma = headerValue.indexOf(',', pos);
+      if (comma < 0) comma = n;
+      int start = pos;
+      int end = comma;
+      pos = comma + 1;
+      while (start < end && SentryTraceHeader.isSpaceOrTab(headerValue.charAt(start))) start++;
+      while (end > start && SentryTraceHeader.isSpaceOrTab(headerValue.charAt(end - 1))) end--;
+      if (start == end) continue; // empty member
+      int eq = headerValue.indexOf('=', start);
+      if (eq < 0 || eq >= end) return null;
+      if (!isValidKey(headerValue, start, eq)) return null;
+      if (!isValidValue(headerValue, eq + 1, end)) return null;
+      if (keys == null) {
+        keys = new ArrayList<>(4);
+        values = new ArrayList<>(4);
+        seen = new HashSet<>();
+      }
+      String key = headerValue.substring(start, eq);
+      if (!seen.add(key)) return null; // duplicate key
+      if (keys.size() == MAX_MEMBERS) return null;
+      keys.add(key);
+      values.add(headerValue.substring(eq + 1, end));
+    }
+    if (keys == null) return EMPTY;
+    return new Tracestate(Collections.unmodifiableList(keys), Collections.unmodifiableList(values));
+  }
+
+  /** Whether {@code key} is a valid tracestate key (simple or multi-tenant). */
+  public static boolean isValidKey(String key) {
+    return key != null && isValidKey(key, 0, key.length());
+  }
+
+  /** Whether {@code value} is a valid tracestate value. */
+  public static boolean isValidValue(String value) {
+    return value != null && isValidValue(value, 0, value.length());
+  }
+
+  /** The number of members. */
+  public int size() {
+    return keys.size();
+  }
+
+  public boolean isEmpty() {
+    return keys.isEmpty();
+  }
+
+  /** The keys in order. */
+  public List<String> keys() {
+    return keys;
+  }
+
+  /** The value of {@code key}, or {@code null}. */
+  public String get(String key) {
+    int i = keys.indexOf(key);
+    return i < 0 ? null : values.get(i);
+  }
+
+  /** The header value to forward: members joined by {@code ,}; empty when there are none. */
+  public String value() {
+    if (keys.isEmpty()) return "";
+    StringBuilder sb = new StringBuilder();
+    for (int i = 0; i < keys.size(); i++) {
+      if (i > 0) sb.append(',');
+      sb.append(keys.get(i)).append('=').append(values.get(i));
+    }
+    return sb.toString();
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    if (this == o) return true;
+    if (!(o instanceof Tracestate)) return false;
+    Tracestate that = (Tracestate) o;
+    return keys.equals(that.keys) && values.equals(that.values);
+  }
+
+  @Override
+  public int hashCode() {
+    return 31 * keys.hashCode() + values.hashCode();
+  }
+
+  @Override
+  public String toString() {
+    return value();
+  }
+
+  private static boolean isValidKey(String s, int from, int to) {
+    int at = -1;
+    for (int i = from; i < to; i++) {
+      if (s.charAt(i) == '@') {
+        if (at >= 0) return false;
+        at = i;
+      }
+    }
+    if (at < 0) {
+      int len = to - from;
+      return len >= 1 && len <= 256 && isLcAlpha(s.charAt(from)) && restValid(s, from + 1, to);
+    }
+    int tenantLen = at - from;
+    int systemLen = to - at - 1;
+    if (tenantLen < 1 || tenantLen > 241 || systemLen < 1 || systemLen > 14) return false;
+    char t0 = s.charAt(from);
+    if (!isLcAlpha(t0) && !isDigit(t0)) return false;
+    if (!restValid(s, from + 1, at)) return false;
+    return isLcAlpha(s.charAt(at + 1)) && restValid(s, at + 2, to);
+  }
+
+  private static boolean restValid(String s, int from, int to) {
+    for (int i = from; i < to; i++) {
+      char c = s.charAt(i);
+      if (!isLcAlpha(c) && !isDigit(c) && c != '_' && c != '-' && c != '*' && c != '/') {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static boolean isValidValue(String s, int from, int to) {
+    int len = to - from;
+    if (len < 1 || len > MAX_VALUE_LENGTH) return false;
+    for (int i = from; i < to; i++) {
+      char c = s.charAt(i);
+      if (c < 0x20 || c > 0x7e || c == ',' || c == '=') return false;
+    }
+    return s.charAt(to - 1) != ' ';
+  }
+
+  private static boolean isLcAlpha(char c) {
+    return c >= 'a' && c <= 'z';
+  }
+
+  private static boolean isDigit(char c) {
+    return c >= '0' && c <= '9';
+  }
+}
