@@ -1,0 +1,179 @@
+package dev.spindle.propagation;
+
+import static dev.spindle.propagation.Propagation.BAGGAGE;
+import static dev.spindle.propagation.Propagation.SENTRY_TRACE;
+import static dev.spindle.propagation.Propagation.TRACEPARENT;
+import static dev.spindle.propagation.Propagation.TRACESTATE;
+
+import java.util.List;
+
+/**
+ * Reads and writes the trace propagation headers: {@code sentry-trace} and {@code baggage}
+ * always, W3C {@code traceparent}/{@code tracestate} on output only when enabled (they are always
+ * read, so traces started by OpenTelemetry are continued). Stateless and thread-safe.
+ *
+ * <p>{@link #extract} and {@link #inject} never throw: malformed headers start a new trace, and
+ * exceptions thrown by a getter or setter are swallowed (the request goes on untraced or with
+ * fewer headers).
+ */
+public final class TracePropagator {
+  private static final List<String> FIELDS = List.of(SENTRY_TRACE, BAGGAGE, TRACEPARENT, TRACESTATE);
+  private static final TracePropagator WITH_TRACEPARENT = new TracePropagator(true);
+  private static final TracePropagator WITHOUT_TRACEPARENT = new TracePropagator(false);
+
+  private final boolean propagateTraceparent;
+
+  private TracePropagator(boolean propagateTraceparent) {
+    this.propagateTraceparent = propagateTraceparent;
+  }
+
+  /**
+   * @param propagateTraceparent whether {@link #inject} also writes {@code traceparent} (and
+   *     {@code tracestate} when there is one to forward)
+   */
+  public static TracePropagator create(boolean propagateTraceparent) {
+    return propagateTraceparent ? WITH_TRACEPARENT : WITHOUT_TRACEPARENT;
+  }
+
+  /** Whether {@link #inject} writes {@code traceparent}. */
+  public boolean propagatesTraceparent() {
+    return propagateTraceparent;
+  }
+
+  /**
+   * The header names this propagator reads or may write: {@code sentry-trace}, {@code baggage},
+   * {@code traceparent}, {@code tracestate} (the last two are always read).
+   */
+  public List<String> fields() {
+    return FIELDS;
+  }
+
+  /**
+   * The trace to continue, or {@code null} to start a new one.
+   *
+   * <ol>
+   *   <li>A valid {@code sentry-trace} wins: ids and decision ({@code -1}/{@code -0}/absent)
+   *       come from it.
+   *   <li>Otherwise exactly one valid {@code traceparent} (several are invalid): flag bit 0 set
+   *       means sampled; clear means <em>deferred</em> ({@code null}), because Sentry SDKs write
+   *       {@code 00} both for "not sampled" and "no decision" &mdash; unless the baggage holds
+   *       {@code sentry-sampled=false}, which makes it {@code false}. A set flag wins over
+   *       {@code sentry-sampled=false}.
+   *   <li>Neither: {@code null}; the baggage and tracestate are ignored.
+   * </ol>
+   *
+   * <p>The {@code baggage} headers are read in both cases; their {@code sentry-} members form the
+   * incoming (frozen) DSC, unless their {@code sentry-trace_id} names another trace, in which case
+   * the DSC is ignored. {@code tracestate} is kept only when a valid {@code traceparent} of the
+   * same trace came with it, and dropped when invalid.
+   */
+  public <C> IncomingTrace extract(C carrier, Propagation.Getter<C> getter) {
+    if (carrier == null || getter == null) return null;
+    try {
+      SentryTraceHeader sentryTrace = SentryTraceHeader.parse(getter.get(carrier, SENTRY_TRACE));
+      Traceparent traceparent = Traceparent.parse(getter.getAll(carrier, TRACEPARENT));
+      if (sentryTrace == null && traceparent == null) return null;
+      Baggage baggage = Baggage.parse(getter.getAll(carrier, BAGGAGE));
+      DynamicSamplingContext dsc = DynamicSamplingContext.fromBaggage(baggage);
+
+      String traceId;
+      String parentSpanId;
+      Boolean sampled;
+      IncomingTrace.Source source;
+      if (sentryTrace != null) {
+        traceId = sentryTrace.traceId();
+        parentSpanId = sentryTrace.spanId();
+        sampled = sentryTrace.sampled();
+        source = IncomingTrace.Source.SENTRY_TRACE;
+      } else {
+        traceId = traceparent.traceId();
+        parentSpanId = traceparent.parentId();
+        if (traceparent.sampled()) sampled = Boolean.TRUE;
+        else if (dsc != null && Boolean.FALSE.equals(dsc.sampled())) sampled = Boolean.FALSE;
+        else sampled = null;
+        source = IncomingTrace.Source.TRACEPARENT;
+      }
+      if (dsc != null && dsc.traceId() != null && !dsc.traceId().equalsIgnoreCase(traceId)) {
+        dsc = null;
+      }
+
+      String tracestate = "";
+      if (traceparent != null && traceparent.traceId().equals(traceId)) {
+        Tracestate ts = Tracestate.parse(getter.getAll(carrier, TRACESTATE));
+        if (ts != null) tracestate = ts.value();
+      }
+      return new IncomingTrace(traceId, parentSpanId, sampled, dsc, tracestate, source, baggage);
+    } catch (RuntimeException e) {
+      return null; // a broken carrier or getter must not break the request
+    }
+  }
+
+  /**
+   * Writes the headers for {@code trace} with {@code setter}: {@code sentry-trace}; {@code baggage}
+   * with the DSC's members when there is a DSC; and, when enabled, {@code traceparent} (flags
+   * {@code 01} only when sampled is true) and {@code tracestate} when it is valid and non-empty.
+   * Any existing {@code baggage} on the carrier is not read: use
+   * {@link #inject(OutgoingTrace, Object, Propagation.Getter, Propagation.Setter)} to keep other
+   * vendors' members.
+   */
+  public <C> void inject(OutgoingTrace trace, C carrier, Propagation.Setter<C> setter) {
+    inject(trace, carrier, null, setter);
+  }
+
+  /**
+   * As {@link #inject(OutgoingTrace, Object, Propagation.Setter)}, but when {@code getter} finds
+   * {@code baggage} already on the carrier the value written keeps its non-Sentry members and
+   * replaces its {@code sentry-} members with the DSC's ({@link Baggage#mergeInto}). The setter
+   * should replace the header rather than add a second one.
+   */
+  public <C> void inject(OutgoingTrace trace, C carrier, Propagation.Getter<C> getter,
+      Propagation.Setter<C> setter) {
+    if (trace == null || carrier == null || setter == null) return;
+    try {
+      setter.set(carrier, SENTRY_TRACE,
+          SentryTraceHeader.format(trace.traceId(), trace.spanId(), trace.sampled()));
+
+      String existing = null;
+      if (getter != null) {
+        List<String> values = getter.getAll(carrier, BAGGAGE);
+        if (!values.isEmpty()) existing = String.join(",", values);
+      }
+      String baggage = existing != null
+          ? Baggage.mergeInto(existing, trace.dsc())
+          : trace.dsc() == null ? null : trace.dsc().toBaggageValue();
+      if (baggage != null) setter.set(carrier, BAGGAGE, baggage);
+
+      if (propagateTraceparent) {
+        setter.set(carrier, TRACEPARENT, Traceparent.format(
+            trace.traceId(), trace.spanId(), Boolean.TRUE.equals(trace.sampled())));
+        String tracestate = trace.tracestate();
+        if (tracestate != null && !tracestate.isEmpty()) {
+          Tracestate ts = Tracestate.parse(tracestate);
+          if (ts != null && !ts.isEmpty()) setter.set(carrier, TRACESTATE, ts.value());
+        }
+      }
+    } catch (RuntimeException e) {
+      // never break the outgoing request because of tracing
+    }
+  }
+
+  /**
+   * Whether to continue {@code incoming} given our organization id (either may be absent):
+   * when both org ids are present they must be equal; with {@code strict} continuation, an org
+   * id present on one side only also starts a new trace (both absent is fine). Returns false for
+   * a null {@code incoming}.
+   */
+  public static boolean shouldContinue(IncomingTrace incoming, String ourOrgId, boolean strict) {
+    if (incoming == null) return false;
+    String theirs = incoming.dsc() == null ? null : incoming.dsc().orgId();
+    String ours = ourOrgId == null || ourOrgId.isEmpty() ? null : ourOrgId;
+    if (theirs != null && ours != null) return theirs.equals(ours);
+    if (!strict) return true;
+    return theirs == null && ours == null;
+  }
+
+  @Override
+  public String toString() {
+    return "TracePropagator{propagateTraceparent=" + propagateTraceparent + '}';
+  }
+}
