@@ -18,9 +18,9 @@ import java.util.Set;
  *   <li>several {@code tracestate} headers are combined with {@code ,} in order;
  *   <li>empty members (from {@code ,,} or whitespace) are allowed and skipped; spaces and tabs
  *       around members are ignored;
- *   <li>a key is a simple key {@code [a-z][a-z0-9_\-*&#47;]{0,255}} or a multi-tenant key
- *       {@code tenant@system}, with tenant {@code [a-z0-9][a-z0-9_\-*&#47;]{0,240}} and system
- *       {@code [a-z][a-z0-9_\-*&#47;]{0,13}};
+ *   <li>a key is a simple key <code>[a-z][a-z0-9_\-*&#47;]{0,255}</code> or a multi-tenant key
+ *       <code>tenant@system</code>, with tenant <code>[a-z0-9][a-z0-9_\-*&#47;]{0,240}</code> and
+ *       system <code>[a-z][a-z0-9_\-*&#47;]{0,13}</code>;
  *   <li>a value has 1 to 256 printable ASCII characters (0x20–0x7E) other than {@code ,} and
  *       {@code =}, and does not end with a space;
  *   <li>at most 32 members; keys must be unique.

@@ -3,6 +3,9 @@ package dev.spindle.propagation;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
+import java.io.IOException;
+import java.net.HttpURLConnection;
+import java.net.URI;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -81,5 +84,25 @@ class PropagationTest {
     Propagation.Getter<Map<String, String>> exact = Map::get;
     assertEquals(List.of("v"), exact.getAll(Map.of("k", "v"), "k"));
     assertEquals(List.of(), exact.getAll(Map.of("k", "v"), "other"));
+  }
+
+  @Test
+  void httpUrlConnectionMethodReferencesFit() throws IOException {
+    // openConnection() does not connect; request properties can be set and read before that
+    HttpURLConnection conn =
+        (HttpURLConnection) URI.create("http://127.0.0.1:9/").toURL().openConnection();
+    conn.setRequestProperty("baggage", "vendor=1,sentry-release=old");
+    String trace = "4bf92f3577b34da6a3ce929d0e0e4736";
+    DynamicSamplingContext dsc = DynamicSamplingContext.builder().release("new").build();
+    TracePropagator.create(true).inject(
+        OutgoingTrace.of(trace, "00f067aa0ba902b7", true, dsc, null), conn,
+        HttpURLConnection::getRequestProperty, HttpURLConnection::setRequestProperty);
+    assertEquals(trace + "-00f067aa0ba902b7-1", conn.getRequestProperty("sentry-trace"));
+    assertEquals("sentry-release=new,vendor=1", conn.getRequestProperty("baggage"));
+    assertEquals("00-" + trace + "-00f067aa0ba902b7-01", conn.getRequestProperty("traceparent"));
+
+    Propagation.Setter<HttpURLConnection> adder = HttpURLConnection::addRequestProperty;
+    adder.set(conn, "x-test", "1");
+    assertEquals("1", conn.getRequestProperty("x-test"));
   }
 }
