@@ -13,8 +13,10 @@ import java.nio.file.StandardCopyOption;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -46,6 +48,8 @@ final class DiskSpool {
   private final long maxBytes;
   private final Clock clock;
   private final ClientReports reports;
+  /** Files that could not be deleted (e.g. read-only disk): never read again in this process. */
+  private final Set<Path> undeletable = new HashSet<>();
   private long totalBytes;
   private int fileCount;
 
@@ -131,7 +135,9 @@ final class DiskSpool {
   List<Path> list() {
     List<Path> result = new ArrayList<>();
     try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, "*" + SUFFIX)) {
-      for (Path p : files) result.add(p);
+      for (Path p : files) {
+        if (!undeletable.contains(p)) result.add(p);
+      }
     } catch (IOException | RuntimeException e) {
       LOG.log(Level.DEBUG, "cannot list spool directory " + dir, e);
     }
@@ -172,20 +178,28 @@ final class DiskSpool {
     }
   }
 
-  /** Deletes a spooled file (after delivery or a definitive rejection). Never throws. */
+  /**
+   * Deletes a spooled file (after delivery or a definitive rejection). Never throws. A file that
+   * cannot be deleted is remembered and never listed again by this instance, so it is not
+   * delivered twice.
+   */
   void delete(Path file) {
+    long size = 0;
     try {
-      long size = Files.size(file);
+      size = Files.size(file);
+    } catch (IOException | RuntimeException ignored) {
+      // gone already, or unreadable: the delete below decides
+    }
+    try {
       if (Files.deleteIfExists(file)) {
         totalBytes = Math.max(0, totalBytes - size);
         fileCount = Math.max(0, fileCount - 1);
       }
-    } catch (IOException e) {
-      try {
-        Files.deleteIfExists(file);
-      } catch (IOException e2) {
-        LOG.log(Level.WARNING, "cannot delete spooled envelope " + file, e2);
-      }
+    } catch (IOException | RuntimeException e) {
+      LOG.log(Level.WARNING, "cannot delete spooled envelope " + file, e);
+      undeletable.add(file);
+      totalBytes = Math.max(0, totalBytes - size);
+      fileCount = Math.max(0, fileCount - 1);
     }
   }
 

@@ -16,7 +16,8 @@ import java.util.concurrent.ConcurrentHashMap;
  *   <li>{@code X-Sentry-Rate-Limits: <seconds>:<cat1;cat2>:<scope>[:<reason>], ...} — empty
  *       categories mean all categories; it may arrive on any response, including 200. When
  *       present it takes precedence over {@code Retry-After}.
- *   <li>{@code Retry-After: <seconds>} applies to all categories.
+ *   <li>{@code Retry-After: <seconds>} on a 429 applies to all categories (as in sentry-java,
+ *       it is not honoured on other statuses: a 503 is retried with backoff instead).
  *   <li>429 without either header limits everything for 60 seconds.
  * </ul>
  *
@@ -43,9 +44,6 @@ final class RateLimits {
     } else if (status == 429) {
       Duration d = parseRetryAfter(retryAfterHeader);
       extend(ALL, now.plus(d == null ? DEFAULT_RETRY_AFTER : d));
-    } else if (retryAfterHeader != null) {
-      Duration d = parseRetryAfter(retryAfterHeader);
-      if (d != null) extend(ALL, now.plus(d));
     }
   }
 
