@@ -68,6 +68,10 @@ public final class Dsn {
     if (uri.isOpaque()) {
       throw new IllegalArgumentException("dsn: missing '//' after scheme in " + quote(s));
     }
+    String host = uri.getHost();
+    if (host == null || host.isEmpty()) {
+      throw new IllegalArgumentException("dsn: missing or invalid host in " + quote(s));
+    }
     String userInfo = uri.getRawUserInfo();
     if (userInfo == null || userInfo.isEmpty()) {
       throw new IllegalArgumentException("dsn: missing public key before '@' in " + quote(s)
@@ -85,10 +89,6 @@ public final class Dsn {
     }
     if (publicKey.isEmpty()) {
       throw new IllegalArgumentException("dsn: empty public key in " + quote(s));
-    }
-    String host = uri.getHost();
-    if (host == null || host.isEmpty()) {
-      throw new IllegalArgumentException("dsn: missing or invalid host in " + quote(s));
     }
     int port = uri.getPort();
     if (uri.getRawQuery() != null || uri.getRawFragment() != null) {
