@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Clock;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashSet;
@@ -50,8 +51,11 @@ final class DiskSpool {
   private final ClientReports reports;
   /** Files that could not be deleted (e.g. read-only disk): never read again in this process. */
   private final Set<Path> undeletable = new HashSet<>();
-  private long totalBytes;
-  private int fileCount;
+  /** Known files, oldest first; loaded from the directory when empty. */
+  private final ArrayDeque<Path> pending = new ArrayDeque<>();
+  // volatile: written by the sender thread only, read by others for flush()/close() answers
+  private volatile long totalBytes;
+  private volatile int fileCount;
 
   /** Creates the directory if needed, deletes stale temporary files and sizes what is there. */
   DiskSpool(Path dir, long maxBytes, Clock clock, ClientReports reports) throws IOException {
@@ -128,6 +132,7 @@ final class DiskSpool {
     }
     totalBytes += serialized.length;
     fileCount++;
+    if (!pending.isEmpty()) pending.addLast(target);
     return true;
   }
 
@@ -150,10 +155,10 @@ final class DiskSpool {
     return result;
   }
 
-  /** The oldest spooled file, or null. */
+  /** The oldest spooled file, or null. Cheap: the directory is listed only when needed. */
   Path oldest() {
-    List<Path> files = list();
-    return files.isEmpty() ? null : files.get(0);
+    if (pending.isEmpty()) pending.addAll(list());
+    return pending.peekFirst();
   }
 
   /**
@@ -184,6 +189,7 @@ final class DiskSpool {
    * delivered twice.
    */
   void delete(Path file) {
+    pending.remove(file);
     long size = 0;
     try {
       size = Files.size(file);
@@ -204,9 +210,10 @@ final class DiskSpool {
   }
 
   private void evictFor(long needed) {
-    for (Path oldest : list()) {
-      if (totalBytes + needed <= maxBytes) return;
-      Envelope evicted = read(oldest);
+    while (totalBytes + needed > maxBytes) {
+      Path oldest = oldest();
+      if (oldest == null) return;
+      Envelope evicted = read(oldest); // a corrupt file is deleted by read()
       if (evicted != null) {
         delete(oldest);
         recordItems(evicted, DiscardReason.QUEUE_OVERFLOW);

@@ -94,8 +94,8 @@ public final class Envelope {
 
   /**
    * Serializes this envelope in the Sentry envelope format with {@code sent_at} set to
-   * {@code sentAt}. Headers are compact one-line JSON and every item header has its exact byte
-   * {@code length}.
+   * {@code sentAt} (omitted when null). Headers are compact one-line JSON and every item header
+   * has its exact byte {@code length}.
    */
   public byte[] serialize(Instant sentAt) {
     JsonWriter h = new JsonWriter().beginObject();

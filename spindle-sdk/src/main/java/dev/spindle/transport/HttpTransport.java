@@ -114,6 +114,9 @@ public final class HttpTransport implements Transport {
   private int consecutiveFailures;
   private boolean warnedUnreachable;
   private boolean warnedSpool;
+  private boolean warnedRejected;
+  /** Alternate queue and spool work so a busy queue cannot starve the spool. */
+  private boolean lastWasQueued;
 
   private HttpTransport(Builder b) {
     this.dsn = b.dsn;
@@ -290,9 +293,14 @@ public final class HttpTransport implements Transport {
         try {
           while (true) {
             if (stopping) return;
+            boolean due = spoolDue();
+            if (due && lastWasQueued) {
+              spoolWork = true;
+              break;
+            }
             next = queue.pollFirst();
             if (next != null) break;
-            if (spoolDue()) {
+            if (due) {
               spoolWork = true;
               break;
             }
@@ -313,6 +321,7 @@ public final class HttpTransport implements Transport {
         } finally {
           lock.unlock();
         }
+        lastWasQueued = next != null;
         try {
           if (next != null) {
             process(next, null);
@@ -585,8 +594,12 @@ public final class HttpTransport implements Transport {
         continue;
       }
       markOnline();
-      LOG.log(status == 413 ? Level.DEBUG : Level.WARNING,
-          "server rejected {0} with HTTP {1}; dropped", e, status);
+      Level level = Level.DEBUG;
+      if (status != 413 && !warnedRejected) {
+        warnedRejected = true; // e.g. a wrong DSN: say it once, not for every envelope
+        level = Level.WARNING;
+      }
+      LOG.log(level, "server rejected {0} with HTTP {1}; dropped", e, status);
       return Outcome.REJECTED;
     }
     markOffline(lastProblem);

@@ -379,6 +379,22 @@ class HttpTransportTest {
   }
 
   @Test
+  void spoolThatBreaksAtRuntimeDropsAndRecordsWithoutThrowing() throws Exception {
+    int port = server.port();
+    server.close();
+    Path dir = spoolDir.resolve("spool");
+    HttpTransport transport = open(builder(FakeSentryServer.dsnFor(port)).spoolDir(dir));
+    Files.delete(dir);
+    Files.write(dir, new byte[0]); // the directory is gone: every write fails
+
+    transport.send(TestEnvelopes.transaction());
+    transport.send(TestEnvelopes.error());
+    assertFalse(transport.flush(FLUSH));
+    assertEquals(1, transport.clientReports().count("network_error", "transaction"));
+    assertEquals(1, transport.clientReports().count("network_error", "error"));
+  }
+
+  @Test
   void builderRejectsBadConfigurationWithTheArgumentName() {
     Dsn dsn = server.dsn();
     assertEquals("queueSize: 0 (expected: > 0)", assertThrows(IllegalArgumentException.class,
