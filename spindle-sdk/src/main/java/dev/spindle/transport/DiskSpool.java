@@ -136,6 +136,33 @@ final class DiskSpool {
     return true;
   }
 
+  /**
+   * Atomically replaces a spooled file's content (keeping its place in the order), e.g. after
+   * rate-limited items were removed from it so they are not counted or sent twice. On failure
+   * the file is deleted rather than left with items already recorded as discarded.
+   */
+  void replace(Path file, byte[] serialized) {
+    Path temp = dir.resolve(TEMP_PREFIX + file.getFileName());
+    try {
+      long oldSize = Files.size(file);
+      Files.write(temp, serialized);
+      try {
+        Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      } catch (AtomicMoveNotSupportedException e) {
+        Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING);
+      }
+      totalBytes = Math.max(0, totalBytes - oldSize + serialized.length);
+    } catch (IOException | RuntimeException e) {
+      LOG.log(Level.DEBUG, "cannot rewrite spooled envelope " + file + "; removing it", e);
+      try {
+        Files.deleteIfExists(temp);
+      } catch (IOException ignored) {
+        // best effort
+      }
+      delete(file);
+    }
+  }
+
   /** Spooled files, oldest first. Never throws; an unreadable directory lists as empty. */
   List<Path> list() {
     List<Path> result = new ArrayList<>();

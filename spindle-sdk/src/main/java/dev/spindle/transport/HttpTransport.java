@@ -142,8 +142,8 @@ public final class HttpTransport implements Transport {
       try {
         s = new DiskSpool(b.spoolDir, b.spoolMaxBytes, clock, reports);
       } catch (IOException | RuntimeException e) {
-        LOG.log(Level.WARNING, "cannot use spool directory " + b.spoolDir
-            + "; envelopes will not survive outages", e);
+        LOG.log(Level.WARNING, "cannot use spool directory {0} ({1}); envelopes will not survive"
+            + " outages", b.spoolDir, e.toString());
       }
     }
     this.spool = s;
@@ -384,15 +384,16 @@ public final class HttpTransport implements Transport {
   }
 
   private void process(Envelope envelope, Path spooledFile) {
-    Envelope e = applyRateLimits(envelope);
-    if (e == null) {
+    Envelope filtered = applyRateLimits(envelope);
+    if (filtered == null) {
       if (spooledFile != null) spool.delete(spooledFile);
       return;
     }
     if (spooledFile == null && spool != null && inOfflineBackoff()) {
-      spoolOrDrop(e);
+      spoolOrDrop(filtered);
       return;
     }
+    Envelope e = filtered;
     ClientReports.Snapshot attached = null;
     if (!hasClientReport(e)) {
       attached = reports.take();
@@ -422,6 +423,10 @@ public final class HttpTransport implements Transport {
         undelivered.incrementAndGet();
         if (spooledFile != null) {
           reports.restore(attached); // the file on disk does not carry it
+          if (filtered != envelope) {
+            // rate-limited items were recorded as discarded: they must not stay in the file
+            spool.replace(spooledFile, filtered.serialize(clock.instant()));
+          }
         } else if (spool != null) {
           spoolOrDrop(e);
         } else {
@@ -468,8 +473,8 @@ public final class HttpTransport implements Transport {
     } catch (IOException | RuntimeException ex) {
       if (!warnedSpool) {
         warnedSpool = true;
-        LOG.log(Level.WARNING, "cannot write to spool " + spool.dir()
-            + "; undeliverable envelopes are dropped", ex);
+        LOG.log(Level.WARNING, "cannot write to spool {0} ({1}); undeliverable envelopes are"
+            + " dropped", spool.dir(), ex.toString());
       }
       recordDiscard(e, DiscardReason.NETWORK_ERROR);
     }

@@ -58,6 +58,26 @@ class DiskSpoolTest {
   }
 
   @Test
+  void replaceKeepsThePlaceInTheOrderAndTracksSize() throws Exception {
+    DiskSpool spool = new DiskSpool(dir, 1 << 20, clock, reports);
+    Envelope a = Envelope.builder().eventId("a").addItem("transaction", new byte[100])
+        .addItem("event", new byte[10]).build();
+    Envelope b = TestEnvelopes.error();
+    spool.store(a, a.serialize(clock.instant()));
+    clock.advance(java.time.Duration.ofMillis(1));
+    spool.store(b, b.serialize(clock.instant()));
+    Path first = spool.oldest();
+    byte[] smaller = a.withItems(List.of(a.items().get(1))).serialize(clock.instant());
+    spool.replace(first, smaller);
+    assertEquals(first, spool.oldest());
+    assertEquals(List.of("event"), TestEnvelopes.types(spool.read(first)));
+    assertEquals(smaller.length + b.serialize(clock.instant()).length, spool.totalBytes());
+    try (var files = Files.list(dir)) {
+      assertEquals(2, files.count(), "no temporary file left");
+    }
+  }
+
+  @Test
   void rejectsEnvelopeLargerThanTheWholeSpool() throws Exception {
     DiskSpool spool = new DiskSpool(dir, 10, clock, reports);
     Envelope e = TestEnvelopes.error();
