@@ -354,6 +354,48 @@ class HttpTransportTest {
   }
 
   @Test
+  void reportCountsSurviveARejectedCarrier() {
+    server.respond((r, i) -> Reply.status(i == 0 ? 400 : 200));
+    HttpTransport transport = open(builder(server.dsn()));
+    transport.recordLostEvent("sample_rate", "transaction", 3);
+    transport.send(TestEnvelopes.error()); // carries the report, rejected with 400
+    assertTrue(transport.flush(FLUSH)); // the report goes out again, on its own
+
+    List<Received> received = server.received();
+    assertEquals(2, received.size());
+    assertEquals(List.of("event", "client_report"), types(received.get(0).envelope));
+    assertEquals(List.of("client_report"), types(received.get(1).envelope));
+    assertEquals(Map.of("sample_rate/transaction", 3L, "send_error/error", 1L),
+        clientReportCounts(List.of(received.get(1).envelope)));
+  }
+
+  @Test
+  void concurrentSendersAreDeliveredExactlyOnce() throws Exception {
+    HttpTransport transport = open(builder(server.dsn()).queueSize(1000));
+    int threads = 4;
+    int perThread = 50;
+    Set<String> ids = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    List<Thread> senders = new ArrayList<>();
+    for (int t = 0; t < threads; t++) {
+      Thread sender = new Thread(() -> {
+        for (int i = 0; i < perThread; i++) {
+          Envelope e = TestEnvelopes.transaction();
+          ids.add(e.eventId());
+          transport.send(e);
+        }
+      });
+      senders.add(sender);
+      sender.start();
+    }
+    for (Thread sender : senders) sender.join();
+    assertTrue(transport.flush(FLUSH));
+    List<String> delivered = server.accepted().stream()
+        .map(r -> r.envelope.eventId()).collect(Collectors.toList());
+    assertEquals(threads * perThread, delivered.size());
+    assertEquals(ids, new HashSet<>(delivered));
+  }
+
+  @Test
   void neverThrowsIntoTheApplication() {
     HttpTransport transport = open(builder(server.dsn()));
     transport.send(null);
