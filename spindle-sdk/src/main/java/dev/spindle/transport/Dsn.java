@@ -210,9 +210,10 @@ public final class Dsn {
     return raw.hashCode();
   }
 
-  /** The DSN as given. It contains the public key (and secret key, if any). */
+  /** The DSN as given, with any secret key replaced by {@code ***} (safe to log). */
   @Override
   public String toString() {
-    return raw;
+    String q = quote(raw);
+    return q.substring(1, q.length() - 1);
   }
 }

@@ -94,6 +94,12 @@ class DsnTest {
   }
 
   @Test
+  void toStringMasksTheSecret() {
+    assertEquals("https://abc:***@o.example/1", Dsn.parse("https://abc:s3@o.example/1").toString());
+    assertEquals("https://abc@o.example/1", Dsn.parse("https://abc@o.example/1").toString());
+  }
+
+  @Test
   void rejectsNull() {
     assertThrows(NullPointerException.class, () -> Dsn.parse(null));
   }
