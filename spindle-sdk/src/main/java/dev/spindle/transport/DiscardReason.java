@@ -12,6 +12,8 @@ public final class DiscardReason {
   /** Dropped by an event processor. */
   public static final String EVENT_PROCESSOR = "event_processor";
   /** The in-memory queue or the disk spool was full. */
+  /** Child spans beyond a transaction's {@code maxSpans}. */
+  public static final String BUFFER_OVERFLOW = "buffer_overflow";
   public static final String QUEUE_OVERFLOW = "queue_overflow";
   /** The server's rate limit for the category was active. */
   public static final String RATELIMIT_BACKOFF = "ratelimit_backoff";

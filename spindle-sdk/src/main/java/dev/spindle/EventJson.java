@@ -1,0 +1,147 @@
+package dev.spindle;
+
+import dev.spindle.internal.JsonWriter;
+import java.util.Map;
+
+/** Writes transaction and error events as Sentry event JSON. */
+final class EventJson {
+  static final String SDK_NAME = "spindle.java";
+  static final String SDK_VERSION = "0.1.0";
+
+  private EventJson() {}
+
+  static String transaction(TransactionData t) {
+    JsonWriter w = new JsonWriter(new StringBuilder(512 + t.spans().size() * 256));
+    w.beginObject();
+    w.name("event_id").value(t.eventId());
+    w.name("type").value("transaction");
+    w.name("platform").value("java");
+    w.name("transaction").value(t.name());
+    w.name("transaction_info").beginObject().name("source").value(t.source().protocolName()).endObject();
+    w.name("start_timestamp").timestampMicros(t.startMicros());
+    w.name("timestamp").timestampMicros(t.endMicros());
+    common(w, t.release(), t.environment(), t.serverName(), t.tags(), t.user());
+    w.name("contexts").beginObject().name("trace").beginObject();
+    w.name("trace_id").value(t.traceId());
+    w.name("span_id").value(t.spanId());
+    if (t.parentSpanId() != null) w.name("parent_span_id").value(t.parentSpanId());
+    w.name("op").value(t.operation());
+    if (t.description() != null) w.name("description").value(t.description());
+    w.name("status").value(t.status().protocolName());
+    w.name("origin").value("manual");
+    if (!t.data().isEmpty()) w.name("data").anyValue(t.data());
+    w.endObject().endObject();
+    w.name("spans").beginArray();
+    for (SpanData s : t.spans()) {
+      w.beginObject();
+      w.name("span_id").value(s.spanId());
+      w.name("parent_span_id").value(s.parentSpanId());
+      w.name("trace_id").value(t.traceId());
+      w.name("op").value(s.operation());
+      if (s.description() != null) w.name("description").value(s.description());
+      w.name("start_timestamp").timestampMicros(s.startMicros());
+      w.name("timestamp").timestampMicros(s.endMicros());
+      w.name("status").value(s.status().protocolName());
+      w.name("origin").value("manual");
+      if (!s.tags().isEmpty()) w.name("tags").anyValue(s.tags());
+      if (!s.data().isEmpty()) w.name("data").anyValue(s.data());
+      w.endObject();
+    }
+    w.endArray();
+    if (!t.measurements().isEmpty()) {
+      w.name("measurements").beginObject();
+      for (Map.Entry<String, TransactionData.Measurement> m : t.measurements().entrySet()) {
+        w.name(m.getKey()).beginObject().name("value").value(m.getValue().value());
+        if (m.getValue().unit() != null) w.name("unit").value(m.getValue().unit());
+        w.endObject();
+      }
+      w.endObject();
+    }
+    sdk(w);
+    w.endObject();
+    return w.toString();
+  }
+
+  /** An error event for {@code error}, tied to the span that was current. */
+  static String error(String eventId, long timestampMicros, Throwable error, Span span,
+      String release, String environment, String serverName, Map<String, String> tags, User user) {
+    JsonWriter w = new JsonWriter();
+    w.beginObject();
+    w.name("event_id").value(eventId);
+    w.name("timestamp").timestampMicros(timestampMicros);
+    w.name("platform").value("java");
+    w.name("level").value("error");
+    common(w, release, environment, serverName, tags, user);
+    if (span.isRecording() || span instanceof NonRecordingSpan || span instanceof Traced) {
+      Transaction tx = span.transaction();
+      w.name("transaction").value(tx.name());
+      w.name("contexts").beginObject().name("trace").beginObject();
+      w.name("trace_id").value(span.traceId());
+      w.name("span_id").value(span.spanId());
+      if (span.parentSpanId() != null) w.name("parent_span_id").value(span.parentSpanId());
+      w.name("op").value(span.operation());
+      w.endObject().endObject();
+    }
+    w.name("exception").beginObject().name("values").beginArray();
+    // Sentry lists the chain oldest first: the root cause, then what wrapped it.
+    java.util.List<Throwable> chain = new java.util.ArrayList<>();
+    java.util.Set<Throwable> seen = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+    for (Throwable t = error; t != null && seen.add(t); t = t.getCause()) chain.add(0, t);
+    for (Throwable t : chain) exception(w, t);
+    w.endArray().endObject();
+    sdk(w);
+    w.endObject();
+    return w.toString();
+  }
+
+  private static void exception(JsonWriter w, Throwable t) {
+    w.beginObject();
+    Class<?> c = t.getClass();
+    w.name("type").value(c.getSimpleName().isEmpty() ? c.getName() : c.getSimpleName());
+    if (c.getPackage() != null) w.name("module").value(c.getPackage().getName());
+    if (t.getMessage() != null) w.name("value").value(t.getMessage());
+    StackTraceElement[] frames = t.getStackTrace();
+    if (frames.length > 0) {
+      w.name("stacktrace").beginObject().name("frames").beginArray();
+      // Sentry wants the innermost frame last.
+      for (int i = Math.min(frames.length, 100) - 1; i >= 0; i--) {
+        StackTraceElement f = frames[i];
+        w.beginObject();
+        w.name("function").value(f.getMethodName());
+        String cls = f.getClassName();
+        w.name("module").value(cls);
+        if (f.getFileName() != null) w.name("filename").value(f.getFileName());
+        if (f.getLineNumber() > 0) w.name("lineno").value(f.getLineNumber());
+        w.name("in_app").value(!isFramework(cls));
+        w.endObject();
+      }
+      w.endArray().endObject();
+    }
+    w.endObject();
+  }
+
+  private static boolean isFramework(String cls) {
+    return cls.startsWith("java.") || cls.startsWith("javax.") || cls.startsWith("jdk.")
+        || cls.startsWith("sun.") || cls.startsWith("dev.spindle.");
+  }
+
+  private static void common(JsonWriter w, String release, String environment, String serverName,
+      Map<String, String> tags, User user) {
+    if (release != null) w.name("release").value(release);
+    if (environment != null) w.name("environment").value(environment);
+    if (serverName != null) w.name("server_name").value(serverName);
+    if (!tags.isEmpty()) w.name("tags").anyValue(tags);
+    if (user != null) {
+      w.name("user").beginObject();
+      if (user.id() != null) w.name("id").value(user.id());
+      if (user.username() != null) w.name("username").value(user.username());
+      if (user.email() != null) w.name("email").value(user.email());
+      if (user.ipAddress() != null) w.name("ip_address").value(user.ipAddress());
+      w.endObject();
+    }
+  }
+
+  private static void sdk(JsonWriter w) {
+    w.name("sdk").beginObject().name("name").value(SDK_NAME).name("version").value(SDK_VERSION).endObject();
+  }
+}

@@ -1,0 +1,200 @@
+package dev.spindle;
+
+import dev.spindle.propagation.Propagation;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.Callable;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import java.util.function.Supplier;
+
+/**
+ * The static entry point most applications use: {@code Spindle.init(o -> o.setDsn(...))} once,
+ * then {@link #startTransaction}, {@link #currentSpan()} and the wrappers anywhere. Before
+ * {@code init} (and after {@code close}) everything works and records nothing.
+ *
+ * <h2>Carrying the current span across threads</h2>
+ * A span is current on the thread that made it current. To carry it into other threads:
+ * <ul>
+ *   <li>executors: {@code Spindle.wrap(executorService)} — each task runs with the span that was
+ *       current when it was submitted; this works for virtual-thread executors too
+ *       ({@code Spindle.wrap(Executors.newVirtualThreadPerTaskExecutor())});
+ *   <li>single tasks: {@code Spindle.wrap(runnable | callable)}, {@code wrapSupplier},
+ *       {@code wrapFunction}, {@code wrapConsumer}
+ *       capture the span current when {@code wrap} is called;
+ *   <li>{@code CompletableFuture}: pass a wrapped executor to every {@code *Async} stage
+ *       ({@code supplyAsync(task, Spindle.wrap(pool))}), or wrap the task itself:
+ *       {@code supplyAsync(Spindle.wrapSupplier(task))}, or, for {@code *Async} stages without an
+ *       executor (the common pool), wrap the function: {@code thenApplyAsync(Spindle.wrapFunction(fn))}.
+ *       A wrapped executor captures at submit time, and dependent stages are submitted by the
+ *       thread that completed the previous stage, so for a whole chain use an executor bound at
+ *       assembly time: {@link #contextExecutor()}.
+ * </ul>
+ */
+public final class Spindle {
+  private static volatile Tracer tracer;
+  private static Thread shutdownHook;
+
+  private Spindle() {}
+
+  /**
+   * Configures Spindle: options are read from {@code SPINDLE_*} environment variables, then
+   * {@code configuration} may change them. Replaces (and closes) any earlier tracer. Registers a
+   * shutdown hook that delivers what is queued.
+   */
+  public static synchronized Tracer init(Consumer<SpindleOptions> configuration) {
+    Objects.requireNonNull(configuration, "configuration");
+    SpindleOptions options = SpindleOptions.fromEnvironment();
+    configuration.accept(options);
+    return init(options);
+  }
+
+  /** Configures Spindle with {@code options} as they are. */
+  public static synchronized Tracer init(SpindleOptions options) {
+    Tracer created = Tracer.create(options);
+    Tracer previous = tracer;
+    tracer = created;
+    if (previous != null) previous.close();
+    if (shutdownHook == null) {
+      shutdownHook = new Thread(Spindle::close, "spindle-shutdown");
+      try {
+        Runtime.getRuntime().addShutdownHook(shutdownHook);
+      } catch (IllegalStateException shuttingDown) {
+        shutdownHook = null;
+      }
+    }
+    return created;
+  }
+
+  /** Delivers what is queued, up to the shutdown timeout, and stops Spindle. */
+  public static void close() {
+    Tracer t;
+    synchronized (Spindle.class) {
+      t = tracer;
+      tracer = null;
+      if (shutdownHook != null && Thread.currentThread() != shutdownHook) {
+        try {
+          Runtime.getRuntime().removeShutdownHook(shutdownHook);
+        } catch (IllegalStateException shuttingDown) {
+          // the hook is running or about to
+        }
+        shutdownHook = null;
+      }
+    }
+    if (t != null) t.close();
+  }
+
+  /** Waits until what is queued is delivered; false when the timeout passed first. */
+  public static boolean flush(Duration timeout) {
+    Tracer t = tracer;
+    return t == null || t.flush(timeout);
+  }
+
+  /** True after {@link #init} and before {@link #close()}. */
+  public static boolean isEnabled() {
+    return tracer != null;
+  }
+
+  /** The tracer set by {@link #init}, or a tracer that records and sends nothing. */
+  public static Tracer tracer() {
+    Tracer t = tracer;
+    return t != null ? t : NoopTracerHolder.NOOP;
+  }
+
+  public static Transaction startTransaction(String name, String operation) {
+    return tracer().startTransaction(name, operation);
+  }
+
+  public static Transaction startTransaction(TransactionContext context) {
+    return tracer().startTransaction(context);
+  }
+
+  /** Starts a transaction continuing the trace in an incoming request's headers. */
+  public static <C> Transaction continueTrace(C carrier, Propagation.Getter<C> getter, String name,
+      String operation, TransactionSource source) {
+    return tracer().continueTrace(carrier, getter, name, operation, source);
+  }
+
+  /** Writes the current span's trace headers into an outgoing request, if any span is current. */
+  public static <C> void inject(C carrier, Propagation.Setter<C> setter) {
+    tracer().inject(currentSpan(), carrier, setter);
+  }
+
+  /** The span current on this thread, or a no-op span; never null. */
+  public static Span currentSpan() {
+    Span s = ContextStorage.current();
+    return s == null ? NoopSpan.INSTANCE : s;
+  }
+
+  /** Sends an error event tied to the current span's trace; returns its event id. */
+  public static String captureException(Throwable error) {
+    return tracer().captureException(error);
+  }
+
+  public static void setTag(String key, String value) {
+    tracer().setTag(key, value);
+  }
+
+  public static void setUser(User user) {
+    tracer().setUser(user);
+  }
+
+  public static Runnable wrap(Runnable task) {
+    return ContextWrappers.wrap(Objects.requireNonNull(task, "task"));
+  }
+
+  public static <V> Callable<V> wrap(Callable<V> task) {
+    return ContextWrappers.wrap(Objects.requireNonNull(task, "task"));
+  }
+
+  /** Named apart from {@code wrap} so that value lambdas are not ambiguous with Callable. */
+  public static <V> Supplier<V> wrapSupplier(Supplier<V> task) {
+    return ContextWrappers.wrap(Objects.requireNonNull(task, "task"));
+  }
+
+  public static <T, R> Function<T, R> wrapFunction(Function<T, R> task) {
+    return ContextWrappers.wrap(Objects.requireNonNull(task, "task"));
+  }
+
+  public static <T> Consumer<T> wrapConsumer(Consumer<T> task) {
+    return ContextWrappers.wrap(Objects.requireNonNull(task, "task"));
+  }
+
+  public static Executor wrap(Executor executor) {
+    return ContextWrappers.wrap(Objects.requireNonNull(executor, "executor"));
+  }
+
+  public static ExecutorService wrap(ExecutorService executor) {
+    return ContextWrappers.wrap(Objects.requireNonNull(executor, "executor"));
+  }
+
+  public static ScheduledExecutorService wrap(ScheduledExecutorService executor) {
+    return ContextWrappers.wrap(Objects.requireNonNull(executor, "executor"));
+  }
+
+  /**
+   * An executor on the common fork-join pool that runs every task with the span current
+   * <em>now</em>, when this method is called. Meant for {@code CompletableFuture} chains, whose
+   * dependent stages are submitted by whichever thread completes the previous stage:
+   * <pre>{@code
+   * Executor ex = Spindle.contextExecutor();
+   * supplyAsync(this::load, ex).thenApplyAsync(this::parse, ex);
+   * }</pre>
+   */
+  public static Executor contextExecutor() {
+    return contextExecutor(ForkJoinPool.commonPool());
+  }
+
+  /** Like {@link #contextExecutor()}, running tasks on {@code executor}. */
+  public static Executor contextExecutor(Executor executor) {
+    return ContextWrappers.bind(ContextStorage.current(), Objects.requireNonNull(executor, "executor"));
+  }
+
+  private static final class NoopTracerHolder {
+    static final Tracer NOOP = Tracer.create(new SpindleOptions());
+  }
+}

@@ -1,0 +1,361 @@
+package dev.spindle;
+
+import dev.spindle.internal.Ids;
+import dev.spindle.internal.JsonWriter;
+import dev.spindle.propagation.DynamicSamplingContext;
+import dev.spindle.propagation.IncomingTrace;
+import dev.spindle.propagation.OutgoingTrace;
+import dev.spindle.propagation.Propagation;
+import dev.spindle.propagation.SampleRand;
+import dev.spindle.propagation.TracePropagationTargets;
+import dev.spindle.propagation.TracePropagator;
+import dev.spindle.transport.DiscardReason;
+import dev.spindle.transport.Dsn;
+import dev.spindle.transport.Envelope;
+import dev.spindle.transport.HttpTransport;
+import dev.spindle.transport.Transport;
+import java.lang.System.Logger.Level;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Starts transactions, decides sampling, propagates traces and sends what finishes. A tracer is
+ * usable on its own (tests, several tenants in one process); {@link Spindle} holds the one most
+ * applications use. Thread-safe. Close it to deliver what is queued.
+ */
+public final class Tracer implements AutoCloseable {
+  private static final System.Logger LOG = System.getLogger(Tracer.class.getName());
+
+  final SpindleOptions options;
+  private final Transport transport;
+  private final Dsn dsn;
+  private final TracePropagator propagator;
+  private final TracePropagationTargets targets;
+  private final SpanClock clock;
+  private final Object scopeLock = new Object();
+  private volatile Map<String, String> globalTags;
+  private volatile User user;
+  private volatile ScheduledThreadPoolExecutor scheduler;
+  private volatile boolean closed;
+
+  private Tracer(SpindleOptions options, SpanClock clock) {
+    this.options = Objects.requireNonNull(options, "options");
+    this.clock = clock;
+    this.dsn = options.getDsn() == null ? null : Dsn.parse(options.getDsn());
+    this.transport = options.getTransport() != null ? options.getTransport() : newTransport(options, dsn);
+    this.propagator = TracePropagator.create(options.isPropagateTraceparent());
+    this.targets = TracePropagationTargets.of(options.getTracePropagationTargets());
+    this.globalTags = Map.copyOf(options.getTags());
+  }
+
+  /** A tracer configured by {@code options}; fails fast on an invalid DSN. */
+  public static Tracer create(SpindleOptions options) {
+    return new Tracer(options, SpanClock.SYSTEM);
+  }
+
+  static Tracer create(SpindleOptions options, SpanClock clock) {
+    return new Tracer(options, clock);
+  }
+
+  private static Transport newTransport(SpindleOptions o, Dsn dsn) {
+    if (dsn == null) return Transport.noop();
+    return HttpTransport.builder(dsn)
+        .queueSize(o.getMaxQueueSize())
+        .spoolDir(o.getSpoolDirectory())
+        .spoolMaxBytes(o.getSpoolMaxBytes())
+        .shutdownTimeout(o.getShutdownTimeout())
+        .sdk(EventJson.SDK_NAME, EventJson.SDK_VERSION)
+        .build();
+  }
+
+  public SpindleOptions options() {
+    return options;
+  }
+
+  /** Starts a transaction that begins a new trace, or continues none. */
+  public Transaction startTransaction(String name, String operation) {
+    return startTransaction(TransactionContext.builder(name, operation).build(), null);
+  }
+
+  public Transaction startTransaction(TransactionContext context) {
+    return startTransaction(context, null);
+  }
+
+  /**
+   * Starts a transaction. {@code customSamplingContext} is passed to the traces sampler only.
+   * Never throws for bad input from upstream: a trace that may not be continued starts anew.
+   */
+  public Transaction startTransaction(TransactionContext context, Map<String, Object> customSamplingContext) {
+    Objects.requireNonNull(context, "context");
+    IncomingTrace in = context.incoming();
+    if (in != null && !TracePropagator.shouldContinue(in, options.getOrgId(), options.isStrictTraceContinuation())) {
+      in = null;
+      context = TransactionContext.builder(context.name(), context.operation())
+          .source(context.source()).sampled(context.sampled()).build();
+    }
+    String traceId = in != null ? in.traceId() : Ids.newTraceId();
+    Boolean parentSampled = context.parentSampled();
+    Double parentRate = context.parentSampleRate();
+    double rand;
+    if (context.sampleRand() != null) rand = context.sampleRand();
+    else if (parentSampled != null && parentRate != null) {
+      rand = SampleRand.backfill(parentSampled, parentRate, ThreadLocalRandom.current());
+    } else rand = SampleRand.fromTraceId(traceId);
+
+    Boolean sampled;
+    Double rate;
+    Double fromSampler = context.sampled() == null ? sample(context, customSamplingContext) : null;
+    if (context.sampled() != null) {
+      sampled = context.sampled();
+      rate = sampled ? 1.0 : 0.0;
+    } else if (fromSampler != null) {
+      rate = fromSampler;
+      sampled = rand < rate;
+    } else if (parentSampled != null) {
+      sampled = parentSampled;
+      rate = parentRate;
+    } else if (options.getTracesSampleRate() != null) {
+      rate = options.getTracesSampleRate();
+      sampled = rand < rate;
+    } else {
+      sampled = null; // tracing without performance: the decision is left to downstream
+      rate = null;
+    }
+    boolean record = Boolean.TRUE.equals(sampled)
+        && (options.isTracingEnabled() || context.sampled() != null) && !closed;
+    TraceState state = new TraceState(traceId, sampled, rate, rand,
+        in == null ? null : in.tracestate(), in == null ? null : in.dsc());
+    if (record) {
+      return new RecordingTransaction(this, state, context.parentSpanId(), context.name(),
+          context.source(), context.operation(), clock);
+    }
+    if (Boolean.FALSE.equals(sampled) && options.isTracingEnabled()) {
+      transport.recordLostEvent(DiscardReason.SAMPLE_RATE, "transaction", 1);
+    }
+    return new NonRecordingTransaction(state, context.parentSpanId(), context.name(),
+        context.source(), context.operation());
+  }
+
+  private Double sample(TransactionContext context, Map<String, Object> custom) {
+    TracesSampler sampler = options.getTracesSampler();
+    if (sampler == null) return null;
+    try {
+      Double r = sampler.sample(new SamplingContext(context, custom));
+      if (r == null) return null;
+      if (!(r >= 0.0 && r <= 1.0)) {
+        LOG.log(Level.WARNING, "tracesSampler returned {0} (expected: 0.0..1.0); ignored", r);
+        return null;
+      }
+      return r;
+    } catch (RuntimeException e) {
+      LOG.log(Level.WARNING, "tracesSampler threw; falling back to the parent or the rate", e);
+      return null;
+    }
+  }
+
+  /**
+   * Reads the trace headers of an incoming request: {@code sentry-trace} + {@code baggage}, or
+   * W3C {@code traceparent} + {@code tracestate}. Returns null when none is valid.
+   */
+  public <C> IncomingTrace extract(C carrier, Propagation.Getter<C> getter) {
+    try {
+      return propagator.extract(carrier, getter);
+    } catch (RuntimeException e) {
+      LOG.log(Level.DEBUG, "ignoring unreadable trace headers", e);
+      return null;
+    }
+  }
+
+  /** Starts a transaction continuing the trace in {@code carrier}'s headers, or a new one. */
+  public <C> Transaction continueTrace(C carrier, Propagation.Getter<C> getter, String name,
+      String operation, TransactionSource source) {
+    return startTransaction(TransactionContext.builder(name, operation).source(source)
+        .continueFrom(extract(carrier, getter)).build());
+  }
+
+  /**
+   * Writes {@code span}'s trace headers into an outgoing request's {@code carrier}. Freezes the
+   * dynamic sampling context. Does nothing for the no-op span.
+   */
+  public <C> void inject(Span span, C carrier, Propagation.Setter<C> setter) {
+    inject(span, carrier, null, setter);
+  }
+
+  /** Like {@link #inject(Span, Object, Propagation.Setter)}, merging a {@code baggage} header already there. */
+  public <C> void inject(Span span, C carrier, Propagation.Getter<C> getter, Propagation.Setter<C> setter) {
+    if (!(span.transaction() instanceof Traced)) return;
+    Traced tx = (Traced) span.transaction();
+    TraceState state = tx.traceState();
+    OutgoingTrace out = OutgoingTrace.of(state.traceId, span.spanId(), state.sampled,
+        state.dsc(this, tx), state.tracestate);
+    try {
+      if (getter == null) propagator.inject(out, carrier, setter);
+      else propagator.inject(out, carrier, getter, setter);
+    } catch (RuntimeException e) {
+      LOG.log(Level.DEBUG, "could not write trace headers", e);
+    }
+  }
+
+  /**
+   * True when requests to {@code url} should carry trace headers: it matches
+   * {@code tracePropagationTargets} and is not this tracer's own ingest URL.
+   */
+  public boolean shouldPropagateTo(String url) {
+    if (url == null) return false;
+    if (dsn != null && dsn.isIngestUrl(url)) return false;
+    return targets.matches(url);
+  }
+
+  /** The span current on this thread, or a no-op span; never null. */
+  public Span currentSpan() {
+    Span s = ContextStorage.current();
+    return s == null ? NoopSpan.INSTANCE : s;
+  }
+
+  /**
+   * Sends an error event for {@code error}, tied to the current span's trace so that errors in
+   * different services are linked. Returns the event id.
+   */
+  public String captureException(Throwable error) {
+    Objects.requireNonNull(error, "error");
+    String eventId = Ids.newEventId();
+    if (closed) return eventId;
+    try {
+      Span span = currentSpan();
+      if (span.isRecording() && span.status() == null) span.setStatus(SpanStatus.INTERNAL_ERROR);
+      String json = EventJson.error(eventId, clock.wallMicros(), error, span,
+          options.getRelease(), options.getEnvironment(), options.getServerName(), globalTags, user);
+      Envelope.Builder e = Envelope.builder().eventId(eventId)
+          .sdk(EventJson.SDK_NAME, EventJson.SDK_VERSION)
+          .addItem("event", "application/json", json.getBytes(StandardCharsets.UTF_8));
+      if (span.transaction() instanceof Traced) e.traceJson(dscJson((Traced) span.transaction()));
+      transport.send(e.build());
+    } catch (RuntimeException e) {
+      LOG.log(Level.WARNING, "could not capture an exception", e);
+    }
+    return eventId;
+  }
+
+  /** A tag added to every transaction and error from now on; null removes it. */
+  public void setTag(String key, String value) {
+    Objects.requireNonNull(key, "key");
+    synchronized (scopeLock) {
+      Map<String, String> copy = new LinkedHashMap<>(globalTags);
+      if (value == null) copy.remove(key);
+      else copy.put(key, value);
+      globalTags = copy;
+    }
+  }
+
+  /** The user of every transaction and error from now on; null for none. */
+  public void setUser(User user) {
+    this.user = user;
+  }
+
+  /** Waits until what is queued has been delivered; false when the timeout passed first. */
+  public boolean flush(Duration timeout) {
+    return transport.flush(timeout);
+  }
+
+  /** Delivers what is queued (up to the shutdown timeout) and stops sending. */
+  @Override
+  public void close() {
+    closed = true;
+    ScheduledThreadPoolExecutor s = scheduler;
+    if (s != null) s.shutdown();
+    transport.close();
+  }
+
+  DynamicSamplingContext newDsc(TraceState state, Transaction tx) {
+    DynamicSamplingContext.Builder b = DynamicSamplingContext.builder().traceId(state.traceId);
+    if (dsn != null) b.publicKey(dsn.publicKey());
+    b.release(options.getRelease()).environment(options.getEnvironment()).orgId(options.getOrgId());
+    b.sampleRand(SampleRand.format(state.sampleRand));
+    if (options.isTracingEnabled()) {
+      if (state.sampleRate != null) b.sampleRate(formatRate(state.sampleRate));
+      if (state.sampled != null) b.sampled(state.sampled);
+      if (tx.source() != TransactionSource.URL) b.transaction(tx.name());
+    }
+    return b.build();
+  }
+
+  private static String formatRate(double rate) {
+    String s = Double.toString(rate);
+    return s.endsWith(".0") ? s.substring(0, s.length() - 2) : s;
+  }
+
+  private String dscJson(Traced tx) {
+    JsonWriter w = new JsonWriter();
+    tx.traceState().dsc(this, tx).writeJson(w);
+    return w.toString();
+  }
+
+  Future<?> scheduleDeadline(Runnable task) {
+    ScheduledThreadPoolExecutor s = scheduler;
+    if (s == null) {
+      synchronized (this) {
+        s = scheduler;
+        if (s == null) {
+          s = new ScheduledThreadPoolExecutor(1, r -> {
+            Thread t = new Thread(r, "spindle-open-children");
+            t.setDaemon(true);
+            return t;
+          });
+          s.setRemoveOnCancelPolicy(true);
+          scheduler = s;
+        }
+      }
+    }
+    try {
+      return s.schedule(task, options.getOpenChildrenTimeout().toNanos(), TimeUnit.NANOSECONDS);
+    } catch (java.util.concurrent.RejectedExecutionException e) {
+      task.run(); // closing: send now rather than lose it
+      return java.util.concurrent.CompletableFuture.completedFuture(null);
+    }
+  }
+
+  private TransactionData beforeSend(TransactionData data) {
+    try {
+      return options.getBeforeSendTransaction().apply(data);
+    } catch (RuntimeException e) {
+      LOG.log(Level.WARNING, "beforeSendTransaction threw; sending the transaction unchanged", e);
+      return data;
+    }
+  }
+
+  void send(RecordingTransaction tx, TransactionData.Builder b, int droppedSpans) {
+    try {
+      b.release = options.getRelease();
+      b.environment = options.getEnvironment();
+      b.serverName = options.getServerName();
+      b.user = user;
+      Map<String, String> tags = new LinkedHashMap<>(globalTags);
+      tags.putAll(b.tags);
+      b.tags = tags;
+      TransactionData data = b.build();
+      if (droppedSpans > 0) transport.recordLostEvent(DiscardReason.BUFFER_OVERFLOW, "span", droppedSpans);
+      if (options.getBeforeSendTransaction() != null) {
+        data = beforeSend(data);
+        if (data == null) {
+          transport.recordLostEvent(DiscardReason.BEFORE_SEND, "transaction", 1);
+          return;
+        }
+      }
+      byte[] payload = EventJson.transaction(data).getBytes(StandardCharsets.UTF_8);
+      transport.send(Envelope.builder().eventId(data.eventId())
+          .sdk(EventJson.SDK_NAME, EventJson.SDK_VERSION)
+          .traceJson(dscJson(tx))
+          .addItem("transaction", "application/json", payload)
+          .build());
+    } catch (RuntimeException e) {
+      LOG.log(Level.WARNING, "could not send a transaction", e);
+    }
+  }
+}
