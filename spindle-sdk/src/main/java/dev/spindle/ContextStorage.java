@@ -8,6 +8,8 @@ package dev.spindle;
  */
 final class ContextStorage {
   private static final ThreadLocal<Span> CURRENT = new ThreadLocal<>();
+  private static final ScopeDecorator[] NONE = {};
+  private static volatile ScopeDecorator[] decorators = NONE;
 
   private ContextStorage() {}
 
@@ -21,9 +23,33 @@ final class ContextStorage {
     Span previous = CURRENT.get();
     if (span == null) CURRENT.remove();
     else CURRENT.set(span);
+    RestoringScope restoring = new RestoringScope(span, previous);
+    Scope scope = restoring;
+    for (ScopeDecorator d : decorators) scope = decorate(d, span, scope);
     StrictScopes strict = StrictScopes.active;
-    if (strict != null) return strict.track(new RestoringScope(span, previous));
-    return new RestoringScope(span, previous);
+    return strict == null ? scope : strict.track(restoring, scope);
+  }
+
+  private static Scope decorate(ScopeDecorator decorator, Span span, Scope scope) {
+    try {
+      Scope decorated = decorator.decorate(span, scope);
+      return decorated == null ? scope : decorated;
+    } catch (RuntimeException e) {
+      System.getLogger(ContextStorage.class.getName())
+          .log(System.Logger.Level.WARNING, "scope decorator " + decorator + " threw", e);
+      return scope;
+    }
+  }
+
+  static synchronized void addDecorator(ScopeDecorator decorator) {
+    ScopeDecorator[] copy = java.util.Arrays.copyOf(decorators, decorators.length + 1);
+    copy[decorators.length] = decorator;
+    decorators = copy;
+  }
+
+  static synchronized void removeDecorator(ScopeDecorator decorator) {
+    decorators = java.util.Arrays.stream(decorators).filter(d -> d != decorator)
+        .toArray(ScopeDecorator[]::new);
   }
 
   static void restore(Span previous) {

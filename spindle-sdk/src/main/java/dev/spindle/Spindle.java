@@ -143,6 +143,18 @@ public final class Spindle {
     tracer().setUser(user);
   }
 
+  /**
+   * Adds a decorator run whenever a span becomes current (for example to put trace ids into a
+   * logging MDC). Applies to every tracer, as the current span does.
+   */
+  public static void addScopeDecorator(ScopeDecorator decorator) {
+    ContextStorage.addDecorator(Objects.requireNonNull(decorator, "decorator"));
+  }
+
+  public static void removeScopeDecorator(ScopeDecorator decorator) {
+    ContextStorage.removeDecorator(Objects.requireNonNull(decorator, "decorator"));
+  }
+
   public static Runnable wrap(Runnable task) {
     return ContextWrappers.wrap(Objects.requireNonNull(task, "task"));
   }

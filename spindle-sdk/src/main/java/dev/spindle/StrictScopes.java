@@ -59,9 +59,9 @@ public final class StrictScopes implements AutoCloseable {
     }
   }
 
-  Scope track(ContextStorage.RestoringScope scope) {
+  Scope track(ContextStorage.RestoringScope scope, Scope decorated) {
     Throwable where = new Throwable(describe(scope.span) + " on " + scope.owner.getName());
-    StrictScope strict = new StrictScope(scope);
+    StrictScope strict = new StrictScope(scope, decorated);
     open.put(strict, where);
     return strict;
   }
@@ -87,10 +87,12 @@ public final class StrictScopes implements AutoCloseable {
 
   private final class StrictScope implements Scope {
     private final ContextStorage.RestoringScope delegate;
+    private final Scope decorated;
     private boolean closed;
 
-    StrictScope(ContextStorage.RestoringScope delegate) {
+    StrictScope(ContextStorage.RestoringScope delegate, Scope decorated) {
       this.delegate = delegate;
+      this.decorated = decorated;
     }
 
     @Override
@@ -111,7 +113,7 @@ public final class StrictScopes implements AutoCloseable {
         violation("scope of " + what + " closed out of order (current is "
             + (ContextStorage.current() == null ? "none" : describe(ContextStorage.current())) + ")");
       }
-      delegate.close();
+      decorated.close();
     }
   }
 }

@@ -91,6 +91,31 @@ class ContextTest {
   }
 
   @Test
+  void scopeDecoratorsMirrorTheCurrentSpan() {
+    List<String> log = new java.util.concurrent.CopyOnWriteArrayList<>();
+    ScopeDecorator decorator = (span, scope) -> {
+      log.add("open " + (span == null ? "none" : span.operation()));
+      return () -> {
+        log.add("close " + (span == null ? "none" : span.operation()));
+        scope.close();
+      };
+    };
+    Spindle.addScopeDecorator(decorator);
+    try {
+      Transaction tx = tracer.startTransaction("t", "outer");
+      Span child = tx.startChild("inner");
+      try (Scope a = tx.makeCurrent(); Scope b = child.makeCurrent()) {
+        assertSame(child, Spindle.currentSpan());
+      }
+      assertEquals(List.of("open outer", "open inner", "close inner", "close outer"), log);
+      child.finish();
+      tx.finish();
+    } finally {
+      Spindle.removeScopeDecorator(decorator);
+    }
+  }
+
+  @Test
   void noThreadLocalEntryRemainsAfterTheOutermostScopeCloses() throws Exception {
     Transaction tx = tracer.startTransaction("t", "task");
     AtomicReference<Boolean> during = new AtomicReference<>();
