@@ -128,14 +128,15 @@ final class RecordingTransaction extends RecordingSpan implements Transaction, T
       send(false);
       return;
     }
-    Future<?> d = tracer.scheduleDeadline(this::sendAtDeadline);
+    Future<?> d = tracer.awaitChildren(this);
     synchronized (children) {
       if (sent) d.cancel(false);
       else deadline = d;
     }
   }
 
-  private void sendAtDeadline() {
+  /** Sends now, with children still open marked deadline_exceeded. */
+  void sendAtDeadline() {
     send(true);
   }
 
@@ -150,6 +151,7 @@ final class RecordingTransaction extends RecordingSpan implements Transaction, T
       if (deadline != null && !atDeadline) deadline.cancel(false);
       deadline = null;
     }
+    tracer.stopAwaiting(this);
     tracer.send(this, toData(snapshot, clock.nanoTime()), dropped);
   }
 

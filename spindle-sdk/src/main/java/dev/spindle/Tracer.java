@@ -20,7 +20,11 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -43,6 +47,8 @@ public final class Tracer implements AutoCloseable {
   private volatile Map<String, String> globalTags;
   private volatile User user;
   private volatile ScheduledThreadPoolExecutor scheduler;
+  /** Finished transactions waiting for open children. */
+  private final Set<RecordingTransaction> awaiting = ConcurrentHashMap.newKeySet();
   private volatile boolean closed;
 
   private Tracer(SpindleOptions options, SpanClock clock) {
@@ -269,7 +275,8 @@ public final class Tracer implements AutoCloseable {
   public void close() {
     closed = true;
     ScheduledThreadPoolExecutor s = scheduler;
-    if (s != null) s.shutdown();
+    if (s != null) s.shutdownNow();
+    for (RecordingTransaction tx : awaiting.toArray(new RecordingTransaction[0])) tx.sendAtDeadline();
     transport.close();
   }
 
@@ -297,7 +304,12 @@ public final class Tracer implements AutoCloseable {
     return w.toString();
   }
 
-  Future<?> scheduleDeadline(Runnable task) {
+  /**
+   * Sends {@code tx} when {@link SpindleOptions#getOpenChildrenTimeout()} passes, unless its last
+   * child finishes first; {@link #close()} sends every transaction still waiting.
+   */
+  Future<?> awaitChildren(RecordingTransaction tx) {
+    awaiting.add(tx);
     ScheduledThreadPoolExecutor s = scheduler;
     if (s == null) {
       synchronized (this) {
@@ -314,11 +326,15 @@ public final class Tracer implements AutoCloseable {
       }
     }
     try {
-      return s.schedule(task, options.getOpenChildrenTimeout().toNanos(), TimeUnit.NANOSECONDS);
-    } catch (java.util.concurrent.RejectedExecutionException e) {
-      task.run(); // closing: send now rather than lose it
-      return java.util.concurrent.CompletableFuture.completedFuture(null);
+      return s.schedule(tx::sendAtDeadline, options.getOpenChildrenTimeout().toNanos(), TimeUnit.NANOSECONDS);
+    } catch (RejectedExecutionException e) {
+      tx.sendAtDeadline(); // closing: send now rather than lose it
+      return CompletableFuture.completedFuture(null);
     }
+  }
+
+  void stopAwaiting(RecordingTransaction tx) {
+    awaiting.remove(tx);
   }
 
   private TransactionData beforeSend(TransactionData data) {

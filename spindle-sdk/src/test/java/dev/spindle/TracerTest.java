@@ -209,6 +209,18 @@ class TracerTest {
   }
 
   @Test
+  void closeSendsTransactionsStillWaitingForChildren() {
+    Transaction tx = tracer.startTransaction("request", "http.server");
+    Span stuck = tx.startChild("stuck");
+    tx.finish();
+    assertTrue(transport.transactions().isEmpty());
+    tracer.close(); // the application stops before the child finishes
+    List<JsonNode> sent = transport.transactions();
+    assertEquals(1, sent.size());
+    assertEquals("deadline_exceeded", find(sent.get(0).get("spans"), stuck.spanId()).get("status").asText());
+  }
+
+  @Test
   void childFinishingOnAnotherThreadReleasesTheTransaction() throws Exception {
     Transaction tx = tracer.startTransaction("request", "http.server");
     Span child = tx.startChild("async");
