@@ -28,7 +28,7 @@ final class EventJson {
     w.name("op").value(t.operation());
     if (t.description() != null) w.name("description").value(t.description());
     w.name("status").value(t.status().protocolName());
-    w.name("origin").value("manual");
+    w.name("origin").value(t.origin());
     if (!t.data().isEmpty()) w.name("data").anyValue(t.data());
     w.endObject().endObject();
     w.name("spans").beginArray();
@@ -42,7 +42,7 @@ final class EventJson {
       w.name("start_timestamp").timestampMicros(s.startMicros());
       w.name("timestamp").timestampMicros(s.endMicros());
       w.name("status").value(s.status().protocolName());
-      w.name("origin").value("manual");
+      w.name("origin").value(s.origin());
       if (!s.tags().isEmpty()) w.name("tags").anyValue(s.tags());
       if (!s.data().isEmpty()) w.name("data").anyValue(s.data());
       w.endObject();

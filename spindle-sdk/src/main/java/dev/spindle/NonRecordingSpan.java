@@ -23,6 +23,8 @@ final class NonRecordingSpan implements Span {
   @Override public String description() { return null; }
   @Override public Span startChild(String operation, String description) { return this; }
   @Override public Span setOperation(String operation) { return this; }
+  @Override public Span setOrigin(String origin) { return this; }
+  @Override public String origin() { return null; }
   @Override public Span setDescription(String description) { return this; }
   @Override public Span setStatus(SpanStatus status) { return this; }
   @Override public SpanStatus status() { return null; }

@@ -36,6 +36,8 @@ final class NonRecordingTransaction implements Traced {
   @Override public String description() { return null; }
   @Override public Span startChild(String operation, String description) { return children; }
   @Override public Span setOperation(String operation) { return this; }
+  @Override public Span setOrigin(String origin) { return this; }
+  @Override public String origin() { return null; }
   @Override public Span setDescription(String description) { return this; }
   @Override public Span setStatus(SpanStatus status) { return this; }
   @Override public SpanStatus status() { return null; }

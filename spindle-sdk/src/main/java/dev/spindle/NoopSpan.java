@@ -19,6 +19,9 @@ final class NoopSpan implements Transaction {
   @Override public String description() { return null; }
   @Override public Span startChild(String operation, String description) { return this; }
   @Override public Span setOperation(String operation) { return this; }
+  @Override public Span setOrigin(String origin) { return this; }
+  @Override public String origin() { return null; }
+  @Override public boolean isNoop() { return true; }
   @Override public Span setDescription(String description) { return this; }
   @Override public Span setStatus(SpanStatus status) { return this; }
   @Override public SpanStatus status() { return null; }

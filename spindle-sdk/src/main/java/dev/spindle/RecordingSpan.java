@@ -38,6 +38,7 @@ class RecordingSpan implements Span {
   private volatile String operation;
   private volatile String description;
   private volatile SpanStatus status;
+  private volatile String origin;
   private Map<String, String> tags;
   private Map<String, Object> data;
 
@@ -113,6 +114,17 @@ class RecordingSpan implements Span {
   public Span setOperation(String operation) {
     if (operation != null && !isFinished()) this.operation = operation;
     return this;
+  }
+
+  @Override
+  public Span setOrigin(String origin) {
+    if (!isFinished()) this.origin = origin;
+    return this;
+  }
+
+  @Override
+  public String origin() {
+    return origin;
   }
 
   @Override

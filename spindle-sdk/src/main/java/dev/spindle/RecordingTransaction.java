@@ -173,6 +173,7 @@ final class RecordingTransaction extends RecordingSpan implements Transaction, T
     b.name = name;
     b.source = source;
     b.sampleRate = traceState.sampleRate;
+    b.origin = origin();
     b.tags.putAll(tagsSnapshot());
     for (RecordingSpan s : spans) {
       boolean ended = s.hasEnded();
@@ -180,7 +181,7 @@ final class RecordingTransaction extends RecordingSpan implements Transaction, T
           : SpanStatus.DEADLINE_EXCEEDED;
       long end = ended ? s.endNanos : nowNanos;
       b.spans.add(new SpanData(s.spanId(), s.parentSpanId(), s.operation(), s.description(), st,
-          micros(s.startNanos), micros(end), s.tagsSnapshot(), s.dataSnapshot()));
+          micros(s.startNanos), micros(end), s.tagsSnapshot(), s.dataSnapshot(), s.origin()));
     }
     return b;
   }

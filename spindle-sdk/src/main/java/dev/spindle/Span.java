@@ -45,6 +45,23 @@ public interface Span {
 
   Span setOperation(String operation);
 
+  /**
+   * Who created the span: {@code manual} (the default) or
+   * {@code auto.<category>.<integration>[.<part>]}, e.g. {@code auto.http.okhttp}.
+   */
+  Span setOrigin(String origin);
+
+  /** The origin set, or null for {@code manual}. */
+  String origin();
+
+  /**
+   * True only for the span returned when nothing is current: integrations can skip their work.
+   * Non-recording spans of unsampled traces are not no-op: they still propagate.
+   */
+  default boolean isNoop() {
+    return false;
+  }
+
   Span setDescription(String description);
 
   Span setStatus(SpanStatus status);

@@ -13,10 +13,11 @@ public final class SpanData {
   private final long endMicros;
   private final Map<String, String> tags;
   private final Map<String, Object> data;
+  private final String origin;
 
   SpanData(String spanId, String parentSpanId, String operation, String description,
       SpanStatus status, long startMicros, long endMicros, Map<String, String> tags,
-      Map<String, Object> data) {
+      Map<String, Object> data, String origin) {
     this.spanId = spanId;
     this.parentSpanId = parentSpanId;
     this.operation = operation;
@@ -26,6 +27,7 @@ public final class SpanData {
     this.endMicros = endMicros;
     this.tags = Map.copyOf(tags);
     this.data = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(data));
+    this.origin = origin == null ? "manual" : origin;
   }
 
   public String spanId() { return spanId; }
@@ -37,6 +39,8 @@ public final class SpanData {
   public long endMicros() { return endMicros; }
   public Map<String, String> tags() { return tags; }
   public Map<String, Object> data() { return data; }
+  /** {@code manual} or {@code auto.<category>.<integration>}. */
+  public String origin() { return origin; }
 
   @Override
   public String toString() {

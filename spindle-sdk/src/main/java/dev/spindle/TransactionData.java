@@ -29,6 +29,7 @@ public final class TransactionData {
   private final String serverName;
   private final User user;
   private final Double sampleRate;
+  private final String origin;
   private String name;
   private TransactionSource source;
   private final Map<String, String> tags;
@@ -51,6 +52,7 @@ public final class TransactionData {
     this.serverName = b.serverName;
     this.user = b.user;
     this.sampleRate = b.sampleRate;
+    this.origin = b.origin == null ? "manual" : b.origin;
     this.name = b.name;
     this.source = b.source;
     this.tags = b.tags;
@@ -72,6 +74,8 @@ public final class TransactionData {
   public String serverName() { return serverName; }
   public User user() { return user; }
   public Double sampleRate() { return sampleRate; }
+  /** {@code manual} or {@code auto.<category>.<integration>}. */
+  public String origin() { return origin; }
   public String name() { return name; }
   public TransactionSource source() { return source; }
 
@@ -112,6 +116,7 @@ public final class TransactionData {
     String serverName;
     User user;
     Double sampleRate;
+    String origin;
     String name;
     TransactionSource source;
     Map<String, String> tags = new LinkedHashMap<>();

@@ -44,7 +44,7 @@ class TracerTest {
     clock.advanceMicros(1_500);
     Span db = tx.startChild("db.query", "SELECT * FROM users WHERE id = ?");
     clock.advanceMicros(2_250);
-    Span nested = db.startChild("db.connect");
+    Span nested = db.startChild("db.connect").setOrigin("auto.db.jdbc");
     nested.finish(); // zero duration is allowed
     db.setTag("db.system", "postgresql").finish();
     clock.advanceMicros(100);
@@ -85,6 +85,9 @@ class TracerTest {
     assertEquals(1_700_000_000.0015, dbJson.get("start_timestamp").asDouble(), 1e-7);
     assertEquals(1_700_000_000.00375, dbJson.get("timestamp").asDouble(), 1e-7);
     assertEquals(nestedJson.get("start_timestamp").asText(), nestedJson.get("timestamp").asText());
+    assertEquals("auto.db.jdbc", nestedJson.get("origin").asText());
+    assertEquals("manual", dbJson.get("origin").asText());
+    assertEquals("manual", trace.get("origin").asText());
     assertEquals(1, clock.wallReads.get(), "one wall-clock read per transaction");
   }
 
@@ -305,6 +308,11 @@ class TracerTest {
   void currentSpanIsNeverNull() {
     Span none = tracer.currentSpan();
     assertSame(NoopSpan.INSTANCE, none);
+    assertTrue(none.isNoop());
+    Transaction unsampled = Tracer.create(new SpindleOptions().setTracesSampleRate(0.0)
+        .setTransport(transport)).startTransaction("u", "task");
+    assertFalse(unsampled.isNoop(), "unsampled spans still propagate");
+    assertFalse(unsampled.startChild("c").isNoop());
     assertFalse(none.isRecording());
     assertNull(Spindle.currentSpan().parentSpanId());
     none.startChild("x").finish(); // harmless

@@ -176,8 +176,8 @@ public final class Dsn {
   }
 
   /**
-   * True when {@code url} points at this DSN's server (same host and effective port) under its
-   * {@code {path}/api/} prefix, so integrations can avoid tracing or propagating to the tracing
+   * True when {@code url} points at this DSN's server (same host and effective port) under a
+   * project's ingest prefix {@code {path}/api/<project_id>/}, so integrations can avoid tracing or propagating to the tracing
    * server itself. Never throws; an unparseable or null URL is not an ingest URL.
    */
   public boolean isIngestUrl(String url) {
@@ -189,7 +189,12 @@ public final class Dsn {
       String s = u.getScheme() == null ? scheme : u.getScheme().toLowerCase(Locale.ROOT);
       if (effectivePort(s, u.getPort()) != effectivePort(scheme, port)) return false;
       String p = u.getRawPath() == null ? "" : u.getRawPath();
-      return p.startsWith(path + "/api/");
+      if (!p.startsWith(path + "/api/")) return false;
+      // Ingest paths name a project: /api/<project_id>/envelope/, /api/<project_id>/integration/...
+      int start = path.length() + "/api/".length();
+      int i = start;
+      while (i < p.length() && Character.isDigit(p.charAt(i))) i++;
+      return i > start && i < p.length() && p.charAt(i) == '/';
     } catch (URISyntaxException | RuntimeException e) {
       return false;
     }

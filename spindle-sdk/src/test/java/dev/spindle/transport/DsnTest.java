@@ -58,6 +58,8 @@ class DsnTest {
     assertFalse(dsn.isIngestUrl("https://ingest.example.com:8443/sub/api/42/envelope/"));
     assertFalse(dsn.isIngestUrl("https://ingest.example.com/other/api/42/envelope/"));
     assertFalse(dsn.isIngestUrl("https://ingest.example.com/sub/orders"));
+    assertFalse(dsn.isIngestUrl("https://ingest.example.com/sub/api/v1/traces"), "not a project's ingest path");
+    assertFalse(dsn.isIngestUrl("https://ingest.example.com/sub/api/42"));
     assertFalse(dsn.isIngestUrl("https://api.example.com/sub/api/42/envelope/"));
     assertFalse(dsn.isIngestUrl("http://[bad"));
     assertFalse(dsn.isIngestUrl(null));
