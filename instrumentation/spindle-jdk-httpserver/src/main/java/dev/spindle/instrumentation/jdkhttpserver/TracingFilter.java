@@ -27,10 +27,12 @@ import java.util.Objects;
  * }</pre>
  *
  * <p>Name: {@code "<METHOD> <route>"} with source {@code route} when the route is known &mdash;
- * the exchange attribute {@link #ROUTE} (a handler may set it while handling), else the context
- * attribute {@link #ROUTE}, else the context path when the request path is exactly it &mdash;
- * and otherwise {@code "<METHOD> <path>"} with identifiers replaced by {@code *} and source
- * {@code url}. The response code gives the status and {@code http.response.status_code}; an
+ * the attribute {@link #ROUTE} of the context (or of the exchange; a handler may set it while
+ * handling and the name is updated when the exchange ends), else the context path when the request
+ * path is exactly it &mdash; and otherwise {@code "<METHOD> <path>"} with identifiers replaced by
+ * {@code *} and source {@code url}. Note that the JDK server keeps exchange attributes in the
+ * context's map (checked on Java 17 and 25), so a route set on an exchange stays for every later
+ * exchange of that context: give each context one route, not one per request. The response code gives the status and {@code http.response.status_code}; an
  * exception from the handler gives {@code internal_error} and is rethrown to the server.
  */
 public final class TracingFilter extends Filter {
