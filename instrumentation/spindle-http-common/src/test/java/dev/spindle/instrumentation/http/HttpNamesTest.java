@@ -1,0 +1,53 @@
+package dev.spindle.instrumentation.http;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+import org.junit.jupiter.api.Test;
+
+class HttpNamesTest {
+  @Test
+  void scrubUrlDropsUserInfoQueryAndFragment() {
+    assertEquals("http://example.com:8080/a/b",
+        HttpNames.scrubUrl("http://user:pw@example.com:8080/a/b?token=x#frag"));
+    assertEquals("https://example.com/", HttpNames.scrubUrl("https://example.com/"));
+    assertEquals("https://example.com", HttpNames.scrubUrl("https://example.com"));
+    assertEquals("http://[::1]:9/x", HttpNames.scrubUrl("http://[::1]:9/x?y=1"));
+  }
+
+  @Test
+  void scrubUrlOfUnparseableInputStillDropsSecrets() {
+    assertEquals("http://host/a b", HttpNames.scrubUrl("http://me:secret@host/a b?q=1"));
+    assertNull(HttpNames.scrubUrl(null));
+  }
+
+  @Test
+  void scrubQueryFiltersSensitiveKeysAndSecretLookingValues() {
+    assertEquals("page=2&token=[Filtered]&api_key=[Filtered]&Password=[Filtered]",
+        HttpNames.scrubQuery("page=2&token=abc&api_key=k&Password=p"));
+    assertEquals("q=[Filtered]", HttpNames.scrubQuery("q=Bearer%20abcdef"));
+    assertEquals("jwt=[Filtered]",
+        HttpNames.scrubQuery("jwt=eyJhbGciOiJI.eyJzdWIiOiIx.SflKxwRJSMeKKF2QT4"));
+    assertEquals("card=[Filtered]", HttpNames.scrubQuery("card=4111111111111111"));
+    assertEquals("flag&x=", HttpNames.scrubQuery("flag&x="));
+    assertNull(HttpNames.scrubQuery(""));
+  }
+
+  @Test
+  void scrubbedQueryOf() {
+    assertEquals("a=1&secret=[Filtered]", HttpNames.scrubbedQueryOf("http://h/p?a=1&secret=s#f"));
+    assertNull(HttpNames.scrubbedQueryOf("http://h/p"));
+  }
+
+  @Test
+  void sanitizePathReplacesIdentifiers() {
+    assertEquals("/users/*/orders/*", HttpNames.sanitizePath("/users/7/orders/2024-01-05"));
+    assertEquals("/items/*", HttpNames.sanitizePath("/items/3f2504e0-4f89-11d3-9a0c-0305e82c3301"));
+    assertEquals("/blobs/*/raw", HttpNames.sanitizePath("/blobs/da39a3ee5e6b4b0d3255bfef95601890afd80709/raw"));
+    assertEquals("/mem/*", HttpNames.sanitizePath("/mem/0x1f"));
+    assertEquals("/api/v1/packages/", HttpNames.sanitizePath("/api/v1/packages/"));
+    assertEquals("/search", HttpNames.sanitizePath("/search?q=1234"));
+    assertEquals("/", HttpNames.sanitizePath(""));
+    assertEquals("/", HttpNames.sanitizePath(null));
+  }
+}
