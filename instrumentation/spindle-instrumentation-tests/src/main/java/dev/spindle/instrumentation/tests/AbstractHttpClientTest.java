@@ -256,11 +256,11 @@ public abstract class AbstractHttpClientTest<C> {
     Transaction tx = tracer.startTransaction("parent", "test");
     try (Scope s = tx.makeCurrent()) {
       assertEquals(200, get(client, remote.url("/api/7/envelope/"), Map.of()));
-      assertEquals(200, get(client, remote.url("/api/other"), Map.of()));
+      assertEquals(200, get(client, remote.url("/not-ingest"), Map.of()));
     }
     finishAndAwait(tx);
     assertNoTraceHeaders(remote.requestTo("/api/7/envelope/"));
-    RecordedRequest other = remote.requestTo("/api/other");
+    RecordedRequest other = remote.requestTo("/not-ingest");
     assertHeadersName(other, tx.traceId(), spanIdIn(other), true);
   }
 
