@@ -103,9 +103,9 @@ public final class TracingInterceptor implements Interceptor {
   }
 
   private static SpanStatus statusOf(Throwable e) {
-    if (e instanceof SocketTimeoutException) return SpanStatus.DEADLINE_EXCEEDED;
-    if (e instanceof InterruptedIOException && "Canceled".equals(e.getMessage())) {
-      return SpanStatus.CANCELLED;
+    if (e instanceof SocketTimeoutException || e instanceof InterruptedIOException
+        && "timeout".equals(e.getMessage())) {
+      return SpanStatus.DEADLINE_EXCEEDED; // a socket timeout, or the call timeout
     }
     if (e instanceof IOException && "Canceled".equals(e.getMessage())) return SpanStatus.CANCELLED;
     return SpanStatus.INTERNAL_ERROR;

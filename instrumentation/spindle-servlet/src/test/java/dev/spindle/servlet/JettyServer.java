@@ -29,13 +29,19 @@ final class JettyServer implements AutoCloseable {
 
   /** Like {@link #start(Tracer, Map)}, with {@code outer} (if not null) running before the tracing filter. */
   static JettyServer start(Tracer tracer, Map<String, HttpServlet> servlets, Filter outer) throws Exception {
+    return start(tracer, servlets, outer, "/");
+  }
+
+  /** Like {@link #start(Tracer, Map, Filter)}, with the servlets under {@code contextPath}. */
+  static JettyServer start(Tracer tracer, Map<String, HttpServlet> servlets, Filter outer,
+      String contextPath) throws Exception {
     Server server = new Server();
     ServerConnector connector = new ServerConnector(server);
     connector.setHost("127.0.0.1");
     connector.setPort(0);
     server.addConnector(connector);
     ServletContextHandler context = new ServletContextHandler();
-    context.setContextPath("/");
+    context.setContextPath(contextPath);
     if (outer != null) {
       FilterHolder holder = new FilterHolder(outer);
       holder.setAsyncSupported(true);
