@@ -18,10 +18,13 @@ final class TraceState {
   final double sampleRand;
   /** Incoming W3C tracestate to forward, or null. */
   final String tracestate;
+  /** Whether the trace id is known to be random: ours are; upstream ones when flagged so. */
+  final boolean randomTraceId;
   private volatile DynamicSamplingContext frozen;
 
   TraceState(String traceId, Boolean sampled, Double sampleRate, double sampleRand,
-      String tracestate, DynamicSamplingContext incomingDsc) {
+      String tracestate, boolean randomTraceId, DynamicSamplingContext incomingDsc) {
+    this.randomTraceId = randomTraceId;
     this.traceId = traceId;
     this.sampled = sampled;
     this.sampleRate = sampleRate;

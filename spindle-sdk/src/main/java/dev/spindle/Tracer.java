@@ -137,7 +137,8 @@ public final class Tracer implements AutoCloseable {
     boolean record = Boolean.TRUE.equals(sampled)
         && (options.isTracingEnabled() || context.sampled() != null) && !closed;
     TraceState state = new TraceState(traceId, sampled, rate, rand,
-        in == null ? null : in.tracestate(), in == null ? null : in.dsc());
+        in == null ? null : in.tracestate(), in == null || in.randomTraceId(),
+        in == null ? null : in.dsc());
     if (record) {
       return new RecordingTransaction(this, state, context.parentSpanId(), context.name(),
           context.source(), context.operation(), clock);
@@ -200,7 +201,7 @@ public final class Tracer implements AutoCloseable {
     Traced tx = (Traced) span.transaction();
     TraceState state = tx.traceState();
     OutgoingTrace out = OutgoingTrace.of(state.traceId, span.spanId(), state.sampled,
-        state.dsc(this, tx), state.tracestate);
+        state.dsc(this, tx), state.tracestate, state.randomTraceId);
     try {
       if (getter == null) propagator.inject(out, carrier, setter);
       else propagator.inject(out, carrier, getter, setter);

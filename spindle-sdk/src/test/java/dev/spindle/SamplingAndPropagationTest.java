@@ -74,7 +74,7 @@ class SamplingAndPropagationTest {
     assertSame(child, no.startChild("other"), "children of an unsampled transaction cost no allocation");
     assertTrue(outgoing(child).get("sentry-trace").endsWith("-0"));
     assertTrue(outgoing(child).get("baggage").contains("sentry-sampled=false"));
-    assertEquals("00", outgoing(child).get("traceparent").substring(53));
+    assertEquals("02", outgoing(child).get("traceparent").substring(53), "unsampled, random trace id");
     child.finish();
     no.finish();
     assertEquals(1, transport.transactions().size(), "an unsampled transaction is never sent");
@@ -253,7 +253,8 @@ class SamplingAndPropagationTest {
     }
     assertEquals(TRACE.length(), sentUnderB.get("sentry-trace").indexOf('-'));
     assertEquals(tx.traceId() + "-" + b.spanId() + "-1", sentUnderB.get("sentry-trace"));
-    assertEquals("00-" + tx.traceId() + "-" + b.spanId() + "-01", sentUnderB.get("traceparent"));
+    assertEquals("00-" + tx.traceId() + "-" + b.spanId() + "-03", sentUnderB.get("traceparent"),
+        "sampled, and our trace ids are random (W3C Level 2)");
     a.finish();
     b.finish();
     tx.finish();
@@ -325,6 +326,17 @@ class SamplingAndPropagationTest {
         "never to the tracing server's own ingest URL");
     tracer(new SpindleOptions().setTracesSampleRate(1.0).setTracePropagationTargets(List.of()));
     assertFalse(tracer.shouldPropagateTo("http://api.internal/v1"), "empty list: nowhere");
+  }
+
+  @Test
+  void theRandomFlagIsForwardedOnlyWhenUpstreamSetIt() {
+    tracer(new SpindleOptions().setTracesSampleRate(1.0));
+    Transaction random = continueFrom(headers("traceparent", "00-" + TRACE + "-" + PARENT + "-03"));
+    assertEquals("03", outgoing(random).get("traceparent").substring(53));
+    random.finish();
+    Transaction notRandom = continueFrom(headers("traceparent", "00-" + TRACE + "-" + PARENT + "-01"));
+    assertEquals("01", outgoing(notRandom).get("traceparent").substring(53));
+    notRandom.finish();
   }
 
   @Test

@@ -28,9 +28,11 @@ public final class IncomingTrace {
   private final String tracestate;
   private final Source source;
   private final Baggage baggage;
+  private final boolean randomTraceId;
 
   IncomingTrace(String traceId, String parentSpanId, Boolean sampled, DynamicSamplingContext dsc,
-      String tracestate, Source source, Baggage baggage) {
+      String tracestate, Source source, Baggage baggage, boolean randomTraceId) {
+    this.randomTraceId = randomTraceId;
     this.traceId = traceId;
     this.parentSpanId = parentSpanId;
     this.sampled = sampled;
@@ -86,6 +88,14 @@ public final class IncomingTrace {
   }
 
   /** Which header the ids came from. */
+  /**
+   * True when a {@code traceparent} of this trace carried the W3C Level 2 random flag, so
+   * downstream may rely on the trace id being random.
+   */
+  public boolean randomTraceId() {
+    return randomTraceId;
+  }
+
   public Source source() {
     return source;
   }

@@ -15,14 +15,16 @@ public final class OutgoingTrace {
   private final Boolean sampled;
   private final DynamicSamplingContext dsc;
   private final String tracestate;
+  private final boolean randomTraceId;
 
   private OutgoingTrace(String traceId, String spanId, Boolean sampled,
-      DynamicSamplingContext dsc, String tracestate) {
+      DynamicSamplingContext dsc, String tracestate, boolean randomTraceId) {
     this.traceId = traceId;
     this.spanId = spanId;
     this.sampled = sampled;
     this.dsc = dsc;
     this.tracestate = tracestate;
+    this.randomTraceId = randomTraceId;
   }
 
   /**
@@ -34,9 +36,23 @@ public final class OutgoingTrace {
    */
   public static OutgoingTrace of(String traceId, String spanId, Boolean sampled,
       DynamicSamplingContext dsc, String tracestate) {
+    return of(traceId, spanId, sampled, dsc, tracestate, false);
+  }
+
+  /**
+   * As {@link #of(String, String, Boolean, DynamicSamplingContext, String)};
+   * {@code randomTraceId} sets the W3C Level 2 random flag of {@code traceparent}.
+   */
+  public static OutgoingTrace of(String traceId, String spanId, Boolean sampled,
+      DynamicSamplingContext dsc, String tracestate, boolean randomTraceId) {
     requireNonNull(traceId, "traceId");
     requireNonNull(spanId, "spanId");
-    return new OutgoingTrace(traceId, spanId, sampled, dsc, tracestate);
+    return new OutgoingTrace(traceId, spanId, sampled, dsc, tracestate, randomTraceId);
+  }
+
+  /** Whether the trace id is known to be random (W3C Level 2 random flag). */
+  public boolean randomTraceId() {
+    return randomTraceId;
   }
 
   public String traceId() {
@@ -69,12 +85,12 @@ public final class OutgoingTrace {
     OutgoingTrace that = (OutgoingTrace) o;
     return traceId.equals(that.traceId) && spanId.equals(that.spanId)
         && Objects.equals(sampled, that.sampled) && Objects.equals(dsc, that.dsc)
-        && Objects.equals(tracestate, that.tracestate);
+        && Objects.equals(tracestate, that.tracestate) && randomTraceId == that.randomTraceId;
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(traceId, spanId, sampled, dsc, tracestate);
+    return Objects.hash(traceId, spanId, sampled, dsc, tracestate, randomTraceId);
   }
 
   @Override

@@ -102,7 +102,9 @@ public final class TracePropagator {
         Tracestate ts = Tracestate.parse(getter.getAll(carrier, TRACESTATE));
         if (ts != null) tracestate = ts.value();
       }
-      return new IncomingTrace(traceId, parentSpanId, sampled, dsc, tracestate, source, baggage);
+      boolean random = traceparent != null && traceparent.traceId().equals(traceId)
+          && traceparent.randomTraceId();
+      return new IncomingTrace(traceId, parentSpanId, sampled, dsc, tracestate, source, baggage, random);
     } catch (RuntimeException e) {
       return null; // a broken carrier or getter must not break the request
     }
@@ -144,8 +146,8 @@ public final class TracePropagator {
       if (baggage != null) setter.set(carrier, BAGGAGE, baggage);
 
       if (propagateTraceparent) {
-        setter.set(carrier, TRACEPARENT, Traceparent.format(
-            trace.traceId(), trace.spanId(), Boolean.TRUE.equals(trace.sampled())));
+        setter.set(carrier, TRACEPARENT, Traceparent.format(trace.traceId(), trace.spanId(),
+            Boolean.TRUE.equals(trace.sampled()), trace.randomTraceId()));
         String tracestate = trace.tracestate();
         if (tracestate != null && !tracestate.isEmpty()) {
           Tracestate ts = Tracestate.parse(tracestate);

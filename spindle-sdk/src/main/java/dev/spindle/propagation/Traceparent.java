@@ -18,7 +18,8 @@ import java.util.Objects;
  *   <li>a higher version (other than {@code ff}, which is invalid) is parsed by its first four
  *       fields; anything after them must start with {@code -} and is ignored;
  *   <li>uppercase hex is invalid anywhere; all-zero trace or parent ids are invalid;
- *   <li>bit 0 of the flags is "sampled"; other bits are kept in {@link #flags()} but not emitted.
+ *   <li>bit 0 of the flags is "sampled", bit 1 "random trace id" (Level 2); other bits are kept
+ *       in {@link #flags()} but not emitted.
  * </ul>
  *
  * <p>Parsing never throws: invalid input gives {@code null}, and the receiver starts a new trace.
@@ -33,6 +34,8 @@ public final class Traceparent {
   private final String traceId;
   private final String parentId;
   private final int flags;
+  static final int SAMPLED_FLAG = 0x01;
+  static final int RANDOM_FLAG = 0x02;
 
   private Traceparent(String version, String traceId, String parentId, int flags) {
     this.version = version;
@@ -96,9 +99,18 @@ public final class Traceparent {
 
   /** Formats {@code 00-<trace_id>-<span_id>-01} when sampled, else {@code -00}. */
   public static String format(String traceId, String spanId, boolean sampled) {
+    return format(traceId, spanId, sampled, false);
+  }
+
+  /**
+   * Formats version {@code 00} with the sampled flag (bit 0) and, when {@code randomTraceId},
+   * the Level 2 random flag (bit 1: the trace id's rightmost 7 bytes are random).
+   */
+  public static String format(String traceId, String spanId, boolean sampled, boolean randomTraceId) {
+    int flags = (sampled ? SAMPLED_FLAG : 0) | (randomTraceId ? RANDOM_FLAG : 0);
     return new StringBuilder(V00_LENGTH)
         .append(VERSION).append('-').append(traceId).append('-').append(spanId)
-        .append(sampled ? "-01" : "-00")
+        .append("-0").append((char) ('0' + flags))
         .toString();
   }
 
@@ -123,12 +135,17 @@ public final class Traceparent {
 
   /** Bit 0 of the flags. */
   public boolean sampled() {
-    return (flags & 1) != 0;
+    return (flags & SAMPLED_FLAG) != 0;
   }
 
-  /** The value Spindle would forward: always version {@code 00}, only the sampled flag. */
+  /** Bit 1 of the flags (W3C Level 2): the trace id was made random. */
+  public boolean randomTraceId() {
+    return (flags & RANDOM_FLAG) != 0;
+  }
+
+  /** The value Spindle would forward: always version {@code 00}, the sampled and random flags. */
   public String value() {
-    return format(traceId, parentId, sampled());
+    return format(traceId, parentId, sampled(), randomTraceId());
   }
 
   @Override

@@ -90,7 +90,7 @@ public final class Tracestate {
         seen = new HashSet<>();
       }
       String key = headerValue.substring(start, eq);
-      if (!seen.add(key)) return null; // duplicate key
+      if (!seen.add(key)) continue; // a repeated key: keep the first, as W3C allows
       if (keys.size() == MAX_MEMBERS) return null;
       keys.add(key);
       values.add(headerValue.substring(eq + 1, end));
@@ -158,31 +158,18 @@ public final class Tracestate {
     return value();
   }
 
+  /**
+   * W3C Level 2 key grammar: a lowercase letter or digit, then up to 255 of lowercase letters,
+   * digits, {@code _ - * / @}. (Level 1's {@code tenant@system} split is a special case.)
+   */
   private static boolean isValidKey(String s, int from, int to) {
-    int at = -1;
-    for (int i = from; i < to; i++) {
-      if (s.charAt(i) == '@') {
-        if (at >= 0) return false;
-        at = i;
-      }
-    }
-    if (at < 0) {
-      int len = to - from;
-      return len >= 1 && len <= 256 && isLcAlpha(s.charAt(from)) && restValid(s, from + 1, to);
-    }
-    int tenantLen = at - from;
-    int systemLen = to - at - 1;
-    if (tenantLen < 1 || tenantLen > 241 || systemLen < 1 || systemLen > 14) return false;
-    char t0 = s.charAt(from);
-    if (!isLcAlpha(t0) && !isDigit(t0)) return false;
-    if (!restValid(s, from + 1, at)) return false;
-    return isLcAlpha(s.charAt(at + 1)) && restValid(s, at + 2, to);
-  }
-
-  private static boolean restValid(String s, int from, int to) {
-    for (int i = from; i < to; i++) {
+    int len = to - from;
+    if (len < 1 || len > 256) return false;
+    char first = s.charAt(from);
+    if (!isLcAlpha(first) && !isDigit(first)) return false;
+    for (int i = from + 1; i < to; i++) {
       char c = s.charAt(i);
-      if (!isLcAlpha(c) && !isDigit(c) && c != '_' && c != '-' && c != '*' && c != '/') {
+      if (!isLcAlpha(c) && !isDigit(c) && c != '_' && c != '-' && c != '*' && c != '/' && c != '@') {
         return false;
       }
     }

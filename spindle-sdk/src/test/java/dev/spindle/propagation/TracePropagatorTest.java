@@ -271,7 +271,6 @@ class TracePropagatorTest {
   void w3cInvalidTracestateIsDroppedButTraceparentKept() {
     String tp = "00-" + TRACE + "-" + SPAN + "-01";
     List<String> invalid = new ArrayList<>(List.of(
-        "foo=1,foo=2",
         "foo=1,bar",
         "Foo=1",
         "foo=bar=baz",
@@ -284,7 +283,7 @@ class TracePropagatorTest {
       assertEquals("", in.tracestate(), ts);
     }
     IncomingTrace dup = extractMulti(multi("traceparent", tp, "tracestate", "a=1", "tracestate", "a=2"));
-    assertEquals("", dup.tracestate());
+    assertEquals("a=1", dup.tracestate(), "a repeated key keeps the first");
     IncomingTrace ok = extract(headers("traceparent", tp, "tracestate", TracestateTest.members(32)));
     assertEquals(TracestateTest.members(32), ok.tracestate());
   }

@@ -72,9 +72,9 @@ class TracestateTest {
   }
 
   @Test
-  void duplicateKeysMakeItInvalid() {
-    assertNull(Tracestate.parse("foo=1,bar=2,foo=3"));
-    assertNull(Tracestate.parse(List.of("foo=1", "foo=1")));
+  void repeatedKeysKeepTheFirstMember() {
+    assertEquals("foo=1,bar=2", Tracestate.parse("foo=1,bar=2,foo=3").value());
+    assertEquals("foo=1", Tracestate.parse(List.of("foo=1", "foo=1")).value());
   }
 
   @ParameterizedTest
@@ -96,14 +96,14 @@ class TracestateTest {
     assertTrue(Tracestate.isValidKey("a".repeat(256)));
     assertFalse(Tracestate.isValidKey("a".repeat(257)));
     assertTrue(Tracestate.isValidKey("t".repeat(241) + "@" + "s".repeat(14)));
-    assertFalse(Tracestate.isValidKey("t".repeat(242) + "@s"));
-    assertFalse(Tracestate.isValidKey("t@" + "s".repeat(15)));
+    assertTrue(Tracestate.isValidKey("t".repeat(242) + "@s"), "Level 2 drops the tenant/system limits");
+    assertTrue(Tracestate.isValidKey("t@" + "s".repeat(15)));
+    assertFalse(Tracestate.isValidKey("t@" + "s".repeat(255)));
   }
 
   @ParameterizedTest
   @ValueSource(strings = {
-      "", "A", "Foo", "0abc", "_a", "a b", "a.b", "a=b", "a@", "@a", "a@b@c", "a@0b",
-      "a@B", "_a@b", "a\u00e9", "a+b",
+      "", "A", "Foo", "_a", "a b", "a.b", "a=b", "@a", "a@B", "_a@b", "a\u00e9", "a+b",
   })
   void invalidKeys(String key) {
     assertFalse(Tracestate.isValidKey(key), key);
@@ -138,7 +138,7 @@ class TracestateTest {
       "foo= ",
       "foo=a\u00e9",
       "foo=1;bar=2",
-      "foo@=1",
+      "@foo=1",
       "foo\u0000=1",
   })
   void anyInvalidMemberInvalidatesTheList(String header) {
