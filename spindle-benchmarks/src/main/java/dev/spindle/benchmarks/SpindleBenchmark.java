@@ -39,9 +39,19 @@ import org.openjdk.jmh.annotations.Warmup;
 @Measurement(iterations = 5, time = 2)
 public class SpindleBenchmark {
 
+  /**
+   * With {@code -Dspindle.bench.dropBeforeSerialize=true} (pass it with {@code -jvmArgsAppend})
+   * every finished transaction is dropped by {@code beforeSendTransaction}: its data is
+   * snapshotted but never written as JSON. Only for splitting the cost of a child span into its
+   * own part and its share of the transaction's serialization; not a peer-comparable setting.
+   */
+  static final boolean DROP_BEFORE_SERIALIZE = Boolean.getBoolean("spindle.bench.dropBeforeSerialize");
+
   static Tracer newTracer(DiscardingTransport transport) {
-    return Tracer.create(new SpindleOptions().setDsn(Fixtures.DSN).setTracesSampleRate(1.0)
-        .setTransport(transport));
+    SpindleOptions options = new SpindleOptions().setDsn(Fixtures.DSN).setTracesSampleRate(1.0)
+        .setTransport(transport);
+    if (DROP_BEFORE_SERIALIZE) options.setBeforeSendTransaction(data -> null);
+    return Tracer.create(options);
   }
 
   /**
