@@ -1,0 +1,170 @@
+package dev.spindle.benchmarks;
+
+import static dev.spindle.benchmarks.Fixtures.CHILDREN_PER_PARENT;
+import static dev.spindle.benchmarks.Fixtures.CHILDREN_PER_TRANSACTION;
+import static dev.spindle.benchmarks.Fixtures.CHILD_DESCRIPTION;
+import static dev.spindle.benchmarks.Fixtures.CHILD_OP;
+import static dev.spindle.benchmarks.Fixtures.ROOT_NAME;
+import static dev.spindle.benchmarks.Fixtures.ROOT_OP;
+
+import dev.spindle.Scope;
+import dev.spindle.Span;
+import dev.spindle.SpindleOptions;
+import dev.spindle.Tracer;
+import dev.spindle.Transaction;
+import dev.spindle.propagation.IncomingTrace;
+import dev.spindle.propagation.Propagation;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Threads;
+import org.openjdk.jmh.annotations.Warmup;
+
+/** The Spindle SDK; the same work as {@link OpenTelemetryBenchmark} and {@link SentryBenchmark}. */
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.NANOSECONDS)
+@Threads(1)
+@Fork(1)
+@Warmup(iterations = 3, time = 2)
+@Measurement(iterations = 5, time = 2)
+public class SpindleBenchmark {
+
+  /**
+   * With {@code -Dspindle.bench.dropBeforeSerialize=true} (pass it with {@code -jvmArgsAppend})
+   * every finished transaction is dropped by {@code beforeSendTransaction}: its data is
+   * snapshotted but never written as JSON. Only for splitting the cost of a child span into its
+   * own part and its share of the transaction's serialization; not a peer-comparable setting.
+   */
+  static final boolean DROP_BEFORE_SERIALIZE = Boolean.getBoolean("spindle.bench.dropBeforeSerialize");
+
+  static Tracer newTracer(DiscardingTransport transport) {
+    SpindleOptions options = new SpindleOptions().setDsn(Fixtures.DSN).setTracesSampleRate(1.0)
+        .setTransport(transport);
+    if (DROP_BEFORE_SERIALIZE) options.setBeforeSendTransaction(data -> null);
+    return Tracer.create(options);
+  }
+
+  /**
+   * A current transaction that is finished (and so sent, with its children) and replaced every
+   * {@link Fixtures#CHILDREN_PER_PARENT} children.
+   */
+  @State(org.openjdk.jmh.annotations.Scope.Thread)
+  public static class ParentFixture {
+    final DiscardingTransport transport = new DiscardingTransport(false);
+    Tracer tracer;
+    Transaction parent;
+    Scope scope;
+    int children;
+
+    @Setup(Level.Trial)
+    public void setUp() {
+      tracer = newTracer(transport);
+      startParent();
+    }
+
+    void startParent() {
+      parent = tracer.startTransaction(ROOT_NAME, ROOT_OP);
+      scope = parent.makeCurrent();
+      children = 0;
+    }
+
+    /** Called after each child; rotates the parent every {@link Fixtures#CHILDREN_PER_PARENT}. */
+    void childDone() {
+      if (++children == CHILDREN_PER_PARENT) {
+        scope.close();
+        parent.finish();
+        startParent();
+      }
+    }
+
+    @TearDown(Level.Trial)
+    public void tearDown() {
+      scope.close();
+      parent.finish();
+      tracer.close();
+    }
+  }
+
+  /** A tracer whose transport serializes every envelope before discarding it. */
+  @State(org.openjdk.jmh.annotations.Scope.Thread)
+  public static class SerializingFixture {
+    final DiscardingTransport transport = new DiscardingTransport(true);
+    Tracer tracer;
+
+    @Setup(Level.Trial)
+    public void setUp() {
+      tracer = newTracer(transport);
+    }
+
+    @TearDown(Level.Trial)
+    public void tearDown() {
+      tracer.close();
+    }
+  }
+
+  /** A long-lived current transaction (never rotated: injecting starts no child). */
+  @State(org.openjdk.jmh.annotations.Scope.Thread)
+  public static class PropagationFixture {
+    final DiscardingTransport transport = new DiscardingTransport(false);
+    Tracer tracer;
+    Transaction current;
+    Scope scope;
+
+    @Setup(Level.Trial)
+    public void setUp() {
+      tracer = newTracer(transport);
+      current = tracer.startTransaction(ROOT_NAME, ROOT_OP);
+      scope = current.makeCurrent();
+    }
+
+    @TearDown(Level.Trial)
+    public void tearDown() {
+      scope.close();
+      current.finish();
+      tracer.close();
+    }
+  }
+
+  @Benchmark
+  public Span childSpan(ParentFixture f) {
+    Span child = f.parent.startChild(CHILD_OP, CHILD_DESCRIPTION);
+    child.finish();
+    f.childDone();
+    return child;
+  }
+
+  @Benchmark
+  public Span childSpanOfCurrent(ParentFixture f) {
+    Span child = f.tracer.currentSpan().startChild(CHILD_OP, CHILD_DESCRIPTION);
+    child.finish();
+    f.childDone();
+    return child;
+  }
+
+  @Benchmark
+  public Transaction transactionWith10Children(SerializingFixture f) {
+    Transaction tx = f.tracer.startTransaction(ROOT_NAME, ROOT_OP);
+    for (int i = 0; i < CHILDREN_PER_TRANSACTION; i++) {
+      tx.startChild(CHILD_OP, CHILD_DESCRIPTION).finish();
+    }
+    tx.finish();
+    return tx;
+  }
+
+  @Benchmark
+  public IncomingTrace injectExtract(PropagationFixture f) {
+    Map<String, String> headers = new HashMap<>();
+    f.tracer.inject(f.tracer.currentSpan(), headers, Propagation.mapSetter());
+    return f.tracer.extract(headers, Propagation.mapGetter());
+  }
+}

@@ -1,0 +1,67 @@
+package dev.spindle.benchmarks;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.spindle.propagation.IncomingTrace;
+import dev.spindle.transport.Envelope;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** The Spindle fixtures do the work the benchmarks claim: no speed is measured here. */
+@Timeout(30)
+class SpindleBenchmarkTest {
+  final SpindleBenchmark bench = new SpindleBenchmark();
+
+  @Test
+  void childSpanRotatesTheParentEveryFiveHundredChildren() {
+    SpindleBenchmark.ParentFixture f = new SpindleBenchmark.ParentFixture();
+    f.setUp();
+    for (int i = 0; i < 2 * Fixtures.CHILDREN_PER_PARENT; i++) bench.childSpan(f);
+    assertEquals(2, f.transport.envelopes);
+    assertEquals(Fixtures.CHILDREN_PER_PARENT, children(f.transport.last));
+    for (int i = 0; i < 3; i++) bench.childSpanOfCurrent(f);
+    f.tearDown();
+    assertEquals(3, f.transport.envelopes);
+    assertEquals(3, children(f.transport.last), "children of the current span join the parent");
+    assertEquals(0, f.transport.lostEvents, "no child was dropped");
+  }
+
+  @Test
+  void transactionWith10ChildrenSerializesEachTransaction() {
+    SpindleBenchmark.SerializingFixture f = new SpindleBenchmark.SerializingFixture();
+    f.setUp();
+    for (int i = 0; i < 3; i++) bench.transactionWith10Children(f);
+    f.tearDown();
+    assertEquals(3, f.transport.envelopes);
+    assertEquals(Fixtures.CHILDREN_PER_TRANSACTION, children(f.transport.last));
+    assertTrue(f.transport.bytes > 3 * 10 * Fixtures.CHILD_DESCRIPTION.length(), "serialized");
+  }
+
+  @Test
+  void injectExtractReadsBackTheCurrentSpan() {
+    SpindleBenchmark.PropagationFixture f = new SpindleBenchmark.PropagationFixture();
+    f.setUp();
+    IncomingTrace in = bench.injectExtract(f);
+    assertNotNull(in);
+    assertEquals(f.current.traceId(), in.traceId());
+    assertEquals(f.current.spanId(), in.parentSpanId());
+    assertEquals(Boolean.TRUE, in.sampled());
+    assertNotNull(in.dsc(), "the baggage travelled too");
+    f.tearDown();
+  }
+
+  /** Child spans in a transaction envelope: each carries the child description once. */
+  static int children(Envelope envelope) {
+    assertNotNull(envelope);
+    String json = new String(envelope.items().get(0).payload(), StandardCharsets.UTF_8);
+    int n = 0;
+    for (int i = json.indexOf(Fixtures.CHILD_DESCRIPTION); i >= 0;
+        i = json.indexOf(Fixtures.CHILD_DESCRIPTION, i + 1)) {
+      n++;
+    }
+    return n;
+  }
+}
