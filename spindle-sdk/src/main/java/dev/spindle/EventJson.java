@@ -11,7 +11,7 @@ final class EventJson {
   private EventJson() {}
 
   static String transaction(TransactionData t) {
-    JsonWriter w = new JsonWriter(new StringBuilder(512 + t.spans().size() * 256));
+    JsonWriter w = new JsonWriter(new StringBuilder(1024 + t.spans().size() * 384));
     w.beginObject();
     w.name("event_id").value(t.eventId());
     w.name("type").value("transaction");

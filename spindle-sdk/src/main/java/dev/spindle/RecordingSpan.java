@@ -9,9 +9,10 @@ import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * A child span of a sampled transaction. Kept small on purpose (ids as longs, maps created on
- * first use, one monotonic clock read at start and one at finish): starting and finishing a
- * child is the SDK's hottest path.
+ * A child span of a sampled transaction. Kept small on purpose — 64 bytes with compressed
+ * references: the id as a long, the parent by reference, tags, data and origin in an object
+ * made on first use, one monotonic clock read at start and one at finish — because starting
+ * and finishing a child is the SDK's hottest path.
  */
 class RecordingSpan implements Span {
   private static final VarHandle STATE;
@@ -29,8 +30,9 @@ class RecordingSpan implements Span {
   static final int FINISHED = 2;
 
   final RecordingTransaction transaction;
+  /** The parent span of this transaction, or null for the transaction itself. */
+  final RecordingSpan parent;
   final long spanId;
-  final long parentSpanId;
   final long startNanos;
   long endNanos;
   @SuppressWarnings("unused") // accessed through STATE
@@ -38,26 +40,25 @@ class RecordingSpan implements Span {
   private volatile String operation;
   private volatile String description;
   private volatile SpanStatus status;
-  private volatile String origin;
-  private Map<String, String> tags;
-  private Map<String, Object> data;
+  /** Tags, data and origin; null until one is set. Guarded by this. */
+  private Extras extras;
 
   /** A child span. */
-  RecordingSpan(RecordingTransaction transaction, long parentSpanId, String operation,
+  RecordingSpan(RecordingTransaction transaction, RecordingSpan parent, String operation,
       String description, long startNanos) {
     this.transaction = transaction;
+    this.parent = parent;
     this.spanId = newSpanId();
-    this.parentSpanId = parentSpanId;
     this.operation = operation;
     this.description = description;
     this.startNanos = startNanos;
   }
 
   /** The root span of a transaction, which is the subclass itself. */
-  RecordingSpan(long parentSpanId, String operation, long startNanos) {
+  RecordingSpan(String operation, long startNanos) {
     this.transaction = (RecordingTransaction) this;
+    this.parent = null;
     this.spanId = newSpanId();
-    this.parentSpanId = parentSpanId;
     this.operation = operation;
     this.startNanos = startNanos;
   }
@@ -82,7 +83,7 @@ class RecordingSpan implements Span {
 
   @Override
   public String parentSpanId() {
-    return parentSpanId == 0 ? null : HexIds.toHex(parentSpanId);
+    return parent.spanId();
   }
 
   @Override
@@ -107,7 +108,7 @@ class RecordingSpan implements Span {
 
   @Override
   public Span startChild(String operation, String description) {
-    return transaction.startSpan(spanId, operation, description);
+    return transaction.startSpan(this, operation, description);
   }
 
   @Override
@@ -117,14 +118,14 @@ class RecordingSpan implements Span {
   }
 
   @Override
-  public Span setOrigin(String origin) {
-    if (!isFinished()) this.origin = origin;
+  public synchronized Span setOrigin(String origin) {
+    if (!isFinished()) extras().origin = origin;
     return this;
   }
 
   @Override
-  public String origin() {
-    return origin;
+  public synchronized String origin() {
+    return extras == null ? null : extras.origin;
   }
 
   @Override
@@ -145,31 +146,34 @@ class RecordingSpan implements Span {
   }
 
   @Override
-  public Span setTag(String key, String value) {
+  public synchronized Span setTag(String key, String value) {
     if (key == null || isFinished()) return this;
-    synchronized (this) {
-      if (value == null) {
-        if (tags != null) tags.remove(key);
-      } else {
-        if (tags == null) tags = new LinkedHashMap<>(4);
-        tags.put(key, value);
-      }
+    if (value == null) {
+      if (extras != null && extras.tags != null) extras.tags.remove(key);
+    } else {
+      Extras e = extras();
+      if (e.tags == null) e.tags = new LinkedHashMap<>(4);
+      e.tags.put(key, value);
     }
     return this;
   }
 
   @Override
-  public Span setData(String key, Object value) {
+  public synchronized Span setData(String key, Object value) {
     if (key == null || isFinished()) return this;
-    synchronized (this) {
-      if (value == null) {
-        if (data != null) data.remove(key);
-      } else {
-        if (data == null) data = new LinkedHashMap<>(4);
-        data.put(key, value);
-      }
+    if (value == null) {
+      if (extras != null && extras.data != null) extras.data.remove(key);
+    } else {
+      Extras e = extras();
+      if (e.data == null) e.data = new LinkedHashMap<>(4);
+      e.data.put(key, value);
     }
     return this;
+  }
+
+  private Extras extras() {
+    if (extras == null) extras = new Extras();
+    return extras;
   }
 
   @Override
@@ -225,15 +229,22 @@ class RecordingSpan implements Span {
   }
 
   synchronized Map<String, String> tagsSnapshot() {
-    return tags == null ? Collections.emptyMap() : new LinkedHashMap<>(tags);
+    return extras == null || extras.tags == null ? Collections.emptyMap() : new LinkedHashMap<>(extras.tags);
   }
 
   synchronized Map<String, Object> dataSnapshot() {
-    return data == null ? Collections.emptyMap() : new LinkedHashMap<>(data);
+    return extras == null || extras.data == null ? Collections.emptyMap() : new LinkedHashMap<>(extras.data);
   }
 
   @Override
   public String toString() {
     return "Span{" + operation + " " + spanId() + " in " + transaction.traceId + "}";
+  }
+
+  /** What most spans never have. */
+  private static final class Extras {
+    Map<String, String> tags;
+    Map<String, Object> data;
+    String origin;
   }
 }

@@ -1,10 +1,7 @@
 package dev.spindle;
 
-import dev.spindle.internal.HexIds;
 import dev.spindle.internal.Ids;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -24,8 +21,8 @@ final class RecordingTransaction extends RecordingSpan implements Transaction, T
   private final String parentSpanIdHex;
   private final int maxSpans;
   private final AtomicInteger openChildren = new AtomicInteger();
-  /** Guarded by itself. */
-  private final List<RecordingSpan> children = new ArrayList<>();
+  /** Guarded by itself; no longer changed once {@link #sent}. */
+  private final SpanBuffer children = new SpanBuffer();
   /** Guarded by {@link #children}. */
   private boolean sent;
   /** Guarded by {@link #children}. */
@@ -38,7 +35,7 @@ final class RecordingTransaction extends RecordingSpan implements Transaction, T
 
   RecordingTransaction(Tracer tracer, TraceState traceState, String parentSpanIdHex,
       String name, TransactionSource source, String operation, SpanClock clock) {
-    super(HexIds.parse(parentSpanIdHex), operation, clock.nanoTime());
+    super(operation, clock.nanoTime());
     this.tracer = tracer;
     this.clock = clock;
     this.traceState = traceState;
@@ -98,14 +95,14 @@ final class RecordingTransaction extends RecordingSpan implements Transaction, T
   }
 
   /** Starts a child of the span {@code parentId} of this transaction. */
-  Span startSpan(long parentId, String operation, String description) {
+  Span startSpan(RecordingSpan parent, String operation, String description) {
     long now = clock.nanoTime();
     synchronized (children) {
       if (sent || children.size() >= maxSpans) {
         droppedSpans++;
         return overflow();
       }
-      RecordingSpan span = new RecordingSpan(this, parentId, operation, description, now);
+      RecordingSpan span = new RecordingSpan(this, parent, operation, description, now);
       children.add(span);
       openChildren.incrementAndGet();
       return span;
@@ -141,23 +138,24 @@ final class RecordingTransaction extends RecordingSpan implements Transaction, T
   }
 
   private void send(boolean atDeadline) {
-    List<RecordingSpan> snapshot;
     int dropped;
     synchronized (children) {
       if (sent) return;
       sent = true;
-      snapshot = new ArrayList<>(children);
       dropped = droppedSpans;
       if (deadline != null && !atDeadline) deadline.cancel(false);
       deadline = null;
     }
     tracer.stopAwaiting(this);
-    tracer.send(this, toData(snapshot, clock.nanoTime()), dropped);
+    long now = clock.nanoTime();
+    String eventId = Ids.newEventId();
+    tracer.send(this, eventId, () -> toData(eventId, now), dropped);
   }
 
-  private TransactionData.Builder toData(List<RecordingSpan> spans, long nowNanos) {
+  /** The event, built from the spans as they are now; children still open are marked late. */
+  private TransactionData.Builder toData(String eventId, long nowNanos) {
     TransactionData.Builder b = new TransactionData.Builder();
-    b.eventId = Ids.newEventId();
+    b.eventId = eventId;
     b.traceId = traceId;
     b.spanId = spanId();
     b.parentSpanId = parentSpanIdHex;
@@ -175,14 +173,16 @@ final class RecordingTransaction extends RecordingSpan implements Transaction, T
     b.sampleRate = traceState.sampleRate;
     b.origin = origin();
     b.tags.putAll(tagsSnapshot());
-    for (RecordingSpan s : spans) {
+    String ownId = b.spanId; // most children hang directly under the transaction
+    children.forEach(s -> {
       boolean ended = s.hasEnded();
       SpanStatus st = ended ? (s.status() == null ? SpanStatus.OK : s.status())
           : SpanStatus.DEADLINE_EXCEEDED;
       long end = ended ? s.endNanos : nowNanos;
-      b.spans.add(new SpanData(s.spanId(), s.parentSpanId(), s.operation(), s.description(), st,
+      String parentId = s.parent == this ? ownId : s.parent.spanId();
+      b.spans.add(new SpanData(s.spanId(), parentId, s.operation(), s.description(), st,
           micros(s.startNanos), micros(end), s.tagsSnapshot(), s.dataSnapshot(), s.origin()));
-    }
+    });
     return b;
   }
 

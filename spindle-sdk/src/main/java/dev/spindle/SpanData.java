@@ -25,8 +25,9 @@ public final class SpanData {
     this.status = status;
     this.startMicros = startMicros;
     this.endMicros = endMicros;
-    this.tags = Map.copyOf(tags);
-    this.data = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(data));
+    this.tags = tags.isEmpty() ? Map.of() : Map.copyOf(tags);
+    this.data = data.isEmpty() ? Map.of()
+        : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(data));
     this.origin = origin == null ? "manual" : origin;
   }
 

@@ -28,6 +28,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 /**
  * Starts transactions, decides sampling, propagates traces and sends what finishes. A tracer is
@@ -347,32 +348,47 @@ public final class Tracer implements AutoCloseable {
     }
   }
 
-  void send(RecordingTransaction tx, TransactionData.Builder b, int droppedSpans) {
+  /**
+   * Hands a finished transaction to the transport. Only the cheap part runs here, on the
+   * application's thread: the snapshot of its spans, the scope data and the frozen DSC. Building
+   * the event, {@code beforeSendTransaction} and JSON serialization run when the transport
+   * produces the envelope's payload — on its sender thread — and not at all when the envelope is
+   * dropped (queue full, rate limited).
+   */
+  void send(RecordingTransaction tx, String eventId, Supplier<TransactionData.Builder> snapshot,
+      int droppedSpans) {
     try {
-      b.release = options.getRelease();
-      b.environment = options.getEnvironment();
-      b.serverName = options.getServerName();
-      b.user = user;
-      Map<String, String> tags = new LinkedHashMap<>(globalTags);
-      tags.putAll(b.tags);
-      b.tags = tags;
-      TransactionData data = b.build();
       if (droppedSpans > 0) transport.recordLostEvent(DiscardReason.BUFFER_OVERFLOW, "span", droppedSpans);
-      if (options.getBeforeSendTransaction() != null) {
-        data = beforeSend(data);
-        if (data == null) {
-          transport.recordLostEvent(DiscardReason.BEFORE_SEND, "transaction", 1);
-          return;
-        }
-      }
-      byte[] payload = EventJson.transaction(data).getBytes(StandardCharsets.UTF_8);
-      transport.send(Envelope.builder().eventId(data.eventId())
+      Map<String, String> tags = globalTags;
+      User currentUser = user;
+      transport.send(Envelope.builder().eventId(eventId)
           .sdk(EventJson.SDK_NAME, EventJson.SDK_VERSION)
           .traceJson(dscJson(tx))
-          .addItem("transaction", "application/json", payload)
+          .addItem("transaction", "application/json", () -> payload(snapshot.get(), tags, currentUser))
           .build());
     } catch (RuntimeException e) {
       LOG.log(Level.WARNING, "could not send a transaction", e);
     }
   }
+
+  /** The transaction event's JSON, or null when {@code beforeSendTransaction} dropped it. */
+  private byte[] payload(TransactionData.Builder b, Map<String, String> tags, User currentUser) {
+    b.release = options.getRelease();
+    b.environment = options.getEnvironment();
+    b.serverName = options.getServerName();
+    b.user = currentUser;
+    Map<String, String> merged = new LinkedHashMap<>(tags);
+    merged.putAll(b.tags);
+    b.tags = merged;
+    TransactionData data = b.build();
+    if (options.getBeforeSendTransaction() != null) {
+      data = beforeSend(data);
+      if (data == null) {
+        transport.recordLostEvent(DiscardReason.BEFORE_SEND, "transaction", 1);
+        return null;
+      }
+    }
+    return EventJson.transaction(data).getBytes(StandardCharsets.UTF_8);
+  }
+
 }

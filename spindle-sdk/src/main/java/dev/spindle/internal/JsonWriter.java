@@ -155,6 +155,10 @@ public final class JsonWriter {
     return out.toString();
   }
 
+  private static boolean needsEscape(char c) {
+    return c < 0x20 || c == '"' || c == '\\' || c == 0x2028 || c == 0x2029;
+  }
+
   private void beforeValue() {
     if (afterName) {
       afterName = false;
@@ -183,7 +187,11 @@ public final class JsonWriter {
 
   private void string(String s) {
     out.append('"');
-    for (int i = 0, n = s.length(); i < n; i++) {
+    int n = s.length();
+    int i = 0;
+    while (i < n && !needsEscape(s.charAt(i))) i++;
+    out.append(s, 0, i); // the common case: nothing to escape, one bulk append
+    for (; i < n; i++) {
       char c = s.charAt(i);
       switch (c) {
         case '"': out.append("\\\""); break;

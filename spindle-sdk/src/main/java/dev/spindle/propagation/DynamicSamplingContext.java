@@ -26,6 +26,8 @@ import java.util.Objects;
  * caller.
  */
 public final class DynamicSamplingContext {
+  /** Computed once: the value is immutable, and frozen DSCs are injected into every request. */
+  private volatile String baggageValue;
   private final String traceId;
   private final String publicKey;
   private final String sampleRate;
@@ -181,7 +183,9 @@ public final class DynamicSamplingContext {
 
   /** The baggage header value holding only this DSC (within the baggage limits), or null. */
   public String toBaggageValue() {
-    return Baggage.format(toBaggageMembers(), List.of());
+    String v = baggageValue;
+    if (v == null) baggageValue = v = Baggage.format(toBaggageMembers(), List.of());
+    return v;
   }
 
   /**

@@ -14,6 +14,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * An immutable Sentry envelope: one line of JSON headers followed by items, each an item header
@@ -97,6 +98,22 @@ public final class Envelope {
    * {@code sentAt} (omitted when null). Headers are compact one-line JSON and every item header
    * has its exact byte {@code length}.
    */
+  /**
+   * Produces every lazy item now. Returns this envelope, or one without the items their producers
+   * dropped, or null when it had items and all were dropped (nothing left to send).
+   */
+  public Envelope produce() {
+    List<Item> kept = null;
+    for (int i = 0; i < items.size(); i++) {
+      Item item = items.get(i);
+      boolean keep = item.produce();
+      if (!keep && kept == null) kept = new ArrayList<>(items.subList(0, i));
+      else if (keep && kept != null) kept.add(item);
+    }
+    if (kept == null) return this;
+    return kept.isEmpty() ? null : withItems(kept);
+  }
+
   public byte[] serialize(Instant sentAt) {
     JsonWriter h = new JsonWriter().beginObject();
     if (eventId != null) h.name("event_id").value(eventId);
@@ -111,17 +128,18 @@ public final class Envelope {
     if (traceJson != null) h.name("trace").rawValue(traceJson);
     h.endObject();
     int size = 256;
-    for (Item item : items) size += item.payload.length + 64;
+    for (Item item : items) size += item.rawPayload().length + 64;
     ByteArrayOutputStream out = new ByteArrayOutputStream(size);
     out.writeBytes(h.toString().getBytes(StandardCharsets.UTF_8));
     for (Item item : items) {
+      if (!item.produce()) continue; // dropped by its producer
       out.write('\n');
       JsonWriter ih = new JsonWriter().beginObject().name("type").value(item.type);
       if (item.contentType != null) ih.name("content_type").value(item.contentType);
-      ih.name("length").value((long) item.payload.length).endObject();
+      ih.name("length").value((long) item.rawPayload().length).endObject();
       out.writeBytes(ih.toString().getBytes(StandardCharsets.UTF_8));
       out.write('\n');
-      out.writeBytes(item.payload);
+      out.writeBytes(item.rawPayload());
     }
     return out.toByteArray();
   }
@@ -241,21 +259,55 @@ public final class Envelope {
     StringBuilder b = new StringBuilder("Envelope{eventId=").append(eventId).append(", items=[");
     for (int i = 0; i < items.size(); i++) {
       if (i > 0) b.append(", ");
-      b.append(items.get(i).type).append('(').append(items.get(i).payload.length).append(')');
+      b.append(items.get(i));
     }
     return b.append("]}").toString();
   }
 
-  /** One item: a type, an optional content type and a payload of bytes. Immutable. */
+  /**
+   * One item: a type, an optional content type and a payload of bytes. The payload may be
+   * produced lazily, once, by whichever thread first needs it (the transport's sender), so that
+   * serialization stays off the application's threads; a producer may return null to drop the
+   * item.
+   */
   public static final class Item {
+    private static final byte[] DROPPED = new byte[0];
     private final String type;
     private final String contentType;
-    private final byte[] payload;
+    private volatile byte[] payload;
+    private Supplier<byte[]> producer;
 
     Item(String type, String contentType, byte[] payload) {
       this.type = type;
       this.contentType = contentType;
       this.payload = payload;
+    }
+
+    Item(String type, String contentType, Supplier<byte[]> producer) {
+      this.type = type;
+      this.contentType = contentType;
+      this.producer = producer;
+    }
+
+    /** Runs the producer if it has not run; true unless it dropped the item. */
+    boolean produce() {
+      byte[] p = payload;
+      if (p == null) {
+        synchronized (this) {
+          p = payload;
+          if (p == null) {
+            try {
+              p = producer.get();
+            } catch (RuntimeException e) {
+              p = null;
+            }
+            if (p == null) p = DROPPED;
+            payload = p;
+            producer = null;
+          }
+        }
+      }
+      return p != DROPPED;
     }
 
     /** The item type, e.g. {@code transaction}, {@code event}, {@code span}. */
@@ -268,17 +320,18 @@ public final class Envelope {
       return contentType;
     }
 
-    /** A copy of the payload bytes. */
+    /** A copy of the payload bytes (empty for a dropped item). */
     public byte[] payload() {
-      return payload.clone();
+      return rawPayload().clone();
     }
 
     /** The payload length in bytes. */
     public int length() {
-      return payload.length;
+      return rawPayload().length;
     }
 
     byte[] rawPayload() {
+      produce();
       return payload;
     }
 
@@ -303,7 +356,8 @@ public final class Envelope {
 
     @Override
     public String toString() {
-      return "Item{" + type + ", " + payload.length + " bytes}";
+      byte[] p = payload;
+      return "Item{" + type + ", " + (p == null ? "not yet produced" : p.length + " bytes") + "}";
     }
   }
 
@@ -355,6 +409,18 @@ public final class Envelope {
             + " (expected: a JSON object)");
       }
       this.traceJson = t;
+      return this;
+    }
+
+    /**
+     * Adds an item whose payload {@code producer} makes later, once, on the thread that sends or
+     * serializes the envelope; it may return null to drop the item. Keeps serialization off the
+     * caller's thread.
+     */
+    public Builder addItem(String type, String contentType, Supplier<byte[]> producer) {
+      requireNonNull(type, "type");
+      requireNonNull(producer, "producer");
+      items.add(new Item(type, contentType, producer));
       return this;
     }
 

@@ -384,7 +384,10 @@ public final class HttpTransport implements Transport {
   }
 
   private void process(Envelope envelope, Path spooledFile) {
-    Envelope filtered = applyRateLimits(envelope);
+    Envelope limited = applyRateLimits(envelope);
+    // Lazy payloads (the SDK's transactions) are serialized here, on the sender thread, and only
+    // when they are going to be sent.
+    Envelope filtered = limited == null ? null : limited.produce();
     if (filtered == null) {
       if (spooledFile != null) spool.delete(spooledFile);
       return;
@@ -466,7 +469,9 @@ public final class HttpTransport implements Transport {
         .build();
   }
 
-  private void spoolOrDrop(Envelope e) {
+  private void spoolOrDrop(Envelope envelope) {
+    Envelope e = envelope.produce();
+    if (e == null) return; // every item dropped by its producer: nothing to keep
     try {
       spool.store(e, e.serialize(clock.instant()));
       LOG.log(Level.DEBUG, "spooled {0}", e);
