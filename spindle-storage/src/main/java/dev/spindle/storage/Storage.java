@@ -1,0 +1,29 @@
+package dev.spindle.storage;
+
+/**
+ * A storage backend: hands out the small interfaces the server uses. Implementations are
+ * thread-safe; {@link #close()} releases files and connections.
+ */
+public interface Storage extends AutoCloseable {
+  SpanWriter writer();
+
+  TraceReader traces();
+
+  TraceSearch search();
+
+  TransactionAggregator aggregator();
+
+  OutcomeReader outcomes();
+
+  MetadataStore metadata();
+
+  /**
+   * Deletes spans, errors and client reports that ended before {@code cutoffUs}.
+   *
+   * @return the number of rows deleted
+   */
+  long deleteOlderThan(long cutoffUs);
+
+  @Override
+  void close();
+}
