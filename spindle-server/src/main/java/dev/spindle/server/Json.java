@@ -20,7 +20,6 @@ final class Json {
           .maxStringLength(20_000_000)
           .maxNumberLength(1000)
           .build())
-      .build())
       .enable(com.fasterxml.jackson.core.StreamWriteFeature.WRITE_BIGDECIMAL_AS_PLAIN)
       .build());
 
