@@ -3,6 +3,7 @@ package dev.spindle.storage.duckdb;
 import static java.util.Objects.requireNonNull;
 
 import dev.spindle.storage.ClientReportRow;
+import dev.spindle.storage.DiscoverReader;
 import dev.spindle.storage.ErrorRow;
 import dev.spindle.storage.MetadataStore;
 import dev.spindle.storage.OutcomeReader;
@@ -42,6 +43,7 @@ public final class DuckDbStorage implements Storage {
   private final Writer writer = new Writer();
   private final DuckDbQueries queries;
   private final DuckDbMetadata metadata;
+  private final DuckDbDiscover discover;
   private final ReadPool reads;
 
   private DuckDbStorage(DuckDBConnection root) throws SQLException {
@@ -54,6 +56,7 @@ public final class DuckDbStorage implements Storage {
     }
     this.reads = new ReadPool(root, READ_CONNECTIONS);
     this.queries = new DuckDbQueries(this::readConnection);
+    this.discover = new DuckDbDiscover(this::readConnection);
     this.metadata = new DuckDbMetadata(root, writeLock, this::readConnection);
   }
 
@@ -120,6 +123,11 @@ public final class DuckDbStorage implements Storage {
   @Override
   public MetadataStore metadata() {
     return metadata;
+  }
+
+  @Override
+  public DiscoverReader discover() {
+    return discover;
   }
 
   @Override
