@@ -41,12 +41,15 @@ final class Bodies {
         case "deflate":
           decoded = deflate(bounded);
           break;
+        case "zstd":
+          decoded = new com.github.luben.zstd.ZstdInputStream(bounded);
+          break;
         default:
           throw new ApiException(415, "unsupported Content-Encoding: " + encoding
-              + " (supported: identity, gzip, x-gzip, deflate)");
+              + " (supported: identity, gzip, x-gzip, deflate, zstd)");
       }
       return readAll(decoded, limit);
-    } catch (ZipException | EOFException e) {
+    } catch (ZipException | EOFException | com.github.luben.zstd.ZstdIOException e) {
       throw ApiException.badRequest("corrupt " + enc + " body: " + e.getMessage());
     } catch (IOException e) {
       throw ApiException.badRequest("cannot read the request body: " + e.getMessage());

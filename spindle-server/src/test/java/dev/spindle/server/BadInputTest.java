@@ -133,9 +133,20 @@ class BadInputTest {
   }
 
   @Test
+  void zstdBombIsRefusedNotInflated() throws Exception {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    try (com.github.luben.zstd.ZstdOutputStream z = new com.github.luben.zstd.ZstdOutputStream(out)) {
+      byte[] zeros = new byte[1 << 20];
+      for (int i = 0; i < 200; i++) z.write(zeros);
+    }
+    assertRefused(s.postEnvelope(1, out.toByteArray(), "sentry_key=" + s.key, "zstd"), 413, "decompressed body exceeds");
+    assertRefused(s.postEnvelope(1, utf8("not zstd at all"), "sentry_key=" + s.key, "zstd"), 400, "zstd");
+  }
+
+  @Test
   void corruptOrUnknownEncoding() {
     assertRefused(s.postEnvelope(1, utf8("definitely not gzip"), "sentry_key=" + s.key, "gzip"), 400, "gzip");
-    assertRefused(s.postEnvelope(1, utf8(validEnvelope()), "sentry_key=" + s.key, "snappy"), 415, "Content-Encoding");
+    assertRefused(s.postEnvelope(1, utf8(validEnvelope()), "sentry_key=" + s.key, "br"), 415, "Content-Encoding");
   }
 
   @Test

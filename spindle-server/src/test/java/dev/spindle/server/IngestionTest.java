@@ -152,7 +152,12 @@ class IngestionTest {
         .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(e3))));
     assertEquals(200, r.statusCode(), r.body());
 
-    for (String t : List.of(t1, t2, t3)) {
+    String t4 = TestServer.hex(32);
+    byte[] e4 = TestServer.transaction(t4, TestServer.hex(32), TestServer.hex(16), null, "zstd", now - 1, now, 1)
+        .getBytes(StandardCharsets.UTF_8);
+    assertEquals(200, s.postEnvelope(1, com.github.luben.zstd.Zstd.compress(e4), "sentry_key=" + s.key, "zstd").statusCode());
+
+    for (String t : List.of(t1, t2, t3, t4)) {
       assertEquals(1, s.getJson("/api/v1/traces/" + t).get("transactions").size(), t);
     }
   }
