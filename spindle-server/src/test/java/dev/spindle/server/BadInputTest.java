@@ -121,6 +121,31 @@ class BadInputTest {
         "sentry_key=" + s.key, null), 400, "invalid length");
   }
 
+  /** Sends raw HTTP/1.1 bytes and returns the status line and body. */
+  private String raw(String head, byte[] body) throws Exception {
+    URI u = URI.create(s.base);
+    try (java.net.Socket sock = new java.net.Socket(u.getHost(), u.getPort())) {
+      sock.setSoTimeout(20_000);
+      java.io.OutputStream out = sock.getOutputStream();
+      out.write(head.getBytes(StandardCharsets.ISO_8859_1));
+      out.write(body);
+      out.flush();
+      sock.shutdownOutput();
+      return new String(sock.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    }
+  }
+
+  @Test
+  void lyingContentLength() throws Exception {
+    String shortBody = raw("POST /api/1/envelope/?sentry_key=" + s.key + " HTTP/1.1\r\nHost: x\r\n"
+        + "Content-Length: 5000\r\nConnection: close\r\n\r\n", utf8(validEnvelope()));
+    assertTrue(shortBody.startsWith("HTTP/1.1 400"), shortBody);
+    String huge = raw("POST /api/1/envelope/?sentry_key=" + s.key + " HTTP/1.1\r\nHost: x\r\n"
+        + "Content-Length: 999999999999\r\nConnection: close\r\n\r\n", utf8("{}"));
+    assertTrue(huge.startsWith("HTTP/1.1 413"), huge);
+    assertTrue(huge.contains("limit"), huge);
+  }
+
   @Test
   void gzipBombIsRefusedNotInflated() throws Exception {
     ByteArrayOutputStream out = new ByteArrayOutputStream();

@@ -89,6 +89,18 @@ class IngestionTest {
   }
 
   @Test
+  void sampleRateFromTheDscExtrapolates() {
+    double now = TestServer.nowSec();
+    String env = TestServer.transaction(TestServer.hex(32), TestServer.hex(32), TestServer.hex(16), null,
+        "GET /sampled", now - 0.1, now, 0)
+        .replaceFirst("\\{\"event_id\"", "{\"trace\":{\"sample_rate\":\"0.25\",\"public_key\":\"k\"},\"event_id\"");
+    assertEquals(200, s.postEnvelope(env).statusCode());
+    JsonNode row = s.getJson("/api/v1/transactions?query=transaction:%22GET%20/sampled%22").get("data").get(0);
+    assertEquals(1, row.get("count").asLong());
+    assertEquals(4.0, row.get("estimatedCount").asDouble(), 1e-9);
+  }
+
+  @Test
   void orphanAndClockSkew() {
     String traceId = TestServer.hex(32);
     double now = TestServer.nowSec();
