@@ -47,6 +47,7 @@ final class Routes {
   private final SpindleServer.Config config;
   private final Function<Project, String> dsn;
   private final AuthCache authCache;
+  private final MemoryBudget budget;
 
   Routes(Storage storage, IngestQueue queue, SpindleServer.Config config, Function<Project, String> dsn) {
     this.storage = storage;
@@ -54,6 +55,7 @@ final class Routes {
     this.config = config;
     this.dsn = dsn;
     this.authCache = new AuthCache(storage.metadata());
+    this.budget = new MemoryBudget(config.maxInFlightBytes);
   }
 
   Javalin create() {
@@ -122,12 +124,12 @@ final class Routes {
 
   // ---------------------------------------------------------------- ingestion
 
-  private byte[] body(Context ctx) throws IOException {
+  private byte[] body(Context ctx, MemoryBudget.Lease lease) throws IOException {
     long declared = ctx.req().getContentLengthLong();
     if (declared > config.maxEnvelopeBytes) {
       throw ApiException.tooLarge("request body is " + declared + " bytes (limit " + config.maxEnvelopeBytes + ")");
     }
-    return Bodies.read(ctx.req().getInputStream(), ctx.header("Content-Encoding"), config.maxEnvelopeBytes);
+    return Bodies.read(ctx.req().getInputStream(), ctx.header("Content-Encoding"), config.maxEnvelopeBytes, lease);
   }
 
   private static String headerKey(Context ctx) {
@@ -140,8 +142,14 @@ final class Routes {
   }
 
   private void envelope(Context ctx) throws IOException {
+    try (MemoryBudget.Lease lease = budget.lease()) {
+      envelope(ctx, lease);
+    }
+  }
+
+  private void envelope(Context ctx, MemoryBudget.Lease lease) throws IOException {
     SentryAuth.parseProjectId(ctx.pathParam("project_id"));
-    byte[] body = body(ctx);
+    byte[] body = body(ctx, lease);
     Envelope env = Envelope.parse(body, config.maxItemBytes, 10_000);
     Project project = SentryAuth.authenticate(authCache, ctx.pathParam("project_id"),
         headerKey(ctx), ctx.queryParam("sentry_key"), Json.str(env.headers, "dsn"));
@@ -183,6 +191,12 @@ final class Routes {
   }
 
   private void otlp(Context ctx) throws IOException {
+    try (MemoryBudget.Lease lease = budget.lease()) {
+      otlp(ctx, lease);
+    }
+  }
+
+  private void otlp(Context ctx, MemoryBudget.Lease lease) throws IOException {
     SentryAuth.parseProjectId(ctx.pathParam("project_id"));
     Project project = SentryAuth.authenticate(authCache, ctx.pathParam("project_id"),
         headerKey(ctx), ctx.queryParam("sentry_key"), null);
@@ -192,7 +206,7 @@ final class Routes {
       throw new ApiException(415, "unsupported Content-Type '" + ctx.contentType()
           + "' (expected: application/x-protobuf or application/json)");
     }
-    byte[] body = body(ctx);
+    byte[] body = body(ctx, lease);
     ExportTraceServiceRequest req = json ? OtlpMapper.parseJson(body) : OtlpMapper.parseProtobuf(body);
     OtlpMapper.Mapped mapped = OtlpMapper.map(req, project.id(), project.scrubPii(), System.currentTimeMillis() * 1000);
     commit(new WriteBatch(mapped.spans(), List.of(), mapped.drops()));
