@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.spindle.internal.Ids;
+import dev.spindle.storage.ApiToken;
 import dev.spindle.storage.DiscoverQuery;
 import dev.spindle.storage.DiscoverResult;
 import dev.spindle.storage.Filter;
@@ -101,6 +102,9 @@ final class Routes {
     app.post("/api/v1/projects", this::createProject);
     app.post("/api/v1/projects/{id}/rotate-key", this::rotateKey);
     app.patch("/api/v1/projects/{id}", this::updateProject);
+    app.get("/api/v1/tokens", this::listTokens);
+    app.post("/api/v1/tokens", this::createToken);
+    app.delete("/api/v1/tokens/{id}", this::revokeToken);
     return app;
   }
 
@@ -460,6 +464,35 @@ final class Routes {
         .orElseThrow(() -> ApiException.notFound("project " + id + " not found"));
     authCache.clear();
     json(ctx, 200, project(p));
+  }
+
+  private void listTokens(Context ctx) {
+    ArrayNode data = Json.MAPPER.createArrayNode();
+    for (ApiToken t : storage.metadata().tokens()) {
+      data.addObject().put("id", t.id()).put("name", t.name()).put("revoked", t.revoked())
+          .put("created", Timestamps.seconds(t.createdUs()));
+    }
+    ObjectNode res = Json.object();
+    res.set("data", data);
+    json(ctx, 200, res);
+  }
+
+  private void createToken(Context ctx) throws IOException {
+    JsonNode body = jsonBody(ctx);
+    JsonNode name = body.get("name");
+    if (name != null && (!name.isTextual() || name.asText().isBlank() || name.asText().length() > 200)) {
+      throw ApiException.badRequest("name: a non-empty string of at most 200 characters");
+    }
+    String token = Tokens.newApiToken();
+    ApiToken t = storage.metadata().createToken(name == null ? "api" : name.asText().trim(), Tokens.sha256(token));
+    json(ctx, 201, Json.object().put("id", t.id()).put("name", t.name()).put("token", token));
+  }
+
+  private void revokeToken(Context ctx) {
+    long id = SentryAuth.parseProjectId(ctx.pathParam("id"));
+    if (!storage.metadata().revokeToken(id)) throw ApiException.notFound("token " + id + " not found");
+    authCache.clear();
+    ctx.status(204);
   }
 
   private void updateProject(Context ctx) throws IOException {

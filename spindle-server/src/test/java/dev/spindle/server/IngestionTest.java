@@ -297,6 +297,27 @@ class IngestionTest {
   }
 
   @Test
+  void tokensThroughTheApi() {
+    HttpResponse<String> c = s.send(HttpRequest.newBuilder(URI.create(s.base + "/api/v1/tokens"))
+        .header("Authorization", "Bearer " + s.token).POST(HttpRequest.BodyPublishers.ofString("{\"name\":\"ui\"}")));
+    assertEquals(201, c.statusCode(), c.body());
+    JsonNode t = TestServer.json(c.body());
+    String newToken = t.get("token").asText();
+    assertTrue(newToken.startsWith("spd_"));
+    HttpRequest.Builder withNew = HttpRequest.newBuilder(URI.create(s.base + "/api/v1/tokens"))
+        .header("Authorization", "Bearer " + newToken).GET();
+    JsonNode list = TestServer.json(s.send(withNew).body()).get("data");
+    assertEquals(2, list.size());
+    assertFalse(list.toString().contains(newToken), "tokens are never listed");
+    HttpResponse<String> revoke = s.send(HttpRequest.newBuilder(URI.create(s.base + "/api/v1/tokens/" + t.get("id").asLong()))
+        .header("Authorization", "Bearer " + s.token).DELETE());
+    assertEquals(204, revoke.statusCode());
+    HttpResponse<String> after = s.send(HttpRequest.newBuilder(URI.create(s.base + "/api/v1/tokens"))
+        .header("Authorization", "Bearer " + newToken).GET());
+    assertEquals(401, after.statusCode(), "revoked at once");
+  }
+
+  @Test
   void transactionsSummaryAndTimeseries() {
     double now = TestServer.nowSec();
     double[] durations = {0.1, 0.2, 0.5, 1.5}; // satisfied, satisfied, tolerating, frustrated (T = 300 ms)
