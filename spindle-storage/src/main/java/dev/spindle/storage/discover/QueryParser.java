@@ -208,7 +208,9 @@ final class QueryParser {
     else if (raw.startsWith("=")) { skip = 1; }
     String rest = unquote(raw.substring(skip), pos + skip);
     if (rest.isEmpty()) throw new DiscoverQueryException("missing value after '" + raw.substring(0, skip) + "' for " + what + " at position " + (pos + skip));
-    return new Condition.Compare(field, op, typed(type, rest, what, pos + skip), neg);
+    // Aggregates compare as numbers: count():>2.5 is fine.
+    FieldType valueType = field.isAggregate() && type == FieldType.INTEGER ? FieldType.NUMBER : type;
+    return new Condition.Compare(field, op, typed(valueType, rest, what, pos + skip), neg);
   }
 
   private static Object typed(FieldType type, String s, String what, int pos) {
