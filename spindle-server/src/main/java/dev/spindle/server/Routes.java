@@ -90,6 +90,7 @@ final class Routes {
     app.get("/api/v1/transactions", this::transactions);
     app.get("/api/v1/transactions/timeseries", this::timeseries);
     app.get("/api/v1/outcomes", this::outcomes);
+    app.get("/api/v1/discover", new DiscoverHandler(storage)::handle);
     app.get("/api/v1/projects", this::listProjects);
     app.post("/api/v1/projects", this::createProject);
     app.post("/api/v1/projects/{id}/rotate-key", this::rotateKey);
