@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -23,7 +24,7 @@ import java.util.logging.Logger;
 final class IngestQueue implements AutoCloseable {
   private static final Logger LOG = Logger.getLogger(IngestQueue.class.getName());
 
-  private record Pending(WriteBatch batch, CompletableFuture<Void> done) {}
+  private record Pending(WriteBatch batch, CompletableFuture<Void> done, AtomicBoolean released) {}
 
   private final SpanWriter writer;
   private final long maxPendingRows;
@@ -58,7 +59,7 @@ final class IngestQueue implements AutoCloseable {
       pendingRows.addAndGet(-n);
       throw ApiException.overloaded("ingestion is behind (" + (after - n) + " rows waiting); retry later", 2);
     }
-    Pending p = new Pending(batch, new CompletableFuture<>());
+    Pending p = new Pending(batch, new CompletableFuture<>(), new AtomicBoolean());
     if (!queue.offer(p)) {
       pendingRows.addAndGet(-n);
       throw ApiException.overloaded("ingestion queue is full; retry later", 2);
@@ -88,11 +89,18 @@ final class IngestQueue implements AutoCloseable {
         if (closed) break;
       } catch (RuntimeException | Error e) {
         LOG.log(Level.SEVERE, "group commit thread failure", e);
+        release(group);
         for (Pending p : group) p.done.completeExceptionally(e);
       } finally {
-        for (Pending p : group) pendingRows.addAndGet(-Math.max(1, p.batch.size()));
         group.clear();
       }
+    }
+  }
+
+  /** Frees the group's share of the bound; idempotent per group. */
+  private void release(List<Pending> group) {
+    for (Pending p : group) {
+      if (p.released.compareAndSet(false, true)) pendingRows.addAndGet(-Math.max(1, p.batch.size()));
     }
   }
 
@@ -101,9 +109,11 @@ final class IngestQueue implements AutoCloseable {
     for (Pending p : group) batches.add(p.batch);
     try {
       writer.write(group.size() == 1 ? batches.get(0) : WriteBatch.concat(batches));
+      release(group);
       for (Pending p : group) p.done.complete(null);
     } catch (RuntimeException e) {
       if (group.size() == 1) {
+        release(group);
         group.get(0).done.completeExceptionally(e);
         return;
       }
@@ -111,8 +121,10 @@ final class IngestQueue implements AutoCloseable {
       for (Pending p : group) {
         try {
           writer.write(p.batch);
+          release(List.of(p));
           p.done.complete(null);
         } catch (RuntimeException e2) {
+          release(List.of(p));
           p.done.completeExceptionally(e2);
         }
       }

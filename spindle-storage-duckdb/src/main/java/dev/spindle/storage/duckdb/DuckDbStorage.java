@@ -41,6 +41,7 @@ public final class DuckDbStorage implements Storage {
   private final Writer writer = new Writer();
   private final DuckDbQueries queries;
   private final DuckDbMetadata metadata;
+  private final ReadPool reads;
   private final DuckDbDiscover discover;
 
   private DuckDbStorage(DuckDBConnection root) throws SQLException {
@@ -48,8 +49,9 @@ public final class DuckDbStorage implements Storage {
     try (Statement s = root.createStatement()) {
       for (String ddl : Schema.DDL) s.execute(ddl);
     }
+    this.reads = new ReadPool(root, READ_CONNECTIONS);
     this.queries = new DuckDbQueries(this::readConnection);
-    this.metadata = new DuckDbMetadata(root, writeLock);
+    this.metadata = new DuckDbMetadata(root, writeLock, this::readConnection);
     this.discover = new DuckDbDiscover(this::readConnection);
   }
 
@@ -81,8 +83,11 @@ public final class DuckDbStorage implements Storage {
     }
   }
 
+  /** Read connections in the pool: reads run in parallel with each other and with the writer. */
+  static final int READ_CONNECTIONS = Math.max(4, Runtime.getRuntime().availableProcessors());
+
   Connection readConnection() throws SQLException {
-    return root.duplicate();
+    return reads.get();
   }
 
   @Override
@@ -167,6 +172,7 @@ public final class DuckDbStorage implements Storage {
   public void close() {
     synchronized (writeLock) {
       try {
+        reads.close();
         root.close();
       } catch (SQLException e) {
         throw new StorageException("close failed: " + e.getMessage(), e);
