@@ -240,6 +240,18 @@ class DiscoverApiTest {
   }
 
   @Test
+  void oddCharactersNeverGiveA5xx() {
+    String[] queries = {"transaction:\"a\u0000b\"", "tags[\u0000]:x", "release:x\\\\*", "\uD83D\uDE00 op:*%_*",
+        "tags[\\]:\"\\\\\"", "transaction:\ud800", "duration:>99999999999999s", "timestamp:>+999999999-12-31T00:00:00Z",
+        "percentile(duration,0.5):>1", "count_unique(tags[x]):<1 !has:tags[x]", "!!!op:x", ":", "::", "!:x", "\"\""};
+    for (String q : queries) {
+      HttpResponse<String> r = s.get(path("field", "transaction", "field", "count()", "query", q));
+      assertTrue(r.statusCode() == 200 || r.statusCode() == 400, q + " -> " + r.statusCode() + " " + r.body());
+    }
+    assertEquals(0, data("field", "count()", "query", "transaction:\"a\u0000b\"").get(0).get("count()").asLong());
+  }
+
+  @Test
   void tokenRequired() {
     URI uri = URI.create(s.base + path("field", "count()"));
     HttpResponse<String> none = s.send(HttpRequest.newBuilder(uri).GET());
