@@ -5,8 +5,6 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.spindle.internal.Ids;
 import dev.spindle.storage.ApiToken;
-import dev.spindle.storage.DiscoverQuery;
-import dev.spindle.storage.DiscoverResult;
 import dev.spindle.storage.Filter;
 import dev.spindle.storage.Outcome;
 import dev.spindle.storage.Project;
@@ -97,7 +95,7 @@ final class Routes {
     app.get("/api/v1/transactions", this::transactions);
     app.get("/api/v1/transactions/timeseries", this::timeseries);
     app.get("/api/v1/outcomes", this::outcomes);
-    app.get("/api/v1/discover", this::discover);
+    app.get("/api/v1/discover", new DiscoverHandler(storage)::handle);
     app.get("/api/v1/projects", this::listProjects);
     app.post("/api/v1/projects", this::createProject);
     app.post("/api/v1/projects/{id}/rotate-key", this::rotateKey);
@@ -380,44 +378,6 @@ final class Routes {
     ObjectNode res = Json.object();
     res.set("data", data);
     json(ctx, 200, res);
-  }
-
-  private void discover(Context ctx) {
-    long[] r = range(ctx);
-    List<String> fields = ctx.queryParams("field");
-    if (fields.isEmpty()) throw ApiException.badRequest("field: at least one, e.g. field=transaction&field=count()");
-    if (fields.size() > 50) throw ApiException.badRequest("field: at most 50");
-    List<DiscoverQuery.Column> columns = new java.util.ArrayList<>();
-    for (String f : fields) columns.add(DiscoverParams.column(f));
-    String ds = ctx.queryParam("dataset");
-    DiscoverQuery.Dataset dataset;
-    if (ds == null || ds.isBlank() || ds.equals("transactions")) dataset = DiscoverQuery.Dataset.TRANSACTIONS;
-    else if (ds.equals("spans")) dataset = DiscoverQuery.Dataset.SPANS;
-    else throw ApiException.badRequest("dataset: '" + ds + "' (expected: transactions or spans)");
-    DiscoverQuery q;
-    try {
-      q = new DiscoverQuery(dataset, projectParam(ctx), r[0], r[1], columns,
-          DiscoverParams.conditions(ctx.queryParam("query")), DiscoverParams.sort(ctx.queryParams("sort"), columns),
-          SearchParams.intParam(ctx.queryParam("limit"), "limit", 50, 1, 10_000));
-    } catch (IllegalArgumentException e) {
-      throw ApiException.badRequest(e.getMessage());
-    }
-    DiscoverResult res;
-    try {
-      res = storage.discover().discover(q);
-    } catch (UnsupportedOperationException e) {
-      throw new ApiException(501, e.getMessage());
-    }
-    ArrayNode data = Json.MAPPER.createArrayNode();
-    for (List<Object> row : res.rows()) {
-      ObjectNode o = data.addObject();
-      for (int i = 0; i < res.columns().size(); i++) o.set(res.columns().get(i), Json.MAPPER.valueToTree(row.get(i)));
-    }
-    ObjectNode out = Json.object();
-    ArrayNode meta = out.putObject("meta").putArray("fields");
-    res.columns().forEach(meta::add);
-    out.set("data", data);
-    json(ctx, 200, out);
   }
 
   // ---------------------------------------------------------------- admin API

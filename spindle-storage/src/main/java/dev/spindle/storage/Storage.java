@@ -18,11 +18,13 @@ public interface Storage extends AutoCloseable {
   MetadataStore metadata();
 
   /**
-   * Ad-hoc queries. Backends that cannot run them keep this default, which throws
+   * Ad-hoc Discover queries. Backends that cannot run them keep this default, whose store throws
    * {@link UnsupportedOperationException}.
    */
-  default DiscoverReader discover() {
-    throw new UnsupportedOperationException("discover queries are not supported by " + getClass().getSimpleName());
+  default dev.spindle.storage.discover.DiscoverStore discover() {
+    return q -> {
+      throw new UnsupportedOperationException("Discover queries are not supported by " + getClass().getSimpleName());
+    };
   }
 
   /**

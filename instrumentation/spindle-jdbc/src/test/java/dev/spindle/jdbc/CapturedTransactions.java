@@ -3,6 +3,9 @@ package dev.spindle.jdbc;
 import dev.spindle.SpindleOptions;
 import dev.spindle.Tracer;
 import dev.spindle.TransactionData;
+import dev.spindle.transport.Envelope;
+import dev.spindle.transport.Transport;
+import java.time.Duration;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
@@ -17,7 +20,8 @@ final class CapturedTransactions implements AutoCloseable {
         .setBeforeSendTransaction(data -> {
           finished.add(data);
           return null;
-        }));
+        })
+        .setTransport(new ProducingTransport()));
   }
 
   /** The next finished transaction; fails after 10 seconds. */
@@ -30,5 +34,13 @@ final class CapturedTransactions implements AutoCloseable {
   @Override
   public void close() {
     tracer.close();
+  }
+
+  /** Produces each envelope's payload at once, which runs beforeSendTransaction, and keeps nothing. */
+  private static final class ProducingTransport implements Transport {
+    @Override public void send(Envelope envelope) { envelope.produce(); }
+    @Override public boolean flush(Duration timeout) { return true; }
+    @Override public void recordLostEvent(String reason, String category, long quantity) {}
+    @Override public void close() {}
   }
 }

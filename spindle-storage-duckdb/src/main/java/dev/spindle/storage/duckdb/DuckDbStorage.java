@@ -3,7 +3,6 @@ package dev.spindle.storage.duckdb;
 import static java.util.Objects.requireNonNull;
 
 import dev.spindle.storage.ClientReportRow;
-import dev.spindle.storage.DiscoverReader;
 import dev.spindle.storage.ErrorRow;
 import dev.spindle.storage.MetadataStore;
 import dev.spindle.storage.OutcomeReader;
@@ -43,8 +42,8 @@ public final class DuckDbStorage implements Storage {
   private final Writer writer = new Writer();
   private final DuckDbQueries queries;
   private final DuckDbMetadata metadata;
-  private final DuckDbDiscover discover;
   private final ReadPool reads;
+  private final DuckDbDiscover discover;
 
   private DuckDbStorage(DuckDBConnection root) throws SQLException {
     this.root = root;
@@ -56,8 +55,8 @@ public final class DuckDbStorage implements Storage {
     }
     this.reads = new ReadPool(root, READ_CONNECTIONS);
     this.queries = new DuckDbQueries(this::readConnection);
-    this.discover = new DuckDbDiscover(this::readConnection);
     this.metadata = new DuckDbMetadata(root, writeLock, this::readConnection);
+    this.discover = new DuckDbDiscover(this::readConnection);
   }
 
   /** Opens (creating when missing) the database file {@code file}; its folder is created too. */
@@ -126,7 +125,7 @@ public final class DuckDbStorage implements Storage {
   }
 
   @Override
-  public DiscoverReader discover() {
+  public dev.spindle.storage.discover.DiscoverStore discover() {
     return discover;
   }
 
