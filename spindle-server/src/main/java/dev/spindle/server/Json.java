@@ -1,0 +1,70 @@
+package dev.spindle.server;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+
+/** The server's one JSON mapper: nesting depth and string sizes bounded, so hostile input is a 400. */
+final class Json {
+  /** Deeper JSON than this is refused (Sentry payloads are far shallower). */
+  static final int MAX_DEPTH = 200;
+
+  static final ObjectMapper MAPPER = new ObjectMapper(JsonFactory.builder()
+      .streamReadConstraints(StreamReadConstraints.builder()
+          .maxNestingDepth(MAX_DEPTH)
+          .maxStringLength(20_000_000)
+          .maxNumberLength(1000)
+          .build())
+      .enable(com.fasterxml.jackson.core.StreamWriteFeature.WRITE_BIGDECIMAL_AS_PLAIN)
+      .build());
+
+  private Json() {}
+
+  static ObjectNode object() {
+    return JsonNodeFactory.instance.objectNode();
+  }
+
+  /** Parses JSON, turning every parse problem (syntax, depth, size) into a 400 naming {@code what}. */
+  static JsonNode parse(byte[] bytes, int offset, int length, String what) {
+    try {
+      JsonNode n = MAPPER.readTree(bytes, offset, length);
+      if (n == null || n.isMissingNode()) throw ApiException.badRequest(what + ": empty JSON");
+      return n;
+    } catch (JsonProcessingException e) {
+      throw ApiException.badRequest(what + ": invalid JSON: " + e.getOriginalMessage());
+    } catch (IOException e) {
+      throw ApiException.badRequest(what + ": unreadable JSON: " + e.getMessage());
+    } catch (StackOverflowError e) {
+      throw ApiException.badRequest(what + ": JSON nested too deeply");
+    }
+  }
+
+  static byte[] bytes(Object value) {
+    try {
+      return MAPPER.writeValueAsBytes(value);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  static String text(JsonNode node) {
+    try {
+      return MAPPER.writeValueAsString(node);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** The text of a scalar field, or null when absent, null or not a scalar. */
+  static String str(JsonNode n, String field) {
+    if (n == null) return null;
+    JsonNode v = n.get(field);
+    if (v == null || v.isNull() || v.isContainerNode()) return null;
+    return v.asText();
+  }
+}

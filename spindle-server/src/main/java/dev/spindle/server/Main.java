@@ -1,0 +1,201 @@
+package dev.spindle.server;
+
+import dev.spindle.storage.ApiToken;
+import dev.spindle.storage.Project;
+import dev.spindle.storage.Storage;
+import dev.spindle.storage.StorageException;
+import dev.spindle.storage.duckdb.DuckDbStorage;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** The {@code spindle} command line: {@code serve}, {@code projects}, {@code tokens}. */
+@Command(name = "spindle", mixinStandardHelpOptions = true, version = "spindle 0.1.0-SNAPSHOT",
+    description = "Spindle distributed tracing server.",
+    subcommands = {Main.Serve.class, Main.Projects.class, Main.Tokens.class})
+public final class Main implements Runnable {
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  public static void main(String[] args) {
+    System.exit(run(args));
+  }
+
+  /** Runs the command line and returns the exit code. */
+  static int run(String... args) {
+    return new CommandLine(new Main()).execute(args);
+  }
+
+  @Override
+  public void run() {
+    spec.commandLine().usage(System.out);
+  }
+
+  static final class DataOption {
+    @Option(names = "--data", defaultValue = "./spindle-data", description = "Data folder (default: ${DEFAULT-VALUE}).")
+    Path data;
+
+    Storage open() {
+      try {
+        return DuckDbStorage.open(data.resolve(SpindleServer.DB_FILE));
+      } catch (StorageException e) {
+        throw new CommandLine.ParameterException(new CommandLine(new Main()),
+            "cannot open " + data + " (is a server running on it? stop it or use the HTTP API): " + e.getMessage());
+      }
+    }
+  }
+
+  @Command(name = "serve", mixinStandardHelpOptions = true, description = "Run the server.")
+  static final class Serve implements Callable<Integer> {
+    @Option(names = "--port", defaultValue = "8790", description = "Port (default: ${DEFAULT-VALUE}; 0 = any free port).")
+    int port;
+
+    @Option(names = "--bind", defaultValue = "127.0.0.1", description = "Address to bind (default: ${DEFAULT-VALUE}).")
+    String bind;
+
+    @Option(names = "--data", defaultValue = "./spindle-data", description = "Data folder (default: ${DEFAULT-VALUE}).")
+    Path data;
+
+    @Option(names = "--storage", defaultValue = "duckdb", description = "Storage backend (default: ${DEFAULT-VALUE}; only duckdb for now).")
+    String storage;
+
+    @Option(names = "--retention-days", defaultValue = "30", description = "Days to keep data (default: ${DEFAULT-VALUE}).")
+    int retentionDays;
+
+    @Option(names = "--max-item-bytes", defaultValue = "1048576", description = "Largest envelope item after decompression (default: ${DEFAULT-VALUE}).")
+    long maxItemBytes;
+
+    @Option(names = "--max-envelope-bytes", defaultValue = "20971520", description = "Largest request body, compressed or not (default: ${DEFAULT-VALUE}).")
+    long maxEnvelopeBytes;
+
+    @Override
+    public Integer call() throws InterruptedException {
+      if (!"duckdb".equals(storage)) {
+        System.err.println("--storage: '" + storage + "' (expected: duckdb)");
+        return 2;
+      }
+      SpindleServer server = SpindleServer.builder().port(port).bind(bind).dataDir(data)
+          .retentionDays(retentionDays).maxItemBytes(maxItemBytes).maxEnvelopeBytes(maxEnvelopeBytes)
+          .start();
+      CountDownLatch stopped = new CountDownLatch(1);
+      Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+        server.close();
+        stopped.countDown();
+      }, "spindle-shutdown"));
+      System.out.println("Spindle listening on " + server.url() + " (data: " + data.toAbsolutePath() + ")");
+      System.out.flush();
+      stopped.await();
+      return 0;
+    }
+  }
+
+  @Command(name = "projects", mixinStandardHelpOptions = true, description = "Manage projects (server stopped).",
+      subcommands = {Projects.Create.class, Projects.ListCmd.class})
+  static final class Projects implements Runnable {
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+      spec.commandLine().usage(System.out);
+    }
+
+    @Option(names = "--url", defaultValue = "http://127.0.0.1:8790", scope = CommandLine.ScopeType.INHERIT,
+        description = "Server URL used in printed DSNs (default: ${DEFAULT-VALUE}).")
+    String url;
+
+    static String dsn(String url, Project p) {
+      return url.replaceFirst("://", "://" + p.publicKey() + "@") + "/" + p.id();
+    }
+
+    @Command(name = "create", mixinStandardHelpOptions = true, description = "Create a project and print its DSN.")
+    static final class Create implements Runnable {
+      @CommandLine.ParentCommand Projects parent;
+      @CommandLine.Mixin DataOption data = new DataOption();
+      @Option(names = "--name", required = true, description = "Project name.") String name;
+
+      @Override
+      public void run() {
+        try (Storage s = data.open()) {
+          Project p = s.metadata().createProject(name, dev.spindle.server.Tokens.newPublicKey());
+          System.out.println(p.id() + "\t" + p.name() + "\t" + dsn(parent.url, p));
+        }
+      }
+    }
+
+    @Command(name = "list", mixinStandardHelpOptions = true, description = "List projects with their DSNs.")
+    static final class ListCmd implements Runnable {
+      @CommandLine.ParentCommand Projects parent;
+      @CommandLine.Mixin DataOption data = new DataOption();
+
+      @Override
+      public void run() {
+        try (Storage s = data.open()) {
+          for (Project p : s.metadata().projects()) {
+            System.out.println(p.id() + "\t" + p.name() + "\t" + dsn(parent.url, p));
+          }
+        }
+      }
+    }
+  }
+
+  @Command(name = "tokens", mixinStandardHelpOptions = true, description = "Manage API tokens (server stopped).",
+      subcommands = {Tokens.Create.class, Tokens.Revoke.class, Tokens.ListCmd.class})
+  static final class Tokens implements Runnable {
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+      spec.commandLine().usage(System.out);
+    }
+
+    @Command(name = "create", mixinStandardHelpOptions = true, description = "Create an API token and print it (once).")
+    static final class Create implements Runnable {
+      @CommandLine.Mixin DataOption data = new DataOption();
+      @Option(names = "--name", defaultValue = "cli", description = "A label (default: ${DEFAULT-VALUE}).") String name;
+
+      @Override
+      public void run() {
+        String token = dev.spindle.server.Tokens.newApiToken();
+        try (Storage s = data.open()) {
+          ApiToken t = s.metadata().createToken(name, dev.spindle.server.Tokens.sha256(token));
+          System.out.println(t.id() + "\t" + t.name() + "\t" + token);
+        }
+      }
+    }
+
+    @Command(name = "revoke", mixinStandardHelpOptions = true, description = "Revoke an API token by id.")
+    static final class Revoke implements Callable<Integer> {
+      @CommandLine.Mixin DataOption data = new DataOption();
+      @Parameters(index = "0", description = "Token id.") long id;
+
+      @Override
+      public Integer call() {
+        try (Storage s = data.open()) {
+          if (s.metadata().revokeToken(id)) {
+            System.out.println("revoked token " + id);
+            return 0;
+          }
+          System.err.println("no token " + id);
+          return 1;
+        }
+      }
+    }
+
+    @Command(name = "list", mixinStandardHelpOptions = true, description = "List API tokens (ids and names, never the tokens).")
+    static final class ListCmd implements Runnable {
+      @CommandLine.Mixin DataOption data = new DataOption();
+
+      @Override
+      public void run() {
+        try (Storage s = data.open()) {
+          for (ApiToken t : s.metadata().tokens()) {
+            System.out.println(t.id() + "\t" + t.name() + (t.revoked() ? "\trevoked" : "\tactive"));
+          }
+        }
+      }
+    }
+  }
+}

@@ -1,0 +1,119 @@
+package dev.spindle.server;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.TextNode;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Sentry's default server-side PII scrubbing: values under sensitive keys, and credit cards (Luhn
+ * checked), PEM private keys, IBANs, US SSNs, credentials in URLs and {@code Bearer} tokens inside
+ * any string, become {@code [Filtered]}.
+ */
+final class Scrubber {
+  static final String FILTERED = "[Filtered]";
+  private static final Pattern SENSITIVE_KEY = Pattern.compile(
+      "(?i)(password|secret|passwd|api[-_]key|apikey|auth|credentials|mysql_pwd|privatekey"
+          + "|private[-_]key|token|session[-_]?id|csrf|xsrf|cookie)");
+  private static final Pattern PEM = Pattern.compile(
+      "-----BEGIN[A-Z ]*PRIVATE KEY-----[\\s\\S]*?-----END[A-Z ]*PRIVATE KEY-----");
+  private static final Pattern BEARER = Pattern.compile("(?i)\\bbearer\\s+[A-Za-z0-9._~+/=-]+");
+  private static final Pattern URL_CREDENTIALS = Pattern.compile("(?i)\\b([a-z][a-z0-9+.-]*://)[^/\\s:@]+:[^/\\s@]+@");
+  private static final Pattern SSN = Pattern.compile("\\b\\d{3}-\\d{2}-\\d{4}\\b");
+  private static final Pattern IBAN = Pattern.compile("\\b[A-Z]{2}\\d{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,4})?\\b");
+  private static final Pattern CARD = Pattern.compile("\\b(?:\\d[ -]?){12,18}\\d\\b");
+
+  private Scrubber() {}
+
+  static boolean sensitiveKey(String key) {
+    return key != null && SENSITIVE_KEY.matcher(key).find();
+  }
+
+  /** Scrubs the patterns inside a free-text value. */
+  static String scrubText(String s) {
+    if (s == null || s.isEmpty()) return s;
+    String r = PEM.matcher(s).replaceAll(FILTERED);
+    r = BEARER.matcher(r).replaceAll("Bearer " + Matcher.quoteReplacement(FILTERED));
+    r = URL_CREDENTIALS.matcher(r).replaceAll("$1" + Matcher.quoteReplacement(FILTERED + ":" + FILTERED + "@"));
+    r = SSN.matcher(r).replaceAll(FILTERED);
+    r = IBAN.matcher(r).replaceAll(FILTERED);
+    Matcher m = CARD.matcher(r);
+    StringBuilder b = null;
+    int last = 0;
+    while (m.find()) {
+      if (!luhn(m.group())) continue;
+      if (b == null) b = new StringBuilder();
+      b.append(r, last, m.start()).append(FILTERED);
+      last = m.end();
+    }
+    if (b != null) r = b.append(r, last, r.length()).toString();
+    return r;
+  }
+
+  private static boolean luhn(String s) {
+    int sum = 0;
+    int n = 0;
+    boolean alt = false;
+    for (int i = s.length() - 1; i >= 0; i--) {
+      char c = s.charAt(i);
+      if (c < '0' || c > '9') continue;
+      int d = c - '0';
+      if (alt) {
+        d *= 2;
+        if (d > 9) d -= 9;
+      }
+      sum += d;
+      alt = !alt;
+      n++;
+    }
+    return n >= 13 && n <= 19 && sum % 10 == 0;
+  }
+
+  static Map<String, String> scrubTags(Map<String, String> tags) {
+    Map<String, String> out = new LinkedHashMap<>();
+    tags.forEach((k, v) -> out.put(k, sensitiveKey(k) ? FILTERED : scrubText(v)));
+    return out;
+  }
+
+  /** Scrubs a JSON tree in place: values under sensitive keys and every string. */
+  static JsonNode scrubTree(JsonNode node) {
+    if (node instanceof ObjectNode o) {
+      List<String> names = new ArrayList<>();
+      for (Iterator<String> it = o.fieldNames(); it.hasNext(); ) names.add(it.next());
+      for (String k : names) {
+        JsonNode v = o.get(k);
+        if (sensitiveKey(k) && v != null && !v.isNull() && !v.isContainerNode()) {
+          o.put(k, FILTERED);
+        } else if (sensitiveKey(k) && v != null && v.isContainerNode()) {
+          o.put(k, FILTERED);
+        } else {
+          o.set(k, scrubTree(v));
+        }
+      }
+      return o;
+    }
+    if (node instanceof ArrayNode a) {
+      // [key, value] pairs (Sentry's header and tag lists) are scrubbed by key.
+      if (a.size() == 2 && a.get(0).isTextual() && sensitiveKey(a.get(0).asText())
+          && !a.get(1).isContainerNode()) {
+        a.set(1, TextNode.valueOf(FILTERED));
+        return a;
+      }
+      for (int i = 0; i < a.size(); i++) a.set(i, scrubTree(a.get(i)));
+      return a;
+    }
+    if (node != null && node.isTextual()) {
+      String s = node.asText();
+      String r = scrubText(s);
+      return r.equals(s) ? node : TextNode.valueOf(r);
+    }
+    return node;
+  }
+}

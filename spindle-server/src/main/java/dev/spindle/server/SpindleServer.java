@@ -1,0 +1,264 @@
+package dev.spindle.server;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.spindle.storage.ApiToken;
+import dev.spindle.storage.Project;
+import dev.spindle.storage.Storage;
+import dev.spindle.storage.duckdb.DuckDbStorage;
+import io.javalin.Javalin;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * The Spindle server: Sentry envelope and OTLP ingestion, the query and admin API, on one port.
+ * Start it with {@link #builder()}; {@link #close()} stops it and closes the storage.
+ */
+public final class SpindleServer implements AutoCloseable {
+  private static final Logger LOG = Logger.getLogger(SpindleServer.class.getName());
+
+  /** The database file name inside the data folder. */
+  public static final String DB_FILE = "spindle.duckdb";
+  /** The bootstrap file name inside the data folder. */
+  public static final String BOOTSTRAP_FILE = "bootstrap.json";
+
+  private final Config config;
+  private final Storage storage;
+  private final IngestQueue queue;
+  private final Javalin app;
+  private final ScheduledExecutorService retention;
+  private final String publicUrl;
+  private final Bootstrap bootstrap;
+
+  /** What the first start created: the default project's DSN and the admin token (else nulls). */
+  public record Bootstrap(String dsn, String apiToken) {}
+
+  private SpindleServer(Config config) {
+    this.config = config;
+    this.storage = config.storage != null ? config.storage
+        : DuckDbStorage.open(config.dataDir.resolve(DB_FILE));
+    try {
+      this.queue = new IngestQueue(storage.writer(), config.maxPendingRows, config.maxRowsPerCommit);
+      Routes routes = new Routes(storage, queue, config, this::dsn);
+      this.app = routes.create();
+      app.start(config.bind, config.port);
+      this.publicUrl = "http://" + hostForUrls(config.bind) + ":" + app.port();
+      this.bootstrap = bootstrapIfEmpty();
+      this.retention = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "spindle-retention");
+        t.setDaemon(true);
+        return t;
+      });
+      retention.scheduleWithFixedDelay(this::applyRetention, 1, 3600, TimeUnit.SECONDS);
+    } catch (RuntimeException e) {
+      storage.close();
+      throw e;
+    }
+  }
+
+  private static String hostForUrls(String bind) {
+    if (bind.equals("0.0.0.0") || bind.equals("::") || bind.isEmpty()) return "127.0.0.1";
+    return bind.contains(":") ? "[" + bind + "]" : bind;
+  }
+
+  String dsn(Project p) {
+    return publicUrl.replace("http://", "http://" + p.publicKey() + "@") + "/" + p.id();
+  }
+
+  private Bootstrap bootstrapIfEmpty() {
+    if (!storage.metadata().projects().isEmpty()) return new Bootstrap(null, null);
+    Project p = storage.metadata().createProject("default", Tokens.newPublicKey());
+    String token = Tokens.newApiToken();
+    ApiToken t = storage.metadata().createToken("admin", Tokens.sha256(token));
+    String dsn = dsn(p);
+    if (config.dataDir != null) writeBootstrap(config.dataDir.resolve(BOOTSTRAP_FILE), dsn, token);
+    PrintStream out = config.out;
+    out.println("Created project " + p.id() + " '" + p.name() + "' and API token " + t.id() + ".");
+    out.println("  DSN:       " + dsn);
+    out.println("  API token: " + token);
+    if (config.dataDir != null) out.println("  (also in " + config.dataDir.resolve(BOOTSTRAP_FILE) + ", readable by you only)");
+    return new Bootstrap(dsn, token);
+  }
+
+  static void writeBootstrap(Path file, String dsn, String token) {
+    try {
+      Files.deleteIfExists(file);
+      try {
+        Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+      } catch (UnsupportedOperationException e) {
+        Files.createFile(file);
+      }
+      String json = Json.text(Json.object().put("dsn", dsn).put("apiToken", token)) + "\n";
+      try (Writer w = Files.newBufferedWriter(file, StandardCharsets.UTF_8, StandardOpenOption.TRUNCATE_EXISTING)) {
+        w.write(json);
+      }
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot write " + file + ": " + e.getMessage(), e);
+    }
+  }
+
+  private void applyRetention() {
+    try {
+      long cutoff = System.currentTimeMillis() * 1000 - config.retentionDays * 86_400_000_000L;
+      long n = storage.deleteOlderThan(cutoff);
+      if (n > 0) LOG.info("retention: deleted " + n + " rows older than " + config.retentionDays + " days");
+    } catch (RuntimeException e) {
+      LOG.log(Level.WARNING, "retention failed", e);
+    }
+  }
+
+  /** The port the server listens on. */
+  public int port() {
+    return app.port();
+  }
+
+  /** The base URL, e.g. {@code http://127.0.0.1:8790}. */
+  public String url() {
+    return publicUrl;
+  }
+
+  /** What the first start created; both fields null when the data folder was not empty. */
+  public Bootstrap bootstrap() {
+    return bootstrap;
+  }
+
+  /** The storage (for embedding and tests). */
+  public Storage storage() {
+    return storage;
+  }
+
+  /** Stops HTTP, writes what was queued, closes the storage. */
+  @Override
+  public void close() {
+    retention.shutdownNow();
+    app.stop();
+    queue.close();
+    storage.close();
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  static final class Config {
+    int port;
+    String bind;
+    Path dataDir;
+    Storage storage;
+    long maxItemBytes;
+    long maxEnvelopeBytes;
+    long maxPendingRows;
+    int maxRowsPerCommit;
+    int retentionDays;
+    long commitTimeoutMs;
+    PrintStream out;
+  }
+
+  /** Configures a server. Every setting has a documented default. */
+  public static final class Builder {
+    private final Config c = new Config();
+
+    private Builder() {
+      c.port = 8790;
+      c.bind = "127.0.0.1";
+      c.maxItemBytes = 1024 * 1024;
+      c.maxEnvelopeBytes = 20L * 1024 * 1024;
+      c.maxPendingRows = 200_000;
+      c.maxRowsPerCommit = 50_000;
+      c.retentionDays = 30;
+      c.commitTimeoutMs = 30_000;
+      c.out = System.out;
+    }
+
+    /** The port; default 8790; 0 picks a free one. */
+    public Builder port(int port) {
+      if (port < 0 || port > 65535) throw new IllegalArgumentException("port: " + port + " (expected: 0..65535)");
+      c.port = port;
+      return this;
+    }
+
+    /** The address to bind; default {@code 127.0.0.1} (loopback only). */
+    public Builder bind(String bind) {
+      c.bind = requireNonNull(bind, "bind");
+      return this;
+    }
+
+    /** The data folder (database and bootstrap.json); required unless {@link #storage} is set. */
+    public Builder dataDir(Path dataDir) {
+      c.dataDir = requireNonNull(dataDir, "dataDir");
+      return this;
+    }
+
+    /** A storage to use instead of DuckDB under the data folder; the server closes it. */
+    public Builder storage(Storage storage) {
+      c.storage = requireNonNull(storage, "storage");
+      return this;
+    }
+
+    /** The largest item after decompression; default 1 MiB. Bigger items get 413. */
+    public Builder maxItemBytes(long n) {
+      if (n <= 0) throw new IllegalArgumentException("maxItemBytes: " + n + " (expected: > 0)");
+      c.maxItemBytes = n;
+      return this;
+    }
+
+    /** The largest request body, compressed or not; default 20 MiB. Bigger bodies get 413. */
+    public Builder maxEnvelopeBytes(long n) {
+      if (n <= 0) throw new IllegalArgumentException("maxEnvelopeBytes: " + n + " (expected: > 0)");
+      c.maxEnvelopeBytes = n;
+      return this;
+    }
+
+    /** Rows that may wait for the writer before requests get 503; default 200 000. */
+    public Builder maxPendingRows(long n) {
+      if (n <= 0) throw new IllegalArgumentException("maxPendingRows: " + n + " (expected: > 0)");
+      c.maxPendingRows = n;
+      return this;
+    }
+
+    /** Rows per group commit at most; default 50 000. */
+    public Builder maxRowsPerCommit(int n) {
+      if (n <= 0) throw new IllegalArgumentException("maxRowsPerCommit: " + n + " (expected: > 0)");
+      c.maxRowsPerCommit = n;
+      return this;
+    }
+
+    /** Days to keep data; default 30. */
+    public Builder retentionDays(int days) {
+      if (days <= 0) throw new IllegalArgumentException("retentionDays: " + days + " (expected: > 0)");
+      c.retentionDays = days;
+      return this;
+    }
+
+    /** Where the bootstrap message goes; default {@code System.out}. */
+    public Builder out(PrintStream out) {
+      c.out = requireNonNull(out, "out");
+      return this;
+    }
+
+    /** Starts the server (opening the storage, creating the default project on first start). */
+    public SpindleServer start() {
+      if (c.storage == null && c.dataDir == null) throw new IllegalStateException("dataDir or storage is required");
+      if (c.dataDir != null) {
+        try {
+          Files.createDirectories(c.dataDir);
+        } catch (IOException e) {
+          throw new IllegalStateException("cannot create the data folder " + c.dataDir + ": " + e.getMessage(), e);
+        }
+      }
+      return new SpindleServer(c);
+    }
+  }
+
+}

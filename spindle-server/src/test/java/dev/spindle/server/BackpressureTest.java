@@ -1,0 +1,106 @@
+package dev.spindle.server;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.spindle.storage.MetadataStore;
+import dev.spindle.storage.OutcomeReader;
+import dev.spindle.storage.SpanRow;
+import dev.spindle.storage.SpanWriter;
+import dev.spindle.storage.Storage;
+import dev.spindle.storage.TraceReader;
+import dev.spindle.storage.TraceSearch;
+import dev.spindle.storage.TransactionAggregator;
+import dev.spindle.storage.WriteBatch;
+import dev.spindle.storage.duckdb.DuckDbStorage;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** When writing falls behind, requests get 503 with Retry-After instead of queueing without limit. */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class BackpressureTest {
+  /** A storage whose writer waits for a gate to open. */
+  static final class GatedStorage implements Storage {
+    final DuckDbStorage delegate = DuckDbStorage.inMemory();
+    final CountDownLatch gate = new CountDownLatch(1);
+    final CountDownLatch entered = new CountDownLatch(1);
+
+    @Override
+    public SpanWriter writer() {
+      return batch -> {
+        entered.countDown();
+        try {
+          gate.await();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+        delegate.writer().write(batch);
+      };
+    }
+
+    @Override public TraceReader traces() { return delegate.traces(); }
+    @Override public TraceSearch search() { return delegate.search(); }
+    @Override public TransactionAggregator aggregator() { return delegate.aggregator(); }
+    @Override public OutcomeReader outcomes() { return delegate.outcomes(); }
+    @Override public MetadataStore metadata() { return delegate.metadata(); }
+    @Override public long deleteOlderThan(long cutoffUs) { return delegate.deleteOlderThan(cutoffUs); }
+    @Override public void close() { gate.countDown(); delegate.close(); }
+  }
+
+  private static WriteBatch rows(int n) {
+    List<SpanRow> rows = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      rows.add(SpanRow.builder().traceId(TestServer.hex(32)).spanId(TestServer.hex(16)).startUs(1).endUs(2).build());
+    }
+    return WriteBatch.ofSpans(rows);
+  }
+
+  @Test
+  void queueRefusesBeyondItsBound() throws Exception {
+    GatedStorage storage = new GatedStorage();
+    try (IngestQueue q = new IngestQueue(storage.writer(), 10, 100)) {
+      CompletableFuture<Void> a = q.submit(rows(6));
+      CompletableFuture<Void> b = q.submit(rows(4));
+      ApiException e = assertThrows(ApiException.class, () -> q.submit(rows(1)));
+      assertEquals(503, e.status);
+      assertEquals("2", e.headers.get("Retry-After"));
+      storage.gate.countDown();
+      a.get(10, TimeUnit.SECONDS);
+      b.get(10, TimeUnit.SECONDS);
+      q.submit(rows(5)).get(10, TimeUnit.SECONDS); // room again once written
+    } finally {
+      storage.close();
+    }
+  }
+
+  @Test
+  void httpAnswers503WithRetryAfterWhenTheWriterIsBehind() throws Exception {
+    GatedStorage storage = new GatedStorage();
+    try (TestServer s = new TestServer(SpindleServer.builder().port(0).storage(storage).maxPendingRows(5))) {
+      double now = TestServer.nowSec();
+      // The first request occupies the writer (6 rows > bound, admitted alone) and waits.
+      CompletableFuture<HttpResponse<String>> first = TestServer.HTTP.sendAsync(
+          HttpRequest.newBuilder(URI.create(s.base + "/api/1/envelope/?sentry_key=" + s.key))
+              .POST(HttpRequest.BodyPublishers.ofString(TestServer.transaction(TestServer.hex(32), TestServer.hex(32),
+                  TestServer.hex(16), null, "t", now - 1, now, 5))).build(),
+          HttpResponse.BodyHandlers.ofString());
+      assertTrue(storage.entered.await(20, TimeUnit.SECONDS), "the writer holds the first batch");
+      HttpResponse<String> second = s.postEnvelope(TestServer.transaction(TestServer.hex(32), TestServer.hex(32),
+          TestServer.hex(16), null, "t", now - 1, now, 0));
+      assertEquals(503, second.statusCode(), second.body());
+      assertTrue(second.headers().firstValue("Retry-After").isPresent());
+      assertTrue(second.body().contains("retry later"), second.body());
+      storage.gate.countDown();
+      assertEquals(200, first.get(20, TimeUnit.SECONDS).statusCode());
+    }
+  }
+}

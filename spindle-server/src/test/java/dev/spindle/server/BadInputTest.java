@@ -1,0 +1,233 @@
+package dev.spindle.server;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.ByteArrayOutputStream;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import java.util.zip.GZIPOutputStream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Every malformed, oversized or unauthorized request gets a precise 4xx with a JSON message. */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class BadInputTest {
+  @TempDir static Path dir;
+  TestServer s;
+  String otherKey;
+
+  @BeforeAll
+  void start() {
+    s = new TestServer(dir);
+    otherKey = SentryAuth.Dsn.parse(createProject()).publicKey();
+  }
+
+  private String createProject() {
+    HttpResponse<String> r = s.send(HttpRequest.newBuilder(URI.create(s.base + "/api/v1/projects"))
+        .header("Authorization", "Bearer " + s.token).POST(HttpRequest.BodyPublishers.ofString("{\"name\":\"other\"}")));
+    return TestServer.json(r.body()).get("dsn").asText();
+  }
+
+  @AfterAll
+  void stop() {
+    s.close();
+  }
+
+  private static String validEnvelope() {
+    double now = TestServer.nowSec();
+    return TestServer.transaction(TestServer.hex(32), TestServer.hex(32), TestServer.hex(16), null, "t", now - 1, now, 1);
+  }
+
+  private static byte[] utf8(String s) {
+    return s.getBytes(StandardCharsets.UTF_8);
+  }
+
+  /** Asserts the status and a JSON body with a non-empty detail containing {@code fragment}. */
+  private static void assertRefused(HttpResponse<String> r, int status, String fragment) {
+    assertEquals(status, r.statusCode(), r.body());
+    JsonNode b = TestServer.json(r.body());
+    String detail = b.path("detail").asText();
+    assertTrue(detail.contains(fragment), "'" + detail + "' should mention '" + fragment + "'");
+  }
+
+  @Test
+  void wrongKey() {
+    assertRefused(s.postEnvelope(1, utf8(validEnvelope()), "sentry_key=" + TestServer.hex(32), null), 401, "unknown");
+  }
+
+  @Test
+  void missingKey() {
+    assertRefused(s.postEnvelope(1, utf8(validEnvelope()), null, null), 401, "missing authentication");
+  }
+
+  @Test
+  void keyOfAnotherProject() {
+    assertRefused(s.postEnvelope(1, utf8(validEnvelope()), "sentry_key=" + otherKey, null), 403, "not valid for project 1");
+  }
+
+  @Test
+  void conflictingKeys() {
+    HttpResponse<String> r = s.send(HttpRequest.newBuilder(URI.create(s.base + "/api/1/envelope/?sentry_key=" + s.key))
+        .header("X-Sentry-Auth", "Sentry sentry_version=7, sentry_key=" + otherKey)
+        .POST(HttpRequest.BodyPublishers.ofString(validEnvelope())));
+    assertRefused(r, 401, "conflicting");
+  }
+
+  @Test
+  void dsnOfAnotherProject() {
+    String env = validEnvelope().replaceFirst("\\{\"event_id\"", "{\"dsn\":\"http://" + s.key + "@localhost/2\",\"event_id\"");
+    assertRefused(s.postEnvelope(1, utf8(env), null, null), 403, "names project 2");
+  }
+
+  @Test
+  void invalidProjectId() {
+    HttpResponse<String> r = s.send(HttpRequest.newBuilder(URI.create(s.base + "/api/abc/envelope/?sentry_key=" + s.key))
+        .POST(HttpRequest.BodyPublishers.ofString(validEnvelope())));
+    assertRefused(r, 400, "invalid project id");
+  }
+
+  @Test
+  void garbageBody() {
+    assertRefused(s.postEnvelope(1, utf8("this is not an envelope\n\u0000\u0001"), "sentry_key=" + s.key, null), 400, "envelope header");
+    assertRefused(s.postEnvelope(1, new byte[0], "sentry_key=" + s.key, null), 400, "envelope");
+    assertRefused(s.postEnvelope(1, utf8("{}\n{\"type\":\"transaction\"}\n{not json\n"), "sentry_key=" + s.key, null), 400, "invalid JSON");
+    assertRefused(s.postEnvelope(1, utf8("{}\n{\"length\":2}\nab\n"), "sentry_key=" + s.key, null), 400, "missing 'type'");
+    assertRefused(s.postEnvelope(1, utf8("{}\n{\"type\":\"transaction\"}\n[1,2]\n"), "sentry_key=" + s.key, null), 400, "expected a JSON object");
+    assertRefused(s.postEnvelope(1, utf8("{}\n{\"type\":\"transaction\"}\n{\"event_id\":\"" + TestServer.hex(32)
+        + "\",\"start_timestamp\":2,\"timestamp\":1,\"contexts\":{\"trace\":{\"trace_id\":\"" + TestServer.hex(32)
+        + "\",\"span_id\":\"" + TestServer.hex(16) + "\"}}}\n"), "sentry_key=" + s.key, null), 400, "after timestamp");
+    assertRefused(s.postEnvelope(1, utf8("{}\n{\"type\":\"transaction\"}\n{\"event_id\":\"zz\"}\n"), "sentry_key=" + s.key, null), 400, "event_id");
+  }
+
+  @Test
+  void lyingItemLength() {
+    String payload = "{\"a\":1}";
+    assertRefused(s.postEnvelope(1, utf8("{}\n{\"type\":\"event\",\"length\":5000}\n" + payload + "\n"),
+        "sentry_key=" + s.key, null), 400, "runs past the end");
+    assertRefused(s.postEnvelope(1, utf8("{}\n{\"type\":\"event\",\"length\":3}\n" + payload + "\n"),
+        "sentry_key=" + s.key, null), 400, "longer than its length");
+    assertRefused(s.postEnvelope(1, utf8("{}\n{\"type\":\"event\",\"length\":-1}\n" + payload + "\n"),
+        "sentry_key=" + s.key, null), 400, "invalid length");
+  }
+
+  @Test
+  void gzipBombIsRefusedNotInflated() throws Exception {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    try (GZIPOutputStream g = new GZIPOutputStream(out)) {
+      byte[] zeros = new byte[1 << 20];
+      for (int i = 0; i < 200; i++) g.write(zeros); // 200 MiB of zeros, ~200 KiB compressed
+    }
+    assertRefused(s.postEnvelope(1, out.toByteArray(), "sentry_key=" + s.key, "gzip"), 413, "decompressed body exceeds");
+    assertEquals(200, s.postEnvelope(validEnvelope()).statusCode(), "still healthy");
+  }
+
+  @Test
+  void corruptOrUnknownEncoding() {
+    assertRefused(s.postEnvelope(1, utf8("definitely not gzip"), "sentry_key=" + s.key, "gzip"), 400, "gzip");
+    assertRefused(s.postEnvelope(1, utf8(validEnvelope()), "sentry_key=" + s.key, "snappy"), 415, "Content-Encoding");
+  }
+
+  @Test
+  void oversizedItem() {
+    StringBuilder big = new StringBuilder("{\"message\":\"");
+    while (big.length() < 1_100_000) big.append("xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx");
+    big.append("\"}");
+    assertRefused(s.postEnvelope(1, utf8("{}\n{\"type\":\"event\"}\n" + big + "\n"), "sentry_key=" + s.key, null), 413, "limit 1048576");
+    assertRefused(s.postEnvelope(1, utf8("{}\n{\"type\":\"event\",\"length\":2000000}\n"), "sentry_key=" + s.key, null), 413, "limit");
+  }
+
+  @Test
+  void oversizedEnvelope() {
+    byte[] body = new byte[21 * 1024 * 1024];
+    java.util.Arrays.fill(body, (byte) ' ');
+    HttpResponse<String> r = s.postEnvelope(1, body, "sentry_key=" + s.key, null);
+    assertRefused(r, 413, "limit");
+  }
+
+  @Test
+  void deeplyNestedJson() {
+    String deep = "[".repeat(100_000) + "]".repeat(100_000);
+    assertRefused(s.postEnvelope(1, utf8("{}\n{\"type\":\"transaction\"}\n" + deep + "\n"), "sentry_key=" + s.key, null), 400, "invalid JSON");
+    String deepObj = "{\"a\":".repeat(100_000) + "1" + "}".repeat(100_000);
+    assertRefused(s.postEnvelope(1, utf8("{}\n{\"type\":\"event\"}\n" + deepObj + "\n"), "sentry_key=" + s.key, null), 400, "invalid JSON");
+    assertRefused(s.postEnvelope(1, utf8(deep + "\n"), "sentry_key=" + s.key, null), 400, "envelope header");
+  }
+
+  @Test
+  void missingOrWrongToken() {
+    HttpResponse<String> none = s.send(HttpRequest.newBuilder(URI.create(s.base + "/api/v1/transactions")).GET());
+    assertRefused(none, 401, "missing API token");
+    HttpResponse<String> wrong = s.send(HttpRequest.newBuilder(URI.create(s.base + "/api/v1/traces/" + TestServer.hex(32)))
+        .header("Authorization", "Bearer spd_" + TestServer.hex(64)).GET());
+    assertRefused(wrong, 401, "invalid");
+    HttpResponse<String> basic = s.send(HttpRequest.newBuilder(URI.create(s.base + "/api/v1/projects"))
+        .header("Authorization", "Basic dXNlcjpwYXNz").GET());
+    assertRefused(basic, 401, "missing API token");
+    HttpResponse<String> post = s.send(HttpRequest.newBuilder(URI.create(s.base + "/api/v1/projects"))
+        .POST(HttpRequest.BodyPublishers.ofString("{\"name\":\"x\"}")));
+    assertRefused(post, 401, "missing API token");
+  }
+
+  @Test
+  void badQueryParameters() {
+    assertRefused(s.get("/api/v1/traces/not-a-trace"), 400, "invalid trace id");
+    assertRefused(s.get("/api/v1/transactions?statsPeriod=forever"), 400, "statsPeriod");
+    assertRefused(s.get("/api/v1/transactions?query=bogus:1"), 400, "unknown key 'bogus'");
+    assertRefused(s.get("/api/v1/transactions?query=%22unbalanced"), 400, "unbalanced");
+    assertRefused(s.get("/api/v1/transactions?project=-1"), 400, "invalid project id");
+    assertRefused(s.get("/api/v1/traces?sort=random"), 400, "sort");
+    assertRefused(s.get("/api/v1/traces?limit=0"), 400, "limit");
+    assertRefused(s.get("/api/v1/traces?minDuration=abc"), 400, "minDuration");
+    assertRefused(s.get("/api/v1/transactions/timeseries?statsPeriod=30d&interval=1s"), 400, "interval");
+    assertRefused(s.get("/api/v1/transactions?start=yesterday&end=today"), 400, "start");
+    assertRefused(s.get("/api/v1/nothing-here"), 404, "no such endpoint");
+    HttpResponse<String> inj = s.get("/api/v1/transactions?query=transaction:%22x'%20OR%20'1'='1%22");
+    assertEquals(200, inj.statusCode(), inj.body());
+  }
+
+  @Test
+  void badAdminBodies() {
+    HttpResponse<String> noName = s.send(HttpRequest.newBuilder(URI.create(s.base + "/api/v1/projects"))
+        .header("Authorization", "Bearer " + s.token).POST(HttpRequest.BodyPublishers.ofString("{}")));
+    assertRefused(noName, 400, "name");
+    HttpResponse<String> garbage = s.send(HttpRequest.newBuilder(URI.create(s.base + "/api/v1/projects"))
+        .header("Authorization", "Bearer " + s.token).POST(HttpRequest.BodyPublishers.ofString("{{{")));
+    assertRefused(garbage, 400, "invalid JSON");
+    HttpResponse<String> missing = s.send(HttpRequest.newBuilder(URI.create(s.base + "/api/v1/projects/99/rotate-key"))
+        .header("Authorization", "Bearer " + s.token).POST(HttpRequest.BodyPublishers.noBody()));
+    assertRefused(missing, 404, "project 99");
+  }
+
+  @Test
+  void badOtlp() {
+    String path = s.base + "/api/1/integration/otlp/v1/traces?sentry_key=" + s.key;
+    HttpResponse<String> proto = s.send(HttpRequest.newBuilder(URI.create(path))
+        .header("Content-Type", "application/x-protobuf")
+        .POST(HttpRequest.BodyPublishers.ofByteArray(new byte[] {(byte) 0xff, (byte) 0xff, 0x01, 0x02})));
+    assertRefused(proto, 400, "protobuf");
+    HttpResponse<String> json = s.send(HttpRequest.newBuilder(URI.create(path))
+        .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString("[[[")));
+    assertRefused(json, 400, "OTLP JSON");
+    HttpResponse<String> badHex = s.send(HttpRequest.newBuilder(URI.create(path))
+        .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(
+            "{\"resourceSpans\":[{\"scopeSpans\":[{\"spans\":[{\"traceId\":\"zz\",\"spanId\":\"00\"}]}]}]}")));
+    assertRefused(badHex, 400, "traceId");
+    HttpResponse<String> type = s.send(HttpRequest.newBuilder(URI.create(path))
+        .header("Content-Type", "text/html").POST(HttpRequest.BodyPublishers.ofString("<html>")));
+    assertRefused(type, 415, "Content-Type");
+    HttpResponse<String> noKey = s.send(HttpRequest.newBuilder(URI.create(s.base + "/api/1/integration/otlp/v1/traces"))
+        .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString("{}")));
+    assertRefused(noKey, 401, "missing authentication");
+  }
+}

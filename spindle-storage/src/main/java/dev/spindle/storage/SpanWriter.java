@@ -1,0 +1,13 @@
+package dev.spindle.storage;
+
+/** Writes rows. */
+public interface SpanWriter {
+  /**
+   * Writes the batch atomically. When this method returns normally the rows are <b>durable</b>:
+   * they survive a crash of the process (SIGKILL) right after. Writing the same span twice keeps
+   * both rows; callers deduplicate if they need to.
+   *
+   * @throws StorageException when the batch could not be written; then none of it was
+   */
+  void write(WriteBatch batch);
+}

@@ -1,0 +1,37 @@
+package dev.spindle.storage;
+
+/**
+ * A storage backend: hands out the small interfaces the server uses. Implementations are
+ * thread-safe; {@link #close()} releases files and connections.
+ */
+public interface Storage extends AutoCloseable {
+  SpanWriter writer();
+
+  TraceReader traces();
+
+  TraceSearch search();
+
+  TransactionAggregator aggregator();
+
+  OutcomeReader outcomes();
+
+  MetadataStore metadata();
+
+  /**
+   * Ad-hoc queries. Backends that cannot run them keep this default, which throws
+   * {@link UnsupportedOperationException}.
+   */
+  default DiscoverReader discover() {
+    throw new UnsupportedOperationException("discover queries are not supported by " + getClass().getSimpleName());
+  }
+
+  /**
+   * Deletes spans, errors and client reports that ended before {@code cutoffUs}.
+   *
+   * @return the number of rows deleted
+   */
+  long deleteOlderThan(long cutoffUs);
+
+  @Override
+  void close();
+}

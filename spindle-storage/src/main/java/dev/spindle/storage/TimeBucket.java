@@ -1,0 +1,8 @@
+package dev.spindle.storage;
+
+/**
+ * Figures of one interval of a time series: {@code count} transactions ending in
+ * [{@code startUs}, start + interval), their p95 duration in milliseconds (0 when empty) and
+ * failure rate (0 when empty).
+ */
+public record TimeBucket(long startUs, long count, double p95, double failureRate) {}
