@@ -6,6 +6,7 @@ import com.sun.net.httpserver.HttpContext;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
 import com.sun.net.httpserver.HttpServer;
+import dev.spindle.Span;
 import dev.spindle.Tracer;
 import dev.spindle.instrumentation.jdkhttpserver.TracingFilter;
 import dev.spindle.jdbc.TracingDataSource;
@@ -48,8 +49,10 @@ public final class CatalogServer implements AutoCloseable {
   private final HttpServer http;
   private final ExecutorService workers;
   private final CatalogStore store;
+  private final Tracer tracer;
 
-  private CatalogServer(HttpServer http, ExecutorService workers, CatalogStore store) {
+  private CatalogServer(HttpServer http, ExecutorService workers, CatalogStore store, Tracer tracer) {
+    this.tracer = tracer;
     this.http = http;
     this.workers = workers;
     this.store = store;
@@ -78,7 +81,7 @@ public final class CatalogServer implements AutoCloseable {
       return t;
     });
     http.setExecutor(workers);
-    CatalogServer server = new CatalogServer(http, workers, store);
+    CatalogServer server = new CatalogServer(http, workers, store, tracer);
     TracingFilter tracing = TracingFilter.create(tracer);
     // The JDK server picks the longest matching prefix: "/packages/" serves versions, the exact
     // "/packages" serves search. One route per context (TracingFilter keeps routes per context).
@@ -90,7 +93,12 @@ public final class CatalogServer implements AutoCloseable {
   }
 
   private void context(String path, String route, TracingFilter tracing, Handler handler) {
-    HttpContext ctx = http.createContext(path, exchange -> handle(exchange, handler));
+    HttpContext ctx = http.createContext(path, exchange -> {
+      // The transaction is named by route; keep the concrete path too, to tell requests apart.
+      Span tx = tracer.currentSpan();
+      if (tx.isRecording()) tx.setData("url.path", exchange.getRequestURI().getRawPath());
+      handle(exchange, handler);
+    });
     ctx.getAttributes().put(TracingFilter.ROUTE, route);
     ctx.getFilters().add(tracing);
   }
