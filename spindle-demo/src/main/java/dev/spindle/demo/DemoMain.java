@@ -65,7 +65,7 @@ public final class DemoMain implements Callable<Integer> {
     try (Demo demo = Demo.start(target, sampleRate)) {
       System.out.println("Spindle demo: 9 services, a browser and a cron on 127.0.0.1, sending to " + redact(target));
       System.out.println("  " + rate + " operations/s, sample rate " + sampleRate + ", for " + duration
-          + ". Open the Spindle UI to see the traces.");
+          + ". Open " + uiUrl(target) + " to see the traces.");
       Demo.Stats s = demo.run(rate, d, System.out);
       boolean delivered = demo.flush(Duration.ofSeconds(10));
       System.out.println("Done: " + s.pageLoads() + " page loads, " + s.orders() + " orders, "
@@ -103,6 +103,13 @@ public final class DemoMain implements Callable<Integer> {
     };
     if (d.isZero()) throw new IllegalArgumentException("--duration: " + text + " (expected: > 0)");
     return d;
+  }
+
+  /** The server's base URL, where the UI is, from the DSN. */
+  static String uiUrl(String dsn) {
+    dev.spindle.transport.Dsn d = dev.spindle.transport.Dsn.parse(dsn);
+    return d.scheme() + "://" + (d.host().contains(":") ? "[" + d.host() + "]" : d.host())
+        + (d.port() > 0 ? ":" + d.port() : "") + "/";
   }
 
   /** The DSN without its public key, for printing. */

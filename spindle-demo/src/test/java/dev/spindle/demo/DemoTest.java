@@ -150,6 +150,7 @@ class DemoTest {
     assertEquals(Duration.ofMinutes(2), DemoMain.parseDuration("2m"));
     assertEquals(Duration.ofMillis(500), DemoMain.parseDuration("500ms"));
     assertEquals("http://127.0.0.1:8790/1", DemoMain.redact("http://abc@127.0.0.1:8790/1"));
+    assertEquals("http://127.0.0.1:8790/", DemoMain.uiUrl("http://abc@127.0.0.1:8790/1"));
     org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> DemoMain.parseDuration("soon"));
     org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> DemoMain.dsnFrom(data.resolve("nothing")));
   }

@@ -231,7 +231,7 @@ public final class Main implements Runnable {
           int available = versions.get(i).getVersions().size();
           main.out.println("install " + p.getName() + " " + p.getVersion()
               + (p.getRequiredBy() == null ? "" : " (required by " + p.getRequiredBy() + ")")
-              + " [" + available + " versions available]");
+              + " [" + available + (available == 1 ? " version" : " versions") + " available]");
         }
         if (!resolution.getMissing().isEmpty()) {
           main.err.println("catalog: unknown packages: " + String.join(", ", resolution.getMissing()));
