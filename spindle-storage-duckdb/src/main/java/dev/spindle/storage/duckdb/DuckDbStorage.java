@@ -12,6 +12,7 @@ import dev.spindle.storage.Storage;
 import dev.spindle.storage.StorageException;
 import dev.spindle.storage.TraceReader;
 import dev.spindle.storage.TraceSearch;
+import dev.spindle.storage.TransactionInsights;
 import dev.spindle.storage.TransactionAggregator;
 import dev.spindle.storage.WriteBatch;
 import java.nio.file.Files;
@@ -41,6 +42,7 @@ public final class DuckDbStorage implements Storage {
   private final Writer writer = new Writer();
   private final DuckDbQueries queries;
   private final DuckDbMetadata metadata;
+  private final DuckDbInsights insights;
 
   private DuckDbStorage(DuckDBConnection root) throws SQLException {
     this.root = root;
@@ -49,6 +51,7 @@ public final class DuckDbStorage implements Storage {
     }
     this.queries = new DuckDbQueries(this::readConnection);
     this.metadata = new DuckDbMetadata(root, writeLock);
+    this.insights = new DuckDbInsights(this::readConnection);
   }
 
   /** Opens (creating when missing) the database file {@code file}; its folder is created too. */
@@ -106,6 +109,11 @@ public final class DuckDbStorage implements Storage {
   @Override
   public OutcomeReader outcomes() {
     return queries;
+  }
+
+  @Override
+  public TransactionInsights insights() {
+    return insights;
   }
 
   @Override
