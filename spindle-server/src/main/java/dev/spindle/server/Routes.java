@@ -44,6 +44,7 @@ final class Routes {
   private final IngestQueue queue;
   private final SpindleServer.Config config;
   private final Function<Project, String> dsn;
+  private final Sessions sessions = new Sessions();
 
   Routes(Storage storage, IngestQueue queue, SpindleServer.Config config, Function<Project, String> dsn) {
     this.storage = storage;
@@ -94,6 +95,9 @@ final class Routes {
     app.post("/api/v1/projects", this::createProject);
     app.post("/api/v1/projects/{id}/rotate-key", this::rotateKey);
     app.patch("/api/v1/projects/{id}", this::updateProject);
+    new InsightRoutes(storage, this).register(app);
+    new SessionRoutes(sessions, storage.metadata()).register(app);
+    new WebUi().register(app);
     return app;
   }
 
@@ -221,6 +225,8 @@ final class Routes {
 
   private void requireToken(Context ctx) {
     String auth = ctx.header("Authorization");
+    // Web UI: without an Authorization header, a live session cookie stands for its token.
+    if (auth == null && sessions.isValid(ctx.cookie(Sessions.COOKIE), storage.metadata())) return;
     if (auth == null || !auth.regionMatches(true, 0, "Bearer ", 0, 7) || auth.length() <= 7) {
       ctx.header("WWW-Authenticate", "Bearer");
       throw ApiException.unauthorized("missing API token: send Authorization: Bearer <token>");
@@ -232,13 +238,13 @@ final class Routes {
     }
   }
 
-  private Long projectParam(Context ctx) {
+  Long projectParam(Context ctx) {
     String p = ctx.queryParam("project");
     if (p == null || p.isBlank()) return null;
     return SentryAuth.parseProjectId(p.trim());
   }
 
-  private long[] range(Context ctx) {
+  long[] range(Context ctx) {
     long now = System.currentTimeMillis() * 1000;
     Long start = SearchParams.timeUs(ctx.queryParam("start"), "start");
     Long end = SearchParams.timeUs(ctx.queryParam("end"), "end");
@@ -292,7 +298,7 @@ final class Routes {
     json(ctx, 200, res);
   }
 
-  private SummaryQuery summaryQuery(Context ctx, int limit) {
+  SummaryQuery summaryQuery(Context ctx, int limit) {
     long[] r = range(ctx);
     List<Filter> filters = SearchParams.filters(ctx.queryParam("query"));
     String t = ctx.queryParam("apdexThreshold");
