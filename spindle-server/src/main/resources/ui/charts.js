@@ -1,8 +1,8 @@
 // Small SVG charts: a line chart over time and a bar histogram. No library needed.
 import { h } from './lib.js';
 
-const W = 600;
-const H = 140;
+const W = 440;
+const H = 150;
 const PAD = { l: 44, r: 8, t: 8, b: 18 };
 
 function ticks(max) {
@@ -33,7 +33,7 @@ export function LineChart({ title, points, format, color = '#4f46e5', summary })
   };
   return h('div', { class: 'chart card' },
     h('div', { class: 'title' }, h('span', null, title), summary ? h('b', null, summary) : null),
-    h('svg', { viewBox: `0 0 ${W} ${H}`, preserveAspectRatio: 'none', role: 'img', 'aria-label': title },
+    h('svg', { viewBox: `0 0 ${W} ${H}`, role: 'img', 'aria-label': title },
       ys.map((v) => h('g', { key: v },
         h('line', { class: 'axis', x1: PAD.l, x2: W - PAD.r, y1: sy(v), y2: sy(v) }),
         h('text', { x: PAD.l - 4, y: sy(v) + 3, 'text-anchor': 'end' }, format(v)))),
@@ -53,7 +53,7 @@ export function Histogram({ buckets, format }) {
   const top = ys[ys.length - 1] || max;
   const sy = (v) => H - PAD.b - (v / top) * (H - PAD.t - PAD.b);
   return h('div', { class: 'chart' },
-    h('svg', { viewBox: `0 0 ${W} ${H}`, preserveAspectRatio: 'none', role: 'img', 'aria-label': 'duration histogram' },
+    h('svg', { viewBox: `0 0 ${W} ${H}`, role: 'img', 'aria-label': 'duration histogram' },
       ys.map((v) => h('g', { key: v },
         h('line', { class: 'axis', x1: PAD.l, x2: W - PAD.r, y1: sy(v), y2: sy(v) }),
         h('text', { x: PAD.l - 4, y: sy(v) + 3, 'text-anchor': 'end' }, Number.isInteger(v) ? v : v.toFixed(1)))),

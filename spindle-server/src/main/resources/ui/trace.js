@@ -174,7 +174,8 @@ function Row({ row, index, tree, selected, collapsed, onSelect, onToggle }) {
     h('div', { class: 'track' },
       h('div', { class: 'span-bar', style: { left: left + '%', width: Math.max(0.15, width) + '%', background: color,
         opacity: n.kind === 'txn' ? 1 : 0.75, outline: failed ? '2px solid #d62f4b' : '' } }),
-      h('span', { class: 'dur', style: left + width > 85 ? { right: `calc(${100 - left}% + 4px)` } : { left: `calc(${left + width}% + 4px)` } },
+      h('span', { class: 'dur' + (left + width > 85 && left <= 15 ? ' inside' : ''), style: left + width <= 85 ? { left: `calc(${left + width}% + 4px)` }
+        : left > 15 ? { right: `calc(${100 - left}% + 4px)` } : { left: `calc(${left}% + 4px)` } },
         fmtMs((n.end - n.start) * 1000))));
 }
 

@@ -45,12 +45,14 @@ final class Routes {
   private final SpindleServer.Config config;
   private final Function<Project, String> dsn;
   private final Sessions sessions = new Sessions();
+  private final AuthCache authCache;
 
   Routes(Storage storage, IngestQueue queue, SpindleServer.Config config, Function<Project, String> dsn) {
     this.storage = storage;
     this.queue = queue;
     this.config = config;
     this.dsn = dsn;
+    this.authCache = new AuthCache(storage.metadata());
   }
 
   Javalin create() {
@@ -142,7 +144,7 @@ final class Routes {
     SentryAuth.parseProjectId(ctx.pathParam("project_id"));
     byte[] body = body(ctx);
     Envelope env = Envelope.parse(body, config.maxItemBytes, 10_000);
-    Project project = SentryAuth.authenticate(storage.metadata(), ctx.pathParam("project_id"),
+    Project project = SentryAuth.authenticate(authCache, ctx.pathParam("project_id"),
         headerKey(ctx), ctx.queryParam("sentry_key"), Json.str(env.headers, "dsn"));
     String envelopeEventId = Json.str(env.headers, "event_id");
     JsonNode dsc = env.headers.path("trace");
@@ -183,7 +185,7 @@ final class Routes {
 
   private void otlp(Context ctx) throws IOException {
     SentryAuth.parseProjectId(ctx.pathParam("project_id"));
-    Project project = SentryAuth.authenticate(storage.metadata(), ctx.pathParam("project_id"),
+    Project project = SentryAuth.authenticate(authCache, ctx.pathParam("project_id"),
         headerKey(ctx), ctx.queryParam("sentry_key"), null);
     String type = ctx.contentType() == null ? "" : ctx.contentType().toLowerCase(Locale.ROOT);
     boolean json = type.startsWith("application/json");
@@ -232,7 +234,7 @@ final class Routes {
       throw ApiException.unauthorized("missing API token: send Authorization: Bearer <token>");
     }
     String token = auth.substring(7).trim();
-    if (storage.metadata().activeTokenByHash(Tokens.sha256(token)).isEmpty()) {
+    if (!authCache.tokenValid(Tokens.sha256(token))) {
       ctx.header("WWW-Authenticate", "Bearer error=\"invalid_token\"");
       throw ApiException.unauthorized("invalid or revoked API token");
     }
@@ -395,6 +397,7 @@ final class Routes {
     }
     if (name.asText().length() > 200) throw ApiException.badRequest("name: at most 200 characters");
     Project p = storage.metadata().createProject(name.asText().trim(), Tokens.newPublicKey());
+    authCache.clear();
     json(ctx, 201, project(p));
   }
 
@@ -406,6 +409,7 @@ final class Routes {
     long id = pathId(ctx);
     Project p = storage.metadata().rotateKey(id, Tokens.newPublicKey())
         .orElseThrow(() -> ApiException.notFound("project " + id + " not found"));
+    authCache.clear();
     json(ctx, 200, project(p));
   }
 
@@ -416,6 +420,7 @@ final class Routes {
     if (scrub == null || !scrub.isBoolean()) throw ApiException.badRequest("scrubPii: required, true or false");
     Project p = storage.metadata().setScrubPii(id, scrub.asBoolean())
         .orElseThrow(() -> ApiException.notFound("project " + id + " not found"));
+    authCache.clear();
     json(ctx, 200, project(p));
   }
 }

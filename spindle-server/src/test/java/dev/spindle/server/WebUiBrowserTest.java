@@ -102,7 +102,7 @@ class WebUiBrowserTest {
 
   @Test
   void overviewShowsChartsSortsByP95AndSearches() throws Exception {
-    open("/performance?period=24h");
+    open("/performance?period=1h");
     b.find("#transactions");
     assertEquals(3, b.driver.findElements(By.cssSelector("#charts svg")).size(), "throughput, p95, failure rate");
     List<WebElement> rows = b.driver.findElements(By.cssSelector("#transactions tbody tr"));

@@ -26,6 +26,14 @@ public interface Storage extends AutoCloseable {
   MetadataStore metadata();
 
   /**
+   * Ad-hoc queries. Backends that cannot run them keep this default, which throws
+   * {@link UnsupportedOperationException}.
+   */
+  default DiscoverReader discover() {
+    throw new UnsupportedOperationException("discover queries are not supported by " + getClass().getSimpleName());
+  }
+
+  /**
    * Deletes spans, errors and client reports that ended before {@code cutoffUs}.
    *
    * @return the number of rows deleted

@@ -3,6 +3,7 @@ package dev.spindle.storage.duckdb;
 import static java.util.Objects.requireNonNull;
 
 import dev.spindle.storage.ClientReportRow;
+import dev.spindle.storage.DiscoverReader;
 import dev.spindle.storage.ErrorRow;
 import dev.spindle.storage.MetadataStore;
 import dev.spindle.storage.OutcomeReader;
@@ -22,6 +23,7 @@ import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Properties;
 import org.duckdb.DuckDBAppender;
@@ -43,15 +45,22 @@ public final class DuckDbStorage implements Storage {
   private final DuckDbQueries queries;
   private final DuckDbMetadata metadata;
   private final DuckDbInsights insights;
+  private final DuckDbDiscover discover;
+  private final ReadPool reads;
 
   private DuckDbStorage(DuckDBConnection root) throws SQLException {
     this.root = root;
     try (Statement s = root.createStatement()) {
       for (String ddl : Schema.DDL) s.execute(ddl);
+      // Databases from before the trace index: fill it once from the spans.
+      s.execute("INSERT INTO trace_index SELECT trace_id, project_id, min(start_us), max(end_us) "
+          + "FROM spans WHERE NOT EXISTS (SELECT 1 FROM trace_index) GROUP BY trace_id, project_id");
     }
+    this.reads = new ReadPool(root, READ_CONNECTIONS);
     this.queries = new DuckDbQueries(this::readConnection);
-    this.metadata = new DuckDbMetadata(root, writeLock);
     this.insights = new DuckDbInsights(this::readConnection);
+    this.discover = new DuckDbDiscover(this::readConnection);
+    this.metadata = new DuckDbMetadata(root, writeLock, this::readConnection);
   }
 
   /** Opens (creating when missing) the database file {@code file}; its folder is created too. */
@@ -82,8 +91,11 @@ public final class DuckDbStorage implements Storage {
     }
   }
 
+  /** Read connections in the pool: reads run in parallel with each other and with the writer. */
+  static final int READ_CONNECTIONS = Math.max(4, Runtime.getRuntime().availableProcessors());
+
   Connection readConnection() throws SQLException {
-    return root.duplicate();
+    return reads.get();
   }
 
   @Override
@@ -122,12 +134,18 @@ public final class DuckDbStorage implements Storage {
   }
 
   @Override
+  public DiscoverReader discover() {
+    return discover;
+  }
+
+  @Override
   public long deleteOlderThan(long cutoffUs) {
     synchronized (writeLock) {
       long n = 0;
       try {
         root.setAutoCommit(false);
         n += delete("DELETE FROM spans WHERE end_us < ?", cutoffUs);
+        delete("DELETE FROM trace_index WHERE end_us < ?", cutoffUs);
         n += delete("DELETE FROM errors WHERE timestamp_us < ?", cutoffUs);
         n += delete("DELETE FROM client_reports WHERE timestamp_us < ?", cutoffUs);
         root.commit();
@@ -168,6 +186,7 @@ public final class DuckDbStorage implements Storage {
   public void close() {
     synchronized (writeLock) {
       try {
+        reads.close();
         root.close();
       } catch (SQLException e) {
         throw new StorageException("close failed: " + e.getMessage(), e);
@@ -221,6 +240,28 @@ public final class DuckDbStorage implements Storage {
           a.append(r.sampleRate());
           str(a, r.service());
           str(a, r.platform());
+          a.endRow();
+        }
+        a.flush();
+      }
+      appendTraceIndex(batch);
+    }
+
+    private void appendTraceIndex(WriteBatch batch) throws SQLException {
+      Map<String, long[]> ranges = new HashMap<>();
+      for (SpanRow r : batch.spans()) {
+        long[] range = ranges.computeIfAbsent(r.traceId() + '/' + r.projectId(),
+            k -> new long[] {r.projectId(), r.startUs(), r.endUs()});
+        range[1] = Math.min(range[1], r.startUs());
+        range[2] = Math.max(range[2], r.endUs());
+      }
+      try (DuckDBAppender a = root.createAppender(DuckDBConnection.DEFAULT_SCHEMA, "trace_index")) {
+        for (Map.Entry<String, long[]> e : ranges.entrySet()) {
+          a.beginRow();
+          a.append(e.getKey().substring(0, e.getKey().indexOf('/')));
+          a.append(e.getValue()[0]);
+          a.append(e.getValue()[1]);
+          a.append(e.getValue()[2]);
           a.endRow();
         }
         a.flush();

@@ -9,6 +9,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.spindle.storage.ApiToken;
 import dev.spindle.storage.ClientReportRow;
+import dev.spindle.storage.DiscoverQuery;
+import dev.spindle.storage.DiscoverResult;
 import dev.spindle.storage.ErrorQuery;
 import dev.spindle.storage.ErrorRow;
 import dev.spindle.storage.Filter;
@@ -182,6 +184,18 @@ public abstract class StorageContract {
     }
 
     @Test
+    void traceWrittenInBatchesFarApartReadsWhole() {
+      String traceId = hex(32);
+      SpanRow early = txn(1, traceId, "early", NOW_US - 20 * 86_400_000_000L, 5).build();
+      write(early);
+      for (int i = 0; i < 50; i++) write(txn(1, hex(32), "noise", NOW_US - i * 1_000_000L, 1).build());
+      SpanRow late = txn(1, traceId, "late", NOW_US, 5).parentSpanId(early.spanId()).build();
+      write(late);
+      assertEquals(List.of(early, late), storage.traces().trace(traceId, null).spans());
+      assertTrue(storage.traces().trace(traceId, 7L).isEmpty());
+    }
+
+    @Test
     void emptyBatchIsFine() {
       storage.writer().write(new WriteBatch(null, null, null));
     }
@@ -349,6 +363,80 @@ public abstract class StorageContract {
 
     private List<String> ids(TraceQuery q) {
       return storage.search().search(q).stream().map(TraceSummary::traceId).toList();
+    }
+  }
+
+  @Nested
+  class Discover {
+    private DiscoverQuery q(DiscoverQuery.Dataset ds, List<DiscoverQuery.Column> cols,
+        List<DiscoverQuery.Condition> where, List<DiscoverQuery.Sort> sort) {
+      return new DiscoverQuery(ds, null, NOW_US - 3_600_000_000L, NOW_US + 1, cols, where, sort, 100);
+    }
+
+    private DiscoverQuery.Column agg(String label, DiscoverQuery.Function f, String field) {
+      return new DiscoverQuery.Column(label, field, f, null);
+    }
+
+    @BeforeEach
+    void data() {
+      SpanRow a1 = txn(1, hex(32), "GET /a", NOW_US, 100).tag("region", "eu").user("id:1").build();
+      SpanRow a2 = txn(1, hex(32), "GET /a", NOW_US - 1000, 300).tag("region", "us").status("internal_error").build();
+      SpanRow b1 = txn(2, hex(32), "GET /b", NOW_US - 2000, 20).tag("region", "eu").user("id:2").build();
+      write(a1, a2, b1, child(a1, "db", a1.startUs(), a1.startUs() + 10_000));
+    }
+
+    @Test
+    void groupsAndAggregates() {
+      DiscoverResult r = storage.discover().discover(q(DiscoverQuery.Dataset.TRANSACTIONS,
+          List.of(DiscoverQuery.Column.field("transaction"), agg("count()", DiscoverQuery.Function.COUNT, null),
+              agg("max(duration)", DiscoverQuery.Function.MAX, "duration"),
+              agg("failure_rate()", DiscoverQuery.Function.FAILURE_RATE, null),
+              agg("count_unique(user)", DiscoverQuery.Function.COUNT_UNIQUE, "user")),
+          List.of(), List.of(new DiscoverQuery.Sort(1, true))));
+      assertEquals(List.of("transaction", "count()", "max(duration)", "failure_rate()", "count_unique(user)"), r.columns());
+      assertEquals(2, r.rows().size());
+      assertEquals(List.of("GET /a", 2L, 300.0, 0.5, 1L), r.rows().get(0));
+      assertEquals(List.of("GET /b", 1L, 20.0, 0.0, 1L), r.rows().get(1));
+    }
+
+    @Test
+    void tagsConditionsAndDatasets() {
+      DiscoverResult byRegion = storage.discover().discover(q(DiscoverQuery.Dataset.TRANSACTIONS,
+          List.of(DiscoverQuery.Column.field("tags[region]"), agg("count()", DiscoverQuery.Function.COUNT, null)),
+          List.of(new DiscoverQuery.Condition("duration", DiscoverQuery.Op.GTE, "50")),
+          List.of(new DiscoverQuery.Sort(0, false))));
+      assertEquals(List.of(List.of("eu", 1L), List.of("us", 1L)), byRegion.rows());
+
+      DiscoverResult spans = storage.discover().discover(q(DiscoverQuery.Dataset.SPANS,
+          List.of(agg("count()", DiscoverQuery.Function.COUNT, null)), List.of(), List.of()));
+      assertEquals(4L, spans.rows().get(0).get(0));
+
+      DiscoverResult noUser = storage.discover().discover(q(DiscoverQuery.Dataset.TRANSACTIONS,
+          List.of(DiscoverQuery.Column.field("transaction"), DiscoverQuery.Column.field("project")),
+          List.of(new DiscoverQuery.Condition("user", DiscoverQuery.Op.NOT_HAS, null),
+              new DiscoverQuery.Condition("tags[region]", DiscoverQuery.Op.NEQ, "eu")), List.of()));
+      assertEquals(List.of(List.of("GET /a", 1L)), noUser.rows());
+
+      DiscoverResult hostile = storage.discover().discover(q(DiscoverQuery.Dataset.SPANS,
+          List.of(DiscoverQuery.Column.field("tags[x') OR 1=1 --]")),
+          List.of(new DiscoverQuery.Condition("transaction", DiscoverQuery.Op.EQ, "' OR ''='")), List.of()));
+      assertEquals(List.of(), hostile.rows());
+    }
+
+    @Test
+    void plainRowsNewestFirst() {
+      DiscoverResult r = storage.discover().discover(q(DiscoverQuery.Dataset.TRANSACTIONS,
+          List.of(DiscoverQuery.Column.field("transaction"), DiscoverQuery.Column.field("duration")),
+          List.of(), List.of()));
+      assertEquals(List.of(List.of("GET /a", 100.0), List.of("GET /a", 300.0), List.of("GET /b", 20.0)), r.rows());
+    }
+
+    @Test
+    void invalidQueriesAreRefusedByTheModel() {
+      assertThrows(IllegalArgumentException.class, () -> new DiscoverQuery.Condition("op", DiscoverQuery.Op.GT, "1"));
+      assertThrows(IllegalArgumentException.class, () -> DiscoverQuery.Column.field("drop table"));
+      assertThrows(IllegalArgumentException.class, () -> q(DiscoverQuery.Dataset.SPANS,
+          List.of(agg("avg(op)", DiscoverQuery.Function.AVG, "op")), List.of(), List.of()));
     }
   }
 
