@@ -10,8 +10,8 @@ function ticks(max) {
   const step = Math.pow(10, Math.floor(Math.log10(max)));
   const n = max / step;
   const s = n > 5 ? step * 2 : n > 2 ? step : step / 2;
-  const out = [];
-  for (let v = 0; v <= max * 1.0001; v += s) out.push(v);
+  const out = [0];
+  while (out[out.length - 1] < max * 0.9999) out.push(out.length * s);
   return out;
 }
 
