@@ -247,8 +247,9 @@ class WebUiBrowserTest {
     assertTrue(text("#discover-results tbody tr").startsWith("GET /health"), "sorted by count");
     b.screenshot("05-discover");
     Object csv = b.driver.executeAsyncScript("const done = arguments[0];"
-        + "import('/ui/discover.js').then(m => done(m.toCsv(['a', 'b'], [{a: 'x,y', b: 2}, {a: 'say \"hi\"', b: null}])));");
-    assertEquals("a,b\r\n\"x,y\",2\r\n\"say \"\"hi\"\"\",\r\n", csv);
+        + "import('/ui/discover.js').then(m => done(JSON.stringify(m.toCsv(['a', 'b'], [{a: 'x,y', b: 2}, {a: 'say \"hi\"', b: null}]))));");
+    // JSON keeps the CRLF line ends visible (the driver would turn them into LF).
+    assertEquals("\"a,b\\r\\n\\\"x,y\\\",2\\r\\n\\\"say \\\"\\\"hi\\\"\\\"\\\",\\r\\n\"", csv);
     assertTrue(b.find("#csv").isEnabled());
   }
 
