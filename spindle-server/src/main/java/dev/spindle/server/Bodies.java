@@ -25,6 +25,11 @@ final class Bodies {
    * @param limit    the maximum size, compressed and decompressed, in bytes
    */
   static byte[] read(InputStream raw, String encoding, long limit) {
+    return read(raw, encoding, limit, null);
+  }
+
+  /** Like {@link #read(InputStream, String, long)}, charging every decoded byte to {@code lease}. */
+  static byte[] read(InputStream raw, String encoding, long limit, MemoryBudget.Lease lease) {
     String enc = encoding == null ? "identity" : encoding.trim().toLowerCase(Locale.ROOT);
     try {
       InputStream bounded = new LimitedInputStream(raw, limit, "request body");
@@ -41,12 +46,15 @@ final class Bodies {
         case "deflate":
           decoded = deflate(bounded);
           break;
+        case "zstd":
+          decoded = new com.github.luben.zstd.ZstdInputStream(bounded);
+          break;
         default:
           throw new ApiException(415, "unsupported Content-Encoding: " + encoding
-              + " (supported: identity, gzip, x-gzip, deflate)");
+              + " (supported: identity, gzip, x-gzip, deflate, zstd)");
       }
-      return readAll(decoded, limit);
-    } catch (ZipException | EOFException e) {
+      return readAll(decoded, limit, lease);
+    } catch (ZipException | EOFException | com.github.luben.zstd.ZstdIOException e) {
       throw ApiException.badRequest("corrupt " + enc + " body: " + e.getMessage());
     } catch (IOException e) {
       throw ApiException.badRequest("cannot read the request body: " + e.getMessage());
@@ -64,7 +72,7 @@ final class Bodies {
     return new InflaterInputStream(p, new Inflater(!zlib), 8192);
   }
 
-  private static byte[] readAll(InputStream in, long limit) throws IOException {
+  private static byte[] readAll(InputStream in, long limit, MemoryBudget.Lease lease) throws IOException {
     ByteArrayOutputStream out = new ByteArrayOutputStream(8192);
     byte[] buf = new byte[8192];
     long total = 0;
@@ -83,6 +91,7 @@ final class Bodies {
       if (total > limit) {
         throw ApiException.tooLarge("decompressed body exceeds " + limit + " bytes");
       }
+      if (lease != null) lease.charge(n);
       out.write(buf, 0, n);
     }
     return out.toByteArray();

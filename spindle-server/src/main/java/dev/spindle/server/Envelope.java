@@ -2,7 +2,6 @@ package dev.spindle.server;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -107,9 +106,5 @@ final class Envelope {
       if (b[i] != ' ' && b[i] != '\r' && b[i] != '\t') return false;
     }
     return true;
-  }
-
-  static String utf8(byte[] b, int off, int len) {
-    return new String(b, off, len, StandardCharsets.UTF_8);
   }
 }

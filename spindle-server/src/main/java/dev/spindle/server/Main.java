@@ -77,9 +77,19 @@ public final class Main implements Runnable {
         System.err.println("--storage: '" + storage + "' (expected: duckdb)");
         return 2;
       }
-      SpindleServer server = SpindleServer.builder().port(port).bind(bind).dataDir(data)
-          .retentionDays(retentionDays).maxItemBytes(maxItemBytes).maxEnvelopeBytes(maxEnvelopeBytes)
-          .start();
+      SpindleServer server;
+      try {
+        server = SpindleServer.builder().port(port).bind(bind).dataDir(data)
+            .retentionDays(retentionDays).maxItemBytes(maxItemBytes).maxEnvelopeBytes(maxEnvelopeBytes)
+            .start();
+      } catch (StorageException | IllegalArgumentException | IllegalStateException e) {
+        System.err.println("spindle: cannot start: " + e.getMessage());
+        return 1;
+      } catch (RuntimeException e) {
+        // Javalin wraps bind failures (port in use) in its own exceptions.
+        System.err.println("spindle: cannot start on " + bind + ":" + port + ": " + e.getMessage());
+        return 1;
+      }
       CountDownLatch stopped = new CountDownLatch(1);
       Runtime.getRuntime().addShutdownHook(new Thread(() -> {
         server.close();

@@ -4,6 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.spindle.internal.Ids;
+import dev.spindle.storage.ApiToken;
+import dev.spindle.storage.DiscoverQuery;
+import dev.spindle.storage.DiscoverResult;
 import dev.spindle.storage.Filter;
 import dev.spindle.storage.Outcome;
 import dev.spindle.storage.Project;
@@ -46,6 +49,7 @@ final class Routes {
   private final Function<Project, String> dsn;
   private final Sessions sessions = new Sessions();
   private final AuthCache authCache;
+  private final MemoryBudget budget;
 
   Routes(Storage storage, IngestQueue queue, SpindleServer.Config config, Function<Project, String> dsn) {
     this.storage = storage;
@@ -53,6 +57,7 @@ final class Routes {
     this.config = config;
     this.dsn = dsn;
     this.authCache = new AuthCache(storage.metadata());
+    this.budget = new MemoryBudget(config.maxInFlightBytes);
   }
 
   Javalin create() {
@@ -93,10 +98,14 @@ final class Routes {
     app.get("/api/v1/transactions", this::transactions);
     app.get("/api/v1/transactions/timeseries", this::timeseries);
     app.get("/api/v1/outcomes", this::outcomes);
+    app.get("/api/v1/discover", this::discover);
     app.get("/api/v1/projects", this::listProjects);
     app.post("/api/v1/projects", this::createProject);
     app.post("/api/v1/projects/{id}/rotate-key", this::rotateKey);
     app.patch("/api/v1/projects/{id}", this::updateProject);
+    app.get("/api/v1/tokens", this::listTokens);
+    app.post("/api/v1/tokens", this::createToken);
+    app.delete("/api/v1/tokens/{id}", this::revokeToken);
     new InsightRoutes(storage, this).register(app);
     new SessionRoutes(sessions, storage.metadata()).register(app);
     new WebUi().register(app);
@@ -123,12 +132,12 @@ final class Routes {
 
   // ---------------------------------------------------------------- ingestion
 
-  private byte[] body(Context ctx) throws IOException {
+  private byte[] body(Context ctx, MemoryBudget.Lease lease) throws IOException {
     long declared = ctx.req().getContentLengthLong();
     if (declared > config.maxEnvelopeBytes) {
       throw ApiException.tooLarge("request body is " + declared + " bytes (limit " + config.maxEnvelopeBytes + ")");
     }
-    return Bodies.read(ctx.req().getInputStream(), ctx.header("Content-Encoding"), config.maxEnvelopeBytes);
+    return Bodies.read(ctx.req().getInputStream(), ctx.header("Content-Encoding"), config.maxEnvelopeBytes, lease);
   }
 
   private static String headerKey(Context ctx) {
@@ -141,8 +150,14 @@ final class Routes {
   }
 
   private void envelope(Context ctx) throws IOException {
+    try (MemoryBudget.Lease lease = budget.lease()) {
+      envelope(ctx, lease);
+    }
+  }
+
+  private void envelope(Context ctx, MemoryBudget.Lease lease) throws IOException {
     SentryAuth.parseProjectId(ctx.pathParam("project_id"));
-    byte[] body = body(ctx);
+    byte[] body = body(ctx, lease);
     Envelope env = Envelope.parse(body, config.maxItemBytes, 10_000);
     Project project = SentryAuth.authenticate(authCache, ctx.pathParam("project_id"),
         headerKey(ctx), ctx.queryParam("sentry_key"), Json.str(env.headers, "dsn"));
@@ -184,6 +199,12 @@ final class Routes {
   }
 
   private void otlp(Context ctx) throws IOException {
+    try (MemoryBudget.Lease lease = budget.lease()) {
+      otlp(ctx, lease);
+    }
+  }
+
+  private void otlp(Context ctx, MemoryBudget.Lease lease) throws IOException {
     SentryAuth.parseProjectId(ctx.pathParam("project_id"));
     Project project = SentryAuth.authenticate(authCache, ctx.pathParam("project_id"),
         headerKey(ctx), ctx.queryParam("sentry_key"), null);
@@ -193,7 +214,7 @@ final class Routes {
       throw new ApiException(415, "unsupported Content-Type '" + ctx.contentType()
           + "' (expected: application/x-protobuf or application/json)");
     }
-    byte[] body = body(ctx);
+    byte[] body = body(ctx, lease);
     ExportTraceServiceRequest req = json ? OtlpMapper.parseJson(body) : OtlpMapper.parseProtobuf(body);
     OtlpMapper.Mapped mapped = OtlpMapper.map(req, project.id(), project.scrubPii(), System.currentTimeMillis() * 1000);
     commit(new WriteBatch(mapped.spans(), List.of(), mapped.drops()));
@@ -367,6 +388,44 @@ final class Routes {
     json(ctx, 200, res);
   }
 
+  private void discover(Context ctx) {
+    long[] r = range(ctx);
+    List<String> fields = ctx.queryParams("field");
+    if (fields.isEmpty()) throw ApiException.badRequest("field: at least one, e.g. field=transaction&field=count()");
+    if (fields.size() > 50) throw ApiException.badRequest("field: at most 50");
+    List<DiscoverQuery.Column> columns = new java.util.ArrayList<>();
+    for (String f : fields) columns.add(DiscoverParams.column(f));
+    String ds = ctx.queryParam("dataset");
+    DiscoverQuery.Dataset dataset;
+    if (ds == null || ds.isBlank() || ds.equals("transactions")) dataset = DiscoverQuery.Dataset.TRANSACTIONS;
+    else if (ds.equals("spans")) dataset = DiscoverQuery.Dataset.SPANS;
+    else throw ApiException.badRequest("dataset: '" + ds + "' (expected: transactions or spans)");
+    DiscoverQuery q;
+    try {
+      q = new DiscoverQuery(dataset, projectParam(ctx), r[0], r[1], columns,
+          DiscoverParams.conditions(ctx.queryParam("query")), DiscoverParams.sort(ctx.queryParams("sort"), columns),
+          SearchParams.intParam(ctx.queryParam("limit"), "limit", 50, 1, 10_000));
+    } catch (IllegalArgumentException e) {
+      throw ApiException.badRequest(e.getMessage());
+    }
+    DiscoverResult res;
+    try {
+      res = storage.discover().discover(q);
+    } catch (UnsupportedOperationException e) {
+      throw new ApiException(501, e.getMessage());
+    }
+    ArrayNode data = Json.MAPPER.createArrayNode();
+    for (List<Object> row : res.rows()) {
+      ObjectNode o = data.addObject();
+      for (int i = 0; i < res.columns().size(); i++) o.set(res.columns().get(i), Json.MAPPER.valueToTree(row.get(i)));
+    }
+    ObjectNode out = Json.object();
+    ArrayNode meta = out.putObject("meta").putArray("fields");
+    res.columns().forEach(meta::add);
+    out.set("data", data);
+    json(ctx, 200, out);
+  }
+
   // ---------------------------------------------------------------- admin API
 
   private ObjectNode project(Project p) {
@@ -411,6 +470,35 @@ final class Routes {
         .orElseThrow(() -> ApiException.notFound("project " + id + " not found"));
     authCache.clear();
     json(ctx, 200, project(p));
+  }
+
+  private void listTokens(Context ctx) {
+    ArrayNode data = Json.MAPPER.createArrayNode();
+    for (ApiToken t : storage.metadata().tokens()) {
+      data.addObject().put("id", t.id()).put("name", t.name()).put("revoked", t.revoked())
+          .put("created", Timestamps.seconds(t.createdUs()));
+    }
+    ObjectNode res = Json.object();
+    res.set("data", data);
+    json(ctx, 200, res);
+  }
+
+  private void createToken(Context ctx) throws IOException {
+    JsonNode body = jsonBody(ctx);
+    JsonNode name = body.get("name");
+    if (name != null && (!name.isTextual() || name.asText().isBlank() || name.asText().length() > 200)) {
+      throw ApiException.badRequest("name: a non-empty string of at most 200 characters");
+    }
+    String token = Tokens.newApiToken();
+    ApiToken t = storage.metadata().createToken(name == null ? "api" : name.asText().trim(), Tokens.sha256(token));
+    json(ctx, 201, Json.object().put("id", t.id()).put("name", t.name()).put("token", token));
+  }
+
+  private void revokeToken(Context ctx) {
+    long id = SentryAuth.parseProjectId(ctx.pathParam("id"));
+    if (!storage.metadata().revokeToken(id)) throw ApiException.notFound("token " + id + " not found");
+    authCache.clear();
+    ctx.status(204);
   }
 
   private void updateProject(Context ctx) throws IOException {

@@ -103,7 +103,7 @@ final class SearchParams {
     return out;
   }
 
-  private static List<String> tokens(String q) {
+  static List<String> tokens(String q) {
     List<String> out = new ArrayList<>();
     StringBuilder cur = new StringBuilder();
     boolean quoted = false;
@@ -124,7 +124,7 @@ final class SearchParams {
     return out;
   }
 
-  private static String unquote(String s) {
+  static String unquote(String s) {
     if (s.length() >= 2 && s.startsWith("\"") && s.endsWith("\"")) return s.substring(1, s.length() - 1);
     return s;
   }

@@ -7,7 +7,6 @@ import dev.spindle.storage.ClientReportRow;
 import dev.spindle.storage.ErrorRow;
 import dev.spindle.storage.SpanRow;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -293,8 +292,7 @@ final class SentryMapper {
     Map<String, String> out = new LinkedHashMap<>();
     if (t == null) return out;
     if (t.isObject()) {
-      for (Iterator<Map.Entry<String, JsonNode>> it = t.fields(); it.hasNext(); ) {
-        Map.Entry<String, JsonNode> e = it.next();
+      for (Map.Entry<String, JsonNode> e : t.properties()) {
         if (e.getValue() != null && !e.getValue().isNull() && !e.getValue().isContainerNode()) {
           out.put(e.getKey(), e.getValue().asText());
         }

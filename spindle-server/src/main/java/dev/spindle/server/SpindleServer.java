@@ -159,6 +159,7 @@ public final class SpindleServer implements AutoCloseable {
     long maxItemBytes;
     long maxEnvelopeBytes;
     long maxPendingRows;
+    long maxInFlightBytes;
     int maxRowsPerCommit;
     int retentionDays;
     long commitTimeoutMs;
@@ -175,6 +176,7 @@ public final class SpindleServer implements AutoCloseable {
       c.maxItemBytes = 1024 * 1024;
       c.maxEnvelopeBytes = 20L * 1024 * 1024;
       c.maxPendingRows = 200_000;
+      c.maxInFlightBytes = 256L * 1024 * 1024;
       c.maxRowsPerCommit = 50_000;
       c.retentionDays = 30;
       c.commitTimeoutMs = 30_000;
@@ -224,6 +226,16 @@ public final class SpindleServer implements AutoCloseable {
     public Builder maxPendingRows(long n) {
       if (n <= 0) throw new IllegalArgumentException("maxPendingRows: " + n + " (expected: > 0)");
       c.maxPendingRows = n;
+      return this;
+    }
+
+    /**
+     * Decompressed request bytes that ingestion requests may hold at once (until their rows are
+     * committed); default 256 MiB. Beyond it requests get 503 with {@code Retry-After}.
+     */
+    public Builder maxInFlightBytes(long n) {
+      if (n < 1024) throw new IllegalArgumentException("maxInFlightBytes: " + n + " (expected: >= 1024)");
+      c.maxInFlightBytes = n;
       return this;
     }
 

@@ -103,4 +103,27 @@ class BackpressureTest {
       assertEquals(200, first.get(20, TimeUnit.SECONDS).statusCode());
     }
   }
+
+  @Test
+  void requestsBeyondTheInFlightMemoryBudgetGet503() throws Exception {
+    GatedStorage storage = new GatedStorage();
+    try (TestServer s = new TestServer(SpindleServer.builder().port(0).storage(storage).maxInFlightBytes(64 * 1024))) {
+      double now = TestServer.nowSec();
+      String big = TestServer.transaction(TestServer.hex(32), TestServer.hex(32), TestServer.hex(16), null, "big",
+          now - 1, now, 200);
+      assertTrue(big.length() > 40_000 && big.length() < 64 * 1024, String.valueOf(big.length()));
+      CompletableFuture<HttpResponse<String>> first = TestServer.HTTP.sendAsync(
+          HttpRequest.newBuilder(URI.create(s.base + "/api/1/envelope/?sentry_key=" + s.key))
+              .POST(HttpRequest.BodyPublishers.ofString(big)).build(),
+          HttpResponse.BodyHandlers.ofString());
+      assertTrue(storage.entered.await(20, TimeUnit.SECONDS), "the first request holds its budget while waiting");
+      HttpResponse<String> second = s.postEnvelope(big);
+      assertEquals(503, second.statusCode(), second.body());
+      assertTrue(second.body().contains("in flight"), second.body());
+      assertTrue(second.headers().firstValue("Retry-After").isPresent());
+      storage.gate.countDown();
+      assertEquals(200, first.get(20, TimeUnit.SECONDS).statusCode());
+      assertEquals(200, s.postEnvelope(big).statusCode(), "budget returned after the answer");
+    }
+  }
 }

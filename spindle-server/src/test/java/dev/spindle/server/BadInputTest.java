@@ -121,6 +121,31 @@ class BadInputTest {
         "sentry_key=" + s.key, null), 400, "invalid length");
   }
 
+  /** Sends raw HTTP/1.1 bytes and returns the status line and body. */
+  private String raw(String head, byte[] body) throws Exception {
+    URI u = URI.create(s.base);
+    try (java.net.Socket sock = new java.net.Socket(u.getHost(), u.getPort())) {
+      sock.setSoTimeout(20_000);
+      java.io.OutputStream out = sock.getOutputStream();
+      out.write(head.getBytes(StandardCharsets.ISO_8859_1));
+      out.write(body);
+      out.flush();
+      sock.shutdownOutput();
+      return new String(sock.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    }
+  }
+
+  @Test
+  void lyingContentLength() throws Exception {
+    String shortBody = raw("POST /api/1/envelope/?sentry_key=" + s.key + " HTTP/1.1\r\nHost: x\r\n"
+        + "Content-Length: 5000\r\nConnection: close\r\n\r\n", utf8(validEnvelope()));
+    assertTrue(shortBody.startsWith("HTTP/1.1 400"), shortBody);
+    String huge = raw("POST /api/1/envelope/?sentry_key=" + s.key + " HTTP/1.1\r\nHost: x\r\n"
+        + "Content-Length: 999999999999\r\nConnection: close\r\n\r\n", utf8("{}"));
+    assertTrue(huge.startsWith("HTTP/1.1 413"), huge);
+    assertTrue(huge.contains("limit"), huge);
+  }
+
   @Test
   void gzipBombIsRefusedNotInflated() throws Exception {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
@@ -133,9 +158,20 @@ class BadInputTest {
   }
 
   @Test
+  void zstdBombIsRefusedNotInflated() throws Exception {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    try (com.github.luben.zstd.ZstdOutputStream z = new com.github.luben.zstd.ZstdOutputStream(out)) {
+      byte[] zeros = new byte[1 << 20];
+      for (int i = 0; i < 200; i++) z.write(zeros);
+    }
+    assertRefused(s.postEnvelope(1, out.toByteArray(), "sentry_key=" + s.key, "zstd"), 413, "decompressed body exceeds");
+    assertRefused(s.postEnvelope(1, utf8("not zstd at all"), "sentry_key=" + s.key, "zstd"), 400, "zstd");
+  }
+
+  @Test
   void corruptOrUnknownEncoding() {
     assertRefused(s.postEnvelope(1, utf8("definitely not gzip"), "sentry_key=" + s.key, "gzip"), 400, "gzip");
-    assertRefused(s.postEnvelope(1, utf8(validEnvelope()), "sentry_key=" + s.key, "snappy"), 415, "Content-Encoding");
+    assertRefused(s.postEnvelope(1, utf8(validEnvelope()), "sentry_key=" + s.key, "br"), 415, "Content-Encoding");
   }
 
   @Test

@@ -89,6 +89,18 @@ class IngestionTest {
   }
 
   @Test
+  void sampleRateFromTheDscExtrapolates() {
+    double now = TestServer.nowSec();
+    String env = TestServer.transaction(TestServer.hex(32), TestServer.hex(32), TestServer.hex(16), null,
+        "GET /sampled", now - 0.1, now, 0)
+        .replaceFirst("\\{\"event_id\"", "{\"trace\":{\"sample_rate\":\"0.25\",\"public_key\":\"k\"},\"event_id\"");
+    assertEquals(200, s.postEnvelope(env).statusCode());
+    JsonNode row = s.getJson("/api/v1/transactions?query=transaction:%22GET%20/sampled%22").get("data").get(0);
+    assertEquals(1, row.get("count").asLong());
+    assertEquals(4.0, row.get("estimatedCount").asDouble(), 1e-9);
+  }
+
+  @Test
   void orphanAndClockSkew() {
     String traceId = TestServer.hex(32);
     double now = TestServer.nowSec();
@@ -152,7 +164,12 @@ class IngestionTest {
         .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(e3))));
     assertEquals(200, r.statusCode(), r.body());
 
-    for (String t : List.of(t1, t2, t3)) {
+    String t4 = TestServer.hex(32);
+    byte[] e4 = TestServer.transaction(t4, TestServer.hex(32), TestServer.hex(16), null, "zstd", now - 1, now, 1)
+        .getBytes(StandardCharsets.UTF_8);
+    assertEquals(200, s.postEnvelope(1, com.github.luben.zstd.Zstd.compress(e4), "sentry_key=" + s.key, "zstd").statusCode());
+
+    for (String t : List.of(t1, t2, t3, t4)) {
       assertEquals(1, s.getJson("/api/v1/traces/" + t).get("transactions").size(), t);
     }
   }
@@ -277,6 +294,27 @@ class IngestionTest {
         .getBytes(StandardCharsets.UTF_8);
     assertEquals(401, s.postEnvelope(2, env, "sentry_key=" + oldKey, null).statusCode());
     assertEquals(200, s.postEnvelope(2, env, "sentry_key=" + SentryAuth.Dsn.parse(newDsn).publicKey(), null).statusCode());
+  }
+
+  @Test
+  void tokensThroughTheApi() {
+    HttpResponse<String> c = s.send(HttpRequest.newBuilder(URI.create(s.base + "/api/v1/tokens"))
+        .header("Authorization", "Bearer " + s.token).POST(HttpRequest.BodyPublishers.ofString("{\"name\":\"ui\"}")));
+    assertEquals(201, c.statusCode(), c.body());
+    JsonNode t = TestServer.json(c.body());
+    String newToken = t.get("token").asText();
+    assertTrue(newToken.startsWith("spd_"));
+    HttpRequest.Builder withNew = HttpRequest.newBuilder(URI.create(s.base + "/api/v1/tokens"))
+        .header("Authorization", "Bearer " + newToken).GET();
+    JsonNode list = TestServer.json(s.send(withNew).body()).get("data");
+    assertEquals(2, list.size());
+    assertFalse(list.toString().contains(newToken), "tokens are never listed");
+    HttpResponse<String> revoke = s.send(HttpRequest.newBuilder(URI.create(s.base + "/api/v1/tokens/" + t.get("id").asLong()))
+        .header("Authorization", "Bearer " + s.token).DELETE());
+    assertEquals(204, revoke.statusCode());
+    HttpResponse<String> after = s.send(HttpRequest.newBuilder(URI.create(s.base + "/api/v1/tokens"))
+        .header("Authorization", "Bearer " + newToken).GET());
+    assertEquals(401, after.statusCode(), "revoked at once");
   }
 
   @Test

@@ -122,6 +122,7 @@ class RealClientsTest {
   }
 
   @Test
+  @SuppressWarnings("try") // scopes are opened for their side effect: making spans current
   void openTelemetrySdkWithOtlpHttpExporter() throws Exception {
     OtlpHttpSpanExporter exporter = OtlpHttpSpanExporter.builder()
         .setEndpoint(s.base + "/api/1/integration/otlp/v1/traces")
