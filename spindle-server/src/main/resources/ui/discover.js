@@ -30,6 +30,14 @@ export function toCsv(fields, rows) {
   return [fields.map(cell).join(','), ...rows.map((r) => fields.map((f) => cell(r[f])).join(','))].join('\r\n') + '\r\n';
 }
 
+/** The display type of a column when the server's meta gives none. */
+export function inferType(field) {
+  if (/^(p\d{2,3}|avg|min|max|sum)\(((transaction\.|span\.)?duration)?\)$/.test(field)) return 'duration';
+  if (/^((transaction\.|span\.)?duration)$/.test(field)) return 'duration';
+  if (/^failure_rate\(\)$/.test(field)) return 'percentage';
+  return null;
+}
+
 function format(v, type) {
   if (v === null || v === undefined) return '–';
   if (type === 'duration') return fmtMs(v);
@@ -45,8 +53,10 @@ function Results({ params, fields }) {
     [params.toString()]);
   return h(Loading, { state }, () => {
     const rows = state.data.data || [];
-    const types = (state.data.meta && state.data.meta.fields) || {};
-    const cols = fields.length ? fields : Object.keys(types);
+    // meta.fields is {field: type} or a plain list of the columns.
+    const meta = (state.data.meta && state.data.meta.fields) || {};
+    const types = Array.isArray(meta) ? {} : meta;
+    const cols = fields.length ? fields : Array.isArray(meta) ? meta : Object.keys(meta);
     const download = () => {
       const url = URL.createObjectURL(new Blob([toCsv(cols, rows)], { type: 'text/csv' }));
       const a = document.createElement('a');
@@ -67,7 +77,7 @@ function Results({ params, fields }) {
           return h('th', { key: c, class: 'sortable' + (on ? ' sorted' : ''),
             onClick: () => setParams({ sort: on && sort.startsWith('-') ? c : '-' + c }) }, c, on ? (sort.startsWith('-') ? ' ↓' : ' ↑') : '');
         }))),
-        h('tbody', null, rows.map((r, i) => h('tr', { key: i }, cols.map((c) => h('td', { key: c }, format(r[c], types[c])))))))
+        h('tbody', null, rows.map((r, i) => h('tr', { key: i }, cols.map((c) => h('td', { key: c }, format(r[c], types[c] || inferType(c))))))))
         : h('p', { class: 'muted' }, 'No rows match.'));
   });
 }

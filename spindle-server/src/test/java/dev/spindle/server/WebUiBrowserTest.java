@@ -245,6 +245,7 @@ class WebUiBrowserTest {
     String table = text("#discover-results");
     assertTrue(table.contains("GET /health"), table);
     assertTrue(text("#discover-results tbody tr").startsWith("GET /health"), "sorted by count");
+    assertTrue(text("#discover-results").contains("2.37 s"), "p95() shown as a duration: " + text("#discover-results"));
     b.screenshot("05-discover");
     Object csv = b.driver.executeAsyncScript("const done = arguments[0];"
         + "import('/ui/discover.js').then(m => done(JSON.stringify(m.toCsv(['a', 'b'], [{a: 'x,y', b: 2}, {a: 'say \"hi\"', b: null}]))));");
