@@ -45,6 +45,7 @@ final class Routes {
   private final IngestQueue queue;
   private final SpindleServer.Config config;
   private final Function<Project, String> dsn;
+  private final Sessions sessions = new Sessions();
   private final AuthCache authCache;
   private final MemoryBudget budget;
 
@@ -103,6 +104,9 @@ final class Routes {
     app.get("/api/v1/tokens", this::listTokens);
     app.post("/api/v1/tokens", this::createToken);
     app.delete("/api/v1/tokens/{id}", this::revokeToken);
+    new InsightRoutes(storage, this).register(app);
+    new SessionRoutes(sessions, storage.metadata()).register(app);
+    new WebUi().register(app);
     return app;
   }
 
@@ -242,6 +246,8 @@ final class Routes {
 
   private void requireToken(Context ctx) {
     String auth = ctx.header("Authorization");
+    // Web UI: without an Authorization header, a live session cookie stands for its token.
+    if (auth == null && sessions.isValid(ctx.cookie(Sessions.COOKIE), storage.metadata())) return;
     if (auth == null || !auth.regionMatches(true, 0, "Bearer ", 0, 7) || auth.length() <= 7) {
       ctx.header("WWW-Authenticate", "Bearer");
       throw ApiException.unauthorized("missing API token: send Authorization: Bearer <token>");
@@ -253,13 +259,13 @@ final class Routes {
     }
   }
 
-  private Long projectParam(Context ctx) {
+  Long projectParam(Context ctx) {
     String p = ctx.queryParam("project");
     if (p == null || p.isBlank()) return null;
     return SentryAuth.parseProjectId(p.trim());
   }
 
-  private long[] range(Context ctx) {
+  long[] range(Context ctx) {
     long now = System.currentTimeMillis() * 1000;
     Long start = SearchParams.timeUs(ctx.queryParam("start"), "start");
     Long end = SearchParams.timeUs(ctx.queryParam("end"), "end");
@@ -313,7 +319,7 @@ final class Routes {
     json(ctx, 200, res);
   }
 
-  private SummaryQuery summaryQuery(Context ctx, int limit) {
+  SummaryQuery summaryQuery(Context ctx, int limit) {
     long[] r = range(ctx);
     List<Filter> filters = SearchParams.filters(ctx.queryParam("query"));
     String t = ctx.queryParam("apdexThreshold");

@@ -154,7 +154,7 @@ final class TraceView {
     return o;
   }
 
-  private static ObjectNode error(ErrorRow e) {
+  static ObjectNode error(ErrorRow e) {
     ObjectNode o = Json.object();
     o.put("eventId", e.eventId());
     o.put("projectId", e.projectId());

@@ -15,6 +15,14 @@ public interface Storage extends AutoCloseable {
 
   OutcomeReader outcomes();
 
+  /**
+   * Histogram, span operations and errors for the transaction summary view. Backends that
+   * cannot answer these leave the default, which throws {@link UnsupportedOperationException}.
+   */
+  default TransactionInsights insights() {
+    throw new UnsupportedOperationException(getClass().getSimpleName() + " has no transaction insights");
+  }
+
   MetadataStore metadata();
 
   /**

@@ -12,6 +12,7 @@ import dev.spindle.storage.Storage;
 import dev.spindle.storage.StorageException;
 import dev.spindle.storage.TraceReader;
 import dev.spindle.storage.TraceSearch;
+import dev.spindle.storage.TransactionInsights;
 import dev.spindle.storage.TransactionAggregator;
 import dev.spindle.storage.WriteBatch;
 import java.nio.file.Files;
@@ -42,6 +43,7 @@ public final class DuckDbStorage implements Storage {
   private final Writer writer = new Writer();
   private final DuckDbQueries queries;
   private final DuckDbMetadata metadata;
+  private final DuckDbInsights insights;
   private final ReadPool reads;
   private final DuckDbDiscover discover;
 
@@ -55,6 +57,7 @@ public final class DuckDbStorage implements Storage {
     }
     this.reads = new ReadPool(root, READ_CONNECTIONS);
     this.queries = new DuckDbQueries(this::readConnection);
+    this.insights = new DuckDbInsights(this::readConnection);
     this.metadata = new DuckDbMetadata(root, writeLock, this::readConnection);
     this.discover = new DuckDbDiscover(this::readConnection);
   }
@@ -117,6 +120,11 @@ public final class DuckDbStorage implements Storage {
   @Override
   public OutcomeReader outcomes() {
     return queries;
+  }
+
+  @Override
+  public TransactionInsights insights() {
+    return insights;
   }
 
   @Override

@@ -9,10 +9,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.spindle.storage.ApiToken;
 import dev.spindle.storage.ClientReportRow;
+import dev.spindle.storage.ErrorQuery;
 import dev.spindle.storage.ErrorRow;
 import dev.spindle.storage.Filter;
+import dev.spindle.storage.HistogramBucket;
 import dev.spindle.storage.Outcome;
 import dev.spindle.storage.Project;
+import dev.spindle.storage.SpanOpSummary;
 import dev.spindle.storage.SpanRow;
 import dev.spindle.storage.Storage;
 import dev.spindle.storage.SummaryQuery;
@@ -444,6 +447,77 @@ public abstract class StorageContract {
       assertEquals(Optional.empty(), storage.metadata().activeTokenByHash(hash));
       assertTrue(storage.metadata().tokens().get(0).revoked());
       assertFalse(storage.metadata().revokeToken(12345));
+    }
+  }
+
+  /** Histogram, span operations and the error list behind the transaction summary view. */
+  @Nested
+  class Insights {
+    @Test
+    void histogramSpreadsDurationsFromShortestToLongest() {
+      List<SpanRow> rows = new ArrayList<>();
+      for (int i = 1; i <= 10; i++) rows.add(txn(1, hex(32), "GET /h", NOW_US - i * 1000L, i * 10L).build());
+      rows.add(txn(1, hex(32), "GET /other", NOW_US, 5000).build());
+      storage.writer().write(WriteBatch.ofSpans(rows));
+      List<HistogramBucket> h = storage.insights().histogram(
+          lastDay(1L, List.of(Filter.eq(Filter.Field.TRANSACTION, "GET /h"))), 9);
+      assertEquals(9, h.size());
+      assertEquals(10.0, h.get(0).fromMs(), 1e-9);
+      assertEquals(100.0, h.get(8).toMs(), 1e-9);
+      assertEquals(10.0, h.get(1).fromMs() - h.get(0).fromMs(), 1e-9);
+      assertEquals(10, h.stream().mapToLong(HistogramBucket::count).sum());
+      assertEquals(2, h.get(8).count(), "the longest falls in the last bucket");
+      assertEquals(1, h.get(0).count());
+      assertTrue(storage.insights().histogram(lastDay(2L, List.of()), 9).isEmpty());
+      List<HistogramBucket> one = storage.insights().histogram(
+          lastDay(1L, List.of(Filter.eq(Filter.Field.TRANSACTION, "GET /other"))), 9);
+      assertEquals(List.of(new HistogramBucket(5000, 5000, 1)), one);
+    }
+
+    @Test
+    void spanOpsSayWhereTheTimeGoes() {
+      SpanRow a = txn(1, hex(32), "GET /s", NOW_US, 100).build();
+      SpanRow b = txn(1, hex(32), "GET /s", NOW_US, 100).build();
+      SpanRow other = txn(1, hex(32), "GET /elsewhere", NOW_US, 100).build();
+      write(a, b, other,
+          child(a, "db.query", a.startUs(), a.startUs() + 60_000),
+          child(a, "db.query", a.startUs(), a.startUs() + 20_000),
+          child(b, "db.query", b.startUs(), b.startUs() + 20_000),
+          child(b, "http.client", b.startUs(), b.startUs() + 10_000),
+          child(other, "cache.get", other.startUs(), other.endUs()));
+      List<SpanOpSummary> ops = storage.insights().spanOps(
+          lastDay(1L, List.of(Filter.eq(Filter.Field.TRANSACTION, "GET /s"))));
+      assertEquals(2, ops.size());
+      SpanOpSummary db = ops.get(0);
+      assertEquals("db.query", db.op());
+      assertEquals(3, db.spanCount());
+      assertEquals(2, db.transactionCount());
+      assertEquals(100.0, db.totalMs(), 1e-9);
+      assertEquals(0.5, db.shareOfTime(), 1e-9);
+      assertEquals("http.client", ops.get(1).op());
+      assertEquals(0.05, ops.get(1).shareOfTime(), 1e-9);
+    }
+
+    @Test
+    void errorsNewestFirstByProjectAndTransaction() {
+      ErrorRow old = new ErrorRow(1, hex(32), hex(32), hex(16), NOW_US - 5000, "error", "old",
+          null, "GET /e", null, null, null, null, null, null);
+      ErrorRow recent = new ErrorRow(1, hex(32), hex(32), hex(16), NOW_US, "error", "recent",
+          "java.io.IOException", "GET /e", null, null, null, null, null, null);
+      ErrorRow otherTxn = new ErrorRow(1, hex(32), null, null, NOW_US - 1000, "error", "other",
+          null, "GET /x", null, null, null, null, null, null);
+      ErrorRow otherProject = new ErrorRow(2, hex(32), null, null, NOW_US, "error", "p2",
+          null, "GET /e", null, null, null, null, null, null);
+      storage.writer().write(new WriteBatch(List.of(), List.of(old, recent, otherTxn, otherProject), List.of()));
+      long from = NOW_US - 86_400_000_000L;
+      assertEquals(List.of(recent, otherTxn, old),
+          storage.insights().errors(new ErrorQuery(1L, from, NOW_US + 1, null, 100)));
+      assertEquals(List.of(recent, old),
+          storage.insights().errors(new ErrorQuery(1L, from, NOW_US + 1, "GET /e", 100)));
+      assertEquals(List.of(recent),
+          storage.insights().errors(new ErrorQuery(1L, from, NOW_US + 1, "GET /e", 1)));
+      assertEquals(4, storage.insights().errors(new ErrorQuery(null, from, NOW_US + 1, null, 100)).size());
+      assertTrue(storage.insights().errors(new ErrorQuery(1L, from, NOW_US - 6000, null, 100)).isEmpty());
     }
   }
 
