@@ -93,7 +93,7 @@ final class TraceView {
       o.put("environment", seg.environment());
       o.put("platform", seg.platform());
       o.set("tags", Json.MAPPER.valueToTree(seg.tags()));
-      o.set("data", data(seg.dataJson()));
+      putData(o, seg.dataJson());
       ArrayNode spans = o.putArray("spans");
       for (SpanRow k : kids) spans.add(span(k, shift));
       rendered.put(seg.spanId(), o);
@@ -150,7 +150,7 @@ final class TraceView {
     o.put("startTimestamp", Timestamps.seconds(s.startUs() + shift));
     o.put("timestamp", Timestamps.seconds(s.endUs() + shift));
     o.set("tags", Json.MAPPER.valueToTree(s.tags()));
-    o.set("data", data(s.dataJson()));
+    putData(o, s.dataJson());
     return o;
   }
 
@@ -169,6 +169,21 @@ final class TraceView {
     o.put("environment", e.environment());
     o.set("tags", Json.MAPPER.valueToTree(e.tags()));
     return o;
+  }
+
+  /**
+   * Writes a span's stored extras as the API shows them: {@code data} (the span's data, or an
+   * OTLP span's attributes), and {@code origin} and {@code measurements} beside it when present.
+   */
+  private static void putData(ObjectNode o, String json) {
+    JsonNode stored = data(json);
+    JsonNode data = stored.get("data");
+    if (data == null || !data.isObject()) data = stored.get("attributes");
+    o.set("data", data != null && data.isObject() ? data : Json.object());
+    JsonNode origin = stored.get("origin");
+    if (origin != null && origin.isTextual()) o.put("origin", origin.asText());
+    JsonNode measurements = stored.get("measurements");
+    if (measurements != null && measurements.isObject()) o.set("measurements", measurements);
   }
 
   private static JsonNode data(String json) {

@@ -89,6 +89,31 @@ class IngestionTest {
   }
 
   @Test
+  void spanDataAndOriginAreShownFlat() {
+    String traceId = TestServer.hex(32);
+    String root = TestServer.hex(16);
+    String child = TestServer.hex(16);
+    double now = TestServer.nowSec();
+    String env = "{\"event_id\":\"" + TestServer.hex(32) + "\"}\n{\"type\":\"transaction\"}\n"
+        + "{\"type\":\"transaction\",\"transaction\":\"GET /data\",\"start_timestamp\":" + (now - 1)
+        + ",\"timestamp\":" + now + ",\"contexts\":{\"trace\":{\"trace_id\":\"" + traceId
+        + "\",\"span_id\":\"" + root + "\",\"op\":\"http.server\",\"origin\":\"auto.http.servlet\","
+        + "\"data\":{\"http.route\":\"/data\"}}},\"measurements\":{\"ttfb\":{\"value\":12,\"unit\":\"millisecond\"}},"
+        + "\"spans\":[{\"span_id\":\"" + child + "\",\"parent_span_id\":\"" + root + "\",\"trace_id\":\""
+        + traceId + "\",\"op\":\"db.query\",\"start_timestamp\":" + (now - 0.5) + ",\"timestamp\":" + now
+        + ",\"origin\":\"auto.db.jdbc\",\"data\":{\"db.system\":\"h2\"}}]}\n";
+    assertEquals(200, s.postEnvelope(env).statusCode());
+    JsonNode tx = s.getJson("/api/v1/traces/" + traceId).get("transactions").get(0);
+    assertEquals("/data", tx.at("/data/http.route").asText());
+    assertEquals("auto.http.servlet", tx.get("origin").asText());
+    assertEquals(12, tx.at("/measurements/ttfb/value").asInt());
+    JsonNode span = tx.get("spans").get(0);
+    assertEquals("h2", span.at("/data/db.system").asText());
+    assertFalse(span.get("data").has("data"), "data is not nested: " + span);
+    assertEquals("auto.db.jdbc", span.get("origin").asText());
+  }
+
+  @Test
   void sampleRateFromTheDscExtrapolates() {
     double now = TestServer.nowSec();
     String env = TestServer.transaction(TestServer.hex(32), TestServer.hex(32), TestServer.hex(16), null,

@@ -247,13 +247,9 @@ class CatalogWholeTraceTest {
     return n;
   }
 
-  /**
-   * A span's data. The query API currently renders the stored trace context, so the data map sits
-   * one level down ({@code {"data": {...}, "origin": ...}}); read either shape.
-   */
+  /** A span's data, as the query API shows it. */
   private static JsonNode data(JsonNode span) {
-    JsonNode d = span.path("data");
-    return d.has("data") && d.get("data").isObject() ? d.get("data") : d;
+    return span.path("data");
   }
 
   private static List<JsonNode> list(JsonNode array) {
