@@ -177,9 +177,16 @@ final class TraceView {
    */
   private static void putData(ObjectNode o, String json) {
     JsonNode stored = data(json);
+    if (!stored.isObject()) stored = Json.object();
     JsonNode data = stored.get("data");
     if (data == null || !data.isObject()) data = stored.get("attributes");
-    o.set("data", data != null && data.isObject() ? data : Json.object());
+    if (data == null || !data.isObject()) {
+      // OTLP spans keep their attributes at the top level
+      ObjectNode rest = ((ObjectNode) stored).deepCopy();
+      rest.remove(List.of("origin", "measurements"));
+      data = rest;
+    }
+    o.set("data", data);
     JsonNode origin = stored.get("origin");
     if (origin != null && origin.isTextual()) o.put("origin", origin.asText());
     JsonNode measurements = stored.get("measurements");
