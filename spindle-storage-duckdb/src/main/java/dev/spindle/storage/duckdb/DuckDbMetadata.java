@@ -12,14 +12,19 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
-/** Projects and tokens in DuckDB tables; writes share the storage's write lock. */
+/**
+ * Projects and tokens in DuckDB tables. Writes use the writer connection under the storage's write
+ * lock; reads use their own connection, so ingestion's key lookups never wait for a group commit.
+ */
 final class DuckDbMetadata implements MetadataStore {
   private final Connection c;
   private final Object lock;
+  private final DuckDbQueries.ConnectionSource reads;
 
-  DuckDbMetadata(Connection c, Object lock) {
+  DuckDbMetadata(Connection c, Object lock, DuckDbQueries.ConnectionSource reads) {
     this.c = c;
     this.lock = lock;
+    this.reads = reads;
   }
 
   private static long nowUs() {
@@ -56,22 +61,20 @@ final class DuckDbMetadata implements MetadataStore {
   }
 
   private List<Project> queryProjects(String where, Object arg) {
-    synchronized (lock) {
-      try (PreparedStatement ps = c.prepareStatement(
-          "SELECT id, name, public_key, scrub_pii, created_us FROM projects " + where + " ORDER BY id")) {
-        if (arg instanceof Long l) ps.setLong(1, l);
-        else if (arg != null) ps.setString(1, (String) arg);
-        List<Project> out = new ArrayList<>();
-        try (ResultSet rs = ps.executeQuery()) {
-          while (rs.next()) {
-            out.add(new Project(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getBoolean(4),
-                rs.getLong(5)));
-          }
+    try (Connection rc = reads.get(); PreparedStatement ps = rc.prepareStatement(
+        "SELECT id, name, public_key, scrub_pii, created_us FROM projects " + where + " ORDER BY id")) {
+      if (arg instanceof Long l) ps.setLong(1, l);
+      else if (arg != null) ps.setString(1, (String) arg);
+      List<Project> out = new ArrayList<>();
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          out.add(new Project(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getBoolean(4),
+              rs.getLong(5)));
         }
-        return out;
-      } catch (SQLException e) {
-        throw new StorageException("project query failed: " + e.getMessage(), e);
       }
+      return out;
+    } catch (SQLException e) {
+      throw new StorageException("project query failed: " + e.getMessage(), e);
     }
   }
 
@@ -136,21 +139,19 @@ final class DuckDbMetadata implements MetadataStore {
   }
 
   private List<ApiToken> queryTokens(String where, String arg) {
-    synchronized (lock) {
-      try (PreparedStatement ps = c.prepareStatement(
-          "SELECT id, name, sha256, created_us, revoked FROM api_tokens " + where + " ORDER BY id")) {
-        if (arg != null) ps.setString(1, arg);
-        List<ApiToken> out = new ArrayList<>();
-        try (ResultSet rs = ps.executeQuery()) {
-          while (rs.next()) {
-            out.add(new ApiToken(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getLong(4),
-                rs.getBoolean(5)));
-          }
+    try (Connection rc = reads.get(); PreparedStatement ps = rc.prepareStatement(
+        "SELECT id, name, sha256, created_us, revoked FROM api_tokens " + where + " ORDER BY id")) {
+      if (arg != null) ps.setString(1, arg);
+      List<ApiToken> out = new ArrayList<>();
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          out.add(new ApiToken(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getLong(4),
+              rs.getBoolean(5)));
         }
-        return out;
-      } catch (SQLException e) {
-        throw new StorageException("token query failed: " + e.getMessage(), e);
       }
+      return out;
+    } catch (SQLException e) {
+      throw new StorageException("token query failed: " + e.getMessage(), e);
     }
   }
 

@@ -48,7 +48,7 @@ public final class DuckDbStorage implements Storage {
       for (String ddl : Schema.DDL) s.execute(ddl);
     }
     this.queries = new DuckDbQueries(this::readConnection);
-    this.metadata = new DuckDbMetadata(root, writeLock);
+    this.metadata = new DuckDbMetadata(root, writeLock, this::readConnection);
   }
 
   /** Opens (creating when missing) the database file {@code file}; its folder is created too. */
