@@ -18,6 +18,16 @@ public interface Storage extends AutoCloseable {
   MetadataStore metadata();
 
   /**
+   * Ad-hoc Discover queries. Backends that cannot run them keep this default, whose store throws
+   * {@link UnsupportedOperationException}.
+   */
+  default dev.spindle.storage.discover.DiscoverStore discover() {
+    return q -> {
+      throw new UnsupportedOperationException("Discover queries are not supported by " + getClass().getSimpleName());
+    };
+  }
+
+  /**
    * Deletes spans, errors and client reports that ended before {@code cutoffUs}.
    *
    * @return the number of rows deleted

@@ -16,6 +16,7 @@ import dev.spindle.storage.TraceReader;
 import dev.spindle.storage.TraceSearch;
 import dev.spindle.storage.TransactionAggregator;
 import dev.spindle.storage.WriteBatch;
+import dev.spindle.storage.discover.DiscoverStore;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.URI;
@@ -48,6 +49,7 @@ public final class ClickHouseStorage implements Storage {
   private final ServerVersion version;
   private final ClickHouseQueries queries;
   private final ClickHouseMetadata metadata;
+  private final ClickHouseDiscover discover;
   private final Map<String, String> insertSettings;
   private final SpanWriter writer = this::write;
 
@@ -59,6 +61,7 @@ public final class ClickHouseStorage implements Storage {
     for (String ddl : schema.ddl()) http.execute(ddl);
     this.queries = new ClickHouseQueries(http, schema);
     this.metadata = new ClickHouseMetadata(http, b.database);
+    this.discover = new ClickHouseDiscover(http, schema);
     this.insertSettings = b.cluster == null ? Map.of() : Map.of("insert_distributed_sync", "1");
     LOG.fine(() -> "ClickHouse " + version + " at " + b.url + ", database " + b.database
         + (b.cluster == null ? "" : ", cluster " + b.cluster));
@@ -107,6 +110,11 @@ public final class ClickHouseStorage implements Storage {
   @Override
   public MetadataStore metadata() {
     return metadata;
+  }
+
+  @Override
+  public DiscoverStore discover() {
+    return discover;
   }
 
   // ---------------------------------------------------------------- writes

@@ -41,6 +41,7 @@ public final class DuckDbStorage implements Storage {
   private final Writer writer = new Writer();
   private final DuckDbQueries queries;
   private final DuckDbMetadata metadata;
+  private final DuckDbDiscover discover;
 
   private DuckDbStorage(DuckDBConnection root) throws SQLException {
     this.root = root;
@@ -49,6 +50,7 @@ public final class DuckDbStorage implements Storage {
     }
     this.queries = new DuckDbQueries(this::readConnection);
     this.metadata = new DuckDbMetadata(root, writeLock, this::readConnection);
+    this.discover = new DuckDbDiscover(this::readConnection);
   }
 
   /** Opens (creating when missing) the database file {@code file}; its folder is created too. */
@@ -111,6 +113,11 @@ public final class DuckDbStorage implements Storage {
   @Override
   public MetadataStore metadata() {
     return metadata;
+  }
+
+  @Override
+  public dev.spindle.storage.discover.DiscoverStore discover() {
+    return discover;
   }
 
   @Override

@@ -435,6 +435,14 @@ public abstract class StorageContract {
     }
   }
 
+  @Nested
+  class Discover extends DiscoverContract {
+    @Override
+    protected Storage storage() {
+      return storage;
+    }
+  }
+
   @Test
   void invalidRowsAreRejectedByTheModel() {
     assertThrows(IllegalArgumentException.class, () -> SpanRow.builder().traceId(hex(32))
