@@ -71,6 +71,9 @@ public final class Main implements Runnable {
     @Option(names = "--clickhouse-cluster", description = "ClickHouse cluster name (remote_servers): Distributed tables sharded by trace id.")
     String clickhouseCluster;
 
+    @Option(names = "--clickhouse-on-cluster", description = "Create the schema ON CLUSTER (needs ClickHouse Keeper/ZooKeeper); else only on the node of --clickhouse-url.")
+    boolean clickhouseOnCluster;
+
     @Option(names = "--role", defaultValue = "all", description = "all (one machine), ingest, writer or query (default: ${DEFAULT-VALUE}).")
     String role;
 
@@ -122,7 +125,7 @@ public final class Main implements Runnable {
       String where = "data: " + data.toAbsolutePath();
       if ("clickhouse".equals(storage)) {
         dev.spindle.storage.clickhouse.ClickHouseStorage.Builder ch = dev.spindle.storage.clickhouse.ClickHouseStorage
-            .builder(clickhouseUrl).database(clickhouseDatabase).cluster(clickhouseCluster).ttlDays(retentionDays);
+            .builder(clickhouseUrl).database(clickhouseDatabase).cluster(clickhouseCluster).onCluster(clickhouseOnCluster).ttlDays(retentionDays);
         String user = System.getenv("SPINDLE_CLICKHOUSE_USER");
         if (user != null && !user.isEmpty()) ch.credentials(user, System.getenv("SPINDLE_CLICKHOUSE_PASSWORD"));
         b.storage(ch.open());
