@@ -123,18 +123,28 @@ public final class Main implements Runnable {
       SpindleServer.Builder b = SpindleServer.builder().port(port).bind(bind).dataDir(data).role(r)
           .retentionDays(retentionDays).maxItemBytes(maxItemBytes).maxEnvelopeBytes(maxEnvelopeBytes);
       String where = "data: " + data.toAbsolutePath();
-      if ("clickhouse".equals(storage)) {
-        dev.spindle.storage.clickhouse.ClickHouseStorage.Builder ch = dev.spindle.storage.clickhouse.ClickHouseStorage
-            .builder(clickhouseUrl).database(clickhouseDatabase).cluster(clickhouseCluster).onCluster(clickhouseOnCluster).ttlDays(retentionDays);
-        String user = System.getenv("SPINDLE_CLICKHOUSE_USER");
-        if (user != null && !user.isEmpty()) ch.credentials(user, System.getenv("SPINDLE_CLICKHOUSE_PASSWORD"));
-        b.storage(ch.open());
-        where = "clickhouse: " + clickhouseUrl + "/" + clickhouseDatabase;
+      SpindleServer server;
+      try {
+        if ("clickhouse".equals(storage)) {
+          dev.spindle.storage.clickhouse.ClickHouseStorage.Builder ch = dev.spindle.storage.clickhouse.ClickHouseStorage
+              .builder(clickhouseUrl).database(clickhouseDatabase).cluster(clickhouseCluster).onCluster(clickhouseOnCluster).ttlDays(retentionDays);
+          String user = System.getenv("SPINDLE_CLICKHOUSE_USER");
+          if (user != null && !user.isEmpty()) ch.credentials(user, System.getenv("SPINDLE_CLICKHOUSE_PASSWORD"));
+          b.storage(ch.open());
+          where = "clickhouse: " + clickhouseUrl + "/" + clickhouseDatabase;
+        }
+        if (kafkaBootstrap != null && !kafkaBootstrap.isBlank()) {
+          b.kafka(new KafkaSettings(kafkaBootstrap, kafkaTopic, kafkaPartitions, (short) -1, kafkaGroup));
+        }
+        server = b.start();
+      } catch (StorageException | IllegalArgumentException | IllegalStateException e) {
+        System.err.println("spindle: cannot start: " + e.getMessage());
+        return 1;
+      } catch (RuntimeException e) {
+        // Javalin wraps bind failures (port in use) in its own exceptions.
+        System.err.println("spindle: cannot start on " + bind + ":" + port + ": " + e.getMessage());
+        return 1;
       }
-      if (kafkaBootstrap != null && !kafkaBootstrap.isBlank()) {
-        b.kafka(new KafkaSettings(kafkaBootstrap, kafkaTopic, kafkaPartitions, (short) -1, kafkaGroup));
-      }
-      SpindleServer server = b.start();
       CountDownLatch stopped = new CountDownLatch(1);
       Runtime.getRuntime().addShutdownHook(new Thread(() -> {
         server.close();

@@ -20,6 +20,8 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 
 /**
  * The read side. Reads use {@code FINAL}, so rows written twice (a replay after a crash) are
@@ -47,14 +49,21 @@ final class ClickHouseQueries implements TraceReader, TraceSearch, TransactionAg
         .str(traceId);
     if (projectId != null) spans.sql(" AND project_id = ").num(projectId);
     spans.sql(" ORDER BY start_us, span_id");
-    List<SpanRow> spanRows = new ArrayList<>();
-    for (JsonNode r : http.query(spans.toString())) spanRows.add(span(r));
+    // The two reads go out together: a trace costs one round trip, not two.
+    CompletableFuture<List<JsonNode>> spanResult = CompletableFuture.supplyAsync(() -> http.query(spans.toString()));
     Sql errors = new Sql("SELECT " + ERROR_COLUMNS + " FROM " + schema.table("errors") + " FINAL WHERE trace_id = ")
         .str(traceId);
     if (projectId != null) errors.sql(" AND project_id = ").num(projectId);
     errors.sql(" ORDER BY timestamp_us, event_id");
     List<ErrorRow> errorRows = new ArrayList<>();
     for (JsonNode r : http.query(errors.toString())) errorRows.add(error(r));
+    List<SpanRow> spanRows = new ArrayList<>();
+    try {
+      for (JsonNode r : spanResult.join()) spanRows.add(span(r));
+    } catch (CompletionException e) {
+      if (e.getCause() instanceof RuntimeException re) throw re;
+      throw e;
+    }
     return new TraceData(traceId, spanRows, errorRows);
   }
 
