@@ -3,7 +3,6 @@ package dev.spindle.server;
 import static java.util.Objects.requireNonNull;
 
 import dev.spindle.storage.SpanWriter;
-import dev.spindle.storage.WriteBatch;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -26,20 +25,24 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
  * the commit replays the batch; the storage's idempotent writes (ClickHouse: ReplacingMergeTree
  * read with {@code FINAL}) keep the replay invisible. Records that cannot be decoded are logged,
  * counted and skipped.
+ *
+ * <p>A batch the storage keeps refusing is split record by record, so one record the storage
+ * rejects (ClickHouse answers with an error, as opposed to being unreachable) cannot block its
+ * partition forever: such a record is retried a few times, then logged with its offset, counted
+ * and skipped. While storage is unreachable nothing is skipped: the writer retries with backoff.
  */
 final class KafkaRowConsumer implements AutoCloseable {
   private static final Logger LOG = Logger.getLogger(KafkaRowConsumer.class.getName());
 
   private final KafkaConsumer<byte[], byte[]> consumer;
-  private final SpanWriter writer;
+  private final PersistentWriter persistent;
   private final Thread thread;
-  private final AtomicLong rowsWritten = new AtomicLong();
   private final AtomicLong skipped = new AtomicLong();
   private volatile boolean closed;
 
   KafkaRowConsumer(KafkaSettings k, SpanWriter writer, int maxRecordsPerPoll) {
     requireNonNull(k, "k");
-    this.writer = requireNonNull(writer, "writer");
+    this.persistent = new PersistentWriter(requireNonNull(writer, "writer"), () -> closed, Thread::sleep);
     if (maxRecordsPerPoll <= 0) throw new IllegalArgumentException("maxRecordsPerPoll: " + maxRecordsPerPoll + " (expected: > 0)");
     Map<String, Object> p = new LinkedHashMap<>();
     p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, k.bootstrapServers());
@@ -65,7 +68,7 @@ final class KafkaRowConsumer implements AutoCloseable {
 
   /** Rows written to storage since start. */
   long rowsWritten() {
-    return rowsWritten.get();
+    return persistent.rowsWritten();
   }
 
   private void run() {
@@ -73,18 +76,16 @@ final class KafkaRowConsumer implements AutoCloseable {
       while (!closed) {
         ConsumerRecords<byte[], byte[]> records = consumer.poll(Duration.ofMillis(500));
         if (records.isEmpty()) continue;
-        List<WriteBatch> batches = new ArrayList<>(records.count());
+        List<PersistentWriter.Item> batches = new ArrayList<>(records.count());
         for (ConsumerRecord<byte[], byte[]> r : records) {
           try {
-            batches.add(BatchCodec.decode(r.value()));
+            batches.add(new PersistentWriter.Item(where(r), BatchCodec.decode(r.value())));
           } catch (RuntimeException e) {
             skipped.incrementAndGet();
-            LOG.warning("skipping undecodable record " + r.topic() + "/" + r.partition() + "@" + r.offset() + ": " + e.getMessage());
+            LOG.warning("skipping undecodable record " + where(r) + ": " + e.getMessage());
           }
         }
-        WriteBatch all = WriteBatch.concat(batches);
-        if (!writeUntilDone(all)) return;
-        rowsWritten.addAndGet(all.size());
+        if (!writeUntilDone(batches)) return;
         try {
           consumer.commitSync();
         } catch (CommitFailedException e) {
@@ -105,24 +106,17 @@ final class KafkaRowConsumer implements AutoCloseable {
     }
   }
 
-  /** Writes, retrying with backoff while storage fails; false when closed meanwhile. */
-  private boolean writeUntilDone(WriteBatch batch) {
-    long backoffMs = 100;
-    while (!closed) {
-      try {
-        writer.write(batch);
-        return true;
-      } catch (RuntimeException e) {
-        LOG.log(Level.WARNING, "storage write of " + batch.size() + " rows failed; retrying in " + backoffMs + " ms", e);
-        try {
-          Thread.sleep(backoffMs);
-        } catch (InterruptedException ie) {
-          return false;
-        }
-        backoffMs = Math.min(backoffMs * 2, 5_000);
-      }
-    }
-    return false;
+  private static String where(ConsumerRecord<?, ?> r) {
+    return r.topic() + "/" + r.partition() + "@" + r.offset();
+  }
+
+  /** Records skipped because they could not be decoded or the storage kept refusing them. */
+  long skipped() {
+    return skipped.get() + persistent.skipped();
+  }
+
+  private boolean writeUntilDone(List<PersistentWriter.Item> items) {
+    return persistent.writeAll(items);
   }
 
   @Override

@@ -21,11 +21,16 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class ClickHouseReplayTest {
   private ClickHouseStorage storage;
+  private ClickHouseHttp http;
+  private String db;
 
   @BeforeEach
   void open() {
-    storage = ClickHouseStorage.builder(LocalClickHouse.url())
-        .database("spindle_replay_" + Long.toHexString(System.nanoTime())).open();
+    db = "spindle_replay_" + Long.toHexString(System.nanoTime());
+    storage = ClickHouseStorage.builder(LocalClickHouse.url()).database(db).open();
+    http = new ClickHouseHttp(LocalClickHouse.url(), null, null, java.time.Duration.ofSeconds(30));
+    // Both copies stay on disk until the test merges them, so reads must deduplicate.
+    for (String t : List.of("spans", "transactions", "errors")) http.execute("SYSTEM STOP MERGES " + db + "." + t);
   }
 
   @AfterEach
@@ -49,6 +54,8 @@ class ClickHouseReplayTest {
         List.of(new ClientReportRow(1, now, "sample_rate", "transaction", 1)));
     storage.writer().write(batch);
     storage.writer().write(batch);
+    assertEquals(4, http.query("SELECT count() AS n FROM " + db + ".spans").get(0).get("n").asLong(),
+        "both copies are stored");
 
     TraceData t = storage.traces().trace(traceId, null);
     assertEquals(List.of(root, kid), t.spans());
@@ -59,6 +66,7 @@ class ClickHouseReplayTest {
     TraceQuery search = new TraceQuery(1L, now - 3_600_000_000L, now + 1, List.of(), null, null, null, 10);
     assertEquals(2, storage.search().search(search).get(0).spanCount());
 
+    for (String table : List.of("spans", "transactions", "errors")) http.execute("SYSTEM START MERGES " + db + "." + table);
     storage.optimize();
     assertEquals(2, storage.spanTableSize()[1], "merged away on disk too");
   }
