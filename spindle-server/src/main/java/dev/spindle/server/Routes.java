@@ -44,12 +44,14 @@ final class Routes {
   private final IngestQueue queue;
   private final SpindleServer.Config config;
   private final Function<Project, String> dsn;
+  private final AuthCache authCache;
 
   Routes(Storage storage, IngestQueue queue, SpindleServer.Config config, Function<Project, String> dsn) {
     this.storage = storage;
     this.queue = queue;
     this.config = config;
     this.dsn = dsn;
+    this.authCache = new AuthCache(storage.metadata());
   }
 
   Javalin create() {
@@ -93,6 +95,7 @@ final class Routes {
     app.get("/api/v1/transactions", this::transactions);
     app.get("/api/v1/transactions/timeseries", this::timeseries);
     app.get("/api/v1/outcomes", this::outcomes);
+    app.get("/api/v1/discover", new DiscoverHandler(storage)::handle);
     app.get("/api/v1/projects", this::listProjects);
     app.post("/api/v1/projects", this::createProject);
     app.post("/api/v1/projects/{id}/rotate-key", this::rotateKey);
@@ -141,7 +144,7 @@ final class Routes {
     SentryAuth.parseProjectId(ctx.pathParam("project_id"));
     byte[] body = body(ctx);
     Envelope env = Envelope.parse(body, config.maxItemBytes, 10_000);
-    Project project = SentryAuth.authenticate(storage.metadata(), ctx.pathParam("project_id"),
+    Project project = SentryAuth.authenticate(authCache, ctx.pathParam("project_id"),
         headerKey(ctx), ctx.queryParam("sentry_key"), Json.str(env.headers, "dsn"));
     String envelopeEventId = Json.str(env.headers, "event_id");
     JsonNode dsc = env.headers.path("trace");
@@ -182,7 +185,7 @@ final class Routes {
 
   private void otlp(Context ctx) throws IOException {
     SentryAuth.parseProjectId(ctx.pathParam("project_id"));
-    Project project = SentryAuth.authenticate(storage.metadata(), ctx.pathParam("project_id"),
+    Project project = SentryAuth.authenticate(authCache, ctx.pathParam("project_id"),
         headerKey(ctx), ctx.queryParam("sentry_key"), null);
     String type = ctx.contentType() == null ? "" : ctx.contentType().toLowerCase(Locale.ROOT);
     boolean json = type.startsWith("application/json");
@@ -229,7 +232,7 @@ final class Routes {
       throw ApiException.unauthorized("missing API token: send Authorization: Bearer <token>");
     }
     String token = auth.substring(7).trim();
-    if (storage.metadata().activeTokenByHash(Tokens.sha256(token)).isEmpty()) {
+    if (!authCache.tokenValid(Tokens.sha256(token))) {
       ctx.header("WWW-Authenticate", "Bearer error=\"invalid_token\"");
       throw ApiException.unauthorized("invalid or revoked API token");
     }
@@ -392,6 +395,7 @@ final class Routes {
     }
     if (name.asText().length() > 200) throw ApiException.badRequest("name: at most 200 characters");
     Project p = storage.metadata().createProject(name.asText().trim(), Tokens.newPublicKey());
+    authCache.clear();
     json(ctx, 201, project(p));
   }
 
@@ -403,6 +407,7 @@ final class Routes {
     long id = pathId(ctx);
     Project p = storage.metadata().rotateKey(id, Tokens.newPublicKey())
         .orElseThrow(() -> ApiException.notFound("project " + id + " not found"));
+    authCache.clear();
     json(ctx, 200, project(p));
   }
 
@@ -413,6 +418,7 @@ final class Routes {
     if (scrub == null || !scrub.isBoolean()) throw ApiException.badRequest("scrubPii: required, true or false");
     Project p = storage.metadata().setScrubPii(id, scrub.asBoolean())
         .orElseThrow(() -> ApiException.notFound("project " + id + " not found"));
+    authCache.clear();
     json(ctx, 200, project(p));
   }
 }

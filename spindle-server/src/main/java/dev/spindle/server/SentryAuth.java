@@ -1,6 +1,5 @@
 package dev.spindle.server;
 
-import dev.spindle.storage.MetadataStore;
 import dev.spindle.storage.Project;
 import java.net.URI;
 import java.util.LinkedHashSet;
@@ -55,7 +54,7 @@ final class SentryAuth {
    * Resolves the project, or throws: 401 without any key or with conflicting or unknown keys, 403
    * when the key belongs to another project, 400 for a malformed project id.
    */
-  static Project authenticate(MetadataStore metadata, String pathProjectId, String headerKey,
+  static Project authenticate(AuthCache metadata, String pathProjectId, String headerKey,
       String queryKey, String dsn) {
     long projectId = parseProjectId(pathProjectId);
     Set<String> keys = new LinkedHashSet<>();

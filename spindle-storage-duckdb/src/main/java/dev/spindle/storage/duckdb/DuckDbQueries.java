@@ -43,12 +43,33 @@ final class DuckDbQueries implements TraceReader, TraceSearch, TransactionAggreg
     String p = projectId == null ? "" : " AND project_id = ?";
     try (Connection c = connections.get()) {
       List<SpanRow> spans = new ArrayList<>();
-      try (PreparedStatement ps = c.prepareStatement("SELECT " + Schema.SPAN_COLUMNS
-          + " FROM spans WHERE trace_id = ?" + p + " ORDER BY start_us, span_id")) {
+      long min = Long.MIN_VALUE;
+      long max = Long.MAX_VALUE;
+      try (PreparedStatement ps = c.prepareStatement(
+          "SELECT min(start_us), max(end_us), count(*) FROM trace_index WHERE trace_id = ?" + p)) {
         ps.setString(1, traceId);
         if (projectId != null) ps.setLong(2, projectId);
         try (ResultSet rs = ps.executeQuery()) {
-          while (rs.next()) spans.add(span(rs));
+          if (rs.next() && rs.getLong(3) > 0) {
+            min = rs.getLong(1);
+            max = rs.getLong(2);
+          } else {
+            min = 1;
+            max = 0; // no spans: skip the scan
+          }
+        }
+      }
+      if (min <= max) {
+        try (PreparedStatement ps = c.prepareStatement("SELECT " + Schema.SPAN_COLUMNS
+            + " FROM spans WHERE start_us >= ? AND start_us <= ? AND trace_id = ?" + p
+            + " ORDER BY start_us, span_id")) {
+          ps.setLong(1, min);
+          ps.setLong(2, max);
+          ps.setString(3, traceId);
+          if (projectId != null) ps.setLong(4, projectId);
+          try (ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) spans.add(span(rs));
+          }
         }
       }
       List<ErrorRow> errors = new ArrayList<>();

@@ -21,6 +21,7 @@ import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Properties;
 import org.duckdb.DuckDBAppender;
@@ -41,13 +42,18 @@ public final class DuckDbStorage implements Storage {
   private final Writer writer = new Writer();
   private final DuckDbQueries queries;
   private final DuckDbMetadata metadata;
+  private final ReadPool reads;
   private final DuckDbDiscover discover;
 
   private DuckDbStorage(DuckDBConnection root) throws SQLException {
     this.root = root;
     try (Statement s = root.createStatement()) {
       for (String ddl : Schema.DDL) s.execute(ddl);
+      // Databases from before the trace index: fill it once from the spans.
+      s.execute("INSERT INTO trace_index SELECT trace_id, project_id, min(start_us), max(end_us) "
+          + "FROM spans WHERE NOT EXISTS (SELECT 1 FROM trace_index) GROUP BY trace_id, project_id");
     }
+    this.reads = new ReadPool(root, READ_CONNECTIONS);
     this.queries = new DuckDbQueries(this::readConnection);
     this.metadata = new DuckDbMetadata(root, writeLock, this::readConnection);
     this.discover = new DuckDbDiscover(this::readConnection);
@@ -81,8 +87,11 @@ public final class DuckDbStorage implements Storage {
     }
   }
 
+  /** Read connections in the pool: reads run in parallel with each other and with the writer. */
+  static final int READ_CONNECTIONS = Math.max(4, Runtime.getRuntime().availableProcessors());
+
   Connection readConnection() throws SQLException {
-    return root.duplicate();
+    return reads.get();
   }
 
   @Override
@@ -127,6 +136,7 @@ public final class DuckDbStorage implements Storage {
       try {
         root.setAutoCommit(false);
         n += delete("DELETE FROM spans WHERE end_us < ?", cutoffUs);
+        delete("DELETE FROM trace_index WHERE end_us < ?", cutoffUs);
         n += delete("DELETE FROM errors WHERE timestamp_us < ?", cutoffUs);
         n += delete("DELETE FROM client_reports WHERE timestamp_us < ?", cutoffUs);
         root.commit();
@@ -167,6 +177,7 @@ public final class DuckDbStorage implements Storage {
   public void close() {
     synchronized (writeLock) {
       try {
+        reads.close();
         root.close();
       } catch (SQLException e) {
         throw new StorageException("close failed: " + e.getMessage(), e);
@@ -220,6 +231,28 @@ public final class DuckDbStorage implements Storage {
           a.append(r.sampleRate());
           str(a, r.service());
           str(a, r.platform());
+          a.endRow();
+        }
+        a.flush();
+      }
+      appendTraceIndex(batch);
+    }
+
+    private void appendTraceIndex(WriteBatch batch) throws SQLException {
+      Map<String, long[]> ranges = new HashMap<>();
+      for (SpanRow r : batch.spans()) {
+        long[] range = ranges.computeIfAbsent(r.traceId() + '/' + r.projectId(),
+            k -> new long[] {r.projectId(), r.startUs(), r.endUs()});
+        range[1] = Math.min(range[1], r.startUs());
+        range[2] = Math.max(range[2], r.endUs());
+      }
+      try (DuckDBAppender a = root.createAppender(DuckDBConnection.DEFAULT_SCHEMA, "trace_index")) {
+        for (Map.Entry<String, long[]> e : ranges.entrySet()) {
+          a.beginRow();
+          a.append(e.getKey().substring(0, e.getKey().indexOf('/')));
+          a.append(e.getValue()[0]);
+          a.append(e.getValue()[1]);
+          a.append(e.getValue()[2]);
           a.endRow();
         }
         a.flush();

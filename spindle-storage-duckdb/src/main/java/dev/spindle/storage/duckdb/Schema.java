@@ -27,6 +27,11 @@ final class Schema {
       "CREATE TABLE IF NOT EXISTS client_reports ("
           + "project_id BIGINT NOT NULL, timestamp_us BIGINT NOT NULL, reason VARCHAR NOT NULL, "
           + "category VARCHAR NOT NULL, quantity BIGINT NOT NULL)",
+      // One narrow row per trace and write batch: finds a trace's time range without scanning the
+      // wide spans table, whose row groups are then pruned by their start_us min/max.
+      "CREATE TABLE IF NOT EXISTS trace_index ("
+          + "trace_id VARCHAR NOT NULL, project_id BIGINT NOT NULL, start_us BIGINT NOT NULL, "
+          + "end_us BIGINT NOT NULL)",
       "CREATE TABLE IF NOT EXISTS projects ("
           + "id BIGINT PRIMARY KEY, name VARCHAR NOT NULL, public_key VARCHAR NOT NULL, "
           + "scrub_pii BOOLEAN NOT NULL, created_us BIGINT NOT NULL)",

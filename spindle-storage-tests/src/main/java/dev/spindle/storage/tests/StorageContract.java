@@ -179,6 +179,18 @@ public abstract class StorageContract {
     }
 
     @Test
+    void traceWrittenInBatchesFarApartReadsWhole() {
+      String traceId = hex(32);
+      SpanRow early = txn(1, traceId, "early", NOW_US - 20 * 86_400_000_000L, 5).build();
+      write(early);
+      for (int i = 0; i < 50; i++) write(txn(1, hex(32), "noise", NOW_US - i * 1_000_000L, 1).build());
+      SpanRow late = txn(1, traceId, "late", NOW_US, 5).parentSpanId(early.spanId()).build();
+      write(late);
+      assertEquals(List.of(early, late), storage.traces().trace(traceId, null).spans());
+      assertTrue(storage.traces().trace(traceId, 7L).isEmpty());
+    }
+
+    @Test
     void emptyBatchIsFine() {
       storage.writer().write(new WriteBatch(null, null, null));
     }
