@@ -24,8 +24,9 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 
 /**
- * The read side. Reads use {@code FINAL}, so rows written twice (a replay after a crash) are
- * returned once. Every value goes through {@link Sql}.
+ * The read side. Rows written twice (a replay after a crash) are returned once: searches and
+ * aggregates read with {@code FINAL}; trace reads skip it (on a primary-key range it multiplies
+ * the cost) and drop the identical copies by key. Every value goes through {@link Sql}.
  */
 final class ClickHouseQueries implements TraceReader, TraceSearch, TransactionAggregator, OutcomeReader {
   static final String SPAN_COLUMNS = "project_id, trace_id, span_id, parent_span_id, segment_id,"

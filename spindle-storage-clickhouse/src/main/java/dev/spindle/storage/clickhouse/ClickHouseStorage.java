@@ -31,8 +31,9 @@ import java.util.logging.Logger;
  *
  * <p><b>Writes</b> are {@code INSERT ... FORMAT JSONEachRow}, one per table. ClickHouse has no
  * transaction across tables, so a failed batch may be partly written; writing it again is safe:
- * spans and errors are ReplacingMergeTree rows keyed by their ids and every read uses
- * {@code FINAL}, so a batch written twice (a replay after a crash) reads back once. Client reports
+ * spans and errors are ReplacingMergeTree rows keyed by their ids, searches and aggregates read
+ * with {@code FINAL} and trace reads drop identical copies by key, so a batch written twice (a
+ * replay after a crash) reads back once. Client reports
  * carry no id and are counted again when replayed. A write returns once ClickHouse has the rows
  * in a data part (on a cluster, once every shard has them: {@code insert_distributed_sync}).
  *
