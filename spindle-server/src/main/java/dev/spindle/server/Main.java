@@ -34,14 +34,42 @@ public final class Main implements Runnable {
     spec.commandLine().usage(System.out);
   }
 
+  /** A ClickHouse storage builder; credentials from SPINDLE_CLICKHOUSE_USER / SPINDLE_CLICKHOUSE_PASSWORD. */
+  static dev.spindle.storage.clickhouse.ClickHouseStorage.Builder clickhouse(String url, String database,
+      String cluster, boolean onCluster, int ttlDays) {
+    dev.spindle.storage.clickhouse.ClickHouseStorage.Builder ch = dev.spindle.storage.clickhouse.ClickHouseStorage
+        .builder(url).database(database).cluster(cluster).onCluster(onCluster).ttlDays(ttlDays);
+    String user = System.getenv("SPINDLE_CLICKHOUSE_USER");
+    if (user != null && !user.isEmpty()) ch.credentials(user, System.getenv("SPINDLE_CLICKHOUSE_PASSWORD"));
+    return ch;
+  }
+
   static final class DataOption {
     @Option(names = "--data", defaultValue = "./spindle-data", description = "Data folder (default: ${DEFAULT-VALUE}).")
     Path data;
 
+    @Option(names = "--storage", defaultValue = "duckdb", description = "duckdb (under --data) or clickhouse (default: ${DEFAULT-VALUE}).")
+    String storage;
+
+    @Option(names = "--clickhouse-url", defaultValue = "http://127.0.0.1:8123", description = "ClickHouse HTTP URL for --storage clickhouse (default: ${DEFAULT-VALUE}).")
+    String clickhouseUrl;
+
+    @Option(names = "--clickhouse-database", defaultValue = "spindle", description = "ClickHouse database (default: ${DEFAULT-VALUE}).")
+    String clickhouseDatabase;
+
     Storage open() {
       try {
+        if ("clickhouse".equals(storage)) return clickhouse(clickhouseUrl, clickhouseDatabase, null, false, 0).open();
+        if (!"duckdb".equals(storage)) {
+          throw new CommandLine.ParameterException(new CommandLine(new Main()),
+              "--storage: '" + storage + "' (expected: duckdb or clickhouse)");
+        }
         return DuckDbStorage.open(data.resolve(SpindleServer.DB_FILE));
       } catch (StorageException e) {
+        if ("clickhouse".equals(storage)) {
+          throw new CommandLine.ParameterException(new CommandLine(new Main()),
+              "cannot open ClickHouse at " + clickhouseUrl + ": " + e.getMessage());
+        }
         throw new CommandLine.ParameterException(new CommandLine(new Main()),
             "cannot open " + data + " (is a server running on it? stop it or use the HTTP API): " + e.getMessage());
       }
@@ -126,11 +154,7 @@ public final class Main implements Runnable {
       SpindleServer server;
       try {
         if ("clickhouse".equals(storage)) {
-          dev.spindle.storage.clickhouse.ClickHouseStorage.Builder ch = dev.spindle.storage.clickhouse.ClickHouseStorage
-              .builder(clickhouseUrl).database(clickhouseDatabase).cluster(clickhouseCluster).onCluster(clickhouseOnCluster).ttlDays(retentionDays);
-          String user = System.getenv("SPINDLE_CLICKHOUSE_USER");
-          if (user != null && !user.isEmpty()) ch.credentials(user, System.getenv("SPINDLE_CLICKHOUSE_PASSWORD"));
-          b.storage(ch.open());
+          b.storage(clickhouse(clickhouseUrl, clickhouseDatabase, clickhouseCluster, clickhouseOnCluster, retentionDays).open());
           where = "clickhouse: " + clickhouseUrl + "/" + clickhouseDatabase;
         }
         if (kafkaBootstrap != null && !kafkaBootstrap.isBlank()) {

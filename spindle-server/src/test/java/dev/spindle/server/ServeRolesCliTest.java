@@ -35,6 +35,39 @@ class ServeRolesCliTest {
   }
 
   @Test
+  void projectsAndTokensOnClickHouse() throws Exception {
+    String url = dev.spindle.storage.clickhouse.LocalClickHouse.url();
+    String db = "spindle_cli_" + Long.toHexString(System.nanoTime());
+    String[] ch = {"--storage", "clickhouse", "--clickhouse-url", url, "--clickhouse-database", db};
+    try {
+      java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+      java.io.PrintStream old = System.out;
+      System.setOut(new java.io.PrintStream(out, true, java.nio.charset.StandardCharsets.UTF_8));
+      try {
+        assertEquals(0, Main.run(concat(new String[] {"projects", "create", "--name", "shop"}, ch)));
+        assertEquals(0, Main.run(concat(new String[] {"tokens", "create", "--name", "ops"}, ch)));
+        assertEquals(0, Main.run(concat(new String[] {"projects", "list"}, ch)));
+      } finally {
+        System.setOut(old);
+      }
+      String printed = out.toString(java.nio.charset.StandardCharsets.UTF_8);
+      try (dev.spindle.storage.Storage s = dev.spindle.storage.clickhouse.ClickHouseStorage.builder(url).database(db).open()) {
+        assertEquals("shop", s.metadata().project(1).orElseThrow().name());
+        assertEquals("ops", s.metadata().tokens().get(0).name());
+      }
+      assertEquals(true, printed.contains("1\tshop\thttp://"), printed);
+    } finally {
+      dev.spindle.storage.clickhouse.ClickHouseStorage.builder(url).database(db).open().dropAll();
+    }
+  }
+
+  private static String[] concat(String[] a, String[] b) {
+    String[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+    System.arraycopy(b, 0, out, a.length, b.length);
+    return out;
+  }
+
+  @Test
   void unreachableClickHouseIsAClearFailure() throws Exception {
     int closed = KafkaTestBroker.freePort();
     assertEquals(1, serve("--role", "query", "--storage", "clickhouse", "--clickhouse-url", "http://127.0.0.1:" + closed));
