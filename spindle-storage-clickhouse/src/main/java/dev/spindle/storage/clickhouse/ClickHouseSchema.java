@@ -75,60 +75,73 @@ final class ClickHouseSchema {
     return modern ? "LowCardinality(String)" : "String";
   }
 
-  private String zstd() {
-    return modern ? " CODEC(ZSTD(1))" : "";
-  }
-
   private String ttl(String timeColumn) {
     return modern && ttlDays > 0 ? " TTL " + timeColumn + " + toIntervalDay(" + ttlDays + ")" : "";
+  }
+
+  /**
+   * The column list of a data table, in parentheses. {@code physical} is true for the MergeTree
+   * table (codecs and skip indexes on current servers) and false for a Distributed table over it,
+   * which takes neither.
+   */
+  String columns(String table, boolean physical) {
+    String z = physical && modern ? " CODEC(ZSTD(1))" : "";
+    switch (table) {
+      case "spans":
+        return "(project_id UInt64, trace_id String" + z + ", span_id String" + z + ", "
+            + "parent_span_id Nullable(String)" + z + ", segment_id Nullable(String)" + z + ", "
+            + "is_segment UInt8, transaction " + dim() + ", transaction_source " + dim() + ", "
+            + "op " + dim() + ", description Nullable(String)" + z + ", status " + lowString() + ", "
+            + "start_time DateTime" + z + ", start_micros UInt32" + z + ", "
+            + "duration_us UInt64" + (physical && modern ? " CODEC(T64, ZSTD(1))" : "") + ", "
+            + "tags Nested(key String, value String), data Nullable(String)" + z + ", "
+            + "release " + dim() + ", environment " + dim() + ", user_key Nullable(String)" + z + ", "
+            + "sample_rate Float64, service " + dim() + ", platform " + dim() + ", "
+            + "start_us Int64 ALIAS " + START_US + ", end_us Int64 ALIAS " + END_US
+            + (physical && modern ? ", INDEX idx_start start_time TYPE minmax GRANULARITY 1" : "") + ")";
+      case "transactions":
+        return "(project_id UInt64, trace_id String" + z + ", span_id String" + z + ", "
+            + "parent_span_id Nullable(String)" + z + ", transaction " + dim() + ", op " + dim() + ", "
+            + "status " + lowString() + ", end_time DateTime, end_us Int64, duration_us UInt64, "
+            + "release " + dim() + ", environment " + dim() + ", user_key Nullable(String)" + z + ", "
+            + "sample_rate Float64, service " + dim() + ", platform " + dim()
+            + (physical && modern ? ", INDEX idx_trace trace_id TYPE bloom_filter(0.01) GRANULARITY 1" : "") + ")";
+      case "errors":
+        return "(project_id UInt64, event_id String, trace_id String, span_id Nullable(String), "
+            + "timestamp DateTime, timestamp_micros UInt32, level " + lowString() + ", "
+            + "message Nullable(String)" + z + ", exception_type " + dim() + ", transaction " + dim() + ", "
+            + "tags Nested(key String, value String), release " + dim() + ", environment " + dim() + ", "
+            + "user_key Nullable(String), platform " + dim() + ", payload Nullable(String)" + z + ", "
+            + "timestamp_us Int64 ALIAS toInt64(timestamp) * 1000000 + timestamp_micros)";
+      case "client_reports":
+        return "(project_id UInt64, time DateTime, time_micros UInt32, reason " + lowString() + ", "
+            + "category " + lowString() + ", quantity UInt64, "
+            + "timestamp_us Int64 ALIAS toInt64(time) * 1000000 + time_micros)";
+      default:
+        throw new IllegalArgumentException("table: " + table);
+    }
   }
 
   /** Every statement, in order; each is idempotent ({@code IF NOT EXISTS}). */
   List<String> ddl() {
     List<String> out = new ArrayList<>();
     out.add("CREATE DATABASE IF NOT EXISTS " + db + on());
-    out.add("CREATE TABLE IF NOT EXISTS " + local("spans") + on() + " ("
-        + "project_id UInt64, trace_id String" + zstd() + ", span_id String" + zstd() + ", "
-        + "parent_span_id Nullable(String)" + zstd() + ", segment_id Nullable(String)" + zstd() + ", "
-        + "is_segment UInt8, transaction " + dim() + ", transaction_source " + dim() + ", "
-        + "op " + dim() + ", description Nullable(String)" + zstd() + ", status " + lowString() + ", "
-        + "start_time DateTime" + zstd() + ", start_micros UInt32" + zstd() + ", "
-        + "duration_us UInt64" + (modern ? " CODEC(T64, ZSTD(1))" : "") + ", "
-        + "tags Nested(key String, value String), data Nullable(String)" + zstd() + ", "
-        + "release " + dim() + ", environment " + dim() + ", user_key Nullable(String)" + zstd() + ", "
-        + "sample_rate Float64, service " + dim() + ", platform " + dim() + ", "
-        + "start_us Int64 ALIAS " + START_US + ", end_us Int64 ALIAS " + END_US
-        + (modern ? ", INDEX idx_start start_time TYPE minmax GRANULARITY 1" : "")
-        + ") ENGINE = ReplacingMergeTree() PARTITION BY toYYYYMMDD(start_time)"
+    out.add("CREATE TABLE IF NOT EXISTS " + local("spans") + on() + " " + columns("spans", true)
+        + " ENGINE = ReplacingMergeTree() PARTITION BY toYYYYMMDD(start_time)"
         + " ORDER BY (trace_id, project_id, span_id)" + ttl("start_time"));
-    out.add("CREATE TABLE IF NOT EXISTS " + local("transactions") + on() + " ("
-        + "project_id UInt64, trace_id String" + zstd() + ", span_id String" + zstd() + ", "
-        + "parent_span_id Nullable(String)" + zstd() + ", transaction " + dim() + ", op " + dim() + ", "
-        + "status " + lowString() + ", end_time DateTime, end_us Int64, duration_us UInt64, "
-        + "release " + dim() + ", environment " + dim() + ", user_key Nullable(String)" + zstd() + ", "
-        + "sample_rate Float64, service " + dim() + ", platform " + dim()
-        + (modern ? ", INDEX idx_trace trace_id TYPE bloom_filter(0.01) GRANULARITY 1" : "")
-        + ") ENGINE = ReplacingMergeTree() PARTITION BY toYYYYMMDD(end_time)"
+    out.add("CREATE TABLE IF NOT EXISTS " + local("transactions") + on() + " " + columns("transactions", true)
+        + " ENGINE = ReplacingMergeTree() PARTITION BY toYYYYMMDD(end_time)"
         + " ORDER BY (project_id, end_time, trace_id, span_id)" + ttl("end_time"));
     out.add("CREATE MATERIALIZED VIEW IF NOT EXISTS " + local("transactions_mv") + on()
         + " TO " + local("transactions") + " AS SELECT project_id, trace_id, span_id, parent_span_id,"
         + " transaction, op, status, toDateTime(intDiv(" + END_US + ", 1000000)) AS end_time,"
         + " " + END_US + " AS end_us, duration_us, release, environment, user_key, sample_rate,"
         + " service, platform FROM " + local("spans") + " WHERE is_segment = 1");
-    out.add("CREATE TABLE IF NOT EXISTS " + local("errors") + on() + " ("
-        + "project_id UInt64, event_id String, trace_id String, span_id Nullable(String), "
-        + "timestamp DateTime, timestamp_micros UInt32, level " + lowString() + ", "
-        + "message Nullable(String)" + zstd() + ", exception_type " + dim() + ", transaction " + dim() + ", "
-        + "tags Nested(key String, value String), release " + dim() + ", environment " + dim() + ", "
-        + "user_key Nullable(String), platform " + dim() + ", payload Nullable(String)" + zstd() + ", "
-        + "timestamp_us Int64 ALIAS toInt64(timestamp) * 1000000 + timestamp_micros"
-        + ") ENGINE = ReplacingMergeTree() PARTITION BY toYYYYMMDD(timestamp)"
+    out.add("CREATE TABLE IF NOT EXISTS " + local("errors") + on() + " " + columns("errors", true)
+        + " ENGINE = ReplacingMergeTree() PARTITION BY toYYYYMMDD(timestamp)"
         + " ORDER BY (trace_id, project_id, event_id)" + ttl("timestamp"));
-    out.add("CREATE TABLE IF NOT EXISTS " + local("client_reports") + on() + " ("
-        + "project_id UInt64, time DateTime, time_micros UInt32, reason " + lowString() + ", "
-        + "category " + lowString() + ", quantity UInt64, "
-        + "timestamp_us Int64 ALIAS toInt64(time) * 1000000 + time_micros"
-        + ") ENGINE = MergeTree() PARTITION BY toYYYYMMDD(time) ORDER BY (project_id, time)"
+    out.add("CREATE TABLE IF NOT EXISTS " + local("client_reports") + on() + " " + columns("client_reports", true)
+        + " ENGINE = MergeTree() PARTITION BY toYYYYMMDD(time) ORDER BY (project_id, time)"
         + ttl("time"));
     if (cluster != null) {
       out.add(distributed("spans", "cityHash64(trace_id)"));
@@ -145,8 +158,9 @@ final class ClickHouseSchema {
     return out;
   }
 
+  /** A Distributed table over the local one: same columns, without codecs or skip indexes. */
   private String distributed(String name, String shardingKey) {
-    return "CREATE TABLE IF NOT EXISTS " + table(name) + on() + " AS " + local(name)
+    return "CREATE TABLE IF NOT EXISTS " + table(name) + on() + " " + columns(name, false)
         + " ENGINE = Distributed(" + cluster + ", " + db + ", " + name + "_local, " + shardingKey + ")";
   }
 
