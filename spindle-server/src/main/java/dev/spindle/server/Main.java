@@ -34,14 +34,42 @@ public final class Main implements Runnable {
     spec.commandLine().usage(System.out);
   }
 
+  /** A ClickHouse storage builder; credentials from SPINDLE_CLICKHOUSE_USER / SPINDLE_CLICKHOUSE_PASSWORD. */
+  static dev.spindle.storage.clickhouse.ClickHouseStorage.Builder clickhouse(String url, String database,
+      String cluster, boolean onCluster, int ttlDays) {
+    dev.spindle.storage.clickhouse.ClickHouseStorage.Builder ch = dev.spindle.storage.clickhouse.ClickHouseStorage
+        .builder(url).database(database).cluster(cluster).onCluster(onCluster).ttlDays(ttlDays);
+    String user = System.getenv("SPINDLE_CLICKHOUSE_USER");
+    if (user != null && !user.isEmpty()) ch.credentials(user, System.getenv("SPINDLE_CLICKHOUSE_PASSWORD"));
+    return ch;
+  }
+
   static final class DataOption {
     @Option(names = "--data", defaultValue = "./spindle-data", description = "Data folder (default: ${DEFAULT-VALUE}).")
     Path data;
 
+    @Option(names = "--storage", defaultValue = "duckdb", description = "duckdb (under --data) or clickhouse (default: ${DEFAULT-VALUE}).")
+    String storage;
+
+    @Option(names = "--clickhouse-url", defaultValue = "http://127.0.0.1:8123", description = "ClickHouse HTTP URL for --storage clickhouse (default: ${DEFAULT-VALUE}).")
+    String clickhouseUrl;
+
+    @Option(names = "--clickhouse-database", defaultValue = "spindle", description = "ClickHouse database (default: ${DEFAULT-VALUE}).")
+    String clickhouseDatabase;
+
     Storage open() {
       try {
+        if ("clickhouse".equals(storage)) return clickhouse(clickhouseUrl, clickhouseDatabase, null, false, 0).open();
+        if (!"duckdb".equals(storage)) {
+          throw new CommandLine.ParameterException(new CommandLine(new Main()),
+              "--storage: '" + storage + "' (expected: duckdb or clickhouse)");
+        }
         return DuckDbStorage.open(data.resolve(SpindleServer.DB_FILE));
       } catch (StorageException e) {
+        if ("clickhouse".equals(storage)) {
+          throw new CommandLine.ParameterException(new CommandLine(new Main()),
+              "cannot open ClickHouse at " + clickhouseUrl + ": " + e.getMessage());
+        }
         throw new CommandLine.ParameterException(new CommandLine(new Main()),
             "cannot open " + data + " (is a server running on it? stop it or use the HTTP API): " + e.getMessage());
       }
@@ -59,8 +87,35 @@ public final class Main implements Runnable {
     @Option(names = "--data", defaultValue = "./spindle-data", description = "Data folder (default: ${DEFAULT-VALUE}).")
     Path data;
 
-    @Option(names = "--storage", defaultValue = "duckdb", description = "Storage backend (default: ${DEFAULT-VALUE}; only duckdb for now).")
+    @Option(names = "--storage", defaultValue = "duckdb", description = "Storage backend: duckdb (embedded, under --data) or clickhouse (default: ${DEFAULT-VALUE}).")
     String storage;
+
+    @Option(names = "--clickhouse-url", defaultValue = "http://127.0.0.1:8123", description = "ClickHouse HTTP URL for --storage clickhouse (default: ${DEFAULT-VALUE}); credentials from SPINDLE_CLICKHOUSE_USER / SPINDLE_CLICKHOUSE_PASSWORD.")
+    String clickhouseUrl;
+
+    @Option(names = "--clickhouse-database", defaultValue = "spindle", description = "ClickHouse database (default: ${DEFAULT-VALUE}).")
+    String clickhouseDatabase;
+
+    @Option(names = "--clickhouse-cluster", description = "ClickHouse cluster name (remote_servers): Distributed tables sharded by trace id.")
+    String clickhouseCluster;
+
+    @Option(names = "--clickhouse-on-cluster", description = "Create the schema ON CLUSTER (needs ClickHouse Keeper/ZooKeeper); else only on the node of --clickhouse-url.")
+    boolean clickhouseOnCluster;
+
+    @Option(names = "--role", defaultValue = "all", description = "all (one machine), ingest, writer or query (default: ${DEFAULT-VALUE}).")
+    String role;
+
+    @Option(names = "--kafka-bootstrap", description = "Kafka bootstrap servers (host:port,...); required by ingest and writer roles.")
+    String kafkaBootstrap;
+
+    @Option(names = "--kafka-topic", defaultValue = KafkaSettings.DEFAULT_TOPIC, description = "Kafka topic of ingested rows (default: ${DEFAULT-VALUE}).")
+    String kafkaTopic;
+
+    @Option(names = "--kafka-partitions", defaultValue = "12", description = "Partitions when Spindle creates the topic (default: ${DEFAULT-VALUE}).")
+    int kafkaPartitions;
+
+    @Option(names = "--kafka-group", defaultValue = KafkaSettings.DEFAULT_GROUP, description = "Consumer group of writer nodes (default: ${DEFAULT-VALUE}).")
+    String kafkaGroup;
 
     @Option(names = "--retention-days", defaultValue = "30", description = "Days to keep data (default: ${DEFAULT-VALUE}).")
     int retentionDays;
@@ -73,15 +128,39 @@ public final class Main implements Runnable {
 
     @Override
     public Integer call() throws InterruptedException {
-      if (!"duckdb".equals(storage)) {
-        System.err.println("--storage: '" + storage + "' (expected: duckdb)");
+      Role r;
+      try {
+        r = Role.parse(role);
+      } catch (IllegalArgumentException e) {
+        System.err.println("--" + e.getMessage());
         return 2;
       }
+      if (!"duckdb".equals(storage) && !"clickhouse".equals(storage)) {
+        System.err.println("--storage: '" + storage + "' (expected: duckdb or clickhouse)");
+        return 2;
+      }
+      if (r != Role.ALL && !"clickhouse".equals(storage)) {
+        System.err.println("--role " + role + ": needs --storage clickhouse (nodes share their data through ClickHouse;"
+            + " DuckDB is one process's file)");
+        return 2;
+      }
+      if ((r == Role.INGEST || r == Role.WRITER) && (kafkaBootstrap == null || kafkaBootstrap.isBlank())) {
+        System.err.println("--role " + role + ": needs --kafka-bootstrap host:port");
+        return 2;
+      }
+      SpindleServer.Builder b = SpindleServer.builder().port(port).bind(bind).dataDir(data).role(r)
+          .retentionDays(retentionDays).maxItemBytes(maxItemBytes).maxEnvelopeBytes(maxEnvelopeBytes);
+      String where = "data: " + data.toAbsolutePath();
       SpindleServer server;
       try {
-        server = SpindleServer.builder().port(port).bind(bind).dataDir(data)
-            .retentionDays(retentionDays).maxItemBytes(maxItemBytes).maxEnvelopeBytes(maxEnvelopeBytes)
-            .start();
+        if ("clickhouse".equals(storage)) {
+          b.storage(clickhouse(clickhouseUrl, clickhouseDatabase, clickhouseCluster, clickhouseOnCluster, retentionDays).open());
+          where = "clickhouse: " + clickhouseUrl + "/" + clickhouseDatabase;
+        }
+        if (kafkaBootstrap != null && !kafkaBootstrap.isBlank()) {
+          b.kafka(new KafkaSettings(kafkaBootstrap, kafkaTopic, kafkaPartitions, (short) -1, kafkaGroup));
+        }
+        server = b.start();
       } catch (StorageException | IllegalArgumentException | IllegalStateException e) {
         System.err.println("spindle: cannot start: " + e.getMessage());
         return 1;
@@ -95,7 +174,8 @@ public final class Main implements Runnable {
         server.close();
         stopped.countDown();
       }, "spindle-shutdown"));
-      System.out.println("Spindle listening on " + server.url() + " (data: " + data.toAbsolutePath() + ")");
+      System.out.println("Spindle listening on " + server.url() + " (" + where
+          + (r == Role.ALL ? "" : ", role: " + r.name().toLowerCase(java.util.Locale.ROOT)) + ")");
       System.out.flush();
       stopped.await();
       return 0;

@@ -83,12 +83,15 @@ final class Routes {
 
     app.get("/health", ctx -> json(ctx, 200, Json.object().put("status", "ok")));
 
-    for (String path : List.of(ENVELOPE, OTLP)) {
-      app.before(path, Routes::cors);
-      app.addHttpHandler(HandlerType.OPTIONS, path, ctx -> ctx.status(204));
+    if (config.role.ingests()) {
+      for (String path : List.of(ENVELOPE, OTLP)) {
+        app.before(path, Routes::cors);
+        app.addHttpHandler(HandlerType.OPTIONS, path, ctx -> ctx.status(204));
+      }
+      app.post(ENVELOPE, this::envelope);
+      app.post(OTLP, this::otlp);
     }
-    app.post(ENVELOPE, this::envelope);
-    app.post(OTLP, this::otlp);
+    if (!config.role.queries()) return app;
 
     app.before("/api/v1/*", this::requireToken);
     app.get("/api/v1/traces/{traceId}", this::trace);

@@ -36,6 +36,8 @@ public final class SpindleServer implements AutoCloseable {
   private final Config config;
   private final Storage storage;
   private final IngestQueue queue;
+  private final KafkaSpanWriter kafkaWriter;
+  private final KafkaRowConsumer kafkaConsumer;
   private final Javalin app;
   private final ScheduledExecutorService retention;
   private final String publicUrl;
@@ -48,20 +50,40 @@ public final class SpindleServer implements AutoCloseable {
     this.config = config;
     this.storage = config.storage != null ? config.storage
         : DuckDbStorage.open(config.dataDir.resolve(DB_FILE));
+    KafkaSpanWriter producer = null;
+    KafkaRowConsumer consumer = null;
+    IngestQueue q = null;
     try {
-      this.queue = new IngestQueue(storage.writer(), config.maxPendingRows, config.maxRowsPerCommit);
+      if (config.role == Role.INGEST || config.role == Role.WRITER) KafkaTopics.ensure(config.kafka);
+      if (config.role == Role.INGEST) producer = new KafkaSpanWriter(config.kafka, config.commitTimeoutMs);
+      if (config.role.ingests()) {
+        q = new IngestQueue(producer != null ? producer : storage.writer(), config.maxPendingRows, config.maxRowsPerCommit);
+      }
+      if (config.role == Role.WRITER) {
+        consumer = new KafkaRowConsumer(config.kafka, storage.writer(), config.kafkaMaxRecordsPerPoll);
+        consumer.start();
+      }
+      this.queue = q;
+      this.kafkaWriter = producer;
+      this.kafkaConsumer = consumer;
       Routes routes = new Routes(storage, queue, config, this::dsn);
       this.app = routes.create();
       app.start(config.bind, config.port);
       this.publicUrl = "http://" + hostForUrls(config.bind) + ":" + app.port();
-      this.bootstrap = bootstrapIfEmpty();
+      // Ingest and writer nodes never create the first project: a query node (or `all`) does.
+      this.bootstrap = config.role.queries() ? bootstrapIfEmpty() : new Bootstrap(null, null);
       this.retention = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "spindle-retention");
         t.setDaemon(true);
         return t;
       });
-      retention.scheduleWithFixedDelay(this::applyRetention, 1, 3600, TimeUnit.SECONDS);
+      if (config.role == Role.ALL || config.role == Role.WRITER) {
+        retention.scheduleWithFixedDelay(this::applyRetention, 1, 3600, TimeUnit.SECONDS);
+      }
     } catch (RuntimeException e) {
+      if (consumer != null) consumer.close();
+      if (q != null) q.close();
+      if (producer != null) producer.close();
       storage.close();
       throw e;
     }
@@ -143,7 +165,9 @@ public final class SpindleServer implements AutoCloseable {
   public void close() {
     retention.shutdownNow();
     app.stop();
-    queue.close();
+    if (queue != null) queue.close();
+    if (kafkaWriter != null) kafkaWriter.close();
+    if (kafkaConsumer != null) kafkaConsumer.close();
     storage.close();
   }
 
@@ -164,6 +188,9 @@ public final class SpindleServer implements AutoCloseable {
     int retentionDays;
     long commitTimeoutMs;
     PrintStream out;
+    Role role;
+    KafkaSettings kafka;
+    int kafkaMaxRecordsPerPoll;
   }
 
   /** Configures a server. Every setting has a documented default. */
@@ -181,6 +208,30 @@ public final class SpindleServer implements AutoCloseable {
       c.retentionDays = 30;
       c.commitTimeoutMs = 30_000;
       c.out = System.out;
+      c.role = Role.ALL;
+      c.kafkaMaxRecordsPerPoll = 2000;
+    }
+
+    /**
+     * What this process does; default {@link Role#ALL}. The other roles need a storage the nodes
+     * share ({@link #storage}, e.g. ClickHouse); ingest and writer nodes need {@link #kafka}.
+     */
+    public Builder role(Role role) {
+      c.role = requireNonNull(role, "role");
+      return this;
+    }
+
+    /** Kafka between ingest and writer nodes; required by {@link Role#INGEST} and {@link Role#WRITER}. */
+    public Builder kafka(KafkaSettings kafka) {
+      c.kafka = requireNonNull(kafka, "kafka");
+      return this;
+    }
+
+    /** Records a writer takes from Kafka per storage write at most; default 2000. */
+    public Builder kafkaMaxRecordsPerPoll(int n) {
+      if (n <= 0) throw new IllegalArgumentException("kafkaMaxRecordsPerPoll: " + n + " (expected: > 0)");
+      c.kafkaMaxRecordsPerPoll = n;
+      return this;
     }
 
     /** The port; default 8790; 0 picks a free one. */
@@ -262,6 +313,9 @@ public final class SpindleServer implements AutoCloseable {
     /** Starts the server (opening the storage, creating the default project on first start). */
     public SpindleServer start() {
       if (c.storage == null && c.dataDir == null) throw new IllegalStateException("dataDir or storage is required");
+      if ((c.role == Role.INGEST || c.role == Role.WRITER) && c.kafka == null) {
+        throw new IllegalStateException("role " + c.role + " needs kafka(...)");
+      }
       if (c.dataDir != null) {
         try {
           Files.createDirectories(c.dataDir);

@@ -1,0 +1,152 @@
+package dev.spindle.storage.clickhouse;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.spindle.storage.ApiToken;
+import dev.spindle.storage.MetadataStore;
+import dev.spindle.storage.Project;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Projects and tokens in ReplacingMergeTree tables keyed by id: a change inserts a newer version
+ * of the row and reads use {@code FINAL}. Ids come from {@code max(id) + 1} under this object's
+ * lock, so one process at a time should run admin changes (the query nodes' admin API).
+ */
+final class ClickHouseMetadata implements MetadataStore {
+  private static final AtomicLong LAST_VERSION = new AtomicLong();
+
+  private final ClickHouseHttp http;
+  private final String projects;
+  private final String tokens;
+
+  ClickHouseMetadata(ClickHouseHttp http, String db) {
+    this.http = http;
+    this.projects = db + ".projects";
+    this.tokens = db + ".api_tokens";
+  }
+
+  private static long nowUs() {
+    return System.currentTimeMillis() * 1000;
+  }
+
+  /** Strictly increasing across calls in this JVM and, via the clock, across restarts. */
+  private static long nextVersion() {
+    long now = nowUs();
+    return LAST_VERSION.updateAndGet(last -> Math.max(last + 1, now));
+  }
+
+  private void insert(String table, Map<String, Object> row) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    try {
+      ClickHouseHttp.JSON.writeValue(out, row);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    http.insert(table, out.toByteArray(), Map.of());
+  }
+
+  private void putProject(Project p) {
+    insert(projects, Map.of("id", p.id(), "name", p.name(), "public_key", p.publicKey(),
+        "scrub_pii", p.scrubPii() ? 1 : 0, "created_us", p.createdUs(), "version", nextVersion()));
+  }
+
+  private void putToken(ApiToken t) {
+    insert(tokens, Map.of("id", t.id(), "name", t.name(), "sha256", t.sha256Hex(),
+        "created_us", t.createdUs(), "revoked", t.revoked() ? 1 : 0, "version", nextVersion()));
+  }
+
+  private long nextId(String table) {
+    return http.query("SELECT max(id) + 1 AS next FROM " + table + " FINAL").get(0).get("next").asLong();
+  }
+
+  @Override
+  public synchronized Project createProject(String name, String publicKey) {
+    Project p = new Project(nextId(projects), name, publicKey, true, nowUs());
+    putProject(p);
+    return p;
+  }
+
+  private List<Project> queryProjects(String where) {
+    List<Project> out = new ArrayList<>();
+    for (JsonNode r : http.query("SELECT id, name, public_key, scrub_pii, created_us FROM " + projects
+        + " FINAL" + where + " ORDER BY id")) {
+      out.add(new Project(r.get("id").asLong(), r.get("name").asText(), r.get("public_key").asText(),
+          r.get("scrub_pii").asInt() == 1, r.get("created_us").asLong()));
+    }
+    return out;
+  }
+
+  @Override
+  public List<Project> projects() {
+    return queryProjects("");
+  }
+
+  @Override
+  public Optional<Project> project(long id) {
+    return queryProjects(new Sql(" WHERE id = ").num(id).toString()).stream().findFirst();
+  }
+
+  @Override
+  public Optional<Project> projectByKey(String publicKey) {
+    if (publicKey == null) return Optional.empty();
+    return queryProjects(new Sql(" WHERE public_key = ").str(publicKey).toString()).stream().findFirst();
+  }
+
+  @Override
+  public synchronized Optional<Project> rotateKey(long projectId, String newPublicKey) {
+    Optional<Project> p = project(projectId);
+    p.ifPresent(old -> putProject(new Project(old.id(), old.name(), newPublicKey, old.scrubPii(), old.createdUs())));
+    return project(projectId);
+  }
+
+  @Override
+  public synchronized Optional<Project> setScrubPii(long projectId, boolean scrubPii) {
+    Optional<Project> p = project(projectId);
+    p.ifPresent(old -> putProject(new Project(old.id(), old.name(), old.publicKey(), scrubPii, old.createdUs())));
+    return project(projectId);
+  }
+
+  @Override
+  public synchronized ApiToken createToken(String name, String sha256Hex) {
+    ApiToken t = new ApiToken(nextId(tokens), name, sha256Hex, nowUs(), false);
+    putToken(t);
+    return t;
+  }
+
+  private List<ApiToken> queryTokens(String where) {
+    List<ApiToken> out = new ArrayList<>();
+    for (JsonNode r : http.query("SELECT id, name, sha256, created_us, revoked FROM " + tokens
+        + " FINAL" + where + " ORDER BY id")) {
+      out.add(new ApiToken(r.get("id").asLong(), r.get("name").asText(), r.get("sha256").asText(),
+          r.get("created_us").asLong(), r.get("revoked").asInt() == 1));
+    }
+    return out;
+  }
+
+  @Override
+  public List<ApiToken> tokens() {
+    return queryTokens("");
+  }
+
+  @Override
+  public Optional<ApiToken> activeTokenByHash(String sha256Hex) {
+    if (sha256Hex == null) return Optional.empty();
+    return queryTokens(new Sql(" WHERE sha256 = ").str(sha256Hex).sql(" AND revoked = 0").toString())
+        .stream().findFirst();
+  }
+
+  @Override
+  public synchronized boolean revokeToken(long id) {
+    Optional<ApiToken> t = queryTokens(new Sql(" WHERE id = ").num(id).toString()).stream().findFirst();
+    if (t.isEmpty()) return false;
+    ApiToken old = t.get();
+    putToken(new ApiToken(old.id(), old.name(), old.sha256Hex(), old.createdUs(), true));
+    return true;
+  }
+}

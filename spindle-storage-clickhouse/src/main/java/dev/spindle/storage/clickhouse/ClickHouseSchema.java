@@ -1,0 +1,181 @@
+package dev.spindle.storage.clickhouse;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The ClickHouse schema, written for Debian's 18.16 and for current servers alike; what only
+ * current servers have (TTL, codecs, LowCardinality, skip indexes) is added behind
+ * {@link ServerVersion#modern()}.
+ *
+ * <ul>
+ *   <li>{@code spans}: one row per span, ReplacingMergeTree ordered by
+ *       {@code (trace_id, project_id, span_id)} so a trace is one primary-key range (the trace-id
+ *       lookup path) and a replayed span collapses into one row; partitioned by start day. Times
+ *       are {@code DateTime} plus a sub-second integer column (18.16 has no DateTime64);
+ *       {@code start_us}/{@code end_us} are ALIAS columns in microseconds.
+ *   <li>{@code transactions}: the transaction roots, fed by a materialized view, ordered by
+ *       {@code (project_id, end_time, ...)}, for summaries and time series over a period.
+ *   <li>{@code errors}: error events, replacing by {@code (trace_id, project_id, event_id)}.
+ *   <li>{@code client_reports}: counts of dropped items.
+ *   <li>{@code projects}, {@code api_tokens}: metadata, ReplacingMergeTree by version.
+ * </ul>
+ *
+ * <p>Cluster mode: the data tables are {@code <name>_local} and a {@code Distributed} table of the
+ * plain name spreads them over the cluster's shards by {@code cityHash64(trace_id)}, so a trace and
+ * every replay of its rows land on one shard (where {@code FINAL} deduplicates them). Metadata
+ * stays in plain tables on the node Spindle talks to.
+ */
+final class ClickHouseSchema {
+  private final String db;
+  private final String cluster;
+  private final boolean onCluster;
+  private final boolean modern;
+  private final int ttlDays;
+
+  /**
+   * @param db        the database
+   * @param cluster   a cluster name from the servers' {@code remote_servers}, or null for one node
+   * @param onCluster whether DDL runs {@code ON CLUSTER} (needs ZooKeeper/Keeper)
+   * @param version   the server's version
+   * @param ttlDays   data TTL in days on servers that have TTL; 0 for none
+   */
+  ClickHouseSchema(String db, String cluster, boolean onCluster, ServerVersion version, int ttlDays) {
+    this.db = Sql.ident(db);
+    this.cluster = cluster == null ? null : Sql.ident(cluster);
+    this.onCluster = onCluster && cluster != null;
+    this.modern = version.modern();
+    this.ttlDays = ttlDays;
+  }
+
+  boolean modern() {
+    return modern;
+  }
+
+  /** The table to read and insert: the Distributed one in cluster mode. */
+  String table(String name) {
+    return db + "." + name;
+  }
+
+  /** The MergeTree table holding the rows on this node. */
+  String local(String name) {
+    return db + "." + (cluster == null ? name : name + "_local");
+  }
+
+  private String on() {
+    return onCluster ? " ON CLUSTER " + cluster : "";
+  }
+
+  /** A nullable string column with few distinct values. */
+  private String dim() {
+    return modern ? "LowCardinality(Nullable(String))" : "Nullable(String)";
+  }
+
+  private String lowString() {
+    return modern ? "LowCardinality(String)" : "String";
+  }
+
+  private String ttl(String timeColumn) {
+    return modern && ttlDays > 0 ? " TTL " + timeColumn + " + toIntervalDay(" + ttlDays + ")" : "";
+  }
+
+  /**
+   * The column list of a data table, in parentheses. {@code physical} is true for the MergeTree
+   * table (codecs and skip indexes on current servers) and false for a Distributed table over it,
+   * which takes neither.
+   */
+  String columns(String table, boolean physical) {
+    String z = physical && modern ? " CODEC(ZSTD(1))" : "";
+    switch (table) {
+      case "spans":
+        return "(project_id UInt64, trace_id String" + z + ", span_id String" + z + ", "
+            + "parent_span_id Nullable(String)" + z + ", segment_id Nullable(String)" + z + ", "
+            + "is_segment UInt8, transaction " + dim() + ", transaction_source " + dim() + ", "
+            + "op " + dim() + ", description Nullable(String)" + z + ", status " + lowString() + ", "
+            + "start_time DateTime" + z + ", start_micros UInt32" + z + ", "
+            + "duration_us UInt64" + (physical && modern ? " CODEC(T64, ZSTD(1))" : "") + ", "
+            + "tags Nested(key String, value String), data Nullable(String)" + z + ", "
+            + "release " + dim() + ", environment " + dim() + ", user_key Nullable(String)" + z + ", "
+            + "sample_rate Float64, service " + dim() + ", platform " + dim() + ", "
+            + "start_us Int64 ALIAS " + START_US + ", end_us Int64 ALIAS " + END_US
+            + (physical && modern ? ", INDEX idx_start start_time TYPE minmax GRANULARITY 1" : "") + ")";
+      case "transactions":
+        return "(project_id UInt64, trace_id String" + z + ", span_id String" + z + ", "
+            + "parent_span_id Nullable(String)" + z + ", transaction " + dim() + ", op " + dim() + ", "
+            + "status " + lowString() + ", end_time DateTime, end_us Int64, duration_us UInt64, "
+            + "release " + dim() + ", environment " + dim() + ", user_key Nullable(String)" + z + ", "
+            + "sample_rate Float64, service " + dim() + ", platform " + dim()
+            + (physical && modern ? ", INDEX idx_trace trace_id TYPE bloom_filter(0.01) GRANULARITY 1" : "") + ")";
+      case "errors":
+        return "(project_id UInt64, event_id String, trace_id String, span_id Nullable(String), "
+            + "timestamp DateTime, timestamp_micros UInt32, level " + lowString() + ", "
+            + "message Nullable(String)" + z + ", exception_type " + dim() + ", transaction " + dim() + ", "
+            + "tags Nested(key String, value String), release " + dim() + ", environment " + dim() + ", "
+            + "user_key Nullable(String), platform " + dim() + ", payload Nullable(String)" + z + ", "
+            + "timestamp_us Int64 ALIAS toInt64(timestamp) * 1000000 + timestamp_micros)";
+      case "client_reports":
+        return "(project_id UInt64, time DateTime, time_micros UInt32, reason " + lowString() + ", "
+            + "category " + lowString() + ", quantity UInt64, "
+            + "timestamp_us Int64 ALIAS toInt64(time) * 1000000 + time_micros)";
+      default:
+        throw new IllegalArgumentException("table: " + table);
+    }
+  }
+
+  /** Every statement, in order; each is idempotent ({@code IF NOT EXISTS}). */
+  List<String> ddl() {
+    List<String> out = new ArrayList<>();
+    out.add("CREATE DATABASE IF NOT EXISTS " + db + on());
+    out.add("CREATE TABLE IF NOT EXISTS " + local("spans") + on() + " " + columns("spans", true)
+        + " ENGINE = ReplacingMergeTree() PARTITION BY toYYYYMMDD(start_time)"
+        + " ORDER BY (trace_id, project_id, span_id)" + ttl("start_time"));
+    out.add("CREATE TABLE IF NOT EXISTS " + local("transactions") + on() + " " + columns("transactions", true)
+        + " ENGINE = ReplacingMergeTree() PARTITION BY toYYYYMMDD(end_time)"
+        + " ORDER BY (project_id, end_time, trace_id, span_id)" + ttl("end_time"));
+    out.add("CREATE MATERIALIZED VIEW IF NOT EXISTS " + local("transactions_mv") + on()
+        + " TO " + local("transactions") + " AS SELECT project_id, trace_id, span_id, parent_span_id,"
+        + " transaction, op, status, toDateTime(intDiv(" + END_US + ", 1000000)) AS end_time,"
+        + " " + END_US + " AS end_us, duration_us, release, environment, user_key, sample_rate,"
+        + " service, platform FROM " + local("spans") + " WHERE is_segment = 1");
+    out.add("CREATE TABLE IF NOT EXISTS " + local("errors") + on() + " " + columns("errors", true)
+        + " ENGINE = ReplacingMergeTree() PARTITION BY toYYYYMMDD(timestamp)"
+        + " ORDER BY (trace_id, project_id, event_id)" + ttl("timestamp"));
+    out.add("CREATE TABLE IF NOT EXISTS " + local("client_reports") + on() + " " + columns("client_reports", true)
+        + " ENGINE = MergeTree() PARTITION BY toYYYYMMDD(time) ORDER BY (project_id, time)"
+        + ttl("time"));
+    if (cluster != null) {
+      out.add(distributed("spans", "cityHash64(trace_id)"));
+      out.add(distributed("transactions", "cityHash64(trace_id)"));
+      out.add(distributed("errors", "cityHash64(trace_id)"));
+      out.add(distributed("client_reports", "rand()"));
+    }
+    out.add("CREATE TABLE IF NOT EXISTS " + db + ".projects ("
+        + "id UInt64, name String, public_key String, scrub_pii UInt8, created_us Int64, version UInt64"
+        + ") ENGINE = ReplacingMergeTree(version) ORDER BY id");
+    out.add("CREATE TABLE IF NOT EXISTS " + db + ".api_tokens ("
+        + "id UInt64, name String, sha256 String, created_us Int64, revoked UInt8, version UInt64"
+        + ") ENGINE = ReplacingMergeTree(version) ORDER BY id");
+    return out;
+  }
+
+  /** A Distributed table over the local one: same columns, without codecs or skip indexes. */
+  private String distributed(String name, String shardingKey) {
+    return "CREATE TABLE IF NOT EXISTS " + table(name) + on() + " " + columns(name, false)
+        + " ENGINE = Distributed(" + cluster + ", " + db + ", " + name + "_local, " + shardingKey + ")";
+  }
+
+  /** Microseconds since the epoch of a span's start. */
+  static final String START_US = "toInt64(start_time) * 1000000 + start_micros";
+  /** Microseconds since the epoch of a span's end. */
+  static final String END_US = "toInt64(start_time) * 1000000 + start_micros + toInt64(duration_us)";
+
+  /** SQL true when the status counts as a failure in Sentry's failure rate. */
+  static final String FAILED = "(status NOT IN ('ok', 'cancelled', 'unknown', 'unknown_error'))";
+
+  /** The data tables whose rows {@code deleteOlderThan} removes, with their time columns. */
+  static final List<String[]> RETAINED = List.of(
+      new String[] {"spans", "start_time", END_US},
+      new String[] {"transactions", "end_time", "end_us"},
+      new String[] {"errors", "timestamp", "timestamp_us"},
+      new String[] {"client_reports", "time", "timestamp_us"});
+}

@@ -1,0 +1,73 @@
+package dev.spindle.storage.clickhouse;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.spindle.storage.ClientReportRow;
+import dev.spindle.storage.ErrorRow;
+import dev.spindle.storage.SpanRow;
+import dev.spindle.storage.SummaryQuery;
+import dev.spindle.storage.TraceData;
+import dev.spindle.storage.TraceQuery;
+import dev.spindle.storage.WriteBatch;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** A batch written twice (a writer replaying after a crash) reads back once everywhere. */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class ClickHouseReplayTest {
+  private ClickHouseStorage storage;
+  private ClickHouseHttp http;
+  private String db;
+
+  @BeforeEach
+  void open() {
+    db = "spindle_replay_" + Long.toHexString(System.nanoTime());
+    storage = ClickHouseStorage.builder(LocalClickHouse.url()).database(db).open();
+    http = new ClickHouseHttp(LocalClickHouse.url(), null, null, java.time.Duration.ofSeconds(30));
+    // Both copies stay on disk until the test merges them, so reads must deduplicate.
+    for (String t : List.of("spans", "transactions", "errors")) http.execute("SYSTEM STOP MERGES " + db + "." + t);
+  }
+
+  @AfterEach
+  void drop() {
+    if (storage != null) storage.dropAll();
+  }
+
+  @Test
+  void replayedBatchLeavesNoDuplicates() {
+    long now = System.currentTimeMillis() * 1000;
+    String traceId = "ab" + "0".repeat(29) + "1";
+    SpanRow root = SpanRow.builder().projectId(1).traceId(traceId).spanId("a000000000000001")
+        .segmentId("c".repeat(32)).segment(true).transaction("GET /replay").startUs(now - 50_000)
+        .endUs(now).build();
+    SpanRow kid = SpanRow.builder().projectId(1).traceId(traceId).spanId("a000000000000002")
+        .parentSpanId(root.spanId()).segmentId(root.segmentId()).transaction("GET /replay")
+        .op("db").startUs(now - 40_000).endUs(now - 10_000).build();
+    ErrorRow err = new ErrorRow(1, "e".repeat(32), traceId, kid.spanId(), now - 20_000, "error", "boom",
+        null, "GET /replay", Map.of(), null, null, null, null, null);
+    WriteBatch batch = new WriteBatch(List.of(root, kid), List.of(err),
+        List.of(new ClientReportRow(1, now, "sample_rate", "transaction", 1)));
+    storage.writer().write(batch);
+    storage.writer().write(batch);
+    assertEquals(4, http.query("SELECT count() AS n FROM " + db + ".spans").get(0).get("n").asLong(),
+        "both copies are stored");
+
+    TraceData t = storage.traces().trace(traceId, null);
+    assertEquals(List.of(root, kid), t.spans());
+    assertEquals(List.of(err), t.errors());
+    SummaryQuery q = new SummaryQuery(1L, now - 3_600_000_000L, now + 1, List.of(), 300, 10);
+    assertEquals(1, storage.aggregator().summarize(q).get(0).count());
+    assertEquals(1, storage.aggregator().timeseries(q, 3_600_000_000L).stream().mapToLong(b -> b.count()).sum());
+    TraceQuery search = new TraceQuery(1L, now - 3_600_000_000L, now + 1, List.of(), null, null, null, 10);
+    assertEquals(2, storage.search().search(search).get(0).spanCount());
+
+    for (String table : List.of("spans", "transactions", "errors")) http.execute("SYSTEM START MERGES " + db + "." + table);
+    storage.optimize();
+    assertEquals(2, storage.spanTableSize()[1], "merged away on disk too");
+  }
+}
