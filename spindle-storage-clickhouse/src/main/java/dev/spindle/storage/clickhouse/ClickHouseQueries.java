@@ -76,7 +76,7 @@ final class ClickHouseQueries implements TraceReader, TraceSearch, TransactionAg
     return new TraceData(traceId, new ArrayList<>(spanRows.values()), new ArrayList<>(errorRows.values()));
   }
 
-  private static String text(JsonNode r, String field) {
+  static String text(JsonNode r, String field) {
     JsonNode n = r.get(field);
     return n == null || n.isNull() ? null : n.asText();
   }
@@ -100,7 +100,7 @@ final class ClickHouseQueries implements TraceReader, TraceSearch, TransactionAg
         text(r, "service"), text(r, "platform"));
   }
 
-  private static ErrorRow error(JsonNode r) {
+  static ErrorRow error(JsonNode r) {
     String traceId = text(r, "trace_id");
     return new ErrorRow(r.get("project_id").asLong(), text(r, "event_id"),
         traceId == null || traceId.isEmpty() ? null : traceId, text(r, "span_id"),
@@ -143,7 +143,16 @@ final class ClickHouseQueries implements TraceReader, TraceSearch, TransactionAg
 
   /** Conditions selecting transactions that ended in the query's period. */
   private Sql transactionsIn(String select, SummaryQuery q) {
-    Sql sql = new Sql(select + " FROM " + schema.table("transactions") + " FINAL WHERE end_time >= toDateTime(")
+    return transactionsIn(select, schema.table("transactions"), q);
+  }
+
+  /**
+   * {@code select FROM table FINAL WHERE} the transaction ended in the query's period and matches
+   * its project and filters; {@code table} is the transactions table, or its local table in a
+   * subquery that each shard runs on its own rows.
+   */
+  static Sql transactionsIn(String select, String table, SummaryQuery q) {
+    Sql sql = new Sql(select + " FROM " + table + " FINAL WHERE end_time >= toDateTime(")
         .num(Math.floorDiv(q.startUs(), 1_000_000L)).sql(") AND end_time <= toDateTime(")
         .num(Math.floorDiv(q.endUs(), 1_000_000L)).sql(") AND end_us >= ").num(q.startUs())
         .sql(" AND end_us < ").num(q.endUs());

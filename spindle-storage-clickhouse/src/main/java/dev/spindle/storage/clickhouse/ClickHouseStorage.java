@@ -15,6 +15,7 @@ import dev.spindle.storage.StorageException;
 import dev.spindle.storage.TraceReader;
 import dev.spindle.storage.TraceSearch;
 import dev.spindle.storage.TransactionAggregator;
+import dev.spindle.storage.TransactionInsights;
 import dev.spindle.storage.WriteBatch;
 import dev.spindle.storage.discover.DiscoverStore;
 import java.io.ByteArrayOutputStream;
@@ -49,6 +50,7 @@ public final class ClickHouseStorage implements Storage {
   private final ClickHouseSchema schema;
   private final ServerVersion version;
   private final ClickHouseQueries queries;
+  private final ClickHouseInsights insights;
   private final ClickHouseMetadata metadata;
   private final ClickHouseDiscover discover;
   private final Map<String, String> insertSettings;
@@ -61,6 +63,7 @@ public final class ClickHouseStorage implements Storage {
     this.schema = new ClickHouseSchema(b.database, b.cluster, b.onCluster, version, b.ttlDays);
     for (String ddl : schema.ddl()) http.execute(ddl);
     this.queries = new ClickHouseQueries(http, schema);
+    this.insights = new ClickHouseInsights(http, schema);
     this.metadata = new ClickHouseMetadata(http, b.database);
     this.discover = new ClickHouseDiscover(http, schema);
     this.insertSettings = b.cluster == null ? Map.of() : Map.of("insert_distributed_sync", "1");
@@ -101,6 +104,11 @@ public final class ClickHouseStorage implements Storage {
   @Override
   public TransactionAggregator aggregator() {
     return queries;
+  }
+
+  @Override
+  public TransactionInsights insights() {
+    return insights;
   }
 
   @Override

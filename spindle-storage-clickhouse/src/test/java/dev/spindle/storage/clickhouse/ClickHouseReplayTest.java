@@ -3,7 +3,10 @@ package dev.spindle.storage.clickhouse;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.spindle.storage.ClientReportRow;
+import dev.spindle.storage.ErrorQuery;
 import dev.spindle.storage.ErrorRow;
+import dev.spindle.storage.HistogramBucket;
+import dev.spindle.storage.SpanOpSummary;
 import dev.spindle.storage.SpanRow;
 import dev.spindle.storage.SummaryQuery;
 import dev.spindle.storage.TraceData;
@@ -65,6 +68,13 @@ class ClickHouseReplayTest {
     assertEquals(1, storage.aggregator().timeseries(q, 3_600_000_000L).stream().mapToLong(b -> b.count()).sum());
     TraceQuery search = new TraceQuery(1L, now - 3_600_000_000L, now + 1, List.of(), null, null, null, 10);
     assertEquals(2, storage.search().search(search).get(0).spanCount());
+    assertEquals(List.of(new HistogramBucket(50, 50, 1)), storage.insights().histogram(q, 10));
+    SpanOpSummary op = storage.insights().spanOps(q).get(0);
+    assertEquals(1, op.spanCount());
+    assertEquals(1, op.transactionCount());
+    assertEquals(30.0, op.totalMs(), 1e-9);
+    assertEquals(0.6, op.shareOfTime(), 1e-9);
+    assertEquals(List.of(err), storage.insights().errors(new ErrorQuery(1L, now - 3_600_000_000L, now + 1, null, 10)));
 
     for (String table : List.of("spans", "transactions", "errors")) http.execute("SYSTEM START MERGES " + db + "." + table);
     storage.optimize();
