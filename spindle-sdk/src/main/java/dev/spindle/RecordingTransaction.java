@@ -171,8 +171,7 @@ final class RecordingTransaction extends RecordingSpan implements Transaction, T
   }
 
   /** The transaction itself finished: sends it now, or when its last open child finishes. */
-  @Override
-  void onFinished() {
+  void transactionFinished() {
     long c = (long) CTL.getAndBitwiseOr(this, ENDED);
     if ((c & OPEN_MASK) == 0) {
       send(false);
