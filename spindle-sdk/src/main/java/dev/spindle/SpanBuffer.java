@@ -6,8 +6,9 @@ import java.util.function.Consumer;
 
 /**
  * The child spans of one transaction by start order, {@code capacity} slots at most: the first
- * 32 in an array made with the buffer, the next in chunks of 64, 128, 256, ... made on first use,
- * so storing never copies and nothing is copied to hand the spans to serialization.
+ * 32 in an array made with the buffer, the next in chunks of 32, 64, 128, ... made on first use
+ * (each chunk doubles the room, so at most half the slots made are empty), so storing never
+ * copies and nothing is copied to hand the spans to serialization.
  *
  * <p>Lock-free. The transaction reserves each index once (an atomic counter) and then
  * {@link #set}s it; a slot is published with release semantics and read with acquire semantics,
@@ -46,14 +47,14 @@ final class SpanBuffer {
     return capacity;
   }
 
-  /** The chunk holding {@code index}: 0 for the first 32, then 1 for the next 64, and so on. */
+  /** The chunk holding {@code index}: 0 for 0-31, 1 for 32-63, 2 for 64-127, 3 for 128-255... */
   static int chunkOf(int index) {
-    return 31 - Integer.numberOfLeadingZeros((index >>> FIRST_BITS) + 1);
+    return 32 - Integer.numberOfLeadingZeros(index >>> FIRST_BITS);
   }
 
-  /** The first index of chunk {@code c}. */
+  /** The first index of chunk {@code c}, which is also its length (but for chunk 0: 32). */
   static int chunkStart(int c) {
-    return FIRST * ((1 << c) - 1);
+    return c == 0 ? 0 : FIRST << (c - 1);
   }
 
   /**
@@ -95,7 +96,7 @@ final class SpanBuffer {
     RecordingSpan[] chunk = (RecordingSpan[]) CHUNK.getAcquire(dir, c);
     if (chunk == null && create) {
       int start = chunkStart(c);
-      RecordingSpan[] made = new RecordingSpan[(int) Math.min((long) FIRST << c, capacity - start)];
+      RecordingSpan[] made = new RecordingSpan[Math.min(start, capacity - start)];
       chunk = CHUNK.compareAndSet(dir, c, null, made) ? made : (RecordingSpan[]) CHUNK.getAcquire(dir, c);
     }
     return chunk;

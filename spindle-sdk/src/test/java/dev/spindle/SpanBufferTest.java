@@ -14,7 +14,7 @@ class SpanBufferTest {
     try (Tracer tracer = Tracer.create(new SpindleOptions().setTracesSampleRate(1.0)
         .setTransport(new CapturingTransport()))) {
       RecordingTransaction tx = (RecordingTransaction) tracer.startTransaction("t", "task");
-      int n = 32 + 64 + 128 + 5; // into the fourth chunk
+      int n = 32 + 32 + 64 + 128 + 5; // into the fifth chunk
       SpanBuffer buffer = new SpanBuffer(1000);
       List<RecordingSpan> added = new ArrayList<>();
       for (int i = 0; i < n; i++) {
@@ -36,7 +36,7 @@ class SpanBufferTest {
     try (Tracer tracer = Tracer.create(new SpindleOptions().setTracesSampleRate(1.0)
         .setTransport(new CapturingTransport()))) {
       RecordingTransaction tx = (RecordingTransaction) tracer.startTransaction("t", "task");
-      SpanBuffer buffer = new SpanBuffer(100); // chunks of 32, 64, then 4 slots
+      SpanBuffer buffer = new SpanBuffer(100); // chunks of 32, 32, then 36 slots
       RecordingSpan last = new RecordingSpan(tx, tx, "last", null, 0);
       RecordingSpan first = new RecordingSpan(tx, tx, "first", null, 0);
       buffer.set(99, last);
@@ -55,9 +55,12 @@ class SpanBufferTest {
     assertEquals(0, SpanBuffer.chunkOf(0));
     assertEquals(0, SpanBuffer.chunkOf(31));
     assertEquals(1, SpanBuffer.chunkOf(32));
-    assertEquals(1, SpanBuffer.chunkOf(95));
-    assertEquals(2, SpanBuffer.chunkOf(96));
-    assertEquals(96, SpanBuffer.chunkStart(2));
+    assertEquals(1, SpanBuffer.chunkOf(63));
+    assertEquals(2, SpanBuffer.chunkOf(64));
+    assertEquals(3, SpanBuffer.chunkOf(128));
+    assertEquals(32, SpanBuffer.chunkStart(1));
+    assertEquals(64, SpanBuffer.chunkStart(2));
+    assertEquals(1 << 30, SpanBuffer.chunkStart(26));
     assertEquals(26, SpanBuffer.chunkOf(Integer.MAX_VALUE));
   }
 }
