@@ -52,7 +52,6 @@ final class RecordingTransaction extends RecordingSpan implements Transaction, T
   private final int maxSpans;
   private final SpanBuffer children;
   /** Children started and open, {@link #ENDED}, {@link #SENT}; see the class comment. */
-  @SuppressWarnings("unused") // accessed through CTL
   private volatile long ctl;
   private volatile Future<?> deadline;
   private volatile String name;
@@ -167,16 +166,13 @@ final class RecordingTransaction extends RecordingSpan implements Transaction, T
   /** A child finished: the last one of an ended transaction sends it. */
   void childFinished() {
     long c = (long) CTL.getAndAdd(this, -1L);
-    if ((c & (OPEN_MASK | ENDED | SENT)) == (ENDED | 1)) send(false);
+    if ((c & (OPEN_MASK | ENDED | SENT)) == (ENDED | 1)) sendIfDone();
   }
 
   /** The transaction itself finished: sends it now, or when its last open child finishes. */
   void transactionFinished() {
     long c = (long) CTL.getAndBitwiseOr(this, ENDED);
-    if ((c & OPEN_MASK) == 0) {
-      send(false);
-      return;
-    }
+    if ((c & OPEN_MASK) == 0 && sendIfDone()) return;
     Future<?> d = tracer.awaitChildren(this);
     deadline = d;
     // The last child may have sent it meanwhile, before it could see the deadline: undo.
@@ -186,14 +182,30 @@ final class RecordingTransaction extends RecordingSpan implements Transaction, T
     }
   }
 
-  /** Sends now, with children still open marked deadline_exceeded. */
-  void sendAtDeadline() {
-    send(true);
+  /**
+   * Called once the transaction ended: sends it if no child is open, atomically with that check
+   * (a child may start after the transaction ended). Returns false when a child is open — its
+   * finish sends it — and true when it is sent, by this call or another.
+   */
+  private boolean sendIfDone() {
+    long c;
+    do {
+      c = ctl;
+      if ((c & SENT) != 0) return true;
+      if ((c & OPEN_MASK) != 0) return false;
+    } while (!CTL.compareAndSet(this, c, c | SENT));
+    sent(c, false);
+    return true;
   }
 
-  private void send(boolean atDeadline) {
+  /** Sends now, with children still open marked deadline_exceeded. */
+  void sendAtDeadline() {
     long c = (long) CTL.getAndBitwiseOr(this, SENT);
-    if ((c & SENT) != 0) return; // another thread sends it
+    if ((c & SENT) == 0) sent(c, true);
+  }
+
+  /** This thread set the sent bit on {@code c}: hands the transaction to the tracer. */
+  private void sent(long c, boolean atDeadline) {
     tracer.stopAwaiting(this);
     Future<?> d = deadline;
     if (d != null && !atDeadline) d.cancel(false);

@@ -121,4 +121,39 @@ class TransactionRaceTest {
       }
     }
   }
+
+  @Test
+  void aChildStartedAsTheTransactionFinishesIsEitherKeptWholeOrNotRecorded() throws Exception {
+    CapturingTransport transport = new CapturingTransport();
+    int rounds = 1000;
+    try (Tracer tracer = Tracer.create(new SpindleOptions().setTracesSampleRate(1.0)
+        .setTransport(transport))) {
+      for (int round = 0; round < rounds; round++) {
+        Transaction tx = tracer.startTransaction("round-" + round, "task");
+        CountDownLatch go = new CountDownLatch(1);
+        Future<Boolean> child = pool.submit(() -> {
+          go.await();
+          Span s = tx.startChild("late");
+          s.finish();
+          return s.isRecording();
+        });
+        Future<?> finisher = pool.submit(() -> {
+          go.await();
+          tx.finish();
+          return null;
+        });
+        go.countDown();
+        finisher.get(10, TimeUnit.SECONDS);
+        boolean recorded = child.get(10, TimeUnit.SECONDS);
+        assertEquals(round + 1, transport.envelopes.size(), "round " + round + ": sent once");
+        JsonNode spans = CapturingTransport.JSON.readTree(
+            transport.envelopes.get(round).items().get(0).payload()).get("spans");
+        assertEquals(recorded ? 1 : 0, spans.size(), "round " + round);
+        if (recorded) {
+          assertEquals("ok", spans.get(0).get("status").asText(),
+              "round " + round + ": sent before its child finished");
+        }
+      }
+    }
+  }
 }
