@@ -1,18 +1,48 @@
 package dev.spindle;
 
 import dev.spindle.internal.Ids;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A sampled transaction: the root span, the list of its child spans, and the bookkeeping that
  * sends it exactly once — when it has finished and its last open child has finished, or when
  * {@link SpindleOptions#getOpenChildrenTimeout()} passes after it finished, whichever is first.
  * Children still open then are sent with status {@code deadline_exceeded}.
+ *
+ * <p>Lock-free: one {@code long} word, changed only atomically, holds the number of children
+ * started, the number still open, whether the transaction has ended and whether it was sent.
+ * Starting a child reserves its slot and counts it open in one compare-and-set; finishing one
+ * is one atomic decrement; whoever sets the sent bit (the last child to finish after the
+ * transaction ended, the transaction itself, or the deadline) sends, so it is sent exactly once.
+ * The children's slots are written before they finish, and the decrement publishes them to the
+ * sender.
  */
 final class RecordingTransaction extends RecordingSpan implements Transaction, Traced {
+  private static final VarHandle CTL;
+
+  static {
+    try {
+      CTL = MethodHandles.lookup().findVarHandle(RecordingTransaction.class, "ctl", long.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
+
+  /** Bits 0-31 of {@link #ctl}: children open. */
+  private static final long OPEN_MASK = 0xFFFF_FFFFL;
+  /** Bits 32-61 of {@link #ctl}: children started, kept or dropped (saturates at {@link #STARTED_MAX}). */
+  private static final int STARTED_SHIFT = 32;
+  private static final long ONE_STARTED = 1L << STARTED_SHIFT;
+  static final int STARTED_MAX = (1 << 30) - 1;
+  /** The transaction itself has finished. */
+  private static final long ENDED = 1L << 62;
+  /** The transaction was handed to the tracer; no child is added any more. */
+  private static final long SENT = 1L << 63;
+
   final Tracer tracer;
   final SpanClock clock;
   final String traceId;
@@ -20,14 +50,10 @@ final class RecordingTransaction extends RecordingSpan implements Transaction, T
   final long startWallMicros;
   private final String parentSpanIdHex;
   private final int maxSpans;
-  private final AtomicInteger openChildren = new AtomicInteger();
-  /** Guarded by itself; no longer changed once {@link #sent}. */
-  private final SpanBuffer children = new SpanBuffer();
-  /** Guarded by {@link #children}. */
-  private boolean sent;
-  /** Guarded by {@link #children}. */
-  private int droppedSpans;
-  private Future<?> deadline;
+  private final SpanBuffer children;
+  /** Children started and open, {@link #ENDED}, {@link #SENT}; see the class comment. */
+  private volatile long ctl;
+  private volatile Future<?> deadline;
   private volatile String name;
   private volatile TransactionSource source;
   private Map<String, TransactionData.Measurement> measurements;
@@ -42,7 +68,8 @@ final class RecordingTransaction extends RecordingSpan implements Transaction, T
     this.traceId = traceState.traceId;
     this.parentSpanIdHex = parentSpanIdHex;
     this.startWallMicros = clock.wallMicros();
-    this.maxSpans = tracer.options.getMaxSpans();
+    this.maxSpans = Math.min(tracer.options.getMaxSpans(), STARTED_MAX);
+    this.children = new SpanBuffer(maxSpans);
     this.name = name;
     this.source = source;
   }
@@ -94,66 +121,103 @@ final class RecordingTransaction extends RecordingSpan implements Transaction, T
     return traceState.sampleRate;
   }
 
-  /** Starts a child of the span {@code parentId} of this transaction. */
+  private static int started(long ctl) {
+    return (int) ((ctl >>> STARTED_SHIFT) & STARTED_MAX);
+  }
+
+  /** Starts a child of the span {@code parent} of this transaction. */
   Span startSpan(RecordingSpan parent, String operation, String description) {
     long now = clock.nanoTime();
-    synchronized (children) {
-      if (sent || children.size() >= maxSpans) {
-        droppedSpans++;
-        return overflow();
-      }
-      RecordingSpan span = new RecordingSpan(this, parent, operation, description, now);
-      children.add(span);
-      openChildren.incrementAndGet();
-      return span;
+    long c = ctl;
+    if (refuses(c)) return overflow();
+    RecordingSpan span = new RecordingSpan(this, parent, operation, description, now);
+    while (!CTL.weakCompareAndSet(this, c, c + ONE_STARTED + 1)) {
+      c = ctl;
+      if (refuses(c)) return overflow();
     }
+    children.set(started(c), span);
+    return span;
+  }
+
+  /**
+   * True when no child may be added: the transaction was sent, or {@code maxSpans} children were
+   * started (then this child is counted as dropped, up to {@link #STARTED_MAX}).
+   */
+  private boolean refuses(long c) {
+    if ((c & SENT) != 0) return true;
+    int started = started(c);
+    if (started < maxSpans) return false;
+    while (started < STARTED_MAX && !CTL.weakCompareAndSet(this, c, c + ONE_STARTED)) {
+      c = ctl;
+      if ((c & SENT) != 0) return true;
+      started = started(c);
+      if (started < maxSpans) return false;
+    }
+    return true;
   }
 
   /** A non-recording stand-in for children beyond maxSpans, so that propagation still works. */
   private NonRecordingSpan overflow() {
-    if (overflow == null) overflow = new NonRecordingSpan(this, spanId());
-    return overflow;
+    NonRecordingSpan o = overflow;
+    if (o == null) overflow = o = new NonRecordingSpan(this, spanId()); // racy but immutable
+    return o;
   }
 
+  /** A child finished: the last one of an ended transaction sends it. */
   void childFinished() {
-    if (openChildren.decrementAndGet() == 0 && hasEnded()) send(false);
+    long c = (long) CTL.getAndAdd(this, -1L);
+    if ((c & (OPEN_MASK | ENDED | SENT)) == (ENDED | 1)) sendIfDone();
   }
 
-  @Override
-  void onFinished() {
-    if (openChildren.get() == 0) {
-      send(false);
-      return;
-    }
+  /** The transaction itself finished: sends it now, or when its last open child finishes. */
+  void transactionFinished() {
+    long c = (long) CTL.getAndBitwiseOr(this, ENDED);
+    if ((c & OPEN_MASK) == 0 && sendIfDone()) return;
     Future<?> d = tracer.awaitChildren(this);
-    synchronized (children) {
-      if (sent) d.cancel(false);
-      else deadline = d;
+    deadline = d;
+    // The last child may have sent it meanwhile, before it could see the deadline: undo.
+    if ((ctl & SENT) != 0) {
+      d.cancel(false);
+      tracer.stopAwaiting(this);
     }
+  }
+
+  /**
+   * Called once the transaction ended: sends it if no child is open, atomically with that check
+   * (a child may start after the transaction ended). Returns false when a child is open — its
+   * finish sends it — and true when it is sent, by this call or another.
+   */
+  private boolean sendIfDone() {
+    long c;
+    do {
+      c = ctl;
+      if ((c & SENT) != 0) return true;
+      if ((c & OPEN_MASK) != 0) return false;
+    } while (!CTL.compareAndSet(this, c, c | SENT));
+    sent(c, false);
+    return true;
   }
 
   /** Sends now, with children still open marked deadline_exceeded. */
   void sendAtDeadline() {
-    send(true);
+    long c = (long) CTL.getAndBitwiseOr(this, SENT);
+    if ((c & SENT) == 0) sent(c, true);
   }
 
-  private void send(boolean atDeadline) {
-    int dropped;
-    synchronized (children) {
-      if (sent) return;
-      sent = true;
-      dropped = droppedSpans;
-      if (deadline != null && !atDeadline) deadline.cancel(false);
-      deadline = null;
-    }
+  /** This thread set the sent bit on {@code c}: hands the transaction to the tracer. */
+  private void sent(long c, boolean atDeadline) {
     tracer.stopAwaiting(this);
+    Future<?> d = deadline;
+    if (d != null && !atDeadline) d.cancel(false);
+    int started = started(c);
+    int kept = Math.min(started, maxSpans);
     long now = clock.nanoTime();
     String eventId = Ids.newEventId();
-    tracer.send(this, eventId, () -> toData(eventId, now), dropped);
+    tracer.send(this, eventId, () -> toData(eventId, now, kept), started - kept);
   }
 
   /** The event, built from the spans as they are now; children still open are marked late. */
-  private TransactionData.Builder toData(String eventId, long nowNanos) {
+  private TransactionData.Builder toData(String eventId, long nowNanos, int kept) {
     TransactionData.Builder b = new TransactionData.Builder();
     b.eventId = eventId;
     b.traceId = traceId;
@@ -174,7 +238,7 @@ final class RecordingTransaction extends RecordingSpan implements Transaction, T
     b.origin = origin();
     b.tags.putAll(tagsSnapshot());
     String ownId = b.spanId; // most children hang directly under the transaction
-    children.forEach(s -> {
+    children.forEach(kept, s -> {
       boolean ended = s.hasEnded();
       SpanStatus st = ended ? (s.status() == null ? SpanStatus.OK : s.status())
           : SpanStatus.DEADLINE_EXCEEDED;

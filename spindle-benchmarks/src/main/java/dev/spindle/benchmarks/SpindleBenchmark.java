@@ -39,24 +39,15 @@ import org.openjdk.jmh.annotations.Warmup;
 @Measurement(iterations = 5, time = 2)
 public class SpindleBenchmark {
 
-  /**
-   * With {@code -Dspindle.bench.dropBeforeSerialize=true} (pass it with {@code -jvmArgsAppend})
-   * every finished transaction is dropped by {@code beforeSendTransaction}: its data is
-   * snapshotted but never written as JSON. Only for splitting the cost of a child span into its
-   * own part and its share of the transaction's serialization; not a peer-comparable setting.
-   */
-  static final boolean DROP_BEFORE_SERIALIZE = Boolean.getBoolean("spindle.bench.dropBeforeSerialize");
-
   static Tracer newTracer(DiscardingTransport transport) {
-    SpindleOptions options = new SpindleOptions().setDsn(Fixtures.DSN).setTracesSampleRate(1.0)
-        .setTransport(transport);
-    if (DROP_BEFORE_SERIALIZE) options.setBeforeSendTransaction(data -> null);
-    return Tracer.create(options);
+    return Tracer.create(new SpindleOptions().setDsn(Fixtures.DSN).setTracesSampleRate(1.0)
+        .setTransport(transport));
   }
 
   /**
    * A current transaction that is finished (and so sent, with its children) and replaced every
-   * {@link Fixtures#CHILDREN_PER_PARENT} children.
+   * {@link Fixtures#CHILDREN_PER_PARENT} children. Its transport discards the envelopes
+   * without producing them: serialization is never on the measured thread.
    */
   @State(org.openjdk.jmh.annotations.Scope.Thread)
   public static class ParentFixture {
@@ -95,7 +86,10 @@ public class SpindleBenchmark {
     }
   }
 
-  /** A tracer whose transport serializes every envelope before discarding it. */
+  /**
+   * A tracer whose transport serializes every envelope (producing its lazy transaction item:
+   * snapshot and JSON) on the thread that finishes the transaction, before discarding it.
+   */
   @State(org.openjdk.jmh.annotations.Scope.Thread)
   public static class SerializingFixture {
     final DiscardingTransport transport = new DiscardingTransport(true);
