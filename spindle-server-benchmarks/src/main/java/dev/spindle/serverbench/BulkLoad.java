@@ -112,12 +112,22 @@ final class BulkLoad {
           out.printf(Locale.ROOT, ", %,d blocks of 256 KiB%n", rs.getLong(1));
         }
       }
-      try (ResultSet rs = s.executeQuery("SELECT column_name, count(DISTINCT block_id) AS blocks,"
-          + " string_agg(DISTINCT compression, ',') FROM pragma_storage_info('spans') WHERE persistent"
-          + " GROUP BY column_name ORDER BY blocks DESC")) {
-        out.println("  spans by column (blocks, compression):");
+      // Bytes per column, estimated from where each segment starts in its 256 KiB block (up to
+      // the next segment of that block, or the block's end), plus any overflow blocks.
+      StringBuilder union = new StringBuilder();
+      for (String table : List.of("spans", "trace_index", "errors", "client_reports", "projects", "api_tokens")) {
+        if (union.length() > 0) union.append(" UNION ALL ");
+        union.append("SELECT '").append(table).append("' AS t, column_name, block_id, block_offset,"
+            + " coalesce(len(additional_block_ids), 0) AS extra FROM pragma_storage_info('")
+            .append(table).append("') WHERE persistent AND block_id >= 0");
+      }
+      try (ResultSet rs = s.executeQuery("SELECT t, column_name, sum(size) AS bytes FROM ("
+          + "SELECT t, column_name, extra * 262144 + coalesce(lead(block_offset) OVER"
+          + " (PARTITION BY block_id ORDER BY block_offset), 262144) - block_offset AS size FROM ("
+          + union + ")) GROUP BY t, column_name ORDER BY bytes DESC")) {
+        out.println("  estimated bytes by table and column (bytes per span = bytes / spans):");
         while (rs.next()) {
-          out.printf(Locale.ROOT, "    %-18s %,6d  %s%n", rs.getString(1), rs.getLong(2), rs.getString(3));
+          out.printf(Locale.ROOT, "    %-12s %-20s %,14d%n", rs.getString(1), rs.getString(2), rs.getLong(3));
         }
       }
     }

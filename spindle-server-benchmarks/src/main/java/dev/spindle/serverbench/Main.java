@@ -11,6 +11,7 @@ import java.util.Locale;
  *        [--max-requests 2000000] [--server-pid PID]
  * load   --data DIR [--spans 10000000] [--hours 24] [--seed 42]
  * query  --url http://127.0.0.1:PORT --data DIR [--samples 1000] [--summary-runs 10]
+ * sizes  --data DIR   (row counts and estimated bytes per column; server stopped)
  * </pre>
  */
 public final class Main {
@@ -18,7 +19,7 @@ public final class Main {
 
   public static void main(String[] args) throws Exception {
     if (args.length == 0) {
-      System.err.println("usage: Main ingest|load|query [--option value]...");
+      System.err.println("usage: Main ingest|load|query|sizes [--option value]...");
       System.exit(2);
     }
     Args a = new Args(args, 1);
@@ -30,8 +31,10 @@ public final class Main {
       }
       case "load" -> BulkLoad.run(a, System.out);
       case "query" -> QueryBench.run(a, System.out);
+      case "sizes" -> BulkLoad.counts(java.nio.file.Path.of(a.str("data", null))
+          .resolve(dev.spindle.server.SpindleServer.DB_FILE), System.out);
       default -> {
-        System.err.println("unknown command: " + args[0] + " (expected: ingest, load or query)");
+        System.err.println("unknown command: " + args[0] + " (expected: ingest, load, query or sizes)");
         System.exit(2);
       }
     }
