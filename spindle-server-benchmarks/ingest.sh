@@ -6,6 +6,9 @@
 #   spindle-server-benchmarks/ingest.sh ZIPKIN_EXEC_JAR [CONNECTIONS...]     (default: 8 16 32)
 #
 # Environment: HEAP (default 1g, both servers), WARMUP and DURATION seconds per run (10, 20),
+# PREWARM seconds of unmeasured load on each server before the first run (default 20: Zipkin's
+# in-memory store then holds its 500 000-span cap, its steady state), TARGETS (default
+# "zipkin spindle-gzip spindle-identity"), SPINDLE_JAR (default: the module's fat jar),
 # SPINDLE_JFR=file.jfr to record a JFR CPU profile of the Spindle server.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -16,9 +19,11 @@ conns=("${@:-8 16 32}")
 heap="${HEAP:-1g}"
 warmup="${WARMUP:-10}"
 duration="${DURATION:-20}"
-server_jar="$root/spindle-server/target/spindle-server-all.jar"
+prewarm="${PREWARM:-20}"
+read -r -a targets <<< "${TARGETS:-zipkin spindle-gzip spindle-identity}"
+server_jar="${SPINDLE_JAR:-$root/spindle-server/target/spindle-server-all.jar}"
 bench_jar="$(ls "$root"/spindle-server-benchmarks/target/spindle-server-benchmarks-*.jar | grep -v sources | head -1)"
-cp="$server_jar:$bench_jar"
+cp="$root/spindle-server/target/spindle-server-all.jar:$bench_jar"
 work="$(mktemp -d)"
 pids=()
 cleanup() {
@@ -60,14 +65,26 @@ echo "nproc $(nproc); $(java -version 2>&1 | head -1); heap $heap each; warm-up 
 echo "Spindle pid $spindle_pid on 127.0.0.1:$sport (data $work/spindle); Zipkin pid $zipkin_pid on 127.0.0.1:$zport"
 echo "uptime: $(uptime)"
 
+args_for() {
+  case "$1" in
+    zipkin) args=(--target zipkin --url "http://127.0.0.1:$zport" --server-pid "$zipkin_pid") ;;
+    spindle-gzip) args=(--target spindle --encoding gzip --url "http://127.0.0.1:$sport" --key "$key" --token "$token" --server-pid "$spindle_pid") ;;
+    spindle-identity) args=(--target spindle --encoding identity --url "http://127.0.0.1:$sport" --key "$key" --token "$token" --server-pid "$spindle_pid") ;;
+    *) echo "unknown target $1" >&2; exit 2 ;;
+  esac
+}
+if [ "$prewarm" -gt 0 ]; then
+  for t in zipkin spindle-identity; do
+    args_for "$t"
+    java -Xmx512m -cp "$cp" dev.spindle.serverbench.Main ingest "${args[@]}" --connections 16 \
+      --warmup "$prewarm" --duration 1 > /dev/null
+  done
+  echo "pre-warmed each server for ${prewarm}s; uptime: $(uptime)"
+fi
 first=1
 for c in "${conns[@]}"; do
-  for t in zipkin spindle-gzip spindle-identity; do
-    case "$t" in
-      zipkin) args=(--target zipkin --url "http://127.0.0.1:$zport" --server-pid "$zipkin_pid") ;;
-      spindle-gzip) args=(--target spindle --encoding gzip --url "http://127.0.0.1:$sport" --key "$key" --token "$token" --server-pid "$spindle_pid") ;;
-      spindle-identity) args=(--target spindle --encoding identity --url "http://127.0.0.1:$sport" --key "$key" --token "$token" --server-pid "$spindle_pid") ;;
-    esac
+  for t in "${targets[@]}"; do
+    args_for "$t"
     java -Xmx512m -cp "$cp" dev.spindle.serverbench.Main ingest "${args[@]}" --connections "$c" \
       --warmup "$warmup" --duration "$duration" --header "$first"
     first=0
