@@ -91,4 +91,7 @@ for c in "${conns[@]}"; do
   done
 done
 echo "uptime: $(uptime)"
+echo "GC at the end (jstat -gcutil: S0 S1 E O M CCS YGC YGCT FGC FGCT CGC CGCT GCT):"
+echo "  Zipkin:  $(jstat -gcutil "$zipkin_pid" 2>/dev/null | tail -1)"
+echo "  Spindle: $(jstat -gcutil "$spindle_pid" 2>/dev/null | tail -1)"
 echo "Spindle database after the run: $(du -b "$work/spindle/spindle.duckdb"* | awk '{s+=$1} END {print s}') bytes"
