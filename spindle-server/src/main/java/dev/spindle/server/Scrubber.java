@@ -9,6 +9,7 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -30,20 +31,44 @@ final class Scrubber {
   private static final Pattern IBAN = Pattern.compile("\\b[A-Z]{2}\\d{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,4})?\\b");
   private static final Pattern CARD = Pattern.compile("\\b(?:\\d[ -]?){12,18}\\d\\b");
 
+  /** Answers of {@link #sensitiveKey} for keys seen before; bounded, keys come from clients. */
+  private static final Map<String, Boolean> KEY_CACHE = new ConcurrentHashMap<>();
+  private static final int KEY_CACHE_MAX = 4096;
+
   private Scrubber() {}
 
   static boolean sensitiveKey(String key) {
-    return key != null && SENSITIVE_KEY.matcher(key).find();
+    if (key == null) return false;
+    Boolean known = KEY_CACHE.get(key);
+    if (known != null) return known;
+    boolean sensitive = SENSITIVE_KEY.matcher(key).find();
+    if (KEY_CACHE.size() < KEY_CACHE_MAX) KEY_CACHE.put(key, sensitive);
+    return sensitive;
   }
 
-  /** Scrubs the patterns inside a free-text value. */
+  /**
+   * Scrubs the patterns inside a free-text value. Each pattern runs only when the text holds what
+   * any match of it needs (a literal, or enough digits); the replacements add no digits and none
+   * of those literals, so the checks on the original text are valid for every step.
+   */
   static String scrubText(String s) {
     if (s == null || s.isEmpty()) return s;
-    String r = PEM.matcher(s).replaceAll(FILTERED);
-    r = BEARER.matcher(r).replaceAll("Bearer " + Matcher.quoteReplacement(FILTERED));
-    r = URL_CREDENTIALS.matcher(r).replaceAll("$1" + Matcher.quoteReplacement(FILTERED + ":" + FILTERED + "@"));
-    r = SSN.matcher(r).replaceAll(FILTERED);
-    r = IBAN.matcher(r).replaceAll(FILTERED);
+    int digits = 0;
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (c >= '0' && c <= '9') digits++;
+    }
+    String r = s;
+    if (s.contains("-----BEGIN")) r = PEM.matcher(r).replaceAll(FILTERED);
+    if (containsIgnoreCase(r, "bearer")) {
+      r = BEARER.matcher(r).replaceAll("Bearer " + Matcher.quoteReplacement(FILTERED));
+    }
+    if (r.contains("://") && r.indexOf('@') >= 0) {
+      r = URL_CREDENTIALS.matcher(r).replaceAll("$1" + Matcher.quoteReplacement(FILTERED + ":" + FILTERED + "@"));
+    }
+    if (digits >= 9) r = SSN.matcher(r).replaceAll(FILTERED); // ddd-dd-dddd
+    if (digits >= 2) r = IBAN.matcher(r).replaceAll(FILTERED); // two check digits at least
+    if (digits < 13) return r; // a card number has 13 to 19 digits
     Matcher m = CARD.matcher(r);
     StringBuilder b = null;
     int last = 0;
@@ -55,6 +80,13 @@ final class Scrubber {
     }
     if (b != null) r = b.append(r, last, r.length()).toString();
     return r;
+  }
+
+  private static boolean containsIgnoreCase(String s, String lower) {
+    for (int i = 0, last = s.length() - lower.length(); i <= last; i++) {
+      if (s.regionMatches(true, i, lower, 0, lower.length())) return true;
+    }
+    return false;
   }
 
   private static boolean luhn(String s) {

@@ -1,0 +1,97 @@
+#!/usr/bin/env bash
+# Ingestion benchmark: Spindle (Sentry envelopes, durable DuckDB) and Zipkin 3.6.1 (v2 JSON,
+# in-memory storage) side by side in one run, both on 127.0.0.1 with the same heap, each loaded in
+# turn by the closed-loop generator at every concurrency. See BENCHMARKS.md, section Server.
+#
+#   spindle-server-benchmarks/ingest.sh ZIPKIN_EXEC_JAR [CONNECTIONS...]     (default: 8 16 32)
+#
+# Environment: HEAP (default 1g, both servers), WARMUP and DURATION seconds per run (10, 20),
+# PREWARM seconds of unmeasured load on each server before the first run (default 20: Zipkin's
+# in-memory store then holds its 500 000-span cap, its steady state), TARGETS (default
+# "zipkin spindle-gzip spindle-identity"), SPINDLE_JAR (default: the module's fat jar),
+# SPINDLE_JFR=file.jfr to record a JFR CPU profile of the Spindle server.
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+zipkin_jar="${1:?usage: ingest.sh ZIPKIN_EXEC_JAR [CONNECTIONS...]}"
+shift
+conns=("${@:-8 16 32}")
+[ $# -eq 0 ] && conns=(8 16 32)
+heap="${HEAP:-1g}"
+warmup="${WARMUP:-10}"
+duration="${DURATION:-20}"
+prewarm="${PREWARM:-20}"
+read -r -a targets <<< "${TARGETS:-zipkin spindle-gzip spindle-identity}"
+server_jar="${SPINDLE_JAR:-$root/spindle-server/target/spindle-server-all.jar}"
+bench_jar="$(ls "$root"/spindle-server-benchmarks/target/spindle-server-benchmarks-*.jar | grep -v sources | head -1)"
+cp="$root/spindle-server/target/spindle-server-all.jar:$bench_jar"
+work="$(mktemp -d)"
+pids=()
+cleanup() {
+  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+free_port() {
+  local p
+  while :; do
+    p=$(( 20000 + RANDOM % 30000 ))
+    ss -ltn | grep -q ":$p " || { echo "$p"; return; }
+  done
+}
+
+jfr=()
+[ -n "${SPINDLE_JFR:-}" ] && jfr=("-XX:StartFlightRecording=filename=${SPINDLE_JFR},settings=profile")
+java -Xms"$heap" -Xmx"$heap" "${jfr[@]}" -jar "$server_jar" serve --port 0 --data "$work/spindle" \
+  > "$work/spindle.log" 2>&1 &
+spindle_pid=$!
+pids+=("$spindle_pid")
+zport=$(free_port)
+STORAGE_TYPE=mem java -Xms"$heap" -Xmx"$heap" -jar "$zipkin_jar" \
+  --armeria.ports[0].ip=127.0.0.1 --armeria.ports[0].port="$zport" > "$work/zipkin.log" 2>&1 &
+zipkin_pid=$!
+pids+=("$zipkin_pid")
+
+for _ in $(seq 1 120); do
+  [ -f "$work/spindle/bootstrap.json" ] && curl -fs "http://127.0.0.1:$zport/health" > /dev/null && break
+  sleep 1
+done
+dsn=$(sed -n 's/.*"dsn" *: *"\([^"]*\)".*/\1/p' "$work/spindle/bootstrap.json")
+token=$(sed -n 's/.*"apiToken" *: *"\([^"]*\)".*/\1/p' "$work/spindle/bootstrap.json")
+key=$(echo "$dsn" | sed 's#http://\([^@]*\)@.*#\1#')
+sport=$(echo "$dsn" | sed 's#.*:\([0-9]*\)/[0-9]*$#\1#')
+echo "nproc $(nproc); $(java -version 2>&1 | head -1); heap $heap each; warm-up ${warmup}s, measured ${duration}s"
+echo "Spindle pid $spindle_pid on 127.0.0.1:$sport (data $work/spindle); Zipkin pid $zipkin_pid on 127.0.0.1:$zport"
+echo "uptime: $(uptime)"
+
+args_for() {
+  case "$1" in
+    zipkin) args=(--target zipkin --url "http://127.0.0.1:$zport" --server-pid "$zipkin_pid") ;;
+    spindle-gzip) args=(--target spindle --encoding gzip --url "http://127.0.0.1:$sport" --key "$key" --token "$token" --server-pid "$spindle_pid") ;;
+    spindle-identity) args=(--target spindle --encoding identity --url "http://127.0.0.1:$sport" --key "$key" --token "$token" --server-pid "$spindle_pid") ;;
+    *) echo "unknown target $1" >&2; exit 2 ;;
+  esac
+}
+if [ "$prewarm" -gt 0 ]; then
+  for t in zipkin spindle-identity; do
+    args_for "$t"
+    java -Xmx512m -cp "$cp" dev.spindle.serverbench.Main ingest "${args[@]}" --connections 16 \
+      --warmup "$prewarm" --duration 1 > /dev/null
+  done
+  echo "pre-warmed each server for ${prewarm}s; uptime: $(uptime)"
+fi
+first=1
+for c in "${conns[@]}"; do
+  for t in "${targets[@]}"; do
+    args_for "$t"
+    java -Xmx512m -cp "$cp" dev.spindle.serverbench.Main ingest "${args[@]}" --connections "$c" \
+      --warmup "$warmup" --duration "$duration" --header "$first"
+    first=0
+  done
+done
+echo "uptime: $(uptime)"
+echo "GC at the end (jstat -gcutil: S0 S1 E O M CCS YGC YGCT FGC FGCT CGC CGCT GCT):"
+echo "  Zipkin:  $(jstat -gcutil "$zipkin_pid" 2>/dev/null | tail -1)"
+echo "  Spindle: $(jstat -gcutil "$spindle_pid" 2>/dev/null | tail -1)"
+echo "Spindle database after the run: $(du -b "$work/spindle/spindle.duckdb"* | awk '{s+=$1} END {print s}') bytes"

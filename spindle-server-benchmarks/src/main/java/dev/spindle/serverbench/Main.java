@@ -1,0 +1,42 @@
+package dev.spindle.serverbench;
+
+import java.util.Locale;
+
+/**
+ * Entry point: {@code ingest}, {@code load} or {@code query}; see BENCHMARKS.md (Server).
+ *
+ * <pre>
+ * ingest --target spindle|zipkin --url http://127.0.0.1:PORT [--key PUBLIC_KEY] [--token TOKEN]
+ *        [--encoding gzip|identity] [--connections 16] [--warmup 10] [--duration 20]
+ *        [--max-requests 2000000] [--server-pid PID]
+ * load   --data DIR [--spans 10000000] [--hours 24] [--seed 42]
+ * query  --url http://127.0.0.1:PORT --data DIR [--samples 1000] [--summary-runs 10]
+ * sizes  --data DIR   (row counts and estimated bytes per column; server stopped)
+ * </pre>
+ */
+public final class Main {
+  private Main() {}
+
+  public static void main(String[] args) throws Exception {
+    if (args.length == 0) {
+      System.err.println("usage: Main ingest|load|query|sizes [--option value]...");
+      System.exit(2);
+    }
+    Args a = new Args(args, 1);
+    switch (args[0].toLowerCase(Locale.ROOT)) {
+      case "ingest" -> {
+        IngestBench.Result r = IngestBench.run(a);
+        if (a.num("header", 0) == 1) System.out.println(IngestBench.header());
+        System.out.println(IngestBench.row(r));
+      }
+      case "load" -> BulkLoad.run(a, System.out);
+      case "query" -> QueryBench.run(a, System.out);
+      case "sizes" -> BulkLoad.counts(java.nio.file.Path.of(a.str("data", null))
+          .resolve(dev.spindle.server.SpindleServer.DB_FILE), System.out);
+      default -> {
+        System.err.println("unknown command: " + args[0] + " (expected: ingest, load, query or sizes)");
+        System.exit(2);
+      }
+    }
+  }
+}
