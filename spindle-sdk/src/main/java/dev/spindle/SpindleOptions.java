@@ -221,7 +221,12 @@ public final class SpindleOptions {
     return maxSpans;
   }
 
-  /** Called with every transaction before it is sent; return it (changed or not) or null to drop. */
+  /**
+   * Called with every transaction before it is sent; return it (changed or not) or null to drop.
+   * It runs on the transport's sender thread, when the envelope is produced, so it never slows the
+   * thread that finished the transaction — and it does not run for envelopes dropped before
+   * sending (queue full, rate limited).
+   */
   public SpindleOptions setBeforeSendTransaction(UnaryOperator<TransactionData> hook) {
     this.beforeSendTransaction = hook;
     return this;

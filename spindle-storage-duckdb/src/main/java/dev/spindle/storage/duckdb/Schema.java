@@ -32,6 +32,10 @@ final class Schema {
       "CREATE TABLE IF NOT EXISTS trace_index ("
           + "trace_id VARCHAR NOT NULL, project_id BIGINT NOT NULL, start_us BIGINT NOT NULL, "
           + "end_us BIGINT NOT NULL)",
+      // An ART index makes the trace-id lookup a point lookup instead of a scan of every trace id
+      // (measured at 500,000 traces: 6.5 ms scanned, 0.5 ms indexed). It lives in memory: about
+      // tens of bytes per trace in the retention window.
+      "CREATE INDEX IF NOT EXISTS trace_index_trace_id ON trace_index (trace_id)",
       "CREATE TABLE IF NOT EXISTS projects ("
           + "id BIGINT PRIMARY KEY, name VARCHAR NOT NULL, public_key VARCHAR NOT NULL, "
           + "scrub_pii BOOLEAN NOT NULL, created_us BIGINT NOT NULL)",
