@@ -70,7 +70,7 @@ final class DuckDbDiscover implements DiscoverStore {
     List<Field> fields = q.fields();
     List<List<Object>> rows = new ArrayList<>();
     try (Connection c = connections.get(); PreparedStatement ps = c.prepareStatement(sql.text.toString())) {
-      bind(ps, sql.params);
+      DuckDbQueries.bind(ps, sql.params);
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
           List<Object> row = new ArrayList<>(fields.size());
@@ -101,15 +101,6 @@ final class DuckDbDiscover implements DiscoverStore {
     }
   }
 
-  private static void bind(PreparedStatement ps, List<Object> params) throws SQLException {
-    for (int i = 0; i < params.size(); i++) {
-      Object p = params.get(i);
-      if (p instanceof Long l) ps.setLong(i + 1, l);
-      else if (p instanceof Double d) ps.setDouble(i + 1, d);
-      else if (p instanceof Integer n) ps.setInt(i + 1, n);
-      else ps.setString(i + 1, (String) p);
-    }
-  }
 
   // ------------------------------------------------------------------ plain queries
 

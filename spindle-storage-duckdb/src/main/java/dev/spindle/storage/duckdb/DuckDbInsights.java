@@ -53,7 +53,7 @@ final class DuckDbInsights implements TransactionInsights {
     long[] counts = new long[buckets];
     boolean any = false;
     try (Connection c = connections.get(); PreparedStatement ps = c.prepareStatement(sql)) {
-      bind(ps, params);
+      DuckDbQueries.bind(ps, params);
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
           any = true;
@@ -94,7 +94,7 @@ final class DuckDbInsights implements TransactionInsights {
     params.add(q.limit());
     List<SpanOpSummary> out = new ArrayList<>();
     try (Connection c = connections.get(); PreparedStatement ps = c.prepareStatement(sql.toString())) {
-      bind(ps, params);
+      DuckDbQueries.bind(ps, params);
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
           double total = rs.getDouble(4);
@@ -128,7 +128,7 @@ final class DuckDbInsights implements TransactionInsights {
     params.add(q.limit());
     List<ErrorRow> out = new ArrayList<>();
     try (Connection c = connections.get(); PreparedStatement ps = c.prepareStatement(sql.toString())) {
-      bind(ps, params);
+      DuckDbQueries.bind(ps, params);
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
           out.add(new ErrorRow(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4),
@@ -152,13 +152,4 @@ final class DuckDbInsights implements TransactionInsights {
     return m;
   }
 
-  private static void bind(PreparedStatement ps, List<Object> params) throws SQLException {
-    for (int i = 0; i < params.size(); i++) {
-      Object p = params.get(i);
-      if (p instanceof Long l) ps.setLong(i + 1, l);
-      else if (p instanceof Double d) ps.setDouble(i + 1, d);
-      else if (p instanceof Integer n) ps.setInt(i + 1, n);
-      else ps.setString(i + 1, (String) p);
-    }
-  }
 }

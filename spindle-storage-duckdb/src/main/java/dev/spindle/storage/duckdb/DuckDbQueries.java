@@ -140,7 +140,8 @@ final class DuckDbQueries implements TraceReader, TraceSearch, TransactionAggreg
     }
   }
 
-  private static void bind(PreparedStatement ps, List<Object> params) throws SQLException {
+  /** Binds positional parameters: Long, Double, Integer or String. Shared by the DuckDB readers. */
+  static void bind(PreparedStatement ps, List<Object> params) throws SQLException {
     for (int i = 0; i < params.size(); i++) {
       Object p = params.get(i);
       if (p instanceof Long l) ps.setLong(i + 1, l);
