@@ -4,12 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -24,8 +21,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -37,47 +32,19 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
 class DurabilityTest {
-  private static final Pattern LISTENING = Pattern.compile("Spindle listening on (http://\\S+)");
   private static final int CHILD_SPANS = 5;
 
   @TempDir Path dir;
 
-  private record Child(Process process, String url) {}
-
-  private Child startChild(Path data) throws Exception {
-    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    ProcessBuilder pb = new ProcessBuilder(java, "-Xmx256m", "-cp", System.getProperty("java.class.path"),
-        Main.class.getName(), "serve", "--port", "0", "--data", data.toString());
-    pb.redirectError(dir.resolve("child-stderr-" + System.nanoTime() + ".log").toFile());
-    Process p = pb.start();
-    BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-    String line;
-    while (System.nanoTime() < deadline && (line = out.readLine()) != null) {
-      Matcher m = LISTENING.matcher(line);
-      if (m.find()) {
-        Thread drain = new Thread(() -> {
-          try {
-            while (out.readLine() != null) {
-              // keep the pipe from filling up
-            }
-          } catch (java.io.IOException ignored) {
-            // the child died
-          }
-        });
-        drain.setDaemon(true);
-        drain.start();
-        return new Child(p, m.group(1));
-      }
-    }
-    p.destroyForcibly();
-    throw new AssertionError("the child server did not start; see " + dir);
+  private ChildServer startChild(Path data) throws Exception {
+    return ChildServer.start(dir.resolve("child-stderr-" + System.nanoTime() + ".log"),
+        "--port", "0", "--data", data.toString());
   }
 
   @Test
   void acknowledgedTransactionsSurviveSigkill() throws Exception {
     Path data = dir.resolve("data");
-    Child first = startChild(data);
+    ChildServer first = startChild(data);
     JsonNode boot = TestServer.json(Files.readString(data.resolve("bootstrap.json")));
     String key = SentryAuth.Dsn.parse(boot.get("dsn").asText()).publicKey();
     String token = boot.get("apiToken").asText();
@@ -118,7 +85,7 @@ class DurabilityTest {
     assertTrue(pool.awaitTermination(60, TimeUnit.SECONDS));
     assertTrue(acked.size() >= 200);
 
-    Child second = startChild(data);
+    ChildServer second = startChild(data);
     try {
       Map<String, Long> spanCounts = new HashMap<>();
       HttpResponse<String> r = TestServer.HTTP.send(HttpRequest.newBuilder(URI.create(second.url()

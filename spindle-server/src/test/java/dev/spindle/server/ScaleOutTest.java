@@ -6,8 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.spindle.storage.clickhouse.ClickHouseStorage;
 import dev.spindle.storage.clickhouse.LocalClickHouse;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -26,8 +24,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.ListOffsetsResult;
@@ -47,7 +43,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Timeout(value = 170, unit = TimeUnit.SECONDS)
 class ScaleOutTest {
-  private static final Pattern LISTENING = Pattern.compile("Spindle listening on (http://\\S+)");
   private static final int CHILD_SPANS = 5;
   private static final String NAME = "GET /scale";
   private static final int MAX_TRACES = 900;
@@ -55,35 +50,10 @@ class ScaleOutTest {
   @TempDir Path dir;
 
   private Process startWriter(String clickhouse, String db, String kafka, String group) throws Exception {
-    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    ProcessBuilder pb = new ProcessBuilder(java, "-Xmx256m", "-cp", System.getProperty("java.class.path"),
-        Main.class.getName(), "serve", "--role", "writer", "--port", "0", "--data", dir.resolve("writer").toString(),
+    return ChildServer.start(dir.resolve("writer-stderr-" + System.nanoTime() + ".log"),
+        "--role", "writer", "--port", "0", "--data", dir.resolve("writer").toString(),
         "--storage", "clickhouse", "--clickhouse-url", clickhouse, "--clickhouse-database", db,
-        "--kafka-bootstrap", kafka, "--kafka-partitions", "4", "--kafka-group", group);
-    pb.redirectError(dir.resolve("writer-stderr-" + System.nanoTime() + ".log").toFile());
-    Process p = pb.start();
-    BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-    String line;
-    while (System.nanoTime() < deadline && (line = out.readLine()) != null) {
-      Matcher m = LISTENING.matcher(line);
-      if (m.find()) {
-        Thread drain = new Thread(() -> {
-          try {
-            while (out.readLine() != null) {
-              // keep the pipe from filling up
-            }
-          } catch (java.io.IOException ignored) {
-            // the child died
-          }
-        });
-        drain.setDaemon(true);
-        drain.start();
-        return p;
-      }
-    }
-    p.destroyForcibly();
-    throw new AssertionError("the writer did not start; see " + dir);
+        "--kafka-bootstrap", kafka, "--kafka-partitions", "4", "--kafka-group", group).process();
   }
 
   private static SpindleServer node(Role role, String clickhouse, String db, String kafka) {
