@@ -1,6 +1,6 @@
 package dev.spindle;
 
-import dev.spindle.internal.HexIds;
+import dev.spindle.internal.Ids;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.Collections;
@@ -88,7 +88,7 @@ class RecordingSpan implements Span {
 
   @Override
   public String spanId() {
-    return HexIds.toHex(spanId);
+    return Ids.toHex(spanId);
   }
 
   @Override

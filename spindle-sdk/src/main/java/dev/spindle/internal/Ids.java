@@ -35,6 +35,13 @@ public final class Ids {
     return new String(c);
   }
 
+  /** A span id held as a long, as 16 lowercase hex characters. */
+  public static String toHex(long spanId) {
+    char[] c = new char[16];
+    writeHex(spanId, c, 0);
+    return new String(c);
+  }
+
   /** A new event id: 32 lowercase hex characters (a UUID without dashes). */
   public static String newEventId() {
     return newTraceId();
