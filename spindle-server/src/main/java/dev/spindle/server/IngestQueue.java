@@ -15,11 +15,13 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * Group commit: request threads hand batches to one writer thread, which writes everything waiting
- * as one storage transaction and then completes every batch's future. A request answers 2xx only
- * once its future completed, so an acknowledged batch is durable. Memory is bounded: when more
- * than {@code maxPendingRows} rows wait, {@link #submit} refuses (the caller answers 503 with
- * {@code Retry-After}) instead of queueing without limit.
+ * Group commit: request threads hand batches to a few committer threads; each takes everything
+ * waiting (up to {@code maxRowsPerCommit} rows), writes it as one storage transaction and then
+ * completes every batch's future. A request answers 2xx only once its future completed, so an
+ * acknowledged batch is durable. Several committers keep the storage busy while one of them waits
+ * for its commit to reach the disk. Memory is bounded: when more than {@code maxPendingRows} rows
+ * wait, {@link #submit} refuses (the caller answers 503 with {@code Retry-After}) instead of
+ * queueing without limit.
  */
 final class IngestQueue implements AutoCloseable {
   private static final Logger LOG = Logger.getLogger(IngestQueue.class.getName());
@@ -31,19 +33,30 @@ final class IngestQueue implements AutoCloseable {
   private final int maxRowsPerCommit;
   private final ArrayBlockingQueue<Pending> queue;
   private final AtomicLong pendingRows = new AtomicLong();
-  private final Thread thread;
+  private final Thread[] committers;
   private volatile boolean closed;
 
-  IngestQueue(SpanWriter writer, long maxPendingRows, int maxRowsPerCommit) {
+  /**
+   * @param writer           where groups are written; called from {@code committers} threads at once
+   * @param maxPendingRows   rows waiting at most before {@link #submit} refuses
+   * @param maxRowsPerCommit rows one group holds at most (a single larger batch is written alone)
+   * @param committers       threads writing groups
+   */
+  IngestQueue(SpanWriter writer, long maxPendingRows, int maxRowsPerCommit, int committers) {
     this.writer = requireNonNull(writer, "writer");
     if (maxPendingRows <= 0) throw new IllegalArgumentException("maxPendingRows: " + maxPendingRows + " (expected: > 0)");
     if (maxRowsPerCommit <= 0) throw new IllegalArgumentException("maxRowsPerCommit: " + maxRowsPerCommit + " (expected: > 0)");
+    if (committers <= 0) throw new IllegalArgumentException("committers: " + committers + " (expected: > 0)");
     this.maxPendingRows = maxPendingRows;
     this.maxRowsPerCommit = maxRowsPerCommit;
     this.queue = new ArrayBlockingQueue<>(100_000);
-    this.thread = new Thread(this::run, "spindle-group-commit");
-    thread.setDaemon(true);
-    thread.start();
+    this.committers = new Thread[committers];
+    for (int i = 0; i < committers; i++) {
+      Thread t = new Thread(this::run, "spindle-group-commit-" + i);
+      t.setDaemon(true);
+      t.start();
+      this.committers[i] = t;
+    }
   }
 
   /**
@@ -131,12 +144,13 @@ final class IngestQueue implements AutoCloseable {
     }
   }
 
-  /** Stops accepting, writes what is queued, and stops the thread. */
+  /** Stops accepting, writes what is queued, and stops the committers. */
   @Override
   public void close() {
     closed = true;
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
     try {
-      thread.join(30_000);
+      for (Thread t : committers) t.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }

@@ -33,6 +33,9 @@ public final class SpindleServer implements AutoCloseable {
   /** The bootstrap file name inside the data folder. */
   public static final String BOOTSTRAP_FILE = "bootstrap.json";
 
+  /** Group-commit threads: two keep the storage busy while one commit waits for the disk. */
+  static final int COMMITTERS = 2;
+
   private final Config config;
   private final Storage storage;
   private final IngestQueue queue;
@@ -57,7 +60,8 @@ public final class SpindleServer implements AutoCloseable {
       if (config.role == Role.INGEST || config.role == Role.WRITER) KafkaTopics.ensure(config.kafka);
       if (config.role == Role.INGEST) producer = new KafkaSpanWriter(config.kafka, config.commitTimeoutMs);
       if (config.role.ingests()) {
-        q = new IngestQueue(producer != null ? producer : storage.writer(), config.maxPendingRows, config.maxRowsPerCommit);
+        q = new IngestQueue(producer != null ? producer : storage.writer(), config.maxPendingRows,
+            config.maxRowsPerCommit, COMMITTERS);
       }
       if (config.role == Role.WRITER) {
         consumer = new KafkaRowConsumer(config.kafka, storage.writer(), config.kafkaMaxRecordsPerPoll);

@@ -67,7 +67,7 @@ class BackpressureTest {
   @Test
   void queueRefusesBeyondItsBound() throws Exception {
     GatedStorage storage = new GatedStorage();
-    try (IngestQueue q = new IngestQueue(storage.writer(), 10, 100)) {
+    try (IngestQueue q = new IngestQueue(storage.writer(), 10, 100, 1)) {
       CompletableFuture<Void> a = q.submit(rows(6));
       CompletableFuture<Void> b = q.submit(rows(4));
       ApiException e = assertThrows(ApiException.class, () -> q.submit(rows(1)));

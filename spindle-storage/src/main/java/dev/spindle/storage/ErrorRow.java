@@ -10,8 +10,8 @@ import java.util.Map;
  *
  * @param projectId     the owning project
  * @param eventId       32 lowercase hex characters
- * @param traceId       the trace, or {@code null}
- * @param spanId        the active span, or {@code null}
+ * @param traceId       the trace (32 lowercase hex), or {@code null}
+ * @param spanId        the active span (16 lowercase hex), or {@code null}
  * @param timestampUs   when it happened, microseconds since the epoch
  * @param level         {@code error}, {@code fatal}, {@code warning}...; never null
  * @param message       a one-line message (the exception value or the log message), or {@code null}
@@ -42,7 +42,9 @@ public record ErrorRow(
     String payloadJson) {
 
   public ErrorRow {
-    requireNonNull(eventId, "eventId");
+    HexIds.check(requireNonNull(eventId, "eventId"), 32, "eventId");
+    HexIds.check(traceId, 32, "traceId");
+    HexIds.check(spanId, 16, "spanId");
     level = level == null ? "error" : level;
     tags = tags == null ? Map.of() : Map.copyOf(tags);
   }

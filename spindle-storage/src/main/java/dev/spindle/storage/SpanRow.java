@@ -17,7 +17,7 @@ import java.util.Map;
  * @param projectId       the owning project
  * @param traceId         32 lowercase hex characters
  * @param spanId          16 lowercase hex characters
- * @param parentSpanId    the parent span's id, or {@code null} for a trace root
+ * @param parentSpanId    the parent span's id (16 lowercase hex), or {@code null} for a trace root
  * @param segmentId       the transaction event id (32 hex) this span belongs to, or {@code null}
  * @param segment         whether this row is the root span of its transaction
  * @param transaction     the transaction name, or {@code null}
@@ -60,8 +60,10 @@ public record SpanRow(
     String platform) {
 
   public SpanRow {
-    requireNonNull(traceId, "traceId");
-    requireNonNull(spanId, "spanId");
+    HexIds.check(requireNonNull(traceId, "traceId"), 32, "traceId");
+    HexIds.check(requireNonNull(spanId, "spanId"), 16, "spanId");
+    HexIds.check(parentSpanId, 16, "parentSpanId");
+    HexIds.check(segmentId, 32, "segmentId");
     requireNonNull(status, "status");
     tags = tags == null ? Map.of() : Map.copyOf(tags);
     if (endUs < startUs) {

@@ -1,6 +1,6 @@
 package dev.spindle.storage;
 
-/** Writes rows. */
+/** Writes rows. Safe to call from several threads at once; each call is its own atomic write. */
 public interface SpanWriter {
   /**
    * Writes the batch atomically. When this method returns normally the rows are <b>durable</b>:

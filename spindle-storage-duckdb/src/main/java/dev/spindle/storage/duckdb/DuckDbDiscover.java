@@ -142,9 +142,9 @@ final class DuckDbDiscover implements DiscoverStore {
       case RELEASE: sql.add("release"); break;
       case ENVIRONMENT: sql.add("environment"); break;
       case USER: sql.add("user_key"); break;
-      case TRACE: sql.add("trace_id"); break;
-      case SPAN_ID: sql.add("span_id"); break;
-      case PARENT_SPAN_ID: sql.add("parent_span_id"); break;
+      case TRACE: sql.add(Schema.hex128("trace_id")); break;
+      case SPAN_ID: sql.add(Schema.hex64("span_id")); break;
+      case PARENT_SPAN_ID: sql.add(Schema.hex64("parent_span_id")); break;
       case DURATION: sql.add(DURATION_MS); break;
       case TIMESTAMP: sql.add("end_us"); break;
       case PROJECT: sql.add("project_id"); break;

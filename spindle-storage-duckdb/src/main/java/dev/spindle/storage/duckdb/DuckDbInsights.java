@@ -7,15 +7,12 @@ import dev.spindle.storage.SpanOpSummary;
 import dev.spindle.storage.StorageException;
 import dev.spindle.storage.SummaryQuery;
 import dev.spindle.storage.TransactionInsights;
-import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 /** Histogram, span operations and error list for the transaction summary; values are bound. */
 final class DuckDbInsights implements TransactionInsights {
@@ -131,10 +128,7 @@ final class DuckDbInsights implements TransactionInsights {
       DuckDbQueries.bind(ps, params);
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
-          out.add(new ErrorRow(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4),
-              rs.getLong(5), rs.getString(6), rs.getString(7), rs.getString(8), rs.getString(9),
-              tags(rs.getArray(10), rs.getArray(11)), rs.getString(12), rs.getString(13),
-              rs.getString(14), rs.getString(15), rs.getString(16)));
+          out.add(DuckDbQueries.error(rs));
         }
       }
     } catch (SQLException e) {
@@ -142,14 +136,4 @@ final class DuckDbInsights implements TransactionInsights {
     }
     return out;
   }
-
-  private static Map<String, String> tags(Array keys, Array values) throws SQLException {
-    if (keys == null || values == null) return Map.of();
-    Object[] k = (Object[]) keys.getArray();
-    Object[] v = (Object[]) values.getArray();
-    Map<String, String> m = new LinkedHashMap<>();
-    for (int i = 0; i < k.length; i++) m.put(String.valueOf(k[i]), String.valueOf(v[i]));
-    return m;
-  }
-
 }

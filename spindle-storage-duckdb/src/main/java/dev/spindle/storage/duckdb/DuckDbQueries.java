@@ -46,7 +46,8 @@ final class DuckDbQueries implements TraceReader, TraceSearch, TransactionAggreg
       long min = Long.MIN_VALUE;
       long max = Long.MAX_VALUE;
       try (PreparedStatement ps = c.prepareStatement(
-          "SELECT min(start_us), max(end_us), count(*) FROM trace_index WHERE trace_id = ?" + p)) {
+          "SELECT min(start_us), max(end_us), count(*) FROM trace_index WHERE trace_id = "
+              + Schema.UUID_PARAM + p)) {
         ps.setString(1, traceId);
         if (projectId != null) ps.setLong(2, projectId);
         try (ResultSet rs = ps.executeQuery()) {
@@ -61,7 +62,7 @@ final class DuckDbQueries implements TraceReader, TraceSearch, TransactionAggreg
       }
       if (min <= max) {
         try (PreparedStatement ps = c.prepareStatement("SELECT " + Schema.SPAN_COLUMNS
-            + " FROM spans WHERE start_us >= ? AND start_us <= ? AND trace_id = ?" + p
+            + " FROM spans WHERE start_us >= ? AND start_us <= ? AND trace_id = " + Schema.UUID_PARAM + p
             + " ORDER BY start_us, span_id")) {
           ps.setLong(1, min);
           ps.setLong(2, max);
@@ -74,7 +75,7 @@ final class DuckDbQueries implements TraceReader, TraceSearch, TransactionAggreg
       }
       List<ErrorRow> errors = new ArrayList<>();
       try (PreparedStatement ps = c.prepareStatement("SELECT " + Schema.ERROR_COLUMNS
-          + " FROM errors WHERE trace_id = ?" + p + " ORDER BY timestamp_us, event_id")) {
+          + " FROM errors WHERE trace_id = " + Schema.UUID_PARAM + p + " ORDER BY timestamp_us, event_id")) {
         ps.setString(1, traceId);
         if (projectId != null) ps.setLong(2, projectId);
         try (ResultSet rs = ps.executeQuery()) {
@@ -95,7 +96,8 @@ final class DuckDbQueries implements TraceReader, TraceSearch, TransactionAggreg
         rs.getString(18), rs.getString(19), rs.getDouble(20), rs.getString(21), rs.getString(22));
   }
 
-  private static ErrorRow error(ResultSet rs) throws SQLException {
+  /** An error row from the columns of {@link Schema#ERROR_COLUMNS}. */
+  static ErrorRow error(ResultSet rs) throws SQLException {
     return new ErrorRow(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4),
         rs.getLong(5), rs.getString(6), rs.getString(7), rs.getString(8), rs.getString(9),
         tags(rs.getArray(10), rs.getArray(11)), rs.getString(12), rs.getString(13),
@@ -250,7 +252,8 @@ final class DuckDbQueries implements TraceReader, TraceSearch, TransactionAggreg
       sql.append(" WHERE s.project_id = ?");
       params.add(q.projectId());
     }
-    sql.append(" GROUP BY s.trace_id) SELECT trace_id, root, st, en, n, tn, errs, projs FROM a WHERE true");
+    sql.append(" GROUP BY s.trace_id) SELECT " + Schema.hex128("trace_id")
+        + ", root, st, en, n, tn, errs, projs FROM a WHERE true");
     if (q.minDurationUs() != null) {
       sql.append(" AND en - st >= ?");
       params.add(q.minDurationUs());

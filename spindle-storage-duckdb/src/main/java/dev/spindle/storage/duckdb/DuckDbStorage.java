@@ -20,18 +20,21 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.TimeUnit;
 import org.duckdb.DuckDBAppender;
 import org.duckdb.DuckDBConnection;
 
 /**
- * Embedded DuckDB storage: one database file, one writer connection (writes are serialized and
- * each batch is one transaction, committed — and so in DuckDB's write-ahead log — before
- * {@link SpanWriter#write} returns), and a fresh duplicate connection per read.
+ * Embedded DuckDB storage: one database file; a few write connections (each batch is one
+ * transaction, committed — and so in DuckDB's write-ahead log — before {@link SpanWriter#write}
+ * returns; batches on different connections append in parallel) and a pool of read connections.
  *
  * <p>Schema: {@code spans} (one row per span, the transaction root flagged by
  * {@code is_segment}), {@code errors}, {@code client_reports}, and the metadata tables
@@ -40,7 +43,7 @@ import org.duckdb.DuckDBConnection;
 public final class DuckDbStorage implements Storage {
   private final DuckDBConnection root;
   private final Object writeLock = new Object();
-  private final Writer writer = new Writer();
+  private final Writer writer;
   private final DuckDbQueries queries;
   private final DuckDbMetadata metadata;
   private final DuckDbInsights insights;
@@ -49,17 +52,38 @@ public final class DuckDbStorage implements Storage {
 
   private DuckDbStorage(DuckDBConnection root) throws SQLException {
     this.root = root;
+    migrateTextIds(root);
     try (Statement s = root.createStatement()) {
       for (String ddl : Schema.DDL) s.execute(ddl);
-      // Databases from before the trace index: fill it once from the spans.
+      // Databases from before the trace index (or migrated): fill it once from the spans.
       s.execute("INSERT INTO trace_index SELECT trace_id, project_id, min(start_us), max(end_us) "
           + "FROM spans WHERE NOT EXISTS (SELECT 1 FROM trace_index) GROUP BY trace_id, project_id");
     }
+    this.writer = new Writer(root, WRITE_CONNECTIONS);
     this.reads = new ReadPool(root, READ_CONNECTIONS);
     this.queries = new DuckDbQueries(this::readConnection);
     this.insights = new DuckDbInsights(this::readConnection);
     this.metadata = new DuckDbMetadata(root, writeLock, this::readConnection);
     this.discover = new DuckDbDiscover(this::readConnection);
+  }
+
+  /** Converts a database from before binary ids ({@link Schema#TEXT_ID_MIGRATION}). */
+  private static void migrateTextIds(DuckDBConnection c) throws SQLException {
+    try (Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery("SELECT data_type FROM information_schema.columns "
+            + "WHERE table_name = 'spans' AND column_name = 'trace_id'")) {
+      if (!rs.next() || !rs.getString(1).equals("VARCHAR")) return;
+    }
+    c.setAutoCommit(false);
+    try (Statement s = c.createStatement()) {
+      for (String sql : Schema.TEXT_ID_MIGRATION) s.execute(sql);
+      c.commit();
+    } catch (SQLException e) {
+      c.rollback();
+      throw e;
+    } finally {
+      c.setAutoCommit(true);
+    }
   }
 
   /** Opens (creating when missing) the database file {@code file}; its folder is created too. */
@@ -92,6 +116,12 @@ public final class DuckDbStorage implements Storage {
 
   /** Read connections in the pool: reads run in parallel with each other and with the writer. */
   static final int READ_CONNECTIONS = Math.max(4, Runtime.getRuntime().availableProcessors());
+
+  /**
+   * Write connections: batches written at the same time append in parallel (DuckDB appends from
+   * different connections do not conflict); only their commits are serialized by DuckDB.
+   */
+  static final int WRITE_CONNECTIONS = Math.max(2, Math.min(4, Runtime.getRuntime().availableProcessors()));
 
   Connection readConnection() throws SQLException {
     return reads.get();
@@ -150,10 +180,10 @@ public final class DuckDbStorage implements Storage {
         root.commit();
         return n;
       } catch (SQLException e) {
-        rollbackQuietly();
+        rollbackQuietly(root);
         throw new StorageException("retention delete failed: " + e.getMessage(), e);
       } finally {
-        autoCommitQuietly();
+        autoCommitQuietly(root);
       }
     }
   }
@@ -165,17 +195,17 @@ public final class DuckDbStorage implements Storage {
     }
   }
 
-  private void rollbackQuietly() {
+  private static void rollbackQuietly(Connection c) {
     try {
-      root.rollback();
+      c.rollback();
     } catch (SQLException ignored) {
       // the connection is broken; the next operation reports it
     }
   }
 
-  private void autoCommitQuietly() {
+  private static void autoCommitQuietly(Connection c) {
     try {
-      root.setAutoCommit(true);
+      c.setAutoCommit(true);
     } catch (SQLException ignored) {
       // see rollbackQuietly
     }
@@ -185,6 +215,7 @@ public final class DuckDbStorage implements Storage {
   public void close() {
     synchronized (writeLock) {
       try {
+        writer.close();
         reads.close();
         root.close();
       } catch (SQLException e) {
@@ -193,36 +224,60 @@ public final class DuckDbStorage implements Storage {
     }
   }
 
-  private final class Writer implements SpanWriter {
+  /** Appends batches through a small pool of connections, one transaction per batch. */
+  private static final class Writer implements SpanWriter, AutoCloseable {
+    private final ArrayBlockingQueue<DuckDBConnection> idle;
+    private final DuckDBConnection[] all;
+
+    Writer(DuckDBConnection root, int connections) throws SQLException {
+      idle = new ArrayBlockingQueue<>(connections);
+      all = new DuckDBConnection[connections];
+      for (int i = 0; i < connections; i++) {
+        all[i] = (DuckDBConnection) root.duplicate();
+        idle.add(all[i]);
+      }
+    }
+
     @Override
     public void write(WriteBatch batch) {
       requireNonNull(batch, "batch");
       if (batch.isEmpty()) return;
-      synchronized (writeLock) {
-        try {
-          root.setAutoCommit(false);
-          if (!batch.spans().isEmpty()) appendSpans(batch);
-          if (!batch.errors().isEmpty()) appendErrors(batch);
-          if (!batch.clientReports().isEmpty()) appendReports(batch);
-          root.commit();
-        } catch (SQLException | RuntimeException e) {
-          rollbackQuietly();
-          throw new StorageException("write of " + batch.size() + " rows failed: " + e.getMessage(), e);
-        } finally {
-          autoCommitQuietly();
-        }
+      DuckDBConnection c = lease();
+      try {
+        c.setAutoCommit(false);
+        if (!batch.spans().isEmpty()) appendSpans(c, batch);
+        if (!batch.errors().isEmpty()) appendErrors(c, batch);
+        if (!batch.clientReports().isEmpty()) appendReports(c, batch);
+        c.commit();
+      } catch (SQLException | RuntimeException e) {
+        rollbackQuietly(c);
+        throw new StorageException("write of " + batch.size() + " rows failed: " + e.getMessage(), e);
+      } finally {
+        autoCommitQuietly(c);
+        idle.add(c);
       }
     }
 
-    private void appendSpans(WriteBatch batch) throws SQLException {
-      try (DuckDBAppender a = root.createAppender(DuckDBConnection.DEFAULT_SCHEMA, "spans")) {
+    private DuckDBConnection lease() {
+      try {
+        DuckDBConnection c = idle.poll(30, TimeUnit.SECONDS);
+        if (c == null) throw new StorageException("no write connection free within 30 s");
+        return c;
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new StorageException("interrupted while waiting for a write connection", e);
+      }
+    }
+
+    private static void appendSpans(DuckDBConnection c, WriteBatch batch) throws SQLException {
+      try (DuckDBAppender a = c.createAppender(DuckDBConnection.DEFAULT_SCHEMA, "spans")) {
         for (SpanRow r : batch.spans()) {
           a.beginRow();
           a.append(r.projectId());
-          a.append(r.traceId());
-          a.append(r.spanId());
-          str(a, r.parentSpanId());
-          str(a, r.segmentId());
+          uuid(a, r.traceId());
+          id64(a, r.spanId());
+          id64(a, r.parentSpanId());
+          uuid(a, r.segmentId());
           a.append(r.segment());
           str(a, r.transaction());
           str(a, r.transactionSource());
@@ -243,38 +298,40 @@ public final class DuckDbStorage implements Storage {
         }
         a.flush();
       }
-      appendTraceIndex(batch);
+      appendTraceIndex(c, batch);
     }
 
-    private void appendTraceIndex(WriteBatch batch) throws SQLException {
-      Map<String, long[]> ranges = new HashMap<>();
+    private static void appendTraceIndex(DuckDBConnection c, WriteBatch batch) throws SQLException {
+      Map<TraceKey, long[]> ranges = new HashMap<>();
       for (SpanRow r : batch.spans()) {
-        long[] range = ranges.computeIfAbsent(r.traceId() + '/' + r.projectId(),
-            k -> new long[] {r.projectId(), r.startUs(), r.endUs()});
-        range[1] = Math.min(range[1], r.startUs());
-        range[2] = Math.max(range[2], r.endUs());
+        long[] range = ranges.computeIfAbsent(new TraceKey(r.traceId(), r.projectId()),
+            k -> new long[] {r.startUs(), r.endUs()});
+        range[0] = Math.min(range[0], r.startUs());
+        range[1] = Math.max(range[1], r.endUs());
       }
-      try (DuckDBAppender a = root.createAppender(DuckDBConnection.DEFAULT_SCHEMA, "trace_index")) {
-        for (Map.Entry<String, long[]> e : ranges.entrySet()) {
+      try (DuckDBAppender a = c.createAppender(DuckDBConnection.DEFAULT_SCHEMA, "trace_index")) {
+        for (Map.Entry<TraceKey, long[]> e : ranges.entrySet()) {
           a.beginRow();
-          a.append(e.getKey().substring(0, e.getKey().indexOf('/')));
+          uuid(a, e.getKey().traceId());
+          a.append(e.getKey().projectId());
           a.append(e.getValue()[0]);
           a.append(e.getValue()[1]);
-          a.append(e.getValue()[2]);
           a.endRow();
         }
         a.flush();
       }
     }
 
-    private void appendErrors(WriteBatch batch) throws SQLException {
-      try (DuckDBAppender a = root.createAppender(DuckDBConnection.DEFAULT_SCHEMA, "errors")) {
+    private record TraceKey(String traceId, long projectId) {}
+
+    private static void appendErrors(DuckDBConnection c, WriteBatch batch) throws SQLException {
+      try (DuckDBAppender a = c.createAppender(DuckDBConnection.DEFAULT_SCHEMA, "errors")) {
         for (ErrorRow r : batch.errors()) {
           a.beginRow();
           a.append(r.projectId());
-          a.append(r.eventId());
-          str(a, r.traceId());
-          str(a, r.spanId());
+          uuid(a, r.eventId());
+          uuid(a, r.traceId());
+          id64(a, r.spanId());
           a.append(r.timestampUs());
           a.append(r.level());
           str(a, r.message());
@@ -292,8 +349,8 @@ public final class DuckDbStorage implements Storage {
       }
     }
 
-    private void appendReports(WriteBatch batch) throws SQLException {
-      try (DuckDBAppender a = root.createAppender(DuckDBConnection.DEFAULT_SCHEMA, "client_reports")) {
+    private static void appendReports(DuckDBConnection c, WriteBatch batch) throws SQLException {
+      try (DuckDBAppender a = c.createAppender(DuckDBConnection.DEFAULT_SCHEMA, "client_reports")) {
         for (ClientReportRow r : batch.clientReports()) {
           a.beginRow();
           a.append(r.projectId());
@@ -306,6 +363,11 @@ public final class DuckDbStorage implements Storage {
         a.flush();
       }
     }
+
+    @Override
+    public void close() throws SQLException {
+      for (DuckDBConnection c : all) c.close();
+    }
   }
 
   private static void str(DuckDBAppender a, String v) throws SQLException {
@@ -313,7 +375,21 @@ public final class DuckDbStorage implements Storage {
     else a.append(v);
   }
 
+  /** A 32-hex id (or null) as a UUID. */
+  private static void uuid(DuckDBAppender a, String hex) throws SQLException {
+    if (hex == null) a.appendNull();
+    else a.appendUUID(Long.parseUnsignedLong(hex, 0, 16, 16), Long.parseUnsignedLong(hex, 16, 32, 16));
+  }
+
+  /** A 16-hex span id (or null) as a UBIGINT. */
+  private static void id64(DuckDBAppender a, String hex) throws SQLException {
+    if (hex == null) a.appendNull();
+    else a.append(Long.parseUnsignedLong(hex, 16));
+  }
+
+  /** Tags as a MAP; none as NULL (appending an empty map costs as much as a full one). */
   private static void map(DuckDBAppender a, Map<String, String> m) throws SQLException {
-    a.append(m);
+    if (m.isEmpty()) a.appendNull();
+    else a.append(m);
   }
 }

@@ -27,9 +27,13 @@ import dev.spindle.storage.TransactionSummary;
 import dev.spindle.storage.WriteBatch;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -191,6 +195,50 @@ public abstract class StorageContract {
       write(late);
       assertEquals(List.of(early, late), storage.traces().trace(traceId, null).spans());
       assertTrue(storage.traces().trace(traceId, 7L).isEmpty());
+    }
+
+    @Test
+    void idsKeepLeadingZerosAndHighBits() {
+      SpanRow root = SpanRow.builder().projectId(1).traceId("00000000000000000000000000000001")
+          .spanId("00000000000000ff").segmentId("ffffffffffffffffffffffffffffffff").segment(true)
+          .transaction("ids").startUs(NOW_US - 1000).endUs(NOW_US).build();
+      SpanRow kid = child(root, "db", NOW_US - 900, NOW_US - 100).toBuilder()
+          .spanId("ffffffffffffffff").build();
+      ErrorRow e = new ErrorRow(1, "0000000000000000000000000000abcd", root.traceId(), "ffffffffffffffff",
+          NOW_US - 500, "error", "boom", null, "ids", null, null, null, null, null, null);
+      storage.writer().write(new WriteBatch(List.of(root, kid), List.of(e), null));
+      TraceData t = storage.traces().trace(root.traceId(), null);
+      assertEquals(List.of(root, kid), t.spans());
+      assertEquals(List.of(e), t.errors());
+    }
+
+    @Test
+    void concurrentBatchesAllLand() throws Exception {
+      int threads = 4;
+      int batchesPerThread = 25;
+      List<String> traceIds = Collections.synchronizedList(new ArrayList<>());
+      ExecutorService pool = Executors.newFixedThreadPool(threads);
+      try {
+        List<Future<?>> done = new ArrayList<>();
+        for (int t = 0; t < threads; t++) {
+          done.add(pool.submit(() -> {
+            for (int b = 0; b < batchesPerThread; b++) {
+              SpanRow root = txn(1, hex(32), "concurrent", NOW_US, 50).build();
+              List<SpanRow> rows = new ArrayList<>();
+              rows.add(root);
+              for (int i = 0; i < 20; i++) rows.add(child(root, "op", root.startUs() + i, root.startUs() + i + 1));
+              storage.writer().write(WriteBatch.ofSpans(rows));
+              traceIds.add(root.traceId());
+            }
+            return null;
+          }));
+        }
+        for (Future<?> f : done) f.get(60, TimeUnit.SECONDS);
+      } finally {
+        pool.shutdownNow();
+      }
+      assertEquals(threads * batchesPerThread, traceIds.size());
+      for (String id : traceIds) assertEquals(21, storage.traces().trace(id, null).spans().size(), id);
     }
 
     @Test
@@ -533,5 +581,13 @@ public abstract class StorageContract {
   void invalidRowsAreRejectedByTheModel() {
     assertThrows(IllegalArgumentException.class, () -> SpanRow.builder().traceId(hex(32))
         .spanId(hex(16)).startUs(10).endUs(5).build());
+    assertThrows(IllegalArgumentException.class, () -> SpanRow.builder().traceId(hex(32).toUpperCase())
+        .spanId(hex(16)).build());
+    assertThrows(IllegalArgumentException.class, () -> SpanRow.builder().traceId(hex(32))
+        .spanId(hex(15)).build());
+    assertThrows(IllegalArgumentException.class, () -> SpanRow.builder().traceId(hex(32))
+        .spanId(hex(16)).parentSpanId("not-hex-at-all!!").build());
+    assertThrows(IllegalArgumentException.class, () -> new ErrorRow(1, "x", null, null, 0, null,
+        null, null, null, null, null, null, null, null, null));
   }
 }
