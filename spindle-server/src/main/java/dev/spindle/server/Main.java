@@ -4,8 +4,6 @@ import dev.spindle.storage.ApiToken;
 import dev.spindle.storage.Project;
 import dev.spindle.storage.Storage;
 import dev.spindle.storage.StorageException;
-import dev.spindle.storage.duckdb.DuckDbStorage;
-import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine;
@@ -34,48 +32,6 @@ public final class Main implements Runnable {
     spec.commandLine().usage(System.out);
   }
 
-  /** A ClickHouse storage builder; credentials from SPINDLE_CLICKHOUSE_USER / SPINDLE_CLICKHOUSE_PASSWORD. */
-  static dev.spindle.storage.clickhouse.ClickHouseStorage.Builder clickhouse(String url, String database,
-      String cluster, boolean onCluster, int ttlDays) {
-    dev.spindle.storage.clickhouse.ClickHouseStorage.Builder ch = dev.spindle.storage.clickhouse.ClickHouseStorage
-        .builder(url).database(database).cluster(cluster).onCluster(onCluster).ttlDays(ttlDays);
-    String user = System.getenv("SPINDLE_CLICKHOUSE_USER");
-    if (user != null && !user.isEmpty()) ch.credentials(user, System.getenv("SPINDLE_CLICKHOUSE_PASSWORD"));
-    return ch;
-  }
-
-  static final class DataOption {
-    @Option(names = "--data", defaultValue = "./spindle-data", description = "Data folder (default: ${DEFAULT-VALUE}).")
-    Path data;
-
-    @Option(names = "--storage", defaultValue = "duckdb", description = "duckdb (under --data) or clickhouse (default: ${DEFAULT-VALUE}).")
-    String storage;
-
-    @Option(names = "--clickhouse-url", defaultValue = "http://127.0.0.1:8123", description = "ClickHouse HTTP URL for --storage clickhouse (default: ${DEFAULT-VALUE}).")
-    String clickhouseUrl;
-
-    @Option(names = "--clickhouse-database", defaultValue = "spindle", description = "ClickHouse database (default: ${DEFAULT-VALUE}).")
-    String clickhouseDatabase;
-
-    Storage open() {
-      try {
-        if ("clickhouse".equals(storage)) return clickhouse(clickhouseUrl, clickhouseDatabase, null, false, 0).open();
-        if (!"duckdb".equals(storage)) {
-          throw new CommandLine.ParameterException(new CommandLine(new Main()),
-              "--storage: '" + storage + "' (expected: duckdb or clickhouse)");
-        }
-        return DuckDbStorage.open(data.resolve(SpindleServer.DB_FILE));
-      } catch (StorageException e) {
-        if ("clickhouse".equals(storage)) {
-          throw new CommandLine.ParameterException(new CommandLine(new Main()),
-              "cannot open ClickHouse at " + clickhouseUrl + ": " + e.getMessage());
-        }
-        throw new CommandLine.ParameterException(new CommandLine(new Main()),
-            "cannot open " + data + " (is a server running on it? stop it or use the HTTP API): " + e.getMessage());
-      }
-    }
-  }
-
   @Command(name = "serve", mixinStandardHelpOptions = true, description = "Run the server.")
   static final class Serve implements Callable<Integer> {
     @Option(names = "--port", defaultValue = "8790", description = "Port (default: ${DEFAULT-VALUE}; 0 = any free port).")
@@ -84,17 +40,7 @@ public final class Main implements Runnable {
     @Option(names = "--bind", defaultValue = "127.0.0.1", description = "Address to bind (default: ${DEFAULT-VALUE}).")
     String bind;
 
-    @Option(names = "--data", defaultValue = "./spindle-data", description = "Data folder (default: ${DEFAULT-VALUE}).")
-    Path data;
-
-    @Option(names = "--storage", defaultValue = "duckdb", description = "Storage backend: duckdb (embedded, under --data) or clickhouse (default: ${DEFAULT-VALUE}).")
-    String storage;
-
-    @Option(names = "--clickhouse-url", defaultValue = "http://127.0.0.1:8123", description = "ClickHouse HTTP URL for --storage clickhouse (default: ${DEFAULT-VALUE}); credentials from SPINDLE_CLICKHOUSE_USER / SPINDLE_CLICKHOUSE_PASSWORD.")
-    String clickhouseUrl;
-
-    @Option(names = "--clickhouse-database", defaultValue = "spindle", description = "ClickHouse database (default: ${DEFAULT-VALUE}).")
-    String clickhouseDatabase;
+    @CommandLine.Mixin StorageOptions storage = new StorageOptions();
 
     @Option(names = "--clickhouse-cluster", description = "ClickHouse cluster name (remote_servers): Distributed tables sharded by trace id.")
     String clickhouseCluster;
@@ -135,11 +81,12 @@ public final class Main implements Runnable {
         System.err.println("--" + e.getMessage());
         return 2;
       }
-      if (!"duckdb".equals(storage) && !"clickhouse".equals(storage)) {
-        System.err.println("--storage: '" + storage + "' (expected: duckdb or clickhouse)");
+      String storageError = storage.storageError();
+      if (storageError != null) {
+        System.err.println(storageError);
         return 2;
       }
-      if (r != Role.ALL && !"clickhouse".equals(storage)) {
+      if (r != Role.ALL && !storage.isClickHouse()) {
         System.err.println("--role " + role + ": needs --storage clickhouse (nodes share their data through ClickHouse;"
             + " DuckDB is one process's file)");
         return 2;
@@ -148,14 +95,14 @@ public final class Main implements Runnable {
         System.err.println("--role " + role + ": needs --kafka-bootstrap host:port");
         return 2;
       }
-      SpindleServer.Builder b = SpindleServer.builder().port(port).bind(bind).dataDir(data).role(r)
+      SpindleServer.Builder b = SpindleServer.builder().port(port).bind(bind).dataDir(storage.data).role(r)
           .retentionDays(retentionDays).maxItemBytes(maxItemBytes).maxEnvelopeBytes(maxEnvelopeBytes);
-      String where = "data: " + data.toAbsolutePath();
+      String where = "data: " + storage.data.toAbsolutePath();
       SpindleServer server;
       try {
-        if ("clickhouse".equals(storage)) {
-          b.storage(clickhouse(clickhouseUrl, clickhouseDatabase, clickhouseCluster, clickhouseOnCluster, retentionDays).open());
-          where = "clickhouse: " + clickhouseUrl + "/" + clickhouseDatabase;
+        if (storage.isClickHouse()) {
+          b.storage(storage.clickhouse(clickhouseCluster, clickhouseOnCluster, retentionDays).open());
+          where = "clickhouse: " + storage.clickhouseUrl + "/" + storage.clickhouseDatabase;
         }
         if (kafkaBootstrap != null && !kafkaBootstrap.isBlank()) {
           b.kafka(new KafkaSettings(kafkaBootstrap, kafkaTopic, kafkaPartitions, (short) -1, kafkaGroup));
@@ -203,12 +150,12 @@ public final class Main implements Runnable {
     @Command(name = "create", mixinStandardHelpOptions = true, description = "Create a project and print its DSN.")
     static final class Create implements Runnable {
       @CommandLine.ParentCommand Projects parent;
-      @CommandLine.Mixin DataOption data = new DataOption();
+      @CommandLine.Mixin StorageOptions storage = new StorageOptions();
       @Option(names = "--name", required = true, description = "Project name.") String name;
 
       @Override
       public void run() {
-        try (Storage s = data.open()) {
+        try (Storage s = storage.open()) {
           Project p = s.metadata().createProject(name, dev.spindle.server.Tokens.newPublicKey());
           System.out.println(p.id() + "\t" + p.name() + "\t" + dsn(parent.url, p));
         }
@@ -218,11 +165,11 @@ public final class Main implements Runnable {
     @Command(name = "list", mixinStandardHelpOptions = true, description = "List projects with their DSNs.")
     static final class ListCmd implements Runnable {
       @CommandLine.ParentCommand Projects parent;
-      @CommandLine.Mixin DataOption data = new DataOption();
+      @CommandLine.Mixin StorageOptions storage = new StorageOptions();
 
       @Override
       public void run() {
-        try (Storage s = data.open()) {
+        try (Storage s = storage.open()) {
           for (Project p : s.metadata().projects()) {
             System.out.println(p.id() + "\t" + p.name() + "\t" + dsn(parent.url, p));
           }
@@ -243,13 +190,13 @@ public final class Main implements Runnable {
 
     @Command(name = "create", mixinStandardHelpOptions = true, description = "Create an API token and print it (once).")
     static final class Create implements Runnable {
-      @CommandLine.Mixin DataOption data = new DataOption();
+      @CommandLine.Mixin StorageOptions storage = new StorageOptions();
       @Option(names = "--name", defaultValue = "cli", description = "A label (default: ${DEFAULT-VALUE}).") String name;
 
       @Override
       public void run() {
         String token = dev.spindle.server.Tokens.newApiToken();
-        try (Storage s = data.open()) {
+        try (Storage s = storage.open()) {
           ApiToken t = s.metadata().createToken(name, dev.spindle.server.Tokens.sha256(token));
           System.out.println(t.id() + "\t" + t.name() + "\t" + token);
         }
@@ -258,12 +205,12 @@ public final class Main implements Runnable {
 
     @Command(name = "revoke", mixinStandardHelpOptions = true, description = "Revoke an API token by id.")
     static final class Revoke implements Callable<Integer> {
-      @CommandLine.Mixin DataOption data = new DataOption();
+      @CommandLine.Mixin StorageOptions storage = new StorageOptions();
       @Parameters(index = "0", description = "Token id.") long id;
 
       @Override
       public Integer call() {
-        try (Storage s = data.open()) {
+        try (Storage s = storage.open()) {
           if (s.metadata().revokeToken(id)) {
             System.out.println("revoked token " + id);
             return 0;
@@ -276,11 +223,11 @@ public final class Main implements Runnable {
 
     @Command(name = "list", mixinStandardHelpOptions = true, description = "List API tokens (ids and names, never the tokens).")
     static final class ListCmd implements Runnable {
-      @CommandLine.Mixin DataOption data = new DataOption();
+      @CommandLine.Mixin StorageOptions storage = new StorageOptions();
 
       @Override
       public void run() {
-        try (Storage s = data.open()) {
+        try (Storage s = storage.open()) {
           for (ApiToken t : s.metadata().tokens()) {
             System.out.println(t.id() + "\t" + t.name() + (t.revoked() ? "\trevoked" : "\tactive"));
           }

@@ -1,12 +1,21 @@
 package dev.spindle.server;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
 
-/** {@code spindle serve} refuses role and storage combinations that cannot work, before starting. */
+/**
+ * {@code spindle serve} refuses role and storage combinations that cannot work, before starting;
+ * every command that opens storage takes the same storage options.
+ */
 class ServeRolesCliTest {
   @TempDir Path dir;
 
@@ -25,6 +34,45 @@ class ServeRolesCliTest {
   void unknownRoleOrStorage() {
     assertEquals(2, serve("--role", "leader"));
     assertEquals(2, serve("--storage", "mongodb"));
+  }
+
+  @Test
+  void offlineCommandsRefuseAnUnknownStorage() {
+    String data = dir.toString();
+    assertEquals(2, Main.run("projects", "list", "--data", data, "--storage", "mongodb"));
+    assertEquals(2, Main.run("tokens", "list", "--data", data, "--storage", "mongodb"));
+  }
+
+  @Test
+  void everyStorageCommandHasServesStorageOptions() {
+    CommandLine spindle = new CommandLine(new Main());
+    CommandSpec serve = spindle.getSubcommands().get("serve").getCommandSpec();
+    List<String> withStorage = new ArrayList<>();
+    collect(spindle, withStorage);
+    assertEquals(List.of("spindle serve", "spindle projects create", "spindle projects list",
+        "spindle tokens create", "spindle tokens revoke", "spindle tokens list"), withStorage);
+    for (String path : withStorage) {
+      CommandSpec cmd = spindle.getCommandSpec();
+      for (String name : path.substring("spindle ".length()).split(" ")) {
+        cmd = cmd.subcommands().get(name).getCommandSpec();
+      }
+      for (String option : List.of("--data", "--storage", "--clickhouse-url", "--clickhouse-database")) {
+        OptionSpec expected = serve.findOption(option);
+        OptionSpec actual = cmd.findOption(option);
+        assertNotNull(actual, path + " " + option);
+        assertEquals(expected.defaultValue(), actual.defaultValue(), path + " " + option);
+        assertEquals(List.of(expected.description()), List.of(actual.description()), path + " " + option);
+      }
+    }
+  }
+
+  private static void collect(CommandLine cmd, List<String> withStorage) {
+    if (cmd.getCommandSpec().findOption("--data") != null) {
+      withStorage.add(cmd.getCommandSpec().qualifiedName());
+    }
+    for (CommandLine sub : cmd.getSubcommands().values()) {
+      collect(sub, withStorage);
+    }
   }
 
   @Test

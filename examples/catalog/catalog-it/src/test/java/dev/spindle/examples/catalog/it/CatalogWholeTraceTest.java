@@ -15,6 +15,7 @@ import dev.spindle.Transaction;
 import dev.spindle.examples.catalog.cli.CatalogClient;
 import dev.spindle.examples.catalog.server.CatalogServer;
 import dev.spindle.server.SpindleServer;
+import dev.spindle.testsupport.SpindleApi;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
