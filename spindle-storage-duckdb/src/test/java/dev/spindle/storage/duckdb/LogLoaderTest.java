@@ -1,0 +1,74 @@
+package dev.spindle.storage.duckdb;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import dev.spindle.storage.ClientReportRow;
+import dev.spindle.storage.ErrorRow;
+import dev.spindle.storage.SpanRow;
+import dev.spindle.storage.WriteBatch;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The ingest log in front of DuckDB: what was logged but not loaded survives, exactly once. */
+class LogLoaderTest {
+  @TempDir Path dir;
+
+  private static final String TRACE_A = "0af7651916cd43dd8448eb211c80319c";
+  private static final String TRACE_B = "1af7651916cd43dd8448eb211c80319c";
+
+  private static SpanRow span(String trace, String spanId) {
+    return SpanRow.builder().projectId(1).traceId(trace).spanId(spanId)
+        .segmentId("00f067aa0ba902b700f067aa0ba902b7").segment(true).transaction("GET /ü \"q\"")
+        .startUs(1_000).endUs(2_000).tag("k", "v").dataJson("{\"a\":1}").sampleRate(0.5).build();
+  }
+
+  @Test
+  void loggedButNotLoadedBatchesLandOnceOnOpen() throws Exception {
+    Path file = dir.resolve("spindle.duckdb");
+    try (DuckDbStorage s = DuckDbStorage.open(file)) {
+      s.writer().write(WriteBatch.ofSpans(List.of(span(TRACE_A, "b7ad6b7169203331"))));
+    }
+    // As if the process died after acknowledging B (in the log) and before loading it.
+    try (IngestLog log = new IngestLog(dir.resolve("spindle.duckdb.ingest"), IngestLog.SEGMENT_BYTES)) {
+      log.replay(Long.MAX_VALUE, (p, e) -> { });
+      log.append(RowCodec.encode(WriteBatch.ofSpans(List.of(span(TRACE_B, "c7ad6b7169203331")))));
+    }
+    for (int open = 0; open < 2; open++) {
+      try (DuckDbStorage s = DuckDbStorage.open(file)) {
+        assertEquals(List.of(span(TRACE_A, "b7ad6b7169203331")), s.traces().trace(TRACE_A, null).spans());
+        assertEquals(List.of(span(TRACE_B, "c7ad6b7169203331")), s.traces().trace(TRACE_B, null).spans());
+      }
+    }
+  }
+
+  @Test
+  void aReadSeesEveryWriteThatReturnedBeforeIt() {
+    try (DuckDbStorage s = DuckDbStorage.open(dir.resolve("spindle.duckdb"))) {
+      for (int i = 0; i < 50; i++) {
+        String trace = String.format("%032x", i + 1);
+        s.writer().write(WriteBatch.ofSpans(List.of(span(trace, String.format("%016x", i + 1)))));
+        assertEquals(1, s.traces().trace(trace, null).spans().size(), trace);
+      }
+    }
+  }
+
+  @Test
+  void codecRoundTripsEveryRowKind() {
+    SpanRow bare = SpanRow.builder().traceId(TRACE_A).spanId("0000000000000001").build();
+    ErrorRow error = new ErrorRow(2, "ffffffffffffffffffffffffffffffff", TRACE_A, "0000000000000001",
+        5, "fatal", "m ✓", "E", "t", Map.of("a", "b"), "r", "e", "u", "java", "{}");
+    ErrorRow bareError = new ErrorRow(2, "ffffffffffffffffffffffffffffffff", null, null, 5, null,
+        null, null, null, null, null, null, null, null, null);
+    WriteBatch b = new WriteBatch(List.of(span(TRACE_A, "b7ad6b7169203331"), bare),
+        List.of(error, bareError), List.of(new ClientReportRow(1, 7, "queue_overflow", "transaction", 3)));
+    assertEquals(b, RowCodec.decode(RowCodec.encode(b)));
+    byte[] bytes = RowCodec.encode(b);
+    assertThrows(IllegalArgumentException.class, () -> RowCodec.decode(java.util.Arrays.copyOf(bytes, bytes.length - 1)));
+    bytes[0] = 9;
+    assertThrows(IllegalArgumentException.class, () -> RowCodec.decode(bytes));
+  }
+}
