@@ -4,10 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
-import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Matcher;
@@ -66,8 +63,8 @@ final class Scrubber {
     if (r.contains("://") && r.indexOf('@') >= 0) {
       r = URL_CREDENTIALS.matcher(r).replaceAll("$1" + Matcher.quoteReplacement(FILTERED + ":" + FILTERED + "@"));
     }
-    if (digits >= 9) r = SSN.matcher(r).replaceAll(FILTERED); // ddd-dd-dddd
-    if (digits >= 2) r = IBAN.matcher(r).replaceAll(FILTERED); // two check digits at least
+    if (digits >= 9 && r.indexOf('-') >= 0) r = SSN.matcher(r).replaceAll(FILTERED); // ddd-dd-dddd
+    if (digits >= 2 && hasIbanStart(r)) r = IBAN.matcher(r).replaceAll(FILTERED);
     if (digits < 13) return r; // a card number has 13 to 19 digits
     Matcher m = CARD.matcher(r);
     StringBuilder b = null;
@@ -82,11 +79,32 @@ final class Scrubber {
     return r;
   }
 
+  /** Whether {@code s} holds {@code lower} (lowercase ASCII letters) in any case. */
   private static boolean containsIgnoreCase(String s, String lower) {
+    char first = lower.charAt(0);
     for (int i = 0, last = s.length() - lower.length(); i <= last; i++) {
-      if (s.regionMatches(true, i, lower, 0, lower.length())) return true;
+      if ((s.charAt(i) | 0x20) == first && s.regionMatches(true, i, lower, 0, lower.length())) return true;
     }
     return false;
+  }
+
+  /** Whether {@code s} holds what every IBAN starts with: two capital letters and two digits. */
+  private static boolean hasIbanStart(String s) {
+    for (int i = 0, last = s.length() - 4; i <= last; i++) {
+      if (isUpper(s.charAt(i)) && isUpper(s.charAt(i + 1)) && isDigit(s.charAt(i + 2))
+          && isDigit(s.charAt(i + 3))) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static boolean isUpper(char c) {
+    return c >= 'A' && c <= 'Z';
+  }
+
+  private static boolean isDigit(char c) {
+    return c >= '0' && c <= '9';
   }
 
   private static boolean luhn(String s) {
@@ -117,17 +135,11 @@ final class Scrubber {
   /** Scrubs a JSON tree in place: values under sensitive keys and every string. */
   static JsonNode scrubTree(JsonNode node) {
     if (node instanceof ObjectNode o) {
-      List<String> names = new ArrayList<>();
-      for (Iterator<String> it = o.fieldNames(); it.hasNext(); ) names.add(it.next());
-      for (String k : names) {
-        JsonNode v = o.get(k);
-        if (sensitiveKey(k) && v != null && !v.isNull() && !v.isContainerNode()) {
-          o.put(k, FILTERED);
-        } else if (sensitiveKey(k) && v != null && v.isContainerNode()) {
-          o.put(k, FILTERED);
-        } else {
-          o.set(k, scrubTree(v));
-        }
+      for (Map.Entry<String, JsonNode> e : o.properties()) {
+        JsonNode v = e.getValue();
+        JsonNode scrubbed = sensitiveKey(e.getKey()) && v != null && !v.isNull()
+            ? TextNode.valueOf(FILTERED) : scrubTree(v);
+        if (scrubbed != v) e.setValue(scrubbed);
       }
       return o;
     }
@@ -138,7 +150,11 @@ final class Scrubber {
         a.set(1, TextNode.valueOf(FILTERED));
         return a;
       }
-      for (int i = 0; i < a.size(); i++) a.set(i, scrubTree(a.get(i)));
+      for (int i = 0; i < a.size(); i++) {
+        JsonNode v = a.get(i);
+        JsonNode scrubbed = scrubTree(v);
+        if (scrubbed != v) a.set(i, scrubbed);
+      }
       return a;
     }
     if (node != null && node.isTextual()) {

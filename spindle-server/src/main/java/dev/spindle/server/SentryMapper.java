@@ -1,6 +1,7 @@
 package dev.spindle.server;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.spindle.SpanStatus;
 import dev.spindle.internal.Ids;
 import dev.spindle.storage.ClientReportRow;
@@ -50,7 +51,8 @@ final class SentryMapper {
   }
 
   static String lower(String s) {
-    return s == null ? null : s.trim().toLowerCase(Locale.ROOT);
+    if (s == null || Ids.isLowerHex(s, s.length())) return s; // ids usually arrive lowercase
+    return s.trim().toLowerCase(Locale.ROOT);
   }
 
   /** Maps a {@code transaction} item. */
@@ -82,11 +84,11 @@ final class SentryMapper {
     String service = tags.getOrDefault("service.name", null);
     double sampleRate = sampleRate(trace, dscSampleRate);
 
-    Map<String, Object> rootData = new LinkedHashMap<>();
+    ObjectNode rootData = Json.object();
     JsonNode traceData = trace.get("data");
-    if (traceData != null && traceData.isObject()) rootData.put("data", traceData);
+    if (traceData != null && traceData.isObject()) rootData.set("data", traceData);
     JsonNode measurements = t.get("measurements");
-    if (measurements != null && measurements.isObject()) rootData.put("measurements", measurements);
+    if (measurements != null && measurements.isObject()) rootData.set("measurements", measurements);
     String origin = Json.str(trace, "origin");
     if (origin != null) rootData.put("origin", origin);
 
@@ -133,9 +135,9 @@ final class SentryMapper {
       drop("invalid_timestamps");
       return null;
     }
-    Map<String, Object> data = new LinkedHashMap<>();
+    ObjectNode data = Json.object();
     JsonNode d = s.get("data");
-    if (d != null && d.isObject()) data.put("data", d);
+    if (d != null && d.isObject()) data.set("data", d);
     String origin = Json.str(s, "origin");
     if (origin != null) data.put("origin", origin);
     Map<String, String> tags = tags(s.get("tags"));
@@ -172,9 +174,9 @@ final class SentryMapper {
     String description = Json.str(s, "description");
     if (description == null) description = name;
     JsonNode attrs = s.get("attributes");
-    Map<String, Object> data = new LinkedHashMap<>();
-    if (s.get("data") != null && s.get("data").isObject()) data.put("data", s.get("data"));
-    if (attrs != null && attrs.isObject()) data.put("attributes", attrs);
+    ObjectNode data = Json.object();
+    if (s.get("data") != null && s.get("data").isObject()) data.set("data", s.get("data"));
+    if (attrs != null && attrs.isObject()) data.set("attributes", attrs);
     String op = Json.str(s, "op");
     if (op == null && attrs != null) op = Json.str(attrs.path("sentry.op"), "value");
     String txName = Json.str(s, "segment_name");
@@ -259,11 +261,11 @@ final class SentryMapper {
     }
   }
 
-  private String data(Map<String, Object> data) {
+  /** The row's data JSON: the payload's own nodes (scrubbed in place when asked), or null. */
+  private String data(ObjectNode data) {
     if (data.isEmpty()) return null;
-    JsonNode tree = Json.MAPPER.valueToTree(data);
-    if (scrub) Scrubber.scrubTree(tree);
-    return Json.text(tree);
+    if (scrub) Scrubber.scrubTree(data);
+    return Json.text(data);
   }
 
   private String text(String s) {

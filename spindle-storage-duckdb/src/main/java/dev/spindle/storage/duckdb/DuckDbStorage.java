@@ -50,6 +50,9 @@ public final class DuckDbStorage implements Storage {
     this.root = root;
     migrateTextIds(root);
     try (Statement s = root.createStatement()) {
+      s.execute(Schema.CHECKPOINT_THRESHOLD);
+    }
+    try (Statement s = root.createStatement()) {
       for (String ddl : Schema.DDL) s.execute(ddl);
       // Databases from before the trace index (or migrated): fill it once from the spans.
       s.execute("INSERT INTO trace_index SELECT trace_id, project_id, min(start_us), max(end_us) "

@@ -4,14 +4,11 @@ import dev.spindle.storage.ClientReportRow;
 import dev.spindle.storage.ErrorRow;
 import dev.spindle.storage.SpanRow;
 import dev.spindle.storage.WriteBatch;
-import java.io.ByteArrayOutputStream;
-import java.io.DataOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -27,63 +24,59 @@ final class RowCodec {
   private RowCodec() {}
 
   static byte[] encode(WriteBatch b) {
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream(64 + b.size() * 400);
-    try (DataOutputStream out = new DataOutputStream(bytes)) {
-      out.writeByte(VERSION);
-      out.writeInt(b.spans().size());
-      for (SpanRow r : b.spans()) {
-        out.writeLong(r.projectId());
-        str(out, r.traceId());
-        str(out, r.spanId());
-        str(out, r.parentSpanId());
-        str(out, r.segmentId());
-        out.writeBoolean(r.segment());
-        str(out, r.transaction());
-        str(out, r.transactionSource());
-        str(out, r.op());
-        str(out, r.description());
-        str(out, r.status());
-        out.writeLong(r.startUs());
-        out.writeLong(r.endUs());
-        tags(out, r.tags());
-        str(out, r.dataJson());
-        str(out, r.release());
-        str(out, r.environment());
-        str(out, r.user());
-        out.writeDouble(r.sampleRate());
-        str(out, r.service());
-        str(out, r.platform());
-      }
-      out.writeInt(b.errors().size());
-      for (ErrorRow r : b.errors()) {
-        out.writeLong(r.projectId());
-        str(out, r.eventId());
-        str(out, r.traceId());
-        str(out, r.spanId());
-        out.writeLong(r.timestampUs());
-        str(out, r.level());
-        str(out, r.message());
-        str(out, r.exceptionType());
-        str(out, r.transaction());
-        tags(out, r.tags());
-        str(out, r.release());
-        str(out, r.environment());
-        str(out, r.user());
-        str(out, r.platform());
-        str(out, r.payloadJson());
-      }
-      out.writeInt(b.clientReports().size());
-      for (ClientReportRow r : b.clientReports()) {
-        out.writeLong(r.projectId());
-        out.writeLong(r.timestampUs());
-        str(out, r.reason());
-        str(out, r.category());
-        out.writeLong(r.quantity());
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException(e); // a ByteArrayOutputStream does not fail
+    Out out = new Out(64 + b.size() * 400);
+    out.writeByte(VERSION);
+    out.writeInt(b.spans().size());
+    for (SpanRow r : b.spans()) {
+      out.writeLong(r.projectId());
+      str(out, r.traceId());
+      str(out, r.spanId());
+      str(out, r.parentSpanId());
+      str(out, r.segmentId());
+      out.writeBoolean(r.segment());
+      str(out, r.transaction());
+      str(out, r.transactionSource());
+      str(out, r.op());
+      str(out, r.description());
+      str(out, r.status());
+      out.writeLong(r.startUs());
+      out.writeLong(r.endUs());
+      tags(out, r.tags());
+      str(out, r.dataJson());
+      str(out, r.release());
+      str(out, r.environment());
+      str(out, r.user());
+      out.writeDouble(r.sampleRate());
+      str(out, r.service());
+      str(out, r.platform());
     }
-    return bytes.toByteArray();
+    out.writeInt(b.errors().size());
+    for (ErrorRow r : b.errors()) {
+      out.writeLong(r.projectId());
+      str(out, r.eventId());
+      str(out, r.traceId());
+      str(out, r.spanId());
+      out.writeLong(r.timestampUs());
+      str(out, r.level());
+      str(out, r.message());
+      str(out, r.exceptionType());
+      str(out, r.transaction());
+      tags(out, r.tags());
+      str(out, r.release());
+      str(out, r.environment());
+      str(out, r.user());
+      str(out, r.platform());
+      str(out, r.payloadJson());
+    }
+    out.writeInt(b.clientReports().size());
+    for (ClientReportRow r : b.clientReports()) {
+      out.writeLong(r.projectId());
+      out.writeLong(r.timestampUs());
+      str(out, r.reason());
+      str(out, r.category());
+      out.writeLong(r.quantity());
+    }
+    return out.toByteArray();
   }
 
   /**
@@ -121,7 +114,7 @@ final class RowCodec {
     }
   }
 
-  private static void str(DataOutputStream out, String s) throws IOException {
+  private static void str(Out out, String s) {
     if (s == null) {
       out.writeInt(-1);
       return;
@@ -131,11 +124,61 @@ final class RowCodec {
     out.write(b);
   }
 
-  private static void tags(DataOutputStream out, Map<String, String> tags) throws IOException {
+  private static void tags(Out out, Map<String, String> tags) {
     out.writeInt(tags.size());
     for (Map.Entry<String, String> e : tags.entrySet()) {
       str(out, e.getKey());
       str(out, e.getValue());
+    }
+  }
+
+  /** A growable big-endian byte buffer (unsynchronized, unlike the java.io streams). */
+  private static final class Out {
+    private ByteBuffer buf;
+
+    Out(int capacity) {
+      buf = ByteBuffer.allocate(capacity);
+    }
+
+    private void ensure(int n) {
+      if (buf.remaining() >= n) return;
+      ByteBuffer bigger = ByteBuffer.allocate(Math.max(buf.capacity() * 2, buf.position() + n));
+      buf.flip();
+      bigger.put(buf);
+      buf = bigger;
+    }
+
+    void writeByte(int v) {
+      ensure(1);
+      buf.put((byte) v);
+    }
+
+    void writeBoolean(boolean v) {
+      writeByte(v ? 1 : 0);
+    }
+
+    void writeInt(int v) {
+      ensure(4);
+      buf.putInt(v);
+    }
+
+    void writeLong(long v) {
+      ensure(8);
+      buf.putLong(v);
+    }
+
+    void writeDouble(double v) {
+      ensure(8);
+      buf.putDouble(v);
+    }
+
+    void write(byte[] b) {
+      ensure(b.length);
+      buf.put(b);
+    }
+
+    byte[] toByteArray() {
+      return Arrays.copyOf(buf.array(), buf.position());
     }
   }
 
