@@ -9,7 +9,8 @@
 # PREWARM seconds of unmeasured load on each server before the first run (default 20: Zipkin's
 # in-memory store then holds its 500 000-span cap, its steady state), TARGETS (default
 # "zipkin spindle-gzip spindle-identity"), SPINDLE_JAR (default: the module's fat jar),
-# SPINDLE_JFR=file.jfr to record a JFR CPU profile of the Spindle server.
+# SPINDLE_JFR=file.jfr to record a JFR CPU profile of the Spindle server, SPINDLE_JVM_OPTS (more
+# options for the Spindle JVM), SPINDLE_LOG=file to keep the Spindle server's output.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 zipkin_jar="${1:?usage: ingest.sh ZIPKIN_EXEC_JAR [CONNECTIONS...]}"
@@ -43,8 +44,8 @@ free_port() {
 
 jfr=()
 [ -n "${SPINDLE_JFR:-}" ] && jfr=("-XX:StartFlightRecording=filename=${SPINDLE_JFR},settings=profile")
-java -Xms"$heap" -Xmx"$heap" "${jfr[@]}" -jar "$server_jar" serve --port 0 --data "$work/spindle" \
-  > "$work/spindle.log" 2>&1 &
+java -Xms"$heap" -Xmx"$heap" ${SPINDLE_JVM_OPTS:-} "${jfr[@]}" -jar "$server_jar" serve --port 0 --data "$work/spindle" \
+  > "${SPINDLE_LOG:-$work/spindle.log}" 2>&1 &
 spindle_pid=$!
 pids+=("$spindle_pid")
 zport=$(free_port)
