@@ -59,7 +59,7 @@ public final class DuckDbStorage implements Storage {
           + "FROM spans WHERE NOT EXISTS (SELECT 1 FROM trace_index) GROUP BY trace_id, project_id");
     }
     DuckDBConnection load = (DuckDBConnection) root.duplicate();
-    this.writer = logDir == null ? new DirectWriter(load) : LogLoader.open(load, logDir);
+    this.writer = logDir == null ? new DirectWriter(load) : LogLoader.open(new DuckDbLoadTarget(load), logDir);
     this.reads = new ReadPool(root, READ_CONNECTIONS);
     this.queries = new DuckDbQueries(this::dataConnection);
     this.insights = new DuckDbInsights(this::dataConnection);

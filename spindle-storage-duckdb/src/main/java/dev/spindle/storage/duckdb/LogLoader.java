@@ -5,11 +5,9 @@ import static java.util.Objects.requireNonNull;
 import dev.spindle.storage.StorageException;
 import dev.spindle.storage.WriteBatch;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.sql.Statement;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,15 +16,20 @@ import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.logging.Level;
 import java.util.logging.Logger;
-import org.duckdb.DuckDBConnection;
 
 /**
  * Durable writes without one DuckDB transaction per request. {@link #write} appends the batch to
  * the {@link IngestLog} (fsync'ed: durable when it returns) and queues it; a loader thread moves
- * queued batches into DuckDB in large transactions (DuckDB's cost per transaction is
- * milliseconds, so small ones dominate), recording in the same transaction how far the log is
- * loaded. On open, the log after that position is replayed, so every acknowledged batch lands in
- * DuckDB exactly once, whenever the process died.
+ * queued batches into the {@link LoadTarget} in large transactions (DuckDB's cost per transaction
+ * is milliseconds, so small ones dominate), recording in the same transaction how far the log is
+ * loaded. On open, the log after that position is replayed, so every acknowledged batch lands
+ * exactly once, whenever the process died.
+ *
+ * <p>A group the target refuses is loaded batch by batch. A batch refused {@link #ATTEMPTS} times
+ * while the target still records a position alone cannot be loaded (its data, not the target, is
+ * at fault): it is written to {@code quarantine/} beside the log, logged, and skipped, so one bad
+ * batch never stops ingestion or a restart. When the target takes nothing at all (a full disk),
+ * the loader retries with backoff and skips nothing.
  *
  * <p>Queries call {@link #awaitVisible} first: the loader then loads at once what was acknowledged
  * before the query, so a read sees every write that returned before it. Memory is bounded: a
@@ -35,76 +38,85 @@ import org.duckdb.DuckDBConnection;
 final class LogLoader implements BatchWriter {
   private static final Logger LOG = Logger.getLogger(LogLoader.class.getName());
 
-  /** Rows acknowledged but not yet in DuckDB, at most (a larger single batch still passes alone). */
+  /** Rows acknowledged but not yet loaded, at most (a larger single batch still passes alone). */
   static final int MAX_QUEUED_ROWS = 100_000;
-  /** Rows per DuckDB transaction, at most. */
+  /** Rows per load, at most. */
   static final int MAX_LOAD_ROWS = 100_000;
   /** Fewer rows than this wait up to {@link #LINGER_MS} for more, unless a query waits. */
   static final int MIN_LOAD_ROWS = 20_000;
   static final long LINGER_MS = 200;
   /** How long a write waits for room, and a query for its rows, before giving up. */
   static final long WAIT_MS = 30_000;
-
-  static final String POSITION_DDL =
-      "CREATE TABLE IF NOT EXISTS ingest_log (id INTEGER PRIMARY KEY, position BIGINT NOT NULL)";
+  /** Refusals of one batch before it is set aside (when the target still works). */
+  static final int ATTEMPTS = 3;
 
   private record Queued(WriteBatch batch, long position) {}
 
-  private final DuckDBConnection c;
+  private final LoadTarget target;
   private final IngestLog log;
+  private final Path quarantine;
   private final Object appendLock = new Object();
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition changed = lock.newCondition();
   private final ArrayDeque<Queued> queue = new ArrayDeque<>();
   private final Thread loader;
+  private boolean replaying = true; // while opening: give up (fail the open) instead of retrying forever
   private int queuedRows;
   private long appended;
   private long loaded;
   private boolean readerWaiting;
   private boolean closed;
 
-  private LogLoader(DuckDBConnection c, IngestLog log, long loaded) {
-    this.c = c;
+  private LogLoader(LoadTarget target, IngestLog log, Path quarantine, long loaded) {
+    this.target = target;
     this.log = log;
+    this.quarantine = quarantine;
     this.loaded = loaded;
     this.appended = loaded;
     this.loader = new Thread(this::run, "spindle-duckdb-loader");
     loader.setDaemon(true);
-    loader.start();
   }
 
-  /** Opens the log in {@code dir}, loads what it holds after the recorded position, and starts. */
-  static LogLoader open(DuckDBConnection c, Path dir) throws SQLException, IOException {
-    requireNonNull(c, "c");
-    try (Statement s = c.createStatement()) {
-      s.execute(POSITION_DDL);
-    }
-    long position = 0;
-    try (Statement s = c.createStatement();
-        ResultSet rs = s.executeQuery("SELECT position FROM ingest_log WHERE id = 1")) {
-      if (rs.next()) position = rs.getLong(1);
-    }
+  /** Opens the log in {@code dir}, loads what it holds after the target's position, and starts. */
+  static LogLoader open(LoadTarget target, Path dir) throws IOException {
+    requireNonNull(target, "target");
+    long position = target.loadedPosition();
     IngestLog log = new IngestLog(dir, IngestLog.SEGMENT_BYTES);
-    List<WriteBatch> replayed = new ArrayList<>();
+    LogLoader l = new LogLoader(target, log, dir.resolve("quarantine"), position);
+    List<Queued> replayed = new ArrayList<>();
     int[] rows = {0};
-    long[] end = {position};
-    log.replay(position, (payload, endPosition) -> {
-      WriteBatch b = RowCodec.decode(payload);
-      replayed.add(b);
+    log.replay(position, (payload, end) -> {
+      WriteBatch b;
+      try {
+        b = RowCodec.decode(payload);
+      } catch (IllegalArgumentException e) {
+        // Intact on disk yet unreadable: never loadable. What precedes it goes first.
+        l.deliverReplayed(replayed);
+        rows[0] = 0;
+        l.setAside(payload, end, e);
+        return;
+      }
+      replayed.add(new Queued(b, end));
       rows[0] += b.size();
-      end[0] = endPosition;
       if (rows[0] >= MAX_LOAD_ROWS) {
-        load(c, replayed, endPosition);
-        replayed.clear();
+        l.deliverReplayed(replayed);
         rows[0] = 0;
       }
     });
-    if (end[0] != position) {
-      load(c, replayed, end[0]);
-      LOG.info("ingest log replayed into DuckDB up to position " + end[0]);
+    l.deliverReplayed(replayed);
+    if (l.loaded != position) LOG.info("ingest log replayed up to position " + l.loaded);
+    log.deleteBefore(l.loaded);
+    l.replaying = false;
+    l.loader.start();
+    return l;
+  }
+
+  private void deliverReplayed(List<Queued> replayed) {
+    if (replayed.isEmpty()) return;
+    if (!deliver(replayed)) {
+      throw new StorageException("cannot load the ingest log into DuckDB (see the log); nothing was skipped");
     }
-    log.deleteBefore(end[0]);
-    return new LogLoader(c, log, end[0]);
+    replayed.clear();
   }
 
   @Override
@@ -147,17 +159,15 @@ final class LogLoader implements BatchWriter {
     } catch (IOException e) {
       throw new StorageException("ingest log append failed: " + e.getMessage(), e);
     } finally {
-      if (!queued) release(batch.size());
-    }
-  }
-
-  private void release(int rows) {
-    lock.lock();
-    try {
-      queuedRows -= rows;
-      changed.signalAll();
-    } finally {
-      lock.unlock();
+      if (!queued) {
+        lock.lock();
+        try {
+          queuedRows -= batch.size();
+          changed.signalAll();
+        } finally {
+          lock.unlock();
+        }
+      }
     }
   }
 
@@ -209,44 +219,125 @@ final class LogLoader implements BatchWriter {
       } finally {
         lock.unlock();
       }
-      if (!loadWithRetries(group)) return; // closing while DuckDB fails: the log keeps the rest
+      if (!deliver(group)) return; // closing while the target fails: the log keeps the rest
       lock.lock();
       try {
         queuedRows -= rows;
-        loaded = group.get(group.size() - 1).position;
         changed.signalAll();
       } finally {
         lock.unlock();
       }
       try {
-        log.deleteBefore(loaded);
+        log.deleteBefore(loadedPosition());
       } catch (IOException e) {
         LOG.log(Level.WARNING, "could not delete loaded ingest log segments", e);
       }
     }
   }
 
-  /** Loads the group, retrying with backoff while DuckDB fails; false when closed meanwhile. */
-  private boolean loadWithRetries(List<Queued> group) {
+  /** Loads the group in one go or else batch by batch; false when giving up (closing, opening). */
+  private boolean deliver(List<Queued> group) {
     List<WriteBatch> batches = new ArrayList<>(group.size());
     for (Queued q : group) batches.add(q.batch);
-    long position = group.get(group.size() - 1).position;
+    long end = group.get(group.size() - 1).position;
+    try {
+      target.load(batches, end);
+      advance(end);
+      return true;
+    } catch (RuntimeException e) {
+      if (group.size() == 1) return deliverOne(group.get(0), e);
+      LOG.log(Level.WARNING, "loading " + group.size() + " batches failed; loading them one by one", e);
+    }
+    for (Queued q : group) {
+      if (!deliverOne(q, null)) return false;
+    }
+    return true;
+  }
+
+  /** Loads one batch, retrying with backoff; sets it aside when only it is refused. */
+  private boolean deliverOne(Queued q, RuntimeException firstFailure) {
+    RuntimeException last = firstFailure;
     long backoffMs = 100;
-    for (int attempt = 1; ; attempt++) {
-      try {
-        load(c, batches, position);
-        return true;
-      } catch (RuntimeException e) {
-        LOG.log(Level.SEVERE, "loading " + batches.size() + " batches into DuckDB failed (attempt "
-            + attempt + "); the ingest log keeps them", e);
-        if (isClosed() && attempt >= 3) return false;
+    for (int attempt = firstFailure == null ? 0 : 1; ; attempt++) {
+      if (attempt > 0) {
+        if (attempt >= ATTEMPTS && trySetAside(q, last)) return true;
+        if ((replaying || isClosed()) && attempt >= ATTEMPTS) return false;
         try {
           Thread.sleep(backoffMs);
         } catch (InterruptedException ie) {
+          Thread.currentThread().interrupt();
           return false;
         }
         backoffMs = Math.min(5_000, backoffMs * 2);
       }
+      try {
+        target.load(List.of(q.batch), q.position);
+        advance(q.position);
+        return true;
+      } catch (RuntimeException e) {
+        last = e;
+        LOG.log(Level.WARNING, "loading the batch ending at log position " + q.position
+            + " failed (attempt " + (attempt + 1) + ")", e);
+      }
+    }
+  }
+
+  /** Sets the batch aside if the target still records a position; false when it does not. */
+  private boolean trySetAside(Queued q, RuntimeException why) {
+    try {
+      setAside(RowCodec.encode(q.batch), q.position, why);
+      return true;
+    } catch (RuntimeException e) {
+      LOG.log(Level.WARNING, "the target refuses everything; retrying, nothing skipped", e);
+      return false;
+    }
+  }
+
+  /**
+   * Writes the record to {@code quarantine/} and moves the position past it.
+   *
+   * @throws RuntimeException when either fails (then nothing is skipped)
+   */
+  private void setAside(byte[] payload, long position, Exception why) {
+    Path file = quarantine.resolve(String.format("%016x.batch", position));
+    try {
+      Files.createDirectories(quarantine);
+      Files.write(file, payload, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
+          StandardOpenOption.WRITE, StandardOpenOption.SYNC);
+    } catch (IOException e) {
+      throw new StorageException("cannot write " + file + ": " + e.getMessage(), e);
+    }
+    try {
+      target.load(List.of(), position);
+    } catch (RuntimeException e) {
+      try {
+        Files.deleteIfExists(file);
+      } catch (IOException ignored) {
+        // a copy of a batch that stays in the log: harmless
+      }
+      throw e;
+    }
+    advance(position);
+    LOG.log(Level.SEVERE, "a batch (" + payload.length + " bytes) cannot be loaded and was set aside in "
+        + file + "; ingestion goes on", why);
+  }
+
+  private void advance(long position) {
+    lock.lock();
+    try {
+      loaded = position;
+      changed.signalAll();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private long loadedPosition() {
+    lock.lock();
+    try {
+      return loaded;
+    } finally {
+      lock.unlock();
     }
   }
 
@@ -256,24 +347,6 @@ final class LogLoader implements BatchWriter {
       return closed;
     } finally {
       lock.unlock();
-    }
-  }
-
-  /** One DuckDB transaction: the rows and the log position they reach. */
-  private static void load(DuckDBConnection c, List<WriteBatch> batches, long position) {
-    try {
-      c.setAutoCommit(false);
-      RowAppender.append(c, batches.size() == 1 ? batches.get(0) : WriteBatch.concat(batches));
-      try (PreparedStatement ps = c.prepareStatement("INSERT OR REPLACE INTO ingest_log VALUES (1, ?)")) {
-        ps.setLong(1, position);
-        ps.executeUpdate();
-      }
-      c.commit();
-    } catch (SQLException | RuntimeException e) {
-      DuckDbStorage.rollbackQuietly(c);
-      throw new StorageException("loading into DuckDB failed: " + e.getMessage(), e);
-    } finally {
-      DuckDbStorage.autoCommitQuietly(c);
     }
   }
 
@@ -299,10 +372,12 @@ final class LogLoader implements BatchWriter {
         LOG.log(Level.WARNING, "closing the ingest log failed", e);
       }
     }
-    try {
-      c.close();
-    } catch (SQLException ignored) {
-      // closing anyway
+    if (target instanceof AutoCloseable c) {
+      try {
+        c.close();
+      } catch (Exception e) {
+        LOG.log(Level.WARNING, "closing the load target failed", e);
+      }
     }
   }
 }
