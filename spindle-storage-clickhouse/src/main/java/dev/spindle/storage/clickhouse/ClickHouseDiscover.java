@@ -23,11 +23,11 @@ import java.util.List;
  */
 final class ClickHouseDiscover implements DiscoverStore {
   private final ClickHouseHttp http;
-  private final Dialect dialect;
+  private final ClickHouseDialect dialect;
 
   ClickHouseDiscover(ClickHouseHttp http, ClickHouseSchema schema) {
     this.http = http;
-    this.dialect = new Dialect(schema);
+    this.dialect = new ClickHouseDialect(schema);
   }
 
   @Override
@@ -78,10 +78,10 @@ final class ClickHouseDiscover implements DiscoverStore {
   }
 
   /** ClickHouse's SQL over the {@code spans} table: ids as text, tags as a nested key/value pair. */
-  static final class Dialect implements DiscoverSql.Dialect {
+  private static final class ClickHouseDialect implements DiscoverSql.Dialect {
     private final ClickHouseSchema schema;
 
-    Dialect(ClickHouseSchema schema) {
+    ClickHouseDialect(ClickHouseSchema schema) {
       this.schema = schema;
     }
 

@@ -70,7 +70,7 @@ final class DuckDbDiscover implements DiscoverStore {
   }
 
   /** DuckDB's SQL over the {@code spans} table. */
-  static final DiscoverSql.Dialect DIALECT = new DiscoverSql.Dialect() {
+  private static final DiscoverSql.Dialect DIALECT = new DiscoverSql.Dialect() {
     @Override
     public String column(Column column) {
       switch (column) {
