@@ -32,8 +32,9 @@ import org.duckdb.DuckDBConnection;
  * connections.
  *
  * <p>Schema: {@code spans} (one row per span, the transaction root flagged by
- * {@code is_segment}), {@code errors}, {@code client_reports}, and the metadata tables
- * {@code projects} and {@code api_tokens}. See {@code schema.sql} in this package.
+ * {@code is_segment}), {@code errors}, {@code client_reports}, {@code trace_index}, the metadata
+ * tables {@code projects} and {@code api_tokens}, and the loader's {@code ingest_log}; see
+ * {@link Schema}.
  */
 public final class DuckDbStorage implements Storage {
   private final DuckDBConnection root;
@@ -51,8 +52,6 @@ public final class DuckDbStorage implements Storage {
     migrateTextIds(root);
     try (Statement s = root.createStatement()) {
       s.execute(Schema.CHECKPOINT_THRESHOLD);
-    }
-    try (Statement s = root.createStatement()) {
       for (String ddl : Schema.DDL) s.execute(ddl);
       // Databases from before the trace index (or migrated): fill it once from the spans.
       s.execute("INSERT INTO trace_index SELECT trace_id, project_id, min(start_us), max(end_us) "
@@ -109,7 +108,12 @@ public final class DuckDbStorage implements Storage {
       Class.forName("org.duckdb.DuckDBDriver");
       Properties props = new Properties();
       DuckDBConnection c = (DuckDBConnection) DriverManager.getConnection(url, props);
-      return new DuckDbStorage(c, logDir);
+      try {
+        return new DuckDbStorage(c, logDir);
+      } catch (SQLException | IOException | RuntimeException e) {
+        c.close(); // else the file stays locked by this process
+        throw e;
+      }
     } catch (SQLException | ClassNotFoundException | IOException e) {
       throw new StorageException("cannot open DuckDB at " + url + ": " + e.getMessage(), e);
     }
