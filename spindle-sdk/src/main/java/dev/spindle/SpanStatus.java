@@ -1,5 +1,8 @@
 package dev.spindle;
 
+import java.util.HashMap;
+import java.util.Map;
+
 /**
  * The status of a span or transaction, as Sentry defines it. {@link #protocolName()} is the
  * string sent on the wire ({@code "ok"}, {@code "internal_error"}, ...).
@@ -66,11 +69,17 @@ public enum SpanStatus {
   /** Parses a wire name; unknown or null names give {@link #UNKNOWN}. Accepts {@code unknown_error}. */
   public static SpanStatus fromProtocolName(String name) {
     if (name == null) return UNKNOWN;
-    for (SpanStatus s : values()) {
-      if (s.protocolName.equals(name)) return s;
+    SpanStatus s = ByName.MAP.get(name);
+    return s == null ? UNKNOWN : s; // "unknown_error" too
+  }
+
+  /** Statuses by protocol name, built once (values() copies its array on every call). */
+  private static final class ByName {
+    static final Map<String, SpanStatus> MAP = new HashMap<>();
+
+    static {
+      for (SpanStatus s : values()) MAP.put(s.protocolName, s);
     }
-    if ("unknown_error".equals(name)) return UNKNOWN;
-    return UNKNOWN;
   }
 
   /** Whether Sentry's failure rate counts this status as a failure. */

@@ -122,8 +122,8 @@ final class SentryMapper {
       drop("invalid_id");
       return null;
     }
-    String traceId = lower(Json.str(s, "trace_id"));
-    if (traceId != null && !traceId.equals(root.traceId())) {
+    String traceId = Json.str(s, "trace_id");
+    if (traceId != null && !traceId.equals(root.traceId()) && !root.traceId().equals(lower(traceId))) {
       drop("invalid_id");
       return null;
     }
@@ -141,10 +141,13 @@ final class SentryMapper {
     String origin = Json.str(s, "origin");
     if (origin != null) data.put("origin", origin);
     Map<String, String> tags = tags(s.get("tags"));
-    return root.toBuilder().spanId(spanId).parentSpanId(parent == null ? root.spanId() : parent)
-        .segment(false).op(Json.str(s, "op")).description(text(Json.str(s, "description")))
-        .status(status(Json.str(s, "status"))).startUs(start).endUs(end)
-        .tags(scrub ? Scrubber.scrubTags(tags) : tags).dataJson(data(data)).build();
+    // The transaction's fields, as its root row has them (no builder: this runs for every span).
+    return new SpanRow(root.projectId(), root.traceId(), spanId,
+        parent == null ? root.spanId() : parent, root.segmentId(), false, root.transaction(),
+        root.transactionSource(), Json.str(s, "op"), text(Json.str(s, "description")),
+        status(Json.str(s, "status")), start, end, scrub ? Scrubber.scrubTags(tags) : tags,
+        data(data), root.release(), root.environment(), root.user(), root.sampleRate(),
+        root.service(), root.platform());
   }
 
   /** Maps a standalone {@code span} item (Sentry span JSON v1, or v2 with {@code items}). */

@@ -20,14 +20,9 @@ final class DirectWriter implements BatchWriter {
     requireNonNull(batch, "batch");
     if (batch.isEmpty()) return;
     try {
-      c.setAutoCommit(false);
-      RowAppender.append(c, batch);
-      c.commit();
+      Transactions.run(c, () -> RowAppender.append(c, batch));
     } catch (SQLException | RuntimeException e) {
-      DuckDbStorage.rollbackQuietly(c);
       throw new StorageException("write of " + batch.size() + " rows failed: " + e.getMessage(), e);
-    } finally {
-      DuckDbStorage.autoCommitQuietly(c);
     }
   }
 

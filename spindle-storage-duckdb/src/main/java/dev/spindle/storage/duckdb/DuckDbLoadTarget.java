@@ -35,18 +35,15 @@ final class DuckDbLoadTarget implements LoadTarget, AutoCloseable {
   @Override
   public void load(List<WriteBatch> batches, long position) {
     try {
-      c.setAutoCommit(false);
-      RowAppender.append(c, batches.size() == 1 ? batches.get(0) : WriteBatch.concat(batches));
-      try (PreparedStatement ps = c.prepareStatement("INSERT OR REPLACE INTO ingest_log VALUES (1, ?)")) {
-        ps.setLong(1, position);
-        ps.executeUpdate();
-      }
-      c.commit();
+      Transactions.run(c, () -> {
+        RowAppender.append(c, batches.size() == 1 ? batches.get(0) : WriteBatch.concat(batches));
+        try (PreparedStatement ps = c.prepareStatement("INSERT OR REPLACE INTO ingest_log VALUES (1, ?)")) {
+          ps.setLong(1, position);
+          ps.executeUpdate();
+        }
+      });
     } catch (SQLException | RuntimeException e) {
-      DuckDbStorage.rollbackQuietly(c);
       throw new StorageException("loading into DuckDB failed: " + e.getMessage(), e);
-    } finally {
-      DuckDbStorage.autoCommitQuietly(c);
     }
   }
 

@@ -201,7 +201,7 @@ public final class DuckDbStorage implements Storage {
     }
   }
 
-  static void rollbackQuietly(Connection c) {
+  private static void rollbackQuietly(Connection c) {
     try {
       c.rollback();
     } catch (SQLException ignored) {
@@ -209,7 +209,7 @@ public final class DuckDbStorage implements Storage {
     }
   }
 
-  static void autoCommitQuietly(Connection c) {
+  private static void autoCommitQuietly(Connection c) {
     try {
       c.setAutoCommit(true);
     } catch (SQLException ignored) {
