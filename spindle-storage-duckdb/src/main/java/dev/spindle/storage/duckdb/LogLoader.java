@@ -82,6 +82,16 @@ final class LogLoader implements BatchWriter {
     requireNonNull(target, "target");
     long position = target.loadedPosition();
     IngestLog log = new IngestLog(dir, IngestLog.SEGMENT_BYTES);
+    try {
+      return replayAndStart(target, log, dir, position);
+    } catch (IOException | RuntimeException e) {
+      log.close();
+      throw e;
+    }
+  }
+
+  private static LogLoader replayAndStart(LoadTarget target, IngestLog log, Path dir, long position)
+      throws IOException {
     LogLoader l = new LogLoader(target, log, dir.resolve("quarantine"), position);
     List<Queued> replayed = new ArrayList<>();
     int[] rows = {0};
