@@ -38,8 +38,12 @@ import java.util.logging.Logger;
 final class LogLoader implements BatchWriter {
   private static final Logger LOG = Logger.getLogger(LogLoader.class.getName());
 
-  /** Rows acknowledged but not yet loaded, at most (a larger single batch still passes alone). */
-  static final int MAX_QUEUED_ROWS = 100_000;
+  /**
+   * Rows acknowledged but not yet loaded, at most (a larger single batch still passes alone):
+   * 100,000, or fewer in a small heap (a queued row takes about 1 KiB; at most an eighth of it).
+   */
+  static final int MAX_QUEUED_ROWS =
+      (int) Math.max(1_000, Math.min(100_000, Runtime.getRuntime().maxMemory() / 8 / 1024));
   /** Rows per load, at most. */
   static final int MAX_LOAD_ROWS = 100_000;
   /** Fewer rows than this wait up to {@link #LINGER_MS} for more, unless a query waits. */
