@@ -7,6 +7,8 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.IntFunction;
+import java.util.function.IntPredicate;
 
 /**
  * The W3C Baggage header: comma-separated members {@code key=value[;property...]}. Sentry puts its
@@ -54,43 +56,49 @@ public final class Baggage {
     this.members = members;
   }
 
-  /** One well-formed member, as received. */
+  /** One well-formed member, as received (its parts are cut from its text when asked for). */
   public static final class Member {
     private final String text;
-    private final String key;
-    private final String value;
-    private final String properties;
+    private final int keyEnd;
+    private final int valueStart;
+    private final int valueEnd;
+    private final int propertiesStart; // -1: none
 
-    Member(String text, String key, String value, String properties) {
+    Member(String text, int keyEnd, int valueStart, int valueEnd, int propertiesStart) {
       this.text = text;
-      this.key = key;
-      this.value = value;
-      this.properties = properties;
+      this.keyEnd = keyEnd;
+      this.valueStart = valueStart;
+      this.valueEnd = valueEnd;
+      this.propertiesStart = propertiesStart;
     }
 
     /** The key as received (a token, not decoded). */
     public String key() {
-      return key;
+      return text.substring(0, keyEnd);
     }
 
     /** The value as received, still percent-encoded; may be empty. */
     public String rawValue() {
-      return value;
+      return text.substring(valueStart, valueEnd);
     }
 
     /** The percent-decoded value. */
     public String value() {
-      return decode(value);
+      return decode(rawValue());
     }
 
     /** The properties after the first {@code ;}, as received; empty when there are none. */
     public String properties() {
-      return properties;
+      return propertiesStart < 0 ? "" : text.substring(propertiesStart);
     }
 
     /** Whether the key starts with {@code sentry-}. */
     public boolean isSentry() {
-      return key.startsWith(SENTRY_PREFIX);
+      return keyEnd >= SENTRY_PREFIX.length() && text.startsWith(SENTRY_PREFIX);
+    }
+
+    boolean hasKey(String key) {
+      return keyEnd == key.length() && text.startsWith(key);
     }
 
     /** The member as received, minus surrounding whitespace. */
@@ -127,13 +135,7 @@ public final class Baggage {
       pos = comma + 1;
     }
     if (candidates.isEmpty()) return EMPTY;
-    List<String> texts = new ArrayList<>(candidates.size());
-    List<Boolean> sentry = new ArrayList<>(candidates.size());
-    for (Member m : candidates) {
-      texts.add(m.text);
-      sentry.add(m.isSentry());
-    }
-    boolean[] keep = select(texts, sentry);
+    boolean[] keep = select(candidates.size(), i -> candidates.get(i).isSentry(), i -> candidates.get(i).text);
     List<Member> kept = new ArrayList<>(Math.min(candidates.size(), MAX_MEMBERS));
     for (int i = 0; i < candidates.size(); i++) {
       if (keep[i]) kept.add(candidates.get(i));
@@ -163,11 +165,11 @@ public final class Baggage {
    * key repeats, the last occurrence wins.
    */
   public String get(String key) {
-    String found = null;
+    Member found = null;
     for (Member m : members) {
-      if (m.key.equals(key)) found = m.value;
+      if (m.hasKey(key)) found = m;
     }
-    return found == null ? null : decode(found);
+    return found == null ? null : found.value();
   }
 
   /**
@@ -178,7 +180,7 @@ public final class Baggage {
   public Map<String, String> sentryValues() {
     Map<String, String> out = new LinkedHashMap<>();
     for (Member m : members) {
-      if (m.isSentry()) out.put(decode(m.key.substring(SENTRY_PREFIX.length())), decode(m.value));
+      if (m.isSentry()) out.put(decode(m.text.substring(SENTRY_PREFIX.length(), m.keyEnd)), m.value());
     }
     return out;
   }
@@ -229,7 +231,7 @@ public final class Baggage {
         sentry.add(Boolean.FALSE);
       }
     }
-    boolean[] keep = select(texts, sentry);
+    boolean[] keep = select(texts.size(), sentry::get, texts::get);
     StringBuilder sb = new StringBuilder();
     for (int i = 0; i < texts.size(); i++) {
       if (!keep[i]) continue;
@@ -311,16 +313,16 @@ public final class Baggage {
    * Chooses which members to keep within {@link #MAX_MEMBERS} and {@link #MAX_BYTES}: sentry
    * members first, then the others, each in order; one that does not fit is skipped.
    */
-  private static boolean[] select(List<String> texts, List<Boolean> sentry) {
-    boolean[] keep = new boolean[texts.size()];
+  private static boolean[] select(int n, IntPredicate sentry, IntFunction<String> text) {
+    boolean[] keep = new boolean[n];
     int count = 0;
     int bytes = 0;
     for (int pass = 0; pass < 2; pass++) {
       boolean wantSentry = pass == 0;
-      for (int i = 0; i < texts.size(); i++) {
-        if (sentry.get(i) != wantSentry) continue;
+      for (int i = 0; i < n; i++) {
+        if (sentry.test(i) != wantSentry) continue;
         if (count == MAX_MEMBERS) return keep;
-        int size = utf8Length(texts.get(i)) + (count == 0 ? 0 : 1);
+        int size = utf8Length(text.apply(i)) + (count == 0 ? 0 : 1);
         if (bytes + size > MAX_BYTES) continue;
         keep[i] = true;
         count++;
@@ -343,16 +345,13 @@ public final class Baggage {
     int valueStart = trimStart(s, eq + 1, semi);
     int valueEnd = trimEnd(s, valueStart, semi);
     if (!isBaggageOctets(s, valueStart, valueEnd)) return null;
-    String properties = "";
+    int propertiesStart = -1;
     if (semi < end) {
       if (!arePropertiesValid(s, semi + 1, end)) return null;
-      properties = s.substring(trimStart(s, semi + 1, end), end);
+      propertiesStart = trimStart(s, semi + 1, end) - start;
     }
-    return new Member(
-        s.substring(start, end),
-        s.substring(start, keyEnd),
-        s.substring(valueStart, valueEnd),
-        properties);
+    return new Member(s.substring(start, end), keyEnd - start, valueStart - start,
+        valueEnd - start, propertiesStart);
   }
 
   private static boolean arePropertiesValid(String s, int from, int to) {
