@@ -1,5 +1,7 @@
 package dev.spindle.server;
 
+import com.aayushatharva.brotli4j.Brotli4jLoader;
+import com.aayushatharva.brotli4j.decoder.BrotliInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
@@ -49,9 +51,16 @@ final class Bodies {
         case "zstd":
           decoded = new com.github.luben.zstd.ZstdInputStream(bounded);
           break;
+        case "br":
+          if (!Brotli4jLoader.isAvailable()) {
+            throw new ApiException(415, "Content-Encoding br is not available on this platform"
+                + " (supported here: identity, gzip, x-gzip, deflate, zstd)");
+          }
+          decoded = new BrotliInputStream(bounded);
+          break;
         default:
           throw new ApiException(415, "unsupported Content-Encoding: " + encoding
-              + " (supported: identity, gzip, x-gzip, deflate, zstd)");
+              + " (supported: identity, gzip, x-gzip, deflate, zstd, br)");
       }
       return readAll(decoded, limit, lease);
     } catch (ZipException | EOFException | com.github.luben.zstd.ZstdIOException e) {

@@ -169,9 +169,23 @@ class BadInputTest {
   }
 
   @Test
+  void brotliBombIsRefusedNotInflated() throws Exception {
+    com.aayushatharva.brotli4j.Brotli4jLoader.ensureAvailability();
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    try (com.aayushatharva.brotli4j.encoder.BrotliOutputStream b =
+        new com.aayushatharva.brotli4j.encoder.BrotliOutputStream(out)) {
+      byte[] zeros = new byte[1 << 20];
+      for (int i = 0; i < 200; i++) b.write(zeros);
+    }
+    assertRefused(s.postEnvelope(1, out.toByteArray(), "sentry_key=" + s.key, "br"), 413, "decompressed body exceeds");
+    assertRefused(s.postEnvelope(1, utf8("not brotli at all"), "sentry_key=" + s.key, "br"), 400, "body");
+    assertEquals(200, s.postEnvelope(validEnvelope()).statusCode(), "still healthy");
+  }
+
+  @Test
   void corruptOrUnknownEncoding() {
     assertRefused(s.postEnvelope(1, utf8("definitely not gzip"), "sentry_key=" + s.key, "gzip"), 400, "gzip");
-    assertRefused(s.postEnvelope(1, utf8(validEnvelope()), "sentry_key=" + s.key, "br"), 415, "Content-Encoding");
+    assertRefused(s.postEnvelope(1, utf8(validEnvelope()), "sentry_key=" + s.key, "compress"), 415, "Content-Encoding");
   }
 
   @Test

@@ -194,7 +194,13 @@ class IngestionTest {
         .getBytes(StandardCharsets.UTF_8);
     assertEquals(200, s.postEnvelope(1, com.github.luben.zstd.Zstd.compress(e4), "sentry_key=" + s.key, "zstd").statusCode());
 
-    for (String t : List.of(t1, t2, t3, t4)) {
+    com.aayushatharva.brotli4j.Brotli4jLoader.ensureAvailability();
+    String t5 = TestServer.hex(32);
+    byte[] e5 = TestServer.transaction(t5, TestServer.hex(32), TestServer.hex(16), null, "br", now - 1, now, 1)
+        .getBytes(StandardCharsets.UTF_8);
+    assertEquals(200, s.postEnvelope(1, com.aayushatharva.brotli4j.encoder.Encoder.compress(e5), "sentry_key=" + s.key, "br").statusCode());
+
+    for (String t : List.of(t1, t2, t3, t4, t5)) {
       assertEquals(1, s.getJson("/api/v1/traces/" + t).get("transactions").size(), t);
     }
   }
