@@ -15,11 +15,9 @@ import org.duckdb.DuckDBConnection;
 final class DuckDbLoadTarget implements LoadTarget, AutoCloseable {
   private final DuckDBConnection c;
 
-  DuckDbLoadTarget(DuckDBConnection c) throws SQLException {
+  /** @param c a connection to a database with {@link Schema#DDL} applied */
+  DuckDbLoadTarget(DuckDBConnection c) {
     this.c = requireNonNull(c, "c");
-    try (Statement s = c.createStatement()) {
-      s.execute("CREATE TABLE IF NOT EXISTS ingest_log (id INTEGER PRIMARY KEY, position BIGINT NOT NULL)");
-    }
   }
 
   @Override

@@ -73,16 +73,11 @@ public final class DuckDbStorage implements Storage {
             + "WHERE table_name = 'spans' AND column_name = 'trace_id'")) {
       if (!rs.next() || !rs.getString(1).equals("VARCHAR")) return;
     }
-    c.setAutoCommit(false);
-    try (Statement s = c.createStatement()) {
-      for (String sql : Schema.TEXT_ID_MIGRATION) s.execute(sql);
-      c.commit();
-    } catch (SQLException e) {
-      c.rollback();
-      throw e;
-    } finally {
-      c.setAutoCommit(true);
-    }
+    Transactions.run(c, () -> {
+      try (Statement s = c.createStatement()) {
+        for (String sql : Schema.TEXT_ID_MIGRATION) s.execute(sql);
+      }
+    });
   }
 
   /** Opens (creating when missing) the database file {@code file}; its folder is created too. */
@@ -176,20 +171,17 @@ public final class DuckDbStorage implements Storage {
   public long deleteOlderThan(long cutoffUs) {
     writer.awaitVisible(); // old rows still on their way from the ingest log are deleted too
     synchronized (writeLock) {
-      long n = 0;
+      long[] n = {0};
       try {
-        root.setAutoCommit(false);
-        n += delete("DELETE FROM spans WHERE end_us < ?", cutoffUs);
-        delete("DELETE FROM trace_index WHERE end_us < ?", cutoffUs);
-        n += delete("DELETE FROM errors WHERE timestamp_us < ?", cutoffUs);
-        n += delete("DELETE FROM client_reports WHERE timestamp_us < ?", cutoffUs);
-        root.commit();
-        return n;
+        Transactions.run(root, () -> {
+          n[0] += delete("DELETE FROM spans WHERE end_us < ?", cutoffUs);
+          delete("DELETE FROM trace_index WHERE end_us < ?", cutoffUs);
+          n[0] += delete("DELETE FROM errors WHERE timestamp_us < ?", cutoffUs);
+          n[0] += delete("DELETE FROM client_reports WHERE timestamp_us < ?", cutoffUs);
+        });
+        return n[0];
       } catch (SQLException e) {
-        rollbackQuietly(root);
         throw new StorageException("retention delete failed: " + e.getMessage(), e);
-      } finally {
-        autoCommitQuietly(root);
       }
     }
   }
@@ -198,22 +190,6 @@ public final class DuckDbStorage implements Storage {
     try (PreparedStatement ps = root.prepareStatement(sql)) {
       ps.setLong(1, cutoffUs);
       return ps.executeUpdate();
-    }
-  }
-
-  private static void rollbackQuietly(Connection c) {
-    try {
-      c.rollback();
-    } catch (SQLException ignored) {
-      // the connection is broken; the next operation reports it
-    }
-  }
-
-  private static void autoCommitQuietly(Connection c) {
-    try {
-      c.setAutoCommit(true);
-    } catch (SQLException ignored) {
-      // see rollbackQuietly
     }
   }
 
