@@ -2,6 +2,7 @@ package dev.spindle.server;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.spindle.server.json.Json;
 import dev.spindle.storage.ClientReportRow;
 import dev.spindle.storage.ErrorRow;
 import dev.spindle.storage.SpanRow;

@@ -2,6 +2,8 @@ package dev.spindle.server;
 
 import static java.util.Objects.requireNonNull;
 
+
+
 /**
  * Where ingestion and writer nodes meet.
  *

@@ -27,7 +27,7 @@ public enum Role {
   }
 
   /** {@code all}, {@code ingest}, {@code writer} or {@code query}. */
-  static Role parse(String s) {
+  public static Role parse(String s) {
     try {
       return valueOf(s.trim().toUpperCase(Locale.ROOT));
     } catch (IllegalArgumentException e) {

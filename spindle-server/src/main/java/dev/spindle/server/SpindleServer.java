@@ -2,10 +2,18 @@ package dev.spindle.server;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.spindle.server.api.ApiRoutes;
+import dev.spindle.server.auth.AuthCache;
+import dev.spindle.server.auth.Tokens;
+import dev.spindle.server.http.HttpApp;
+import dev.spindle.server.ingest.IngestRoutes;
+import dev.spindle.server.json.Json;
+import dev.spindle.server.ui.WebUi;
 import dev.spindle.storage.ApiToken;
 import dev.spindle.storage.Project;
 import dev.spindle.storage.Storage;
 import dev.spindle.storage.duckdb.DuckDbStorage;
+import dev.spindle.storage.write.GroupCommitWriter;
 import io.javalin.Javalin;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -38,7 +46,7 @@ public final class SpindleServer implements AutoCloseable {
 
   private final Config config;
   private final Storage storage;
-  private final IngestQueue queue;
+  private final GroupCommitWriter groupCommit;
   private final KafkaSpanWriter kafkaWriter;
   private final KafkaRowConsumer kafkaConsumer;
   private final Javalin app;
@@ -55,23 +63,23 @@ public final class SpindleServer implements AutoCloseable {
         : DuckDbStorage.open(config.dataDir.resolve(DB_FILE));
     KafkaSpanWriter producer = null;
     KafkaRowConsumer consumer = null;
-    IngestQueue q = null;
+    GroupCommitWriter group = null;
     try {
       if (config.role == Role.INGEST || config.role == Role.WRITER) KafkaTopics.ensure(config.kafka);
       if (config.role == Role.INGEST) producer = new KafkaSpanWriter(config.kafka, config.commitTimeoutMs);
       if (config.role.ingests()) {
-        q = new IngestQueue(producer != null ? producer : storage.writer(), config.maxPendingRows,
-            config.maxRowsPerCommit, COMMITTERS);
+        group = GroupCommitWriter.builder(producer != null ? producer : storage.writer())
+            .maxPendingRows(config.maxPendingRows).maxRowsPerCommit(config.maxRowsPerCommit)
+            .committers(COMMITTERS).commitTimeoutMs(config.commitTimeoutMs).build();
       }
       if (config.role == Role.WRITER) {
         consumer = new KafkaRowConsumer(config.kafka, storage.writer(), config.kafkaMaxRecordsPerPoll);
         consumer.start();
       }
-      this.queue = q;
+      this.groupCommit = group;
       this.kafkaWriter = producer;
       this.kafkaConsumer = consumer;
-      Routes routes = new Routes(storage, queue, config, this::dsn);
-      this.app = routes.create();
+      this.app = routes(config, storage, group);
       app.start(config.bind, config.port);
       this.publicUrl = "http://" + hostForUrls(config.bind) + ":" + app.port();
       // Ingest and writer nodes never create the first project: a query node (or `all`) does.
@@ -86,11 +94,25 @@ public final class SpindleServer implements AutoCloseable {
       }
     } catch (RuntimeException e) {
       if (consumer != null) consumer.close();
-      if (q != null) q.close();
+      if (group != null) group.close();
       if (producer != null) producer.close();
       storage.close();
       throw e;
     }
+  }
+
+  private Javalin routes(Config config, Storage storage, GroupCommitWriter writer) {
+    Javalin app = HttpApp.create(config.maxEnvelopeBytes);
+    AuthCache auth = new AuthCache(storage.metadata());
+    if (config.role.ingests()) {
+      IngestRoutes.register(app, new IngestRoutes.Settings(writer, auth, config.maxEnvelopeBytes,
+          config.maxItemBytes, config.maxInFlightBytes));
+    }
+    if (config.role.queries()) {
+      ApiRoutes.register(app, storage, auth, this::dsn);
+      new WebUi().register(app);
+    }
+    return app;
   }
 
   private static String hostForUrls(String bind) {
@@ -169,7 +191,7 @@ public final class SpindleServer implements AutoCloseable {
   public void close() {
     retention.shutdownNow();
     app.stop();
-    if (queue != null) queue.close();
+    if (groupCommit != null) groupCommit.close();
     if (kafkaWriter != null) kafkaWriter.close();
     if (kafkaConsumer != null) kafkaConsumer.close();
     storage.close();

@@ -14,6 +14,8 @@ import dev.spindle.storage.TraceSearch;
 import dev.spindle.storage.TransactionAggregator;
 import dev.spindle.storage.WriteBatch;
 import dev.spindle.storage.duckdb.DuckDbStorage;
+import dev.spindle.storage.write.GroupCommitWriter;
+import dev.spindle.storage.write.OverloadedException;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -22,6 +24,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -56,6 +59,14 @@ class BackpressureTest {
     @Override public void close() { gate.countDown(); delegate.close(); }
   }
 
+  private static void waitFor(BooleanSupplier condition) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() > deadline) throw new AssertionError("condition not met within 10 s");
+      Thread.sleep(5);
+    }
+  }
+
   private static WriteBatch rows(int n) {
     List<SpanRow> rows = new ArrayList<>();
     for (int i = 0; i < n; i++) {
@@ -67,16 +78,18 @@ class BackpressureTest {
   @Test
   void queueRefusesBeyondItsBound() throws Exception {
     GatedStorage storage = new GatedStorage();
-    try (IngestQueue q = new IngestQueue(storage.writer(), 10, 100, 1)) {
-      CompletableFuture<Void> a = q.submit(rows(6));
-      CompletableFuture<Void> b = q.submit(rows(4));
-      ApiException e = assertThrows(ApiException.class, () -> q.submit(rows(1)));
-      assertEquals(503, e.status);
-      assertEquals("2", e.headers.get("Retry-After"));
+    try (GroupCommitWriter q = GroupCommitWriter.builder(storage.writer()).maxPendingRows(10)
+        .maxRowsPerCommit(100).committers(1).build()) {
+      CompletableFuture<Void> a = CompletableFuture.runAsync(() -> q.write(rows(6)));
+      waitFor(() -> q.pendingRows() == 6);
+      CompletableFuture<Void> b = CompletableFuture.runAsync(() -> q.write(rows(4)));
+      waitFor(() -> q.pendingRows() == 10);
+      OverloadedException e = assertThrows(OverloadedException.class, () -> q.write(rows(1)));
+      assertEquals(2, e.retryAfterSeconds());
       storage.gate.countDown();
       a.get(10, TimeUnit.SECONDS);
       b.get(10, TimeUnit.SECONDS);
-      q.submit(rows(5)).get(10, TimeUnit.SECONDS); // room again once written
+      q.write(rows(5)); // room again once written
     } finally {
       storage.close();
     }

@@ -30,7 +30,7 @@ class BadInputTest {
   @BeforeAll
   void start() {
     s = new TestServer(dir);
-    otherKey = SentryAuth.Dsn.parse(createProject()).publicKey();
+    otherKey = TestServer.publicKey(createProject());
   }
 
   private String createProject() {

@@ -1,5 +1,6 @@
 package dev.spindle.server;
 
+import dev.spindle.server.cli.Main;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;

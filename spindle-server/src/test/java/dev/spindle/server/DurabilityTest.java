@@ -46,7 +46,7 @@ class DurabilityTest {
     Path data = dir.resolve("data");
     ChildServer first = startChild(data);
     JsonNode boot = TestServer.json(Files.readString(data.resolve("bootstrap.json")));
-    String key = SentryAuth.Dsn.parse(boot.get("dsn").asText()).publicKey();
+    String key = TestServer.publicKey(boot.get("dsn").asText());
     String token = boot.get("apiToken").asText();
 
     Set<String> acked = ConcurrentHashMap.newKeySet();

@@ -319,12 +319,12 @@ class IngestionTest {
     assertEquals(200, rot.statusCode(), rot.body());
     String newDsn = TestServer.json(rot.body()).get("dsn").asText();
     assertFalse(newDsn.equals(dsn));
-    String oldKey = SentryAuth.Dsn.parse(dsn).publicKey();
+    String oldKey = TestServer.publicKey(dsn);
     double now = TestServer.nowSec();
     byte[] env = TestServer.transaction(TestServer.hex(32), TestServer.hex(32), TestServer.hex(16), null, "x", now - 1, now, 0)
         .getBytes(StandardCharsets.UTF_8);
     assertEquals(401, s.postEnvelope(2, env, "sentry_key=" + oldKey, null).statusCode());
-    assertEquals(200, s.postEnvelope(2, env, "sentry_key=" + SentryAuth.Dsn.parse(newDsn).publicKey(), null).statusCode());
+    assertEquals(200, s.postEnvelope(2, env, "sentry_key=" + TestServer.publicKey(newDsn), null).statusCode());
   }
 
   @Test

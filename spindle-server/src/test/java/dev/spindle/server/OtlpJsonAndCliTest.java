@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.spindle.server.cli.Main;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.net.URI;

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.spindle.server.cli.Main;
 import dev.spindle.storage.SpanRow;
 import dev.spindle.storage.WriteBatch;
 import dev.spindle.storage.duckdb.DuckDbStorage;

@@ -113,7 +113,7 @@ class ScaleOutBenchmark {
 
     // 1a. Single node, DuckDB, durable on 2xx.
     try (SpindleServer all = quiet(SpindleServer.builder().dataDir(dir.resolve("duckdb")))) {
-      String key = SentryAuth.Dsn.parse(all.bootstrap().dsn()).publicKey();
+      String key = TestServer.publicKey(all.bootstrap().dsn());
       send(all.url(), key, Math.min(2000, transactions), clients, ids(Math.min(2000, transactions))); // warm-up
       double s = send(all.url(), key, transactions, clients, ids(transactions));
       OUT.printf(Locale.ROOT, "single node DuckDB (role all): %.0f spans/s acknowledged durable (%.1f s)%n", spans / s, s);
@@ -130,7 +130,7 @@ class ScaleOutBenchmark {
           SpindleServer ingest = quiet(SpindleServer.builder().role(Role.INGEST).kafka(k).storage(ClickHouseStorage.builder(clickhouse).database(db).open()));
           SpindleServer writer = quiet(SpindleServer.builder().role(Role.WRITER).kafka(k).kafkaMaxRecordsPerPoll(5000)
               .storage(ClickHouseStorage.builder(clickhouse).database(db).open()))) {
-        String key = SentryAuth.Dsn.parse(query.bootstrap().dsn()).publicKey();
+        String key = TestServer.publicKey(query.bootstrap().dsn());
         int warm = Math.min(2000, transactions);
         send(ingest.url(), key, warm, clients, ids(warm));
         long expected = warm * (1L + CHILDREN);

@@ -84,7 +84,7 @@ class ScaleOutTest {
     try (KafkaTestBroker kafka = KafkaTestBroker.start(dir.resolve("kafka"))) {
       SpindleServer query = node(Role.QUERY, clickhouse, db, null);
       closeLast.add(query);
-      String key = SentryAuth.Dsn.parse(query.bootstrap().dsn()).publicKey();
+      String key = TestServer.publicKey(query.bootstrap().dsn());
       String token = query.bootstrap().apiToken();
       SpindleServer ingestA = node(Role.INGEST, clickhouse, db, kafka.bootstrap);
       closeLast.add(ingestA);

@@ -1,6 +1,7 @@
 package dev.spindle.server;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.spindle.server.json.Json;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -30,8 +31,13 @@ final class TestServer implements AutoCloseable {
   TestServer(SpindleServer.Builder builder) {
     server = builder.out(new PrintStream(new ByteArrayOutputStream(), true)).start();
     base = server.url();
-    key = SentryAuth.Dsn.parse(server.bootstrap().dsn()).publicKey();
+    key = TestServer.publicKey(server.bootstrap().dsn());
     token = server.bootstrap().apiToken();
+  }
+
+  /** The public key of a DSN ({@code http://<key>@host:port/<project>}). */
+  static String publicKey(String dsn) {
+    return java.net.URI.create(dsn).getUserInfo();
   }
 
   @Override

@@ -3,6 +3,7 @@ package dev.spindle.server;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.spindle.server.json.Json;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -76,7 +77,7 @@ final class UiFixture {
         .POST(HttpRequest.BodyPublishers.ofString("{\"name\":\"payments\"}")));
     JsonNode p = TestServer.json(created.body());
     paymentsProject = p.get("id").asLong();
-    paymentsKey = SentryAuth.Dsn.parse(p.get("dsn").asText()).publicKey();
+    paymentsKey = TestServer.publicKey(p.get("dsn").asText());
 
     // The slow checkout trace, 1.4 s in all.
     traceId = TestServer.hex(32);

@@ -11,7 +11,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -58,7 +57,7 @@ class WebUiApiTest {
       assertEquals(200, app.statusCode());
       assertTrue(app.body().contains("from './lib.js'"));
       for (String bad : new String[] {"/ui/..%2Fapplication.properties", "/ui/%2E%2E/simplelogger.properties",
-          "/ui/nope.js", "/ui/index", "/webjars/../dev/spindle/server/Routes.class"}) {
+          "/ui/nope.js", "/ui/index", "/webjars/../dev/spindle/server/SpindleServer.class"}) {
         int status = ts.send(HttpRequest.newBuilder(URI.create(ts.base + bad)).GET()).statusCode();
         assertTrue(status == 404 || status == 400, bad + " -> " + status);
       }
@@ -74,7 +73,7 @@ class WebUiApiTest {
       HttpResponse<String> ok = signIn(ts, "{\"token\":\"" + ts.token + "\"}");
       assertEquals(200, ok.statusCode());
       String set = ok.headers().firstValue("Set-Cookie").orElseThrow();
-      assertTrue(set.startsWith(Sessions.COOKIE + "="), set);
+      assertTrue(set.startsWith("spindle_session="), set);
       assertTrue(set.contains("; HttpOnly"), set);
       assertTrue(set.contains("; SameSite=Strict"), set);
       assertTrue(set.contains("; Path=/"), set);
@@ -83,7 +82,7 @@ class WebUiApiTest {
 
       assertEquals(200, withCookie(ts, "/api/v1/projects", cookie).statusCode());
       assertEquals("{\"signedIn\":true}", withCookie(ts, "/auth/session", cookie).body());
-      assertEquals(401, withCookie(ts, "/api/v1/projects", Sessions.COOKIE + "=forged").statusCode());
+      assertEquals(401, withCookie(ts, "/api/v1/projects", "spindle_session=forged").statusCode());
       // A wrong Authorization header is not rescued by the cookie.
       assertEquals(401, ts.send(HttpRequest.newBuilder(URI.create(ts.base + "/api/v1/projects"))
           .header("Cookie", cookie).header("Authorization", "Bearer spd_wrong").GET()).statusCode());
@@ -100,8 +99,8 @@ class WebUiApiTest {
   @Test
   void revokingTheTokenEndsItsSessions() {
     try (TestServer ts = new TestServer(dir)) {
-      String token = Tokens.newApiToken();
-      ApiToken t = ts.server.storage().metadata().createToken("ui", Tokens.sha256(token));
+      String token = dev.spindle.server.auth.Tokens.newApiToken();
+      ApiToken t = ts.server.storage().metadata().createToken("ui", dev.spindle.server.auth.Tokens.sha256(token));
       String cookie = sessionCookie(signIn(ts, "{\"token\":\"" + token + "\"}"));
       assertEquals(200, withCookie(ts, "/api/v1/projects", cookie).statusCode());
       assertTrue(ts.server.storage().metadata().revokeToken(t.id()));
@@ -109,24 +108,7 @@ class WebUiApiTest {
     }
   }
 
-  @Test
-  void sessionsExpireAndAreStoredHashed() {
-    AtomicLong now = new AtomicLong(1_000_000);
-    Sessions s = new Sessions(now::get);
-    try (var storage = dev.spindle.storage.duckdb.DuckDbStorage.inMemory()) {
-      String hash = Tokens.sha256("spd_x");
-      storage.metadata().createToken("x", hash);
-      String id = s.create(hash);
-      assertTrue(s.isValid(id, storage.metadata()));
-      now.addAndGet(Sessions.TTL_MS - 1);
-      assertTrue(s.isValid(id, storage.metadata()));
-      now.addAndGet(1);
-      assertFalse(s.isValid(id, storage.metadata()), "expired");
-      assertEquals(0, s.size(), "expired sessions are dropped");
-      assertFalse(s.isValid(null, storage.metadata()));
-      assertFalse(s.isValid("", storage.metadata()));
-    }
-  }
+
 
   @Test
   void insightEndpointsAnswerForTheSummaryView() {

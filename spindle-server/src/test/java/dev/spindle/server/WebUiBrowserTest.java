@@ -89,10 +89,10 @@ class WebUiBrowserTest {
     input.sendKeys(ts.token);
     b.find("#signin button[type=submit]").click();
     b.find("#transactions");
-    var cookie = b.driver.manage().getCookieNamed(Sessions.COOKIE);
+    var cookie = b.driver.manage().getCookieNamed("spindle_session");
     assertTrue(cookie.isHttpOnly(), "the session cookie is HttpOnly");
     assertEquals("Strict", cookie.getSameSite());
-    assertFalse(String.valueOf(b.js("return document.cookie")).contains(Sessions.COOKIE), "scripts cannot read it");
+    assertFalse(String.valueOf(b.js("return document.cookie")).contains("spindle_session"), "scripts cannot read it");
 
     b.find("#signout").click();
     b.find("#signin");

@@ -1,0 +1,51 @@
+package dev.spindle.server.auth;
+
+import dev.spindle.storage.MetadataStore;
+import dev.spindle.storage.Project;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Remembers public-key and token lookups for a few seconds, so ingestion does not query the
+ * metadata tables on every request. Admin changes made through the API clear it at once.
+ */
+public final class AuthCache {
+  private static final long TTL_NANOS = 5_000_000_000L;
+  private static final int MAX_ENTRIES = 10_000;
+
+  private record Entry<V>(V value, long expires) {}
+
+  private final MetadataStore metadata;
+  private final ConcurrentHashMap<String, Entry<Optional<Project>>> projects = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<String, Entry<Boolean>> tokens = new ConcurrentHashMap<>();
+
+  public AuthCache(MetadataStore metadata) {
+    this.metadata = metadata;
+  }
+
+  public Optional<Project> projectByKey(String key) {
+    long now = System.nanoTime();
+    Entry<Optional<Project>> e = projects.get(key);
+    if (e != null && now - e.expires < 0) return e.value;
+    Optional<Project> p = metadata.projectByKey(key);
+    if (projects.size() >= MAX_ENTRIES) projects.clear();
+    projects.put(key, new Entry<>(p, now + TTL_NANOS));
+    return p;
+  }
+
+  public boolean tokenValid(String sha256Hex) {
+    long now = System.nanoTime();
+    Entry<Boolean> e = tokens.get(sha256Hex);
+    if (e != null && now - e.expires < 0) return e.value;
+    boolean valid = metadata.activeTokenByHash(sha256Hex).isPresent();
+    if (tokens.size() >= MAX_ENTRIES) tokens.clear();
+    tokens.put(sha256Hex, new Entry<>(valid, now + TTL_NANOS));
+    return valid;
+  }
+
+  /** Forgets every lookup: call after an admin change. */
+  public void clear() {
+    projects.clear();
+    tokens.clear();
+  }
+}

@@ -1,0 +1,241 @@
+package dev.spindle.server.cli;
+
+import dev.spindle.server.KafkaSettings;
+import dev.spindle.server.Role;
+import dev.spindle.server.SpindleServer;
+import dev.spindle.storage.ApiToken;
+import dev.spindle.storage.Project;
+import dev.spindle.storage.Storage;
+import dev.spindle.storage.StorageException;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine;
+
+/** The {@code spindle} command line: {@code serve}, {@code projects}, {@code tokens}. */
+@Command(name = "spindle", mixinStandardHelpOptions = true, version = "spindle 0.1.0-SNAPSHOT",
+    description = "Spindle distributed tracing server.",
+    subcommands = {Main.Serve.class, Main.Projects.class, Main.Tokens.class})
+public final class Main implements Runnable {
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  public static void main(String[] args) {
+    System.exit(run(args));
+  }
+
+  /** Runs the command line and returns the exit code. */
+  public static int run(String... args) {
+    return new CommandLine(new Main()).execute(args);
+  }
+
+  @Override
+  public void run() {
+    spec.commandLine().usage(System.out);
+  }
+
+  @Command(name = "serve", mixinStandardHelpOptions = true, description = "Run the server.")
+  static final class Serve implements Callable<Integer> {
+    @Option(names = "--port", defaultValue = "8790", description = "Port (default: ${DEFAULT-VALUE}; 0 = any free port).")
+    int port;
+
+    @Option(names = "--bind", defaultValue = "127.0.0.1", description = "Address to bind (default: ${DEFAULT-VALUE}).")
+    String bind;
+
+    @CommandLine.Mixin StorageOptions storage = new StorageOptions();
+
+    @Option(names = "--clickhouse-cluster", description = "ClickHouse cluster name (remote_servers): Distributed tables sharded by trace id.")
+    String clickhouseCluster;
+
+    @Option(names = "--clickhouse-on-cluster", description = "Create the schema ON CLUSTER (needs ClickHouse Keeper/ZooKeeper); else only on the node of --clickhouse-url.")
+    boolean clickhouseOnCluster;
+
+    @Option(names = "--role", defaultValue = "all", description = "all (one machine), ingest, writer or query (default: ${DEFAULT-VALUE}).")
+    String role;
+
+    @Option(names = "--kafka-bootstrap", description = "Kafka bootstrap servers (host:port,...); required by ingest and writer roles.")
+    String kafkaBootstrap;
+
+    @Option(names = "--kafka-topic", defaultValue = KafkaSettings.DEFAULT_TOPIC, description = "Kafka topic of ingested rows (default: ${DEFAULT-VALUE}).")
+    String kafkaTopic;
+
+    @Option(names = "--kafka-partitions", defaultValue = "12", description = "Partitions when Spindle creates the topic (default: ${DEFAULT-VALUE}).")
+    int kafkaPartitions;
+
+    @Option(names = "--kafka-group", defaultValue = KafkaSettings.DEFAULT_GROUP, description = "Consumer group of writer nodes (default: ${DEFAULT-VALUE}).")
+    String kafkaGroup;
+
+    @Option(names = "--retention-days", defaultValue = "30", description = "Days to keep data (default: ${DEFAULT-VALUE}).")
+    int retentionDays;
+
+    @Option(names = "--max-item-bytes", defaultValue = "1048576", description = "Largest envelope item after decompression (default: ${DEFAULT-VALUE}).")
+    long maxItemBytes;
+
+    @Option(names = "--max-envelope-bytes", defaultValue = "20971520", description = "Largest request body, compressed or not (default: ${DEFAULT-VALUE}).")
+    long maxEnvelopeBytes;
+
+    @Override
+    public Integer call() throws InterruptedException {
+      Role r;
+      try {
+        r = Role.parse(role);
+      } catch (IllegalArgumentException e) {
+        System.err.println("--" + e.getMessage());
+        return 2;
+      }
+      String storageError = storage.storageError();
+      if (storageError != null) {
+        System.err.println(storageError);
+        return 2;
+      }
+      if (r != Role.ALL && !storage.isClickHouse()) {
+        System.err.println("--role " + role + ": needs --storage clickhouse (nodes share their data through ClickHouse;"
+            + " DuckDB is one process's file)");
+        return 2;
+      }
+      if ((r == Role.INGEST || r == Role.WRITER) && (kafkaBootstrap == null || kafkaBootstrap.isBlank())) {
+        System.err.println("--role " + role + ": needs --kafka-bootstrap host:port");
+        return 2;
+      }
+      SpindleServer.Builder b = SpindleServer.builder().port(port).bind(bind).dataDir(storage.data).role(r)
+          .retentionDays(retentionDays).maxItemBytes(maxItemBytes).maxEnvelopeBytes(maxEnvelopeBytes);
+      String where = "data: " + storage.data.toAbsolutePath();
+      SpindleServer server;
+      try {
+        if (storage.isClickHouse()) {
+          b.storage(storage.clickhouse(clickhouseCluster, clickhouseOnCluster, retentionDays).open());
+          where = "clickhouse: " + storage.clickhouseUrl + "/" + storage.clickhouseDatabase;
+        }
+        if (kafkaBootstrap != null && !kafkaBootstrap.isBlank()) {
+          b.kafka(new KafkaSettings(kafkaBootstrap, kafkaTopic, kafkaPartitions, (short) -1, kafkaGroup));
+        }
+        server = b.start();
+      } catch (StorageException | IllegalArgumentException | IllegalStateException e) {
+        System.err.println("spindle: cannot start: " + e.getMessage());
+        return 1;
+      } catch (RuntimeException e) {
+        // Javalin wraps bind failures (port in use) in its own exceptions.
+        System.err.println("spindle: cannot start on " + bind + ":" + port + ": " + e.getMessage());
+        return 1;
+      }
+      CountDownLatch stopped = new CountDownLatch(1);
+      Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+        server.close();
+        stopped.countDown();
+      }, "spindle-shutdown"));
+      System.out.println("Spindle listening on " + server.url() + " (" + where
+          + (r == Role.ALL ? "" : ", role: " + r.name().toLowerCase(java.util.Locale.ROOT)) + ")");
+      System.out.flush();
+      stopped.await();
+      return 0;
+    }
+  }
+
+  @Command(name = "projects", mixinStandardHelpOptions = true, description = "Manage projects (server stopped).",
+      subcommands = {Projects.Create.class, Projects.ListCmd.class})
+  static final class Projects implements Runnable {
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+      spec.commandLine().usage(System.out);
+    }
+
+    @Option(names = "--url", defaultValue = "http://127.0.0.1:8790", scope = CommandLine.ScopeType.INHERIT,
+        description = "Server URL used in printed DSNs (default: ${DEFAULT-VALUE}).")
+    String url;
+
+    static String dsn(String url, Project p) {
+      return url.replaceFirst("://", "://" + p.publicKey() + "@") + "/" + p.id();
+    }
+
+    @Command(name = "create", mixinStandardHelpOptions = true, description = "Create a project and print its DSN.")
+    static final class Create implements Runnable {
+      @CommandLine.ParentCommand Projects parent;
+      @CommandLine.Mixin StorageOptions storage = new StorageOptions();
+      @Option(names = "--name", required = true, description = "Project name.") String name;
+
+      @Override
+      public void run() {
+        try (Storage s = storage.open()) {
+          Project p = s.metadata().createProject(name, dev.spindle.server.auth.Tokens.newPublicKey());
+          System.out.println(p.id() + "\t" + p.name() + "\t" + dsn(parent.url, p));
+        }
+      }
+    }
+
+    @Command(name = "list", mixinStandardHelpOptions = true, description = "List projects with their DSNs.")
+    static final class ListCmd implements Runnable {
+      @CommandLine.ParentCommand Projects parent;
+      @CommandLine.Mixin StorageOptions storage = new StorageOptions();
+
+      @Override
+      public void run() {
+        try (Storage s = storage.open()) {
+          for (Project p : s.metadata().projects()) {
+            System.out.println(p.id() + "\t" + p.name() + "\t" + dsn(parent.url, p));
+          }
+        }
+      }
+    }
+  }
+
+  @Command(name = "tokens", mixinStandardHelpOptions = true, description = "Manage API tokens (server stopped).",
+      subcommands = {Tokens.Create.class, Tokens.Revoke.class, Tokens.ListCmd.class})
+  static final class Tokens implements Runnable {
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+      spec.commandLine().usage(System.out);
+    }
+
+    @Command(name = "create", mixinStandardHelpOptions = true, description = "Create an API token and print it (once).")
+    static final class Create implements Runnable {
+      @CommandLine.Mixin StorageOptions storage = new StorageOptions();
+      @Option(names = "--name", defaultValue = "cli", description = "A label (default: ${DEFAULT-VALUE}).") String name;
+
+      @Override
+      public void run() {
+        String token = dev.spindle.server.auth.Tokens.newApiToken();
+        try (Storage s = storage.open()) {
+          ApiToken t = s.metadata().createToken(name, dev.spindle.server.auth.Tokens.sha256(token));
+          System.out.println(t.id() + "\t" + t.name() + "\t" + token);
+        }
+      }
+    }
+
+    @Command(name = "revoke", mixinStandardHelpOptions = true, description = "Revoke an API token by id.")
+    static final class Revoke implements Callable<Integer> {
+      @CommandLine.Mixin StorageOptions storage = new StorageOptions();
+      @Parameters(index = "0", description = "Token id.") long id;
+
+      @Override
+      public Integer call() {
+        try (Storage s = storage.open()) {
+          if (s.metadata().revokeToken(id)) {
+            System.out.println("revoked token " + id);
+            return 0;
+          }
+          System.err.println("no token " + id);
+          return 1;
+        }
+      }
+    }
+
+    @Command(name = "list", mixinStandardHelpOptions = true, description = "List API tokens (ids and names, never the tokens).")
+    static final class ListCmd implements Runnable {
+      @CommandLine.Mixin StorageOptions storage = new StorageOptions();
+
+      @Override
+      public void run() {
+        try (Storage s = storage.open()) {
+          for (ApiToken t : s.metadata().tokens()) {
+            System.out.println(t.id() + "\t" + t.name() + (t.revoked() ? "\trevoked" : "\tactive"));
+          }
+        }
+      }
+    }
+  }
+}

@@ -1,0 +1,73 @@
+package dev.spindle.server.ingest;
+
+/**
+ * Ingestion refuses a request: what kind of refusal and a precise message for the client. The
+ * ingestion routes turn the kind into an HTTP status; nothing behind them knows about HTTP.
+ */
+final class IngestException extends RuntimeException {
+  private static final long serialVersionUID = 1L;
+
+  /** Why the request was refused. */
+  enum Kind {
+    /** The payload is malformed (framing, JSON, ids, timestamps). */
+    MALFORMED(400),
+    /** No usable key, conflicting keys, or an unknown or revoked key. */
+    UNAUTHENTICATED(401),
+    /** The key is valid for another project. */
+    FORBIDDEN(403),
+    /** An item, a body or the number of items is over its limit. */
+    TOO_LARGE(413),
+    /** A content type or encoding ingestion does not read. */
+    UNSUPPORTED(415),
+    /** Ingestion or storage is behind: retry after {@link #retryAfterSeconds()}. */
+    OVERLOADED(503);
+
+    final int status;
+
+    Kind(int status) {
+      this.status = status;
+    }
+  }
+
+  private final Kind kind;
+  private final int retryAfterSeconds;
+
+  private IngestException(Kind kind, String message, int retryAfterSeconds) {
+    super(message, null, false, false);
+    this.kind = kind;
+    this.retryAfterSeconds = retryAfterSeconds;
+  }
+
+  Kind kind() {
+    return kind;
+  }
+
+  /** Seconds the client should wait before retrying; 0 unless {@link Kind#OVERLOADED}. */
+  int retryAfterSeconds() {
+    return retryAfterSeconds;
+  }
+
+  static IngestException malformed(String message) {
+    return new IngestException(Kind.MALFORMED, message, 0);
+  }
+
+  static IngestException unauthenticated(String message) {
+    return new IngestException(Kind.UNAUTHENTICATED, message, 0);
+  }
+
+  static IngestException forbidden(String message) {
+    return new IngestException(Kind.FORBIDDEN, message, 0);
+  }
+
+  static IngestException tooLarge(String message) {
+    return new IngestException(Kind.TOO_LARGE, message, 0);
+  }
+
+  static IngestException unsupported(String message) {
+    return new IngestException(Kind.UNSUPPORTED, message, 0);
+  }
+
+  static IngestException overloaded(String message, int retryAfterSeconds) {
+    return new IngestException(Kind.OVERLOADED, message, retryAfterSeconds);
+  }
+}

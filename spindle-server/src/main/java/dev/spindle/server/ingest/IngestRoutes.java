@@ -1,0 +1,73 @@
+package dev.spindle.server.ingest;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.spindle.server.auth.AuthCache;
+import dev.spindle.server.http.ApiException;
+import dev.spindle.server.http.Responses;
+import dev.spindle.storage.SpanWriter;
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import io.javalin.http.HandlerType;
+import java.util.List;
+
+/**
+ * The ingestion endpoints, open to browsers (CORS): {@code POST /api/<project>/envelope/}
+ * (Sentry envelopes) and {@code POST /api/<project>/integration/otlp/v1/traces} (OTLP/HTTP,
+ * protobuf or JSON). Each answers 2xx only once {@code writer} returned, i.e. the rows are durable.
+ */
+public final class IngestRoutes {
+  static final String ENVELOPE = "/api/{project_id}/envelope";
+  static final String OTLP = "/api/{project_id}/integration/otlp/v1/traces";
+  private static final String CORS_HEADERS = "content-type, content-encoding, x-sentry-auth, "
+      + "authorization, sentry-trace, baggage, traceparent, tracestate";
+
+  /**
+   * What ingestion needs.
+   *
+   * @param writer           where accepted rows go; returns when they are durable
+   * @param auth             public-key lookups
+   * @param maxBodyBytes     the largest request body, compressed or not (413 beyond)
+   * @param maxItemBytes     the largest envelope item after decompression (413 beyond)
+   * @param maxInFlightBytes decompressed bytes all requests may hold at once (503 beyond)
+   */
+  public record Settings(SpanWriter writer, AuthCache auth, long maxBodyBytes, long maxItemBytes,
+      long maxInFlightBytes) {
+    public Settings {
+      requireNonNull(writer, "writer");
+      requireNonNull(auth, "auth");
+    }
+  }
+
+  private IngestRoutes() {}
+
+  /** Adds the ingestion routes to {@code app}. */
+  public static void register(Javalin app, Settings settings) {
+    Ingestion ingestion = new Ingestion(settings);
+    for (String path : List.of(ENVELOPE, OTLP)) {
+      app.before(path, IngestRoutes::cors);
+      app.addHttpHandler(HandlerType.OPTIONS, path, ctx -> ctx.status(204));
+    }
+    app.post(ENVELOPE, new EnvelopeHandler(ingestion));
+    app.post(OTLP, new OtlpHandler(ingestion));
+    app.exception(IngestException.class, (e, ctx) -> {
+      ApiException a = toApi(e);
+      a.headers().forEach(ctx::header);
+      Responses.error(ctx, a.status(), a.getMessage());
+    });
+  }
+
+  /** The HTTP answer to a refusal. */
+  static ApiException toApi(IngestException e) {
+    if (e.kind() == IngestException.Kind.OVERLOADED) return ApiException.overloaded(e.getMessage(), e.retryAfterSeconds());
+    return new ApiException(e.kind().status, e.getMessage());
+  }
+
+  private static void cors(Context ctx) {
+    ctx.header("Access-Control-Allow-Origin", "*");
+    ctx.header("Access-Control-Allow-Methods", "POST, OPTIONS");
+    ctx.header("Access-Control-Allow-Headers", CORS_HEADERS);
+    ctx.header("Access-Control-Expose-Headers", "x-sentry-error, x-sentry-rate-limits, retry-after");
+    ctx.header("Access-Control-Max-Age", "3600");
+  }
+}

@@ -1,0 +1,51 @@
+package dev.spindle.server.ingest;
+
+import dev.spindle.storage.Project;
+import dev.spindle.storage.WriteBatch;
+import io.javalin.http.Context;
+import io.javalin.http.Handler;
+import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
+import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceResponse;
+import java.io.IOException;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * {@code POST /api/<project>/integration/otlp/v1/traces}: an OTLP/HTTP export, protobuf or JSON
+ * (answered in the same encoding), authenticated by {@code sentry_key} or {@code X-Sentry-Auth}.
+ */
+final class OtlpHandler implements Handler {
+  private final Ingestion ingestion;
+
+  OtlpHandler(Ingestion ingestion) {
+    this.ingestion = ingestion;
+  }
+
+  @Override
+  public void handle(Context ctx) throws IOException {
+    try (MemoryBudget.Lease lease = ingestion.budget.lease()) {
+      handle(ctx, lease);
+    }
+  }
+
+  private void handle(Context ctx, MemoryBudget.Lease lease) throws IOException {
+    SentryAuth.parseProjectId(ctx.pathParam("project_id"));
+    Project project = ingestion.authenticate(ctx, null);
+    String type = ctx.contentType() == null ? "" : ctx.contentType().toLowerCase(Locale.ROOT);
+    boolean json = type.startsWith("application/json");
+    if (!json && !type.startsWith("application/x-protobuf") && !type.startsWith("application/protobuf")) {
+      throw IngestException.unsupported("unsupported Content-Type '" + ctx.contentType()
+          + "' (expected: application/x-protobuf or application/json)");
+    }
+    byte[] body = ingestion.body(ctx, lease);
+    ExportTraceServiceRequest req = json ? OtlpMapper.parseJson(body) : OtlpMapper.parseProtobuf(body);
+    OtlpMapper.Mapped mapped = OtlpMapper.map(req, project.id(), project.scrubPii(), System.currentTimeMillis() * 1000);
+    ingestion.write(new WriteBatch(mapped.spans(), List.of(), mapped.drops()));
+    ctx.status(200);
+    if (json) {
+      ctx.contentType("application/json").result("{}");
+    } else {
+      ctx.contentType("application/x-protobuf").result(ExportTraceServiceResponse.getDefaultInstance().toByteArray());
+    }
+  }
+}

@@ -1,0 +1,97 @@
+package dev.spindle.server.ingest;
+
+import dev.spindle.server.auth.AuthCache;
+import dev.spindle.storage.Project;
+import java.net.URI;
+import java.util.LinkedHashSet;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * Authenticates ingestion: the public key may come from {@code X-Sentry-Auth}, the
+ * {@code sentry_key} query parameter or the envelope's {@code dsn} header. All that are present
+ * must agree; the key must be a project's current key, and that project must be the one in the
+ * path.
+ */
+final class SentryAuth {
+  private SentryAuth() {}
+
+  /** Extracts {@code sentry_key} from an {@code X-Sentry-Auth} (or {@code Authorization: Sentry ...}) value. */
+  static String keyFromHeader(String header) {
+    if (header == null) return null;
+    String h = header.trim();
+    if (h.regionMatches(true, 0, "Sentry ", 0, 7)) h = h.substring(7);
+    for (String part : h.split(",")) {
+      int eq = part.indexOf('=');
+      if (eq < 0) continue;
+      String k = part.substring(0, eq).trim().toLowerCase(Locale.ROOT);
+      if (k.equals("sentry_key")) return part.substring(eq + 1).trim();
+    }
+    return null;
+  }
+
+  /** A parsed DSN's key and project id; throws 400 for an unparsable DSN. */
+  record Dsn(String publicKey, String projectId) {
+    static Dsn parse(String dsn) {
+      try {
+        URI u = new URI(dsn.trim());
+        String userInfo = u.getRawUserInfo();
+        String path = u.getRawPath();
+        if (userInfo == null || userInfo.isEmpty() || path == null) {
+          throw IngestException.malformed("envelope dsn: no public key or project in '" + dsn + "'");
+        }
+        int colon = userInfo.indexOf(':');
+        String key = colon < 0 ? userInfo : userInfo.substring(0, colon);
+        String p = path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
+        String project = p.substring(p.lastIndexOf('/') + 1);
+        return new Dsn(key, project);
+      } catch (java.net.URISyntaxException e) {
+        throw IngestException.malformed("envelope dsn: not a URI: " + e.getMessage());
+      }
+    }
+  }
+
+  /**
+   * Resolves the project, or throws: 401 without any key or with conflicting or unknown keys, 403
+   * when the key belongs to another project, 400 for a malformed project id.
+   */
+  static Project authenticate(AuthCache metadata, String pathProjectId, String headerKey,
+      String queryKey, String dsn) {
+    long projectId = parseProjectId(pathProjectId);
+    Set<String> keys = new LinkedHashSet<>();
+    if (headerKey != null && !headerKey.isEmpty()) keys.add(headerKey);
+    if (queryKey != null && !queryKey.isEmpty()) keys.add(queryKey);
+    if (dsn != null && !dsn.isEmpty()) {
+      Dsn d = Dsn.parse(dsn);
+      if (!d.projectId().equals(pathProjectId)) {
+        throw IngestException.forbidden("the envelope's dsn names project " + d.projectId()
+            + " but it was sent to project " + pathProjectId);
+      }
+      keys.add(d.publicKey());
+    }
+    if (keys.isEmpty()) {
+      throw IngestException.unauthenticated("missing authentication: send X-Sentry-Auth, the sentry_key "
+          + "query parameter or a dsn envelope header");
+    }
+    if (keys.size() > 1) {
+      throw IngestException.unauthenticated("conflicting sentry keys in the request (" + keys.size() + " different keys)");
+    }
+    String key = keys.iterator().next();
+    Project p = metadata.projectByKey(key).orElseThrow(
+        () -> IngestException.unauthenticated("unknown or revoked public key"));
+    if (p.id() != projectId) {
+      throw IngestException.forbidden("this public key is not valid for project " + projectId);
+    }
+    return p;
+  }
+
+  static long parseProjectId(String s) {
+    try {
+      long id = Long.parseLong(s);
+      if (id <= 0) throw new NumberFormatException();
+      return id;
+    } catch (NumberFormatException e) {
+      throw IngestException.malformed("invalid project id '" + s + "' (expected: a positive integer)");
+    }
+  }
+}

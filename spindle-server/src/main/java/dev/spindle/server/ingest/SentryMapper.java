@@ -1,0 +1,327 @@
+package dev.spindle.server.ingest;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.spindle.SpanStatus;
+import dev.spindle.internal.Ids;
+import dev.spindle.server.json.Json;
+import dev.spindle.server.json.Timestamps;
+import dev.spindle.storage.ClientReportRow;
+import dev.spindle.storage.ErrorRow;
+import dev.spindle.storage.SpanRow;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Turns Sentry payloads (transaction, event, span, client_report items) into storage rows,
+ * validating ids and timestamps, sanitizing transaction names and scrubbing PII when asked.
+ * An invalid transaction or event is refused (400); an invalid child span is dropped and counted
+ * as a server outcome ({@code invalid_timestamps} or {@code invalid_id}, category {@code span}).
+ */
+final class SentryMapper {
+  private final long projectId;
+  private final boolean scrub;
+  private final long nowUs;
+  final List<SpanRow> spans = new ArrayList<>();
+  final List<ErrorRow> errors = new ArrayList<>();
+  final List<ClientReportRow> reports = new ArrayList<>();
+  private final Map<String, Long> dropped = new LinkedHashMap<>();
+
+  SentryMapper(long projectId, boolean scrub, long nowUs) {
+    this.projectId = projectId;
+    this.scrub = scrub;
+    this.nowUs = nowUs;
+  }
+
+  /** Adds a server outcome for every counted drop; call once after mapping. */
+  void finish() {
+    dropped.forEach((reason, n) -> reports.add(new ClientReportRow(projectId, nowUs, reason, "span", n)));
+  }
+
+  private void drop(String reason) {
+    dropped.merge(reason, 1L, Long::sum);
+  }
+
+  /** The event id: 32 hex, dashes of a UUID removed, lowercased; null when invalid. */
+  static String eventId(String raw) {
+    if (raw == null) return null;
+    String s = raw.replace("-", "").toLowerCase(Locale.ROOT);
+    return Ids.isLowerHex(s, 32) ? s : null;
+  }
+
+  static String lower(String s) {
+    if (s == null || Ids.isLowerHex(s, s.length())) return s; // ids usually arrive lowercase
+    return s.trim().toLowerCase(Locale.ROOT);
+  }
+
+  /** Maps a {@code transaction} item. */
+  String transaction(JsonNode t, String envelopeEventId, double dscSampleRate) {
+    if (!t.isObject()) throw IngestException.malformed("transaction: expected a JSON object");
+    String eventId = eventId(Json.str(t, "event_id"));
+    if (eventId == null) eventId = eventId(envelopeEventId);
+    if (eventId == null) throw IngestException.malformed("transaction: missing or invalid event_id");
+    JsonNode trace = t.path("contexts").path("trace");
+    String traceId = lower(Json.str(trace, "trace_id"));
+    String spanId = lower(Json.str(trace, "span_id"));
+    if (!Ids.isValidTraceId(traceId)) throw IngestException.malformed("transaction: invalid contexts.trace.trace_id '" + traceId + "'");
+    if (!Ids.isValidSpanId(spanId)) throw IngestException.malformed("transaction: invalid contexts.trace.span_id '" + spanId + "'");
+    String parent = lower(Json.str(trace, "parent_span_id"));
+    if (parent != null && !Ids.isValidSpanId(parent)) parent = null;
+    Long start = Timestamps.micros(t.get("start_timestamp"));
+    Long end = Timestamps.micros(t.get("timestamp"));
+    if (start == null) throw IngestException.malformed("transaction: missing or invalid start_timestamp");
+    if (end == null) throw IngestException.malformed("transaction: missing or invalid timestamp");
+    if (start > end) throw IngestException.malformed("transaction: start_timestamp is after timestamp");
+
+    TransactionNames.Named named = TransactionNames.sanitize(Json.str(t, "transaction"),
+        Json.str(t.path("transaction_info"), "source"));
+    Map<String, String> tags = tags(t.get("tags"));
+    String release = Json.str(t, "release");
+    String environment = Json.str(t, "environment");
+    String user = user(t.get("user"));
+    String platform = Json.str(t, "platform");
+    String service = tags.getOrDefault("service.name", null);
+    double sampleRate = sampleRate(trace, dscSampleRate);
+
+    ObjectNode rootData = Json.object();
+    JsonNode traceData = trace.get("data");
+    if (traceData != null && traceData.isObject()) rootData.set("data", traceData);
+    JsonNode measurements = t.get("measurements");
+    if (measurements != null && measurements.isObject()) rootData.set("measurements", measurements);
+    String origin = Json.str(trace, "origin");
+    if (origin != null) rootData.put("origin", origin);
+
+    SpanRow root = SpanRow.builder().projectId(projectId).traceId(traceId).spanId(spanId)
+        .parentSpanId(parent).segmentId(eventId).segment(true).transaction(named.name())
+        .transactionSource(named.source()).op(Json.str(trace, "op"))
+        .description(text(Json.str(trace, "description")))
+        .status(status(Json.str(trace, "status"))).startUs(start).endUs(end)
+        .tags(scrub ? Scrubber.scrubTags(tags) : tags).dataJson(data(rootData))
+        .release(release).environment(environment).user(user).sampleRate(sampleRate)
+        .service(service).platform(platform).build();
+    spans.add(root);
+
+    JsonNode children = t.get("spans");
+    if (children != null && children.isArray()) {
+      for (JsonNode s : children) {
+        SpanRow row = childSpan(s, root);
+        if (row != null) spans.add(row);
+      }
+    }
+    return eventId;
+  }
+
+  private SpanRow childSpan(JsonNode s, SpanRow root) {
+    if (!s.isObject()) {
+      drop("invalid_span");
+      return null;
+    }
+    String spanId = lower(Json.str(s, "span_id"));
+    if (!Ids.isValidSpanId(spanId)) {
+      drop("invalid_id");
+      return null;
+    }
+    String traceId = Json.str(s, "trace_id");
+    if (traceId != null && !traceId.equals(root.traceId()) && !root.traceId().equals(lower(traceId))) {
+      drop("invalid_id");
+      return null;
+    }
+    String parent = lower(Json.str(s, "parent_span_id"));
+    if (parent != null && !Ids.isValidSpanId(parent)) parent = null;
+    Long start = Timestamps.micros(s.get("start_timestamp"));
+    Long end = Timestamps.micros(s.get("timestamp"));
+    if (start == null || end == null || start > end) {
+      drop("invalid_timestamps");
+      return null;
+    }
+    ObjectNode data = Json.object();
+    JsonNode d = s.get("data");
+    if (d != null && d.isObject()) data.set("data", d);
+    String origin = Json.str(s, "origin");
+    if (origin != null) data.put("origin", origin);
+    Map<String, String> tags = tags(s.get("tags"));
+    // The transaction's fields, as its root row has them (no builder: this runs for every span).
+    return new SpanRow(root.projectId(), root.traceId(), spanId,
+        parent == null ? root.spanId() : parent, root.segmentId(), false, root.transaction(),
+        root.transactionSource(), Json.str(s, "op"), text(Json.str(s, "description")),
+        status(Json.str(s, "status")), start, end, scrub ? Scrubber.scrubTags(tags) : tags,
+        data(data), root.release(), root.environment(), root.user(), root.sampleRate(),
+        root.service(), root.platform());
+  }
+
+  /** Maps a standalone {@code span} item (Sentry span JSON v1, or v2 with {@code items}). */
+  void span(JsonNode s, double dscSampleRate, String release, String environment) {
+    if (s.isObject() && s.get("items") != null && s.get("items").isArray()) {
+      for (JsonNode i : s.get("items")) span(i, dscSampleRate, release, environment);
+      return;
+    }
+    if (!s.isObject()) throw IngestException.malformed("span: expected a JSON object");
+    String traceId = lower(Json.str(s, "trace_id"));
+    String spanId = lower(Json.str(s, "span_id"));
+    if (!Ids.isValidTraceId(traceId) || !Ids.isValidSpanId(spanId)) {
+      drop("invalid_id");
+      return;
+    }
+    Long start = Timestamps.micros(s.get("start_timestamp"));
+    Long end = Timestamps.micros(s.has("end_timestamp") ? s.get("end_timestamp") : s.get("timestamp"));
+    if (start == null || end == null || start > end) {
+      drop("invalid_timestamps");
+      return;
+    }
+    String parent = lower(Json.str(s, "parent_span_id"));
+    if (parent != null && !Ids.isValidSpanId(parent)) parent = null;
+    boolean isSegment = s.path("is_segment").asBoolean(parent == null);
+    String segmentId = lower(Json.str(s, "segment_id"));
+    String name = Json.str(s, "name");
+    String description = Json.str(s, "description");
+    if (description == null) description = name;
+    JsonNode attrs = s.get("attributes");
+    ObjectNode data = Json.object();
+    if (s.get("data") != null && s.get("data").isObject()) data.set("data", s.get("data"));
+    if (attrs != null && attrs.isObject()) data.set("attributes", attrs);
+    String op = Json.str(s, "op");
+    if (op == null && attrs != null) op = Json.str(attrs.path("sentry.op"), "value");
+    String txName = Json.str(s, "segment_name");
+    if (txName == null && isSegment) txName = name != null ? name : description;
+    Map<String, String> tags = tags(s.get("tags"));
+    spans.add(SpanRow.builder().projectId(projectId).traceId(traceId).spanId(spanId)
+        .parentSpanId(parent).segmentId(segmentId == null ? null : padSegment(segmentId, traceId))
+        .segment(isSegment).transaction(txName)
+        .op(op).description(text(description)).status(status(Json.str(s, "status")))
+        .startUs(start).endUs(end).tags(scrub ? Scrubber.scrubTags(tags) : tags)
+        .dataJson(data(data)).release(release).environment(environment)
+        .sampleRate(validRate(dscSampleRate)).build());
+  }
+
+  /** Span-v2 segment ids are span ids (16 hex); rows keep 32-hex segment ids. */
+  static String padSegment(String segmentId, String traceId) {
+    if (Ids.isLowerHex(segmentId, 32)) return segmentId;
+    if (Ids.isValidSpanId(segmentId)) return segmentId + traceId.substring(16);
+    return null;
+  }
+
+  /** Maps an {@code event} item (an error). */
+  String event(JsonNode e, String envelopeEventId) {
+    if (!e.isObject()) throw IngestException.malformed("event: expected a JSON object");
+    String eventId = eventId(Json.str(e, "event_id"));
+    if (eventId == null) eventId = eventId(envelopeEventId);
+    if (eventId == null) throw IngestException.malformed("event: missing or invalid event_id");
+    Long ts = Timestamps.micros(e.get("timestamp"));
+    if (ts == null) ts = nowUs;
+    JsonNode trace = e.path("contexts").path("trace");
+    String traceId = lower(Json.str(trace, "trace_id"));
+    if (!Ids.isValidTraceId(traceId)) traceId = null;
+    String spanId = lower(Json.str(trace, "span_id"));
+    if (!Ids.isValidSpanId(spanId)) spanId = null;
+    String type = null;
+    String message = null;
+    JsonNode values = e.path("exception").path("values");
+    if (!values.isArray()) values = e.path("exception");
+    if (values.isArray() && values.size() > 0) {
+      JsonNode last = values.get(values.size() - 1);
+      type = Json.str(last, "type");
+      message = Json.str(last, "value");
+      if (message == null) message = type;
+    }
+    if (message == null) {
+      JsonNode m = e.get("message");
+      if (m != null && m.isTextual()) message = m.asText();
+      else if (m != null && m.isObject()) {
+        message = Json.str(m, "formatted");
+        if (message == null) message = Json.str(m, "message");
+      }
+    }
+    if (message == null) message = Json.str(e.path("logentry"), "formatted");
+    if (message == null) message = Json.str(e.path("logentry"), "message");
+    Map<String, String> tags = tags(e.get("tags"));
+    if (scrub) {
+      Scrubber.scrubTree(e);
+      tags = Scrubber.scrubTags(tags);
+      message = Scrubber.scrubText(message);
+    }
+    errors.add(new ErrorRow(projectId, eventId, traceId, spanId, ts, Json.str(e, "level"),
+        text(message), type, Json.str(e, "transaction"), tags, Json.str(e, "release"),
+        Json.str(e, "environment"), user(e.get("user")), Json.str(e, "platform"), Json.text(e)));
+    return eventId;
+  }
+
+  /** Maps a {@code client_report} item. */
+  void clientReport(JsonNode r) {
+    if (!r.isObject()) throw IngestException.malformed("client_report: expected a JSON object");
+    Long ts = Timestamps.micros(r.get("timestamp"));
+    long at = ts == null ? nowUs : ts;
+    for (String field : new String[] {"discarded_events", "rate_limited_events", "filtered_events"}) {
+      JsonNode list = r.get(field);
+      if (list == null || !list.isArray()) continue;
+      for (JsonNode d : list) {
+        String reason = Json.str(d, "reason");
+        String category = Json.str(d, "category");
+        long q = d.path("quantity").asLong(0);
+        if (reason == null || category == null || q <= 0) continue;
+        reports.add(new ClientReportRow(projectId, at, reason, category, q));
+      }
+    }
+  }
+
+  /** The row's data JSON: the payload's own nodes (scrubbed in place when asked), or null. */
+  private String data(ObjectNode data) {
+    if (data.isEmpty()) return null;
+    if (scrub) Scrubber.scrubTree(data);
+    return Json.text(data);
+  }
+
+  private String text(String s) {
+    return scrub ? Scrubber.scrubText(s) : s;
+  }
+
+  static String status(String s) {
+    if (s == null || s.isEmpty()) return SpanStatus.OK.protocolName();
+    String l = s.toLowerCase(Locale.ROOT);
+    if ("error".equals(l)) return SpanStatus.INTERNAL_ERROR.protocolName();
+    return SpanStatus.fromProtocolName(l).protocolName();
+  }
+
+  private static double sampleRate(JsonNode trace, double dscRate) {
+    JsonNode r = trace.path("data").get("sentry.sample_rate");
+    if (r != null && r.isNumber()) return validRate(r.asDouble());
+    return validRate(dscRate);
+  }
+
+  static double validRate(double r) {
+    return r > 0 && r <= 1 ? r : 1.0;
+  }
+
+  /** Tags as an object or as a list of [key, value] pairs; values as text. */
+  static Map<String, String> tags(JsonNode t) {
+    Map<String, String> out = new LinkedHashMap<>();
+    if (t == null) return out;
+    if (t.isObject()) {
+      for (Map.Entry<String, JsonNode> e : t.properties()) {
+        if (e.getValue() != null && !e.getValue().isNull() && !e.getValue().isContainerNode()) {
+          out.put(e.getKey(), e.getValue().asText());
+        }
+      }
+    } else if (t.isArray()) {
+      for (JsonNode pair : t) {
+        if (pair.isArray() && pair.size() == 2 && !pair.get(1).isNull()) {
+          out.put(pair.get(0).asText(), pair.get(1).asText());
+        }
+      }
+    }
+    return out;
+  }
+
+  /** A stable user key: {@code id:...}, else email, username or ip. */
+  static String user(JsonNode u) {
+    if (u == null || !u.isObject()) return null;
+    String[][] keys = {{"id", "id"}, {"email", "email"}, {"username", "username"}, {"ip_address", "ip"}};
+    for (String[] k : keys) {
+      String v = Json.str(u, k[0]);
+      if (v != null && !v.isEmpty() && !"{{auto}}".equals(v)) return k[1] + ":" + v;
+    }
+    return null;
+  }
+}
