@@ -44,7 +44,7 @@ final class BulkLoad {
     int batchTraces = (int) a.num("batch-traces", 5_000);
     int sampleIds = (int) a.num("sample-ids", 20_000);
     if (spans < TraceShape.SPANS) throw new IllegalArgumentException("--spans: " + spans + " (expected: >= 21)");
-    Path db = dir.resolve(SpindleServer.DB_FILE);
+    Path db = dir.resolve(dev.spindle.storage.duckdb.DuckDbStorageProvider.FILE);
     if (Files.exists(db)) throw new IllegalArgumentException("--data: " + dir + " already holds a database");
 
     // Bootstrap: project 1 and an admin token, exactly as a first `spindle serve` does.
@@ -87,7 +87,7 @@ final class BulkLoad {
     }
     double loadSeconds = (System.nanoTime() - t0) / 1e9;
     long dbBytes = Files.size(db);
-    Path wal = dir.resolve(SpindleServer.DB_FILE + ".wal");
+    Path wal = dir.resolve(dev.spindle.storage.duckdb.DuckDbStorageProvider.FILE + ".wal");
     long walBytes = Files.exists(wal) ? Files.size(wal) : 0;
     out.printf(Locale.ROOT, "loaded %,d spans (%,d traces, %,d error events) in %.0f s (%,.0f spans/s)%n",
         written, traces, errors, loadSeconds, written / loadSeconds);

@@ -32,7 +32,7 @@ public final class Main {
       case "load" -> BulkLoad.run(a, System.out);
       case "query" -> QueryBench.run(a, System.out);
       case "sizes" -> BulkLoad.counts(java.nio.file.Path.of(a.str("data", null))
-          .resolve(dev.spindle.server.SpindleServer.DB_FILE), System.out);
+          .resolve(dev.spindle.storage.duckdb.DuckDbStorageProvider.FILE), System.out);
       default -> {
         System.err.println("unknown command: " + args[0] + " (expected: ingest, load, query or sizes)");
         System.exit(2);

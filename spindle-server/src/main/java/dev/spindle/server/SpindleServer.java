@@ -12,7 +12,8 @@ import dev.spindle.server.ui.WebUi;
 import dev.spindle.storage.ApiToken;
 import dev.spindle.storage.Project;
 import dev.spindle.storage.Storage;
-import dev.spindle.storage.duckdb.DuckDbStorage;
+import dev.spindle.storage.StorageConfig;
+import dev.spindle.storage.StorageProvider;
 import dev.spindle.storage.write.GroupCommitWriter;
 import io.javalin.Javalin;
 import java.io.IOException;
@@ -23,6 +24,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -36,8 +38,8 @@ import java.util.logging.Logger;
 public final class SpindleServer implements AutoCloseable {
   private static final Logger LOG = Logger.getLogger(SpindleServer.class.getName());
 
-  /** The database file name inside the data folder. */
-  public static final String DB_FILE = "spindle.duckdb";
+  /** The storage backend when none is given: the embedded DuckDB file in the data folder. */
+  public static final String DEFAULT_STORAGE = "duckdb";
   /** The bootstrap file name inside the data folder. */
   public static final String BOOTSTRAP_FILE = "bootstrap.json";
 
@@ -60,7 +62,7 @@ public final class SpindleServer implements AutoCloseable {
   private SpindleServer(Config config) {
     this.config = config;
     this.storage = config.storage != null ? config.storage
-        : DuckDbStorage.open(config.dataDir.resolve(DB_FILE));
+        : StorageProvider.named(DEFAULT_STORAGE).open(new StorageConfig(config.dataDir, Map.of(), config.retentionDays));
     KafkaSpanWriter producer = null;
     KafkaRowConsumer consumer = null;
     GroupCommitWriter group = null;

@@ -28,7 +28,7 @@ class RetentionTest {
     SpanRow old = SpanRow.builder().projectId(1).traceId(TestServer.hex(32)).spanId(TestServer.hex(16))
         .segment(true).startUs(nowUs - 3 * 86_400_000_000L).endUs(nowUs - 3 * 86_400_000_000L + 10).build();
     SpanRow fresh = old.toBuilder().traceId(TestServer.hex(32)).startUs(nowUs - 10).endUs(nowUs).build();
-    try (DuckDbStorage s = DuckDbStorage.open(dir.resolve(SpindleServer.DB_FILE))) {
+    try (DuckDbStorage s = DuckDbStorage.open(dir.resolve(dev.spindle.storage.duckdb.DuckDbStorageProvider.FILE))) {
       s.writer().write(WriteBatch.ofSpans(List.of(old, fresh)));
     }
     try (SpindleServer server = SpindleServer.builder().port(0).dataDir(dir).retentionDays(2)

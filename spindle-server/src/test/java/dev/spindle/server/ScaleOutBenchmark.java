@@ -118,7 +118,7 @@ class ScaleOutBenchmark {
       double s = send(all.url(), key, transactions, clients, ids(transactions));
       OUT.printf(Locale.ROOT, "single node DuckDB (role all): %.0f spans/s acknowledged durable (%.1f s)%n", spans / s, s);
     }
-    long duckBytes = Files.size(dir.resolve("duckdb").resolve(SpindleServer.DB_FILE));
+    long duckBytes = Files.size(dir.resolve("duckdb").resolve(dev.spindle.storage.duckdb.DuckDbStorageProvider.FILE));
     OUT.printf(Locale.ROOT, "  DuckDB file: %d bytes for %d spans (incl. warm-up)%n", duckBytes, spans + Math.min(2000, transactions) * 21L);
 
     // 1b. ingest -> Kafka -> writer -> ClickHouse.

@@ -6,7 +6,10 @@ import dev.spindle.server.SpindleServer;
 import dev.spindle.storage.ApiToken;
 import dev.spindle.storage.Project;
 import dev.spindle.storage.Storage;
+import dev.spindle.storage.StorageConfig;
 import dev.spindle.storage.StorageException;
+import dev.spindle.storage.StorageProvider;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
@@ -45,10 +48,10 @@ public final class Main implements Runnable {
 
     @CommandLine.Mixin StorageOptions storage = new StorageOptions();
 
-    @Option(names = "--clickhouse-cluster", description = "ClickHouse cluster name (remote_servers): Distributed tables sharded by trace id.")
+    @Option(names = "--clickhouse-cluster", description = "Same as --storage-option cluster=NAME: a ClickHouse cluster (remote_servers), Distributed tables sharded by trace id.")
     String clickhouseCluster;
 
-    @Option(names = "--clickhouse-on-cluster", description = "Create the schema ON CLUSTER (needs ClickHouse Keeper/ZooKeeper); else only on the node of --clickhouse-url.")
+    @Option(names = "--clickhouse-on-cluster", description = "Same as --storage-option on-cluster=true: create the schema ON CLUSTER (needs ClickHouse Keeper/ZooKeeper).")
     boolean clickhouseOnCluster;
 
     @Option(names = "--role", defaultValue = "all", description = "all (one machine), ingest, writer or query (default: ${DEFAULT-VALUE}).")
@@ -84,29 +87,30 @@ public final class Main implements Runnable {
         System.err.println("--" + e.getMessage());
         return 2;
       }
-      String storageError = storage.storageError();
-      if (storageError != null) {
-        System.err.println(storageError);
+      StorageProvider provider;
+      try {
+        provider = storage.provider();
+      } catch (CommandLine.ParameterException e) {
+        System.err.println(e.getMessage());
         return 2;
       }
-      if (r != Role.ALL && !storage.isClickHouse()) {
-        System.err.println("--role " + role + ": needs --storage clickhouse (nodes share their data through ClickHouse;"
-            + " DuckDB is one process's file)");
+      if (r != Role.ALL && !provider.sharedByProcesses()) {
+        System.err.println("--role " + role + ": needs a storage that server processes share (--storage clickhouse);"
+            + " " + provider.name() + " is one process's file");
         return 2;
       }
       if ((r == Role.INGEST || r == Role.WRITER) && (kafkaBootstrap == null || kafkaBootstrap.isBlank())) {
         System.err.println("--role " + role + ": needs --kafka-bootstrap host:port");
         return 2;
       }
+      Map<String, String> options = storage.options();
+      if (clickhouseCluster != null) options.put("cluster", clickhouseCluster);
+      if (clickhouseOnCluster) options.put("on-cluster", "true");
       SpindleServer.Builder b = SpindleServer.builder().port(port).bind(bind).dataDir(storage.data).role(r)
           .retentionDays(retentionDays).maxItemBytes(maxItemBytes).maxEnvelopeBytes(maxEnvelopeBytes);
-      String where = "data: " + storage.data.toAbsolutePath();
       SpindleServer server;
       try {
-        if (storage.isClickHouse()) {
-          b.storage(storage.clickhouse(clickhouseCluster, clickhouseOnCluster, retentionDays).open());
-          where = "clickhouse: " + storage.clickhouseUrl + "/" + storage.clickhouseDatabase;
-        }
+        b.storage(provider.open(new StorageConfig(storage.data, options, retentionDays)));
         if (kafkaBootstrap != null && !kafkaBootstrap.isBlank()) {
           b.kafka(new KafkaSettings(kafkaBootstrap, kafkaTopic, kafkaPartitions, (short) -1, kafkaGroup));
         }
@@ -124,7 +128,7 @@ public final class Main implements Runnable {
         server.close();
         stopped.countDown();
       }, "spindle-shutdown"));
-      System.out.println("Spindle listening on " + server.url() + " (" + where
+      System.out.println("Spindle listening on " + server.url() + " (" + storage.where()
           + (r == Role.ALL ? "" : ", role: " + r.name().toLowerCase(java.util.Locale.ROOT)) + ")");
       System.out.flush();
       stopped.await();

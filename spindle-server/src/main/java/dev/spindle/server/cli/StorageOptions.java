@@ -1,70 +1,72 @@
 package dev.spindle.server.cli;
 
-import dev.spindle.server.SpindleServer;
 import dev.spindle.storage.Storage;
+import dev.spindle.storage.StorageConfig;
 import dev.spindle.storage.StorageException;
-import dev.spindle.storage.clickhouse.ClickHouseStorage;
-import dev.spindle.storage.duckdb.DuckDbStorage;
+import dev.spindle.storage.StorageProvider;
 import java.nio.file.Path;
-import picocli.CommandLine.Option;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import picocli.CommandLine;
+import picocli.CommandLine.Option;
 
 /**
  * The storage options every command that opens storage shares ({@code serve}, {@code projects *},
  * {@code tokens *}): a picocli mixin, declared once so names, defaults and help never drift apart.
+ * The backend is found by name among the {@link StorageProvider}s on the class path.
  */
 final class StorageOptions {
-  static final String DUCKDB = "duckdb";
-  static final String CLICKHOUSE = "clickhouse";
-
   @Option(names = "--data", defaultValue = "./spindle-data", description = "Data folder (default: ${DEFAULT-VALUE}).")
   Path data;
 
-  @Option(names = "--storage", defaultValue = DUCKDB,
-      description = "Storage backend: duckdb (embedded, under --data) or clickhouse (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--storage", defaultValue = "duckdb",
+      description = "Storage backend: duckdb (embedded, under --data) or clickhouse; any backend on the class path"
+          + " by its name (default: ${DEFAULT-VALUE}).")
   String storage;
 
-  @Option(names = "--clickhouse-url", defaultValue = "http://127.0.0.1:8123",
-      description = "ClickHouse HTTP URL for --storage clickhouse (default: ${DEFAULT-VALUE});"
-          + " credentials from SPINDLE_CLICKHOUSE_USER / SPINDLE_CLICKHOUSE_PASSWORD.")
+  @Option(names = "--storage-option", paramLabel = "NAME=VALUE",
+      description = "A backend option, repeatable (clickhouse: url, database, cluster, on-cluster, user, password).")
+  Map<String, String> options = new LinkedHashMap<>();
+
+  @Option(names = "--clickhouse-url", description = "Same as --storage-option url=URL (default: http://127.0.0.1:8123);"
+      + " credentials from SPINDLE_CLICKHOUSE_USER / SPINDLE_CLICKHOUSE_PASSWORD.")
   String clickhouseUrl;
 
-  @Option(names = "--clickhouse-database", defaultValue = "spindle", description = "ClickHouse database (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--clickhouse-database", description = "Same as --storage-option database=NAME (default: spindle).")
   String clickhouseDatabase;
 
-  boolean isClickHouse() {
-    return CLICKHOUSE.equals(storage);
-  }
-
-  /** Null when {@code --storage} names a known backend, else the message saying what is wrong. */
-  String storageError() {
-    if (DUCKDB.equals(storage) || CLICKHOUSE.equals(storage)) return null;
-    return "--storage: '" + storage + "' (expected: duckdb or clickhouse)";
-  }
-
-  /** A ClickHouse storage builder; credentials from SPINDLE_CLICKHOUSE_USER / SPINDLE_CLICKHOUSE_PASSWORD. */
-  ClickHouseStorage.Builder clickhouse(String cluster, boolean onCluster, int ttlDays) {
-    ClickHouseStorage.Builder ch = ClickHouseStorage.builder(clickhouseUrl).database(clickhouseDatabase)
-        .cluster(cluster).onCluster(onCluster).ttlDays(ttlDays);
-    String user = System.getenv("SPINDLE_CLICKHOUSE_USER");
-    if (user != null && !user.isEmpty()) ch.credentials(user, System.getenv("SPINDLE_CLICKHOUSE_PASSWORD"));
-    return ch;
-  }
-
-  /** Opens the storage for an offline command (the server stopped); bad options are parameter errors. */
-  Storage open() {
-    String error = storageError();
-    if (error != null) throw new CommandLine.ParameterException(new CommandLine(new Main()), error);
+  /** The provider {@code --storage} names. */
+  StorageProvider provider() {
     try {
-      if (isClickHouse()) return clickhouse(null, false, 0).open();
-      return DuckDbStorage.open(data.resolve(SpindleServer.DB_FILE));
-    } catch (StorageException e) {
-      if (isClickHouse()) {
-        throw new CommandLine.ParameterException(new CommandLine(new Main()),
-            "cannot open ClickHouse at " + clickhouseUrl + ": " + e.getMessage());
-      }
-      throw new CommandLine.ParameterException(new CommandLine(new Main()),
-          "cannot open " + data + " (is a server running on it? stop it or use the HTTP API): " + e.getMessage());
+      return StorageProvider.named(storage);
+    } catch (IllegalArgumentException e) {
+      throw new CommandLine.ParameterException(new CommandLine(new Main()), "--storage: " + e.getMessage());
+    }
+  }
+
+  /** The backend options, the shorthand flags included. */
+  Map<String, String> options() {
+    Map<String, String> all = new LinkedHashMap<>(options);
+    if (clickhouseUrl != null) all.put("url", clickhouseUrl);
+    if (clickhouseDatabase != null) all.put("database", clickhouseDatabase);
+    return all;
+  }
+
+  /** Where the data is, for the start-up line. */
+  String where() {
+    Map<String, String> o = options();
+    if (!provider().sharedByProcesses()) return "data: " + data.toAbsolutePath();
+    return storage + (o.isEmpty() ? "" : ": " + o.getOrDefault("url", "") + "/" + o.getOrDefault("database", ""));
+  }
+
+  /** Opens the storage for an offline command (the server stopped); failures are parameter errors. */
+  Storage open() {
+    StorageProvider p = provider();
+    try {
+      return p.open(new StorageConfig(data, options(), 0));
+    } catch (StorageException | IllegalArgumentException e) {
+      throw new CommandLine.ParameterException(new CommandLine(new Main()), "cannot open " + where()
+          + (p.sharedByProcesses() ? "" : " (is a server running on it? stop it or use the HTTP API)") + ": " + e.getMessage());
     }
   }
 }
