@@ -7,32 +7,22 @@ import dev.spindle.server.json.Json;
 import dev.spindle.storage.Project;
 import dev.spindle.storage.WriteBatch;
 import io.javalin.http.Context;
-import io.javalin.http.Handler;
 import java.io.IOException;
 
 /**
  * {@code POST /api/<project>/envelope/}: a Sentry envelope's transaction, event, span and
  * client_report items become rows (other items are skipped); answers {@code {"id": ..}}.
  */
-final class EnvelopeHandler implements Handler {
+final class EnvelopeHandler extends IngestHandler {
   /** Items per envelope at most. */
   static final int MAX_ITEMS = 10_000;
 
-  private final Ingestion ingestion;
-
   EnvelopeHandler(Ingestion ingestion) {
-    this.ingestion = ingestion;
+    super(ingestion);
   }
 
   @Override
-  public void handle(Context ctx) throws IOException {
-    try (MemoryBudget.Lease lease = ingestion.budget.lease()) {
-      handle(ctx, lease);
-    }
-  }
-
-  private void handle(Context ctx, MemoryBudget.Lease lease) throws IOException {
-    SentryAuth.parseProjectId(ctx.pathParam("project_id"));
+  void ingest(Context ctx, MemoryBudget.Lease lease) throws IOException {
     byte[] body = ingestion.body(ctx, lease);
     Envelope env = Envelope.parse(body, ingestion.settings.maxItemBytes(), MAX_ITEMS);
     Project project = ingestion.authenticate(ctx, Json.str(env.headers, "dsn"));

@@ -3,7 +3,6 @@ package dev.spindle.server.ingest;
 import dev.spindle.storage.Project;
 import dev.spindle.storage.WriteBatch;
 import io.javalin.http.Context;
-import io.javalin.http.Handler;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceResponse;
 import java.io.IOException;
@@ -14,22 +13,13 @@ import java.util.Locale;
  * {@code POST /api/<project>/integration/otlp/v1/traces}: an OTLP/HTTP export, protobuf or JSON
  * (answered in the same encoding), authenticated by {@code sentry_key} or {@code X-Sentry-Auth}.
  */
-final class OtlpHandler implements Handler {
-  private final Ingestion ingestion;
-
+final class OtlpHandler extends IngestHandler {
   OtlpHandler(Ingestion ingestion) {
-    this.ingestion = ingestion;
+    super(ingestion);
   }
 
   @Override
-  public void handle(Context ctx) throws IOException {
-    try (MemoryBudget.Lease lease = ingestion.budget.lease()) {
-      handle(ctx, lease);
-    }
-  }
-
-  private void handle(Context ctx, MemoryBudget.Lease lease) throws IOException {
-    SentryAuth.parseProjectId(ctx.pathParam("project_id"));
+  void ingest(Context ctx, MemoryBudget.Lease lease) throws IOException {
     Project project = ingestion.authenticate(ctx, null);
     String type = ctx.contentType() == null ? "" : ctx.contentType().toLowerCase(Locale.ROOT);
     boolean json = type.startsWith("application/json");
