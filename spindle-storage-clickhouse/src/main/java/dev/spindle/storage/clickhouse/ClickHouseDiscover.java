@@ -10,8 +10,8 @@ import dev.spindle.storage.discover.DiscoverResult;
 import dev.spindle.storage.discover.DiscoverSql;
 import dev.spindle.storage.discover.DiscoverStore;
 import dev.spindle.storage.discover.Field;
-import dev.spindle.storage.discover.Figures;
 import dev.spindle.storage.discover.FieldType;
+import dev.spindle.storage.discover.Figures;
 import java.util.ArrayList;
 import java.util.List;
 

@@ -27,9 +27,7 @@ final class ClickHouseFunctions implements Figures.Functions {
 
   @Override
   public void countIf(DiscoverSql.Writer sql, Consumer<DiscoverSql.Writer> condition) {
-    sql.add("countIf(");
-    condition.accept(sql);
-    sql.add(")");
+    call(sql.add("countIf("), condition);
   }
 
   @Override
@@ -39,7 +37,11 @@ final class ClickHouseFunctions implements Figures.Functions {
 
   @Override
   public void countDistinctIf(DiscoverSql.Writer sql, String expr, Consumer<DiscoverSql.Writer> condition) {
-    sql.add("uniqExactIf(" + expr + ", ");
+    call(sql.add("uniqExactIf(" + expr + ", "), condition);
+  }
+
+  /** Writes the condition as the last argument of a call. */
+  private static void call(DiscoverSql.Writer sql, Consumer<DiscoverSql.Writer> condition) {
     condition.accept(sql);
     sql.add(")");
   }

@@ -49,7 +49,7 @@ class DiscoverSqlTest {
     }
   };
 
-  /** Aggregate functions as easy to read. */
+  /** Aggregate functions as easy to read: {@code f(args | condition)}. */
   static final Figures FIGURES = new Figures(new Figures.Functions() {
     @Override
     public String count() {
@@ -58,9 +58,7 @@ class DiscoverSqlTest {
 
     @Override
     public void countIf(DiscoverSql.Writer sql, Consumer<DiscoverSql.Writer> condition) {
-      sql.add("countIf(");
-      condition.accept(sql);
-      sql.add(")");
+      filtered(sql, "count(", condition);
     }
 
     @Override
@@ -70,9 +68,12 @@ class DiscoverSqlTest {
 
     @Override
     public void countDistinctIf(DiscoverSql.Writer sql, String expr, Consumer<DiscoverSql.Writer> condition) {
-      sql.add("uniqIf(" + expr + ", ");
-      condition.accept(sql);
-      sql.add(")");
+      filtered(sql, "uniq(" + expr + " ", condition);
+    }
+
+    @Override
+    public void quantile(DiscoverSql.Writer sql, String expr, double q) {
+      sql.add("quantile(" + expr + ", ").value(q).add(")");
     }
 
     @Override
@@ -80,9 +81,9 @@ class DiscoverSqlTest {
       return function + "(" + expr + ")";
     }
 
-    @Override
-    public void quantile(DiscoverSql.Writer sql, String expr, double q) {
-      sql.add("quantile(" + expr + ", ").value(q).add(")");
+    private void filtered(DiscoverSql.Writer sql, String call, Consumer<DiscoverSql.Writer> condition) {
+      condition.accept(sql.add(call + "| "));
+      sql.add(")");
     }
   });
 
@@ -116,7 +117,7 @@ class DiscoverSqlTest {
     String b = "SELECT transaction AS g0, duration AS x1, duration AS d, status AS st, user AS uk"
         + " FROM t WHERE e >= <1000> AND e < <2000>";
     String a = "SELECT g0 AS c0, quantile(x1, <0.95>) AS c1, count() AS c2,"
-        + " countIf((st NOT IN ('ok', 'cancelled', 'unknown', 'unknown_error'))) / nullif(count(), 0) AS h0"
+        + " count(| (st NOT IN ('ok', 'cancelled', 'unknown', 'unknown_error'))) / nullif(count(), 0) AS h0"
         + " FROM (" + b + ") GROUP BY g0";
     assertEquals("SELECT c0, c1, c2 FROM (" + a + ") WHERE coalesce((c2 > <5.0>), F)"
         + " AND coalesce((h0 < <0.5>), F) ORDER BY c1 DESC NULLS LAST, c0 ASC NULLS LAST LIMIT <50>",
