@@ -80,7 +80,8 @@ final class DuckDbInsights implements TransactionInsights {
   public List<SpanOpSummary> spanOps(SummaryQuery q) {
     List<Object> params = new ArrayList<>();
     String t = segments(q, params);
-    DiscoverSql p95 = DiscoverSql.of(w -> DuckDbFunctions.FIGURES.percentile(w, "((s.end_us - s.start_us) / 1000.0)", 0.95));
+    DiscoverSql p95 = DiscoverSql.of(w ->
+        DuckDbFunctions.FIGURES.percentile(w, "((s.end_us - s.start_us) / 1000.0)", 0.95));
     params.addAll(p95.values());
     StringBuilder sql = new StringBuilder("WITH t AS (" + t + "), total AS (SELECT sum(d) AS all_ms FROM t)"
         + " SELECT s.op, count(*), count(DISTINCT s.segment_id), sum(s.end_us - s.start_us) / 1000.0, "

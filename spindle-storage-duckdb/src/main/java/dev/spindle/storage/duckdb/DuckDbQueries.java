@@ -172,7 +172,8 @@ final class DuckDbQueries implements TraceReader, TraceSearch, TransactionAggreg
     params.add(q.startUs());
     params.add(q.endUs());
     where(inner, params, q.projectId(), q.filters());
-    String sql = figures.text() + " FROM (" + inner + ") GROUP BY transaction ORDER BY n DESC, transaction LIMIT ?";
+    String sql = figures.text() + " FROM (" + inner + ")"
+        + " GROUP BY transaction ORDER BY n DESC, transaction LIMIT ?";
     params.add(q.limit());
     List<TransactionSummary> out = new ArrayList<>();
     try (Connection c = connections.get(); PreparedStatement ps = c.prepareStatement(sql)) {
@@ -199,8 +200,9 @@ final class DuckDbQueries implements TraceReader, TraceSearch, TransactionAggreg
     if (buckets > 10_000) {
       throw new IllegalArgumentException("intervalUs: " + intervalUs + " (expected: at most 10000 buckets, got " + buckets + ")");
     }
-    DiscoverSql figures = DiscoverSql.of(w -> FIGURES.timeBucket(w.add("SELECT (end_us // ").value(intervalUs)
-        .add(") * ").value(intervalUs).add(" AS b, "), "((end_us - start_us) / 1000.0)", "status"));
+    DiscoverSql figures = DiscoverSql.of(w -> FIGURES.timeBucket(
+        w.add("SELECT (end_us // ").value(intervalUs).add(") * ").value(intervalUs).add(" AS b, "),
+        "((end_us - start_us) / 1000.0)", "status"));
     List<Object> params = new ArrayList<>(figures.values());
     StringBuilder sql = new StringBuilder(figures.text()
         + " FROM spans WHERE is_segment AND end_us >= ? AND end_us < ?");

@@ -12,8 +12,8 @@ import java.util.function.Function;
  * A {@link DiscoverQuery} compiled to SQL for one {@link Dialect}: the text, with a placeholder
  * where each value goes, and the values in text order. The compiler writes only fixed fragments
  * (column and function names from closed enums, aliases {@code c0, c1...}) and what the dialect
- * and its {@link Figures} write; every value from the query — filter values, tag keys, quantiles, thresholds, the limit —
- * stays apart from the text, so a backend binds it as a parameter ({@link #text()},
+ * and its {@link Figures} write; every value from the query — filter values, tag keys,
+ * quantiles, thresholds, the limit — stays apart from the text, so a backend binds it as a parameter ({@link #text()},
  * {@link #values()}) or, without query parameters, writes it through its own literal escaping
  * ({@link #text(Function)}). {@link #of} builds other SQL the same way (the {@link Figures}
  * of the transaction summary).

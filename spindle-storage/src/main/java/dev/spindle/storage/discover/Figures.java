@@ -9,8 +9,8 @@ import java.util.function.Consumer;
  * its {@link Functions}: Discover's aggregates, the transaction summary and the time series all
  * read them from here. A figure aggregates the rows of a group; its inputs are row-level SQL
  * expressions (the duration in milliseconds, the status, the user, the sample rate), and every
- * value it needs — thresholds, quantiles, the period — goes through {@link DiscoverSql.Writer#value},
- * never into the text.
+ * value it needs — thresholds, quantiles, the period — goes through
+ * {@link DiscoverSql.Writer#value}, never into the text.
  *
  * <ul>
  *   <li>failures: rows whose status is neither {@code ok}, {@code cancelled} nor {@code unknown}
@@ -22,7 +22,8 @@ import java.util.function.Consumer;
  *   <li>estimated count: Σ 1 / sample rate; tpm, tps: rows per minute, second of the period.
  * </ul>
  *
- * Figures of no rows are NULL, except counts (0) and user misery (the prior alone).
+ * Over no rows (an aggregate without {@code GROUP BY} that matched nothing), failure rate, Apdex
+ * and percentiles are NULL, counts and rates 0, and user misery is the prior alone.
  */
 public final class Figures {
   private static final String NOT_FAILED = "('ok', 'cancelled', 'unknown', 'unknown_error')";
@@ -44,13 +45,22 @@ public final class Figures {
     /** The number of distinct non-null values of {@code expr}. */
     String countDistinct(String expr);
 
-    /** Writes the number of distinct non-null values of {@code expr} in rows where {@code condition} holds. */
+    /**
+     * Writes the number of distinct non-null values of {@code expr} in rows
+     * where {@code condition} holds.
+     */
     void countDistinctIf(DiscoverSql.Writer sql, String expr, Consumer<DiscoverSql.Writer> condition);
 
-    /** {@code function} ({@code avg}, {@code sum}, {@code min} or {@code max}) of the non-null values of {@code expr}, NULL when there are none. */
+    /**
+     * {@code function} ({@code avg}, {@code sum}, {@code min} or {@code max}) of the non-null
+     * values of {@code expr}, NULL when there are none.
+     */
     String aggregate(String function, String expr);
 
-    /** Writes the continuous quantile {@code q} of the non-null values of {@code expr}, NULL when there are none. */
+    /**
+     * Writes the continuous quantile {@code q} of the non-null values of {@code expr}, NULL when
+     * there are none.
+     */
     void quantile(DiscoverSql.Writer sql, String expr, double q);
   }
 
@@ -159,7 +169,10 @@ public final class Figures {
     sql.add(" AS user_misery");
   }
 
-  /** Writes the select list of a {@code TimeBucket} after its start: {@code n}, {@code p95}, {@code failure_rate}. */
+  /**
+   * Writes the select list of a {@code TimeBucket} after its start: {@code n}, {@code p95},
+   * {@code failure_rate}.
+   */
   public void timeBucket(DiscoverSql.Writer sql, String durationMs, String status) {
     sql.add(fn.count() + " AS n, ");
     percentile(sql, durationMs, 0.95);
