@@ -13,10 +13,10 @@ import java.util.function.Function;
  * where each value goes, and the values in text order. The compiler writes only fixed fragments
  * (column and function names from closed enums, aliases {@code c0, c1...}) and what the dialect
  * and its {@link Figures} write; every value from the query — filter values, tag keys,
- * quantiles, thresholds, the limit — stays apart from the text, so a backend binds it as a parameter ({@link #text()},
- * {@link #values()}) or, without query parameters, writes it through its own literal escaping
- * ({@link #text(Function)}). {@link #of} builds other SQL the same way (the {@link Figures}
- * of the transaction summary).
+ * quantiles, thresholds, the limit — stays apart from the text, so a backend binds it as a
+ * parameter ({@link #text()}, {@link #values()}) or, without query parameters, writes it through
+ * its own literal escaping ({@link #text(Function)}). {@link #of} builds other SQL the same way
+ * (the {@link Figures} of the transaction summary).
  *
  * <p>A plain query is one level. An aggregating query has three: {@code b} projects the group
  * keys ({@code g<i>}), the aggregate arguments ({@code x<i>}, {@code y<i>} for aggregates only
