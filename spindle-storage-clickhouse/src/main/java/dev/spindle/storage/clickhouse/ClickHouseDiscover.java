@@ -3,7 +3,6 @@ package dev.spindle.storage.clickhouse;
 import static java.util.Objects.requireNonNull;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.spindle.storage.discover.Aggregate;
 import dev.spindle.storage.discover.Column;
 import dev.spindle.storage.discover.Dataset;
 import dev.spindle.storage.discover.DiscoverQuery;
@@ -12,6 +11,7 @@ import dev.spindle.storage.discover.DiscoverSql;
 import dev.spindle.storage.discover.DiscoverStore;
 import dev.spindle.storage.discover.Field;
 import dev.spindle.storage.discover.FieldType;
+import dev.spindle.storage.discover.Figures;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -33,7 +33,7 @@ final class ClickHouseDiscover implements DiscoverStore {
   @Override
   public DiscoverResult discover(DiscoverQuery q) {
     requireNonNull(q, "q");
-    String sql = DiscoverSql.compile(q, dialect).text(ClickHouseDiscover::literal);
+    String sql = DiscoverSql.compile(q, dialect).text(Sql::literal);
     List<Field> fields = q.fields();
     List<List<Object>> rows = new ArrayList<>();
     for (JsonNode r : http.query(sql)) {
@@ -42,16 +42,6 @@ final class ClickHouseDiscover implements DiscoverStore {
       rows.add(row);
     }
     return new DiscoverResult(rows);
-  }
-
-  /** A value as a ClickHouse literal, through {@link Sql}. */
-  private static String literal(Object value) {
-    Sql sql = new Sql("");
-    if (value instanceof Long l) sql.num(l);
-    else if (value instanceof Integer i) sql.num(i.longValue());
-    else if (value instanceof Double d) sql.num(d);
-    else sql.str((String) value);
-    return sql.toString();
   }
 
   private static Object value(JsonNode n, FieldType type) {
@@ -138,44 +128,9 @@ final class ClickHouseDiscover implements DiscoverStore {
       sql.add("position(lowerUTF8(" + expr + "), lowerUTF8(").value(text).add(")) > 0");
     }
 
-    /** Aggregates of no rows are NULL, as in standard SQL (ClickHouse would give 0 or nan). */
     @Override
-    public void aggregate(DiscoverSql.Writer sql, Aggregate agg, String arg, DiscoverQuery q) {
-      double t = agg.parameter();
-      switch (agg.function()) {
-        case COUNT: sql.add("count()"); break;
-        case COUNT_UNIQUE: sql.add("uniqExact(" + arg + ")"); break;
-        case AVG: sql.add("if(count(" + arg + ") > 0, avg(" + arg + "), NULL)"); break;
-        case SUM: sql.add("if(count(" + arg + ") > 0, sum(" + arg + "), NULL)"); break;
-        case MIN: sql.add("if(count(" + arg + ") > 0, min(" + arg + "), NULL)"); break;
-        case MAX: sql.add("if(count(" + arg + ") > 0, max(" + arg + "), NULL)"); break;
-        case P50:
-        case P75:
-        case P95:
-        case P99:
-        case PERCENTILE:
-          sql.add("if(count(" + arg + ") > 0, quantile(").value(t).add(")(" + arg + "), NULL)");
-          break;
-        case FAILURE_RATE:
-          sql.add("if(count() > 0, avg(" + DiscoverSql.FAILED + "), NULL)");
-          break;
-        case APDEX:
-          sql.add("(countIf(d <= ").value(t).add(") + countIf(d > ").value(t).add(" AND d <= ").value(4 * t)
-              .add(") / 2) / nullIf(count(), 0)");
-          break;
-        case USER_MISERY:
-          sql.add("(uniqExactIf(ifNull(uk, ''), isNotNull(uk) AND d > ").value(4 * t)
-              .add(") + 5.8875) / (uniqExactIf(ifNull(uk, ''), isNotNull(uk)) + 5.8875 + 111.8625)");
-          break;
-        case TPM:
-          sql.add("count() / ").value((q.endUs() - q.startUs()) / 60_000_000.0);
-          break;
-        case TPS:
-          sql.add("count() / ").value((q.endUs() - q.startUs()) / 1_000_000.0);
-          break;
-        default:
-          throw new AssertionError(agg);
-      }
+    public Figures figures() {
+      return ClickHouseFunctions.FIGURES;
     }
   }
 }

@@ -82,7 +82,9 @@ final class ClickHouseInsights implements TransactionInsights {
     String traces = ClickHouseQueries.transactionsIn("SELECT trace_id", local, q).toString();
     String roots = ClickHouseQueries.transactionsIn("SELECT trace_id, project_id, span_id", local, q).toString();
     Sql sql = new Sql("SELECT op, count() AS n, uniqExact(segment_id) AS txns,"
-        + " sum(duration_us) / 1000.0 AS total_ms, quantile(0.95)(duration_us / 1000.0) AS p95"
+        + " sum(duration_us) / 1000.0 AS total_ms, "
+        + ClickHouseFunctions.sql(w -> ClickHouseFunctions.FIGURES.percentile(w, D, 0.95))
+        + " AS p95"
         + " FROM " + schema.table("spans") + " FINAL WHERE is_segment = 0 AND trace_id IN (")
         .sql(traces).sql(") AND isNotNull(segment_id) AND segment_id IN (SELECT segment_id FROM "
             + schema.local("spans") + " FINAL WHERE is_segment = 1 AND isNotNull(segment_id) AND trace_id IN (")

@@ -1,5 +1,7 @@
 package dev.spindle.storage.clickhouse;
 
+import static dev.spindle.storage.clickhouse.ClickHouseFunctions.FIGURES;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.spindle.storage.ErrorRow;
 import dev.spindle.storage.Filter;
@@ -15,6 +17,7 @@ import dev.spindle.storage.TraceSearch;
 import dev.spindle.storage.TraceSummary;
 import dev.spindle.storage.TransactionAggregator;
 import dev.spindle.storage.TransactionSummary;
+import dev.spindle.storage.discover.Figures;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -35,6 +38,9 @@ final class ClickHouseQueries implements TraceReader, TraceSearch, TransactionAg
   static final String ERROR_COLUMNS = "project_id, event_id, trace_id, span_id, timestamp_us, level,"
       + " message, exception_type, transaction, tags.key, tags.value, release, environment,"
       + " user_key, platform, payload";
+
+  /** The failed spans of a group. */
+  private static final String FAILURES = ClickHouseFunctions.sql(w -> FIGURES.failures(w, "status"));
 
   private final ClickHouseHttp http;
   private final ClickHouseSchema schema;
@@ -162,25 +168,17 @@ final class ClickHouseQueries implements TraceReader, TraceSearch, TransactionAg
 
   @Override
   public List<TransactionSummary> summarize(SummaryQuery q) {
-    double t = q.apdexThresholdMs();
-    String d = "(duration_us / 1000.0)";
-    Sql sql = transactionsIn("SELECT transaction, count() AS n, sum(1 / sample_rate) AS est,"
-        + " quantiles(0.5, 0.75, 0.95, 0.99)" + "(" + d + ") AS qs,"
-        + " avg(" + ClickHouseSchema.FAILED + ") AS failure_rate,"
-        + " (countIf(" + d + " <= " + Sql.literal(t) + ") + countIf(" + d + " > " + Sql.literal(t)
-        + " AND " + d + " <= " + Sql.literal(4 * t) + ") / 2) / count() AS apdex,"
-        + " uniqExactIf(ifNull(user_key, ''), isNotNull(user_key) AND " + d + " > " + Sql.literal(4 * t) + ") AS miserable,"
-        + " uniqExactIf(ifNull(user_key, ''), isNotNull(user_key)) AS users", q);
+    String figures = ClickHouseFunctions.sql(w -> FIGURES.summary(w,
+        new Figures.Inputs("(duration_us / 1000.0)", "status", "user_key", "sample_rate"),
+        q.apdexThresholdMs(), q.endUs() - q.startUs()));
+    Sql sql = transactionsIn("SELECT transaction, " + figures, q);
     sql.sql(" GROUP BY transaction ORDER BY n DESC, transaction LIMIT ").num(q.limit());
-    double minutes = (q.endUs() - q.startUs()) / 60_000_000.0;
     List<TransactionSummary> out = new ArrayList<>();
     for (JsonNode r : http.query(sql.toString())) {
-      long n = r.get("n").asLong();
-      JsonNode qs = r.get("qs");
-      double misery = (r.get("miserable").asLong() + 5.8875) / (r.get("users").asLong() + 5.8875 + 111.8625);
-      out.add(new TransactionSummary(text(r, "transaction"), n, r.get("est").asDouble(), n / minutes,
-          qs.get(0).asDouble(), qs.get(1).asDouble(), qs.get(2).asDouble(), qs.get(3).asDouble(),
-          r.get("failure_rate").asDouble(), r.get("apdex").asDouble(), misery));
+      out.add(new TransactionSummary(text(r, "transaction"), r.get("n").asLong(), r.get("est").asDouble(),
+          r.get("tpm").asDouble(), r.get("p50").asDouble(), r.get("p75").asDouble(),
+          r.get("p95").asDouble(), r.get("p99").asDouble(), r.get("failure_rate").asDouble(),
+          r.get("apdex").asDouble(), r.get("user_misery").asDouble()));
     }
     return out;
   }
@@ -193,8 +191,8 @@ final class ClickHouseQueries implements TraceReader, TraceSearch, TransactionAg
     if (buckets > 10_000) {
       throw new IllegalArgumentException("intervalUs: " + intervalUs + " (expected: at most 10000 buckets, got " + buckets + ")");
     }
-    Sql sql = transactionsIn("SELECT intDiv(end_us, " + intervalUs + ") * " + intervalUs + " AS b, count() AS n,"
-        + " quantile(0.95)(duration_us / 1000.0) AS p95, avg(" + ClickHouseSchema.FAILED + ") AS failure_rate", q);
+    Sql sql = transactionsIn("SELECT intDiv(end_us, " + intervalUs + ") * " + intervalUs + " AS b, "
+        + ClickHouseFunctions.sql(w -> FIGURES.timeBucket(w, "(duration_us / 1000.0)", "status")), q);
     sql.sql(" GROUP BY b");
     Map<Long, TimeBucket> found = new HashMap<>();
     for (JsonNode r : http.query(sql.toString())) {
@@ -217,7 +215,7 @@ final class ClickHouseQueries implements TraceReader, TraceSearch, TransactionAg
     // The root: the earliest transaction without a parent, else the earliest transaction.
     Sql sql = new Sql("SELECT trace_id, argMinIf(transaction, start_us + if(isNull(parent_span_id), 0, 4000000000000000),"
         + " is_segment = 1) AS root, min(start_us) AS st, max(end_us) AS en, count() AS n,"
-        + " countIf(is_segment = 1) AS tn, countIf(" + ClickHouseSchema.FAILED + ") AS errs,"
+        + " countIf(is_segment = 1) AS tn, " + FAILURES + " AS errs,"
         + " groupUniqArray(project_id) AS projs FROM " + spans + " FINAL WHERE trace_id IN (")
         .sql(matched.toString()).sql(")");
     if (q.projectId() != null) sql.sql(" AND project_id = ").num(q.projectId());

@@ -169,9 +169,6 @@ final class ClickHouseSchema {
   /** Microseconds since the epoch of a span's end. */
   static final String END_US = "toInt64(start_time) * 1000000 + start_micros + toInt64(duration_us)";
 
-  /** SQL true when the status counts as a failure in Sentry's failure rate. */
-  static final String FAILED = "(status NOT IN ('ok', 'cancelled', 'unknown', 'unknown_error'))";
-
   /** The data tables whose rows {@code deleteOlderThan} removes, with their time columns. */
   static final List<String[]> RETAINED = List.of(
       new String[] {"spans", "start_time", END_US},

@@ -71,6 +71,14 @@ final class Sql {
     return out.append('\'').toString();
   }
 
+  /** A value as a literal: a {@code String}, {@code Long}, {@code Integer} or finite {@code Double}. */
+  static String literal(Object value) {
+    if (value instanceof Long l) return Long.toString(l);
+    if (value instanceof Integer i) return Integer.toString(i);
+    if (value instanceof Double d) return literal((double) d);
+    return literal((String) value);
+  }
+
   /** A finite double as a literal (ClickHouse reads the plain decimal form). */
   static String literal(double value) {
     if (!Double.isFinite(value)) throw new IllegalArgumentException("value: " + value + " (expected: finite)");

@@ -3,7 +3,6 @@ package dev.spindle.storage.duckdb;
 import static java.util.Objects.requireNonNull;
 
 import dev.spindle.storage.StorageException;
-import dev.spindle.storage.discover.Aggregate;
 import dev.spindle.storage.discover.Column;
 import dev.spindle.storage.discover.Dataset;
 import dev.spindle.storage.discover.DiscoverQuery;
@@ -12,6 +11,7 @@ import dev.spindle.storage.discover.DiscoverSql;
 import dev.spindle.storage.discover.DiscoverStore;
 import dev.spindle.storage.discover.Field;
 import dev.spindle.storage.discover.FieldType;
+import dev.spindle.storage.discover.Figures;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -120,42 +120,8 @@ final class DuckDbDiscover implements DiscoverStore {
     }
 
     @Override
-    public void aggregate(DiscoverSql.Writer sql, Aggregate agg, String arg, DiscoverQuery q) {
-      double t = agg.parameter();
-      switch (agg.function()) {
-        case COUNT: sql.add("count(*)"); break;
-        case COUNT_UNIQUE: sql.add("count(DISTINCT " + arg + ")"); break;
-        case AVG: sql.add("avg(" + arg + ")"); break;
-        case SUM: sql.add("sum(" + arg + ")"); break;
-        case MIN: sql.add("min(" + arg + ")"); break;
-        case MAX: sql.add("max(" + arg + ")"); break;
-        case P50:
-        case P75:
-        case P95:
-        case P99:
-        case PERCENTILE:
-          sql.add("quantile_cont(" + arg + ", ").value(t).add(")");
-          break;
-        case FAILURE_RATE:
-          sql.add("avg(CASE WHEN " + DiscoverSql.FAILED + " THEN 1.0 ELSE 0.0 END)");
-          break;
-        case APDEX:
-          sql.add("(count(*) FILTER (WHERE d <= ").value(t).add(") + count(*) FILTER (WHERE d > ")
-              .value(t).add(" AND d <= ").value(4 * t).add(") / 2.0) / nullif(count(*), 0)");
-          break;
-        case USER_MISERY:
-          sql.add("(count(DISTINCT uk) FILTER (WHERE d > ").value(4 * t)
-              .add(") + 5.8875) / (count(DISTINCT uk) + 5.8875 + 111.8625)");
-          break;
-        case TPM:
-          sql.add("count(*) / ").value((q.endUs() - q.startUs()) / 60_000_000.0);
-          break;
-        case TPS:
-          sql.add("count(*) / ").value((q.endUs() - q.startUs()) / 1_000_000.0);
-          break;
-        default:
-          throw new AssertionError(agg);
-      }
+    public Figures figures() {
+      return DuckDbFunctions.FIGURES;
     }
   };
 }

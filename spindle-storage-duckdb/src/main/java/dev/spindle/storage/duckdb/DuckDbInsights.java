@@ -7,6 +7,7 @@ import dev.spindle.storage.SpanOpSummary;
 import dev.spindle.storage.StorageException;
 import dev.spindle.storage.SummaryQuery;
 import dev.spindle.storage.TransactionInsights;
+import dev.spindle.storage.discover.DiscoverSql;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -79,9 +80,12 @@ final class DuckDbInsights implements TransactionInsights {
   public List<SpanOpSummary> spanOps(SummaryQuery q) {
     List<Object> params = new ArrayList<>();
     String t = segments(q, params);
+    DiscoverSql p95 = DiscoverSql.of(w ->
+        DuckDbFunctions.FIGURES.percentile(w, "((s.end_us - s.start_us) / 1000.0)", 0.95));
+    params.addAll(p95.values());
     StringBuilder sql = new StringBuilder("WITH t AS (" + t + "), total AS (SELECT sum(d) AS all_ms FROM t)"
-        + " SELECT s.op, count(*), count(DISTINCT s.segment_id), sum(s.end_us - s.start_us) / 1000.0,"
-        + " quantile_cont((s.end_us - s.start_us) / 1000.0, 0.95), (SELECT all_ms FROM total)"
+        + " SELECT s.op, count(*), count(DISTINCT s.segment_id), sum(s.end_us - s.start_us) / 1000.0, "
+        + p95.text() + ", (SELECT all_ms FROM total)"
         + " FROM spans s JOIN t ON s.segment_id = t.segment_id WHERE NOT s.is_segment");
     if (q.projectId() != null) {
       sql.append(" AND s.project_id = ?");

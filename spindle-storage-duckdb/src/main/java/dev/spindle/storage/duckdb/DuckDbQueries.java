@@ -1,5 +1,7 @@
 package dev.spindle.storage.duckdb;
 
+import static dev.spindle.storage.duckdb.DuckDbFunctions.FIGURES;
+
 import dev.spindle.storage.ErrorRow;
 import dev.spindle.storage.Filter;
 import dev.spindle.storage.Outcome;
@@ -15,6 +17,8 @@ import dev.spindle.storage.TraceSearch;
 import dev.spindle.storage.TraceSummary;
 import dev.spindle.storage.TransactionAggregator;
 import dev.spindle.storage.TransactionSummary;
+import dev.spindle.storage.discover.DiscoverSql;
+import dev.spindle.storage.discover.Figures;
 import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -31,6 +35,9 @@ final class DuckDbQueries implements TraceReader, TraceSearch, TransactionAggreg
   interface ConnectionSource {
     Connection get() throws SQLException;
   }
+
+  /** The failed spans (no values to bind). */
+  private static final String FAILURES = DiscoverSql.of(w -> FIGURES.failures(w, "status")).text();
 
   private final ConnectionSource connections;
 
@@ -155,37 +162,28 @@ final class DuckDbQueries implements TraceReader, TraceSearch, TransactionAggreg
 
   @Override
   public List<TransactionSummary> summarize(SummaryQuery q) {
-    double t = q.apdexThresholdMs();
-    List<Object> params = new ArrayList<>();
-    params.add(t);
-    params.add(t);
-    params.add(4 * t);
-    params.add(4 * t);
+    DiscoverSql figures = DiscoverSql.of(w -> FIGURES.summary(w.add("SELECT transaction, "),
+        new Figures.Inputs("d", "status", "user_key", "sample_rate"), q.apdexThresholdMs(),
+        q.endUs() - q.startUs()));
+    List<Object> params = new ArrayList<>(figures.values());
     StringBuilder inner = new StringBuilder(
         "SELECT transaction, status, user_key, sample_rate, (end_us - start_us) / 1000.0 AS d"
             + " FROM spans WHERE is_segment AND end_us >= ? AND end_us < ?");
     params.add(q.startUs());
     params.add(q.endUs());
     where(inner, params, q.projectId(), q.filters());
-    String sql = "SELECT transaction, count(*) AS n, sum(1.0 / sample_rate),"
-        + " quantile_cont(d, 0.5), quantile_cont(d, 0.75), quantile_cont(d, 0.95),"
-        + " quantile_cont(d, 0.99), avg(CASE WHEN " + Schema.FAILED + " THEN 1.0 ELSE 0.0 END),"
-        + " (count(*) FILTER (WHERE d <= ?) + count(*) FILTER (WHERE d > ? AND d <= ?) / 2.0)"
-        + " / count(*),"
-        + " count(DISTINCT user_key) FILTER (WHERE d > ?), count(DISTINCT user_key)"
-        + " FROM (" + inner + ") GROUP BY transaction ORDER BY n DESC, transaction LIMIT ?";
+    String sql = figures.text() + " FROM (" + inner + ")"
+        + " GROUP BY transaction ORDER BY n DESC, transaction LIMIT ?";
     params.add(q.limit());
-    double minutes = (q.endUs() - q.startUs()) / 60_000_000.0;
     List<TransactionSummary> out = new ArrayList<>();
     try (Connection c = connections.get(); PreparedStatement ps = c.prepareStatement(sql)) {
       bind(ps, params);
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
-          long n = rs.getLong(2);
-          double misery = (rs.getLong(10) + 5.8875) / (rs.getLong(11) + 5.8875 + 111.8625);
-          out.add(new TransactionSummary(rs.getString(1), n, rs.getDouble(3), n / minutes,
-              rs.getDouble(4), rs.getDouble(5), rs.getDouble(6), rs.getDouble(7),
-              rs.getDouble(8), rs.getDouble(9), misery));
+          out.add(new TransactionSummary(rs.getString("transaction"), rs.getLong("n"), rs.getDouble("est"),
+              rs.getDouble("tpm"), rs.getDouble("p50"), rs.getDouble("p75"), rs.getDouble("p95"),
+              rs.getDouble("p99"), rs.getDouble("failure_rate"), rs.getDouble("apdex"),
+              rs.getDouble("user_misery")));
         }
       }
     } catch (SQLException e) {
@@ -202,12 +200,11 @@ final class DuckDbQueries implements TraceReader, TraceSearch, TransactionAggreg
     if (buckets > 10_000) {
       throw new IllegalArgumentException("intervalUs: " + intervalUs + " (expected: at most 10000 buckets, got " + buckets + ")");
     }
-    List<Object> params = new ArrayList<>();
-    params.add(intervalUs);
-    params.add(intervalUs);
-    StringBuilder sql = new StringBuilder("SELECT (end_us // ?) * ? AS b, count(*),"
-        + " quantile_cont((end_us - start_us) / 1000.0, 0.95),"
-        + " avg(CASE WHEN " + Schema.FAILED + " THEN 1.0 ELSE 0.0 END)"
+    DiscoverSql figures = DiscoverSql.of(w -> FIGURES.timeBucket(
+        w.add("SELECT (end_us // ").value(intervalUs).add(") * ").value(intervalUs).add(" AS b, "),
+        "((end_us - start_us) / 1000.0)", "status"));
+    List<Object> params = new ArrayList<>(figures.values());
+    StringBuilder sql = new StringBuilder(figures.text()
         + " FROM spans WHERE is_segment AND end_us >= ? AND end_us < ?");
     params.add(q.startUs());
     params.add(q.endUs());
@@ -219,7 +216,7 @@ final class DuckDbQueries implements TraceReader, TraceSearch, TransactionAggreg
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
           long b = rs.getLong(1);
-          found.put(b, new TimeBucket(b, rs.getLong(2), rs.getDouble(3), rs.getDouble(4)));
+          found.put(b, new TimeBucket(b, rs.getLong("n"), rs.getDouble("p95"), rs.getDouble("failure_rate")));
         }
       }
     } catch (SQLException e) {
@@ -243,7 +240,7 @@ final class DuckDbQueries implements TraceReader, TraceSearch, TransactionAggreg
     StringBuilder sql = new StringBuilder("WITH m AS (" + matched + "), a AS ("
         + "SELECT s.trace_id, min(start_us) AS st, max(end_us) AS en, count(*) AS n,"
         + " count(*) FILTER (WHERE is_segment) AS tn,"
-        + " count(*) FILTER (WHERE " + Schema.FAILED + ") AS errs,"
+        + " " + FAILURES + " AS errs,"
         + " list_sort(list(DISTINCT project_id)) AS projs,"
         + " first(transaction ORDER BY (parent_span_id IS NOT NULL), start_us)"
         + " FILTER (WHERE is_segment) AS root"

@@ -98,7 +98,4 @@ final class Schema {
       "ALTER TABLE errors ALTER event_id TYPE UUID USING CAST(event_id AS UUID)",
       "ALTER TABLE errors ALTER trace_id TYPE UUID USING CAST(trace_id AS UUID)",
       "ALTER TABLE errors ALTER span_id TYPE UBIGINT USING CAST('0x' || span_id AS UBIGINT)");
-
-  /** SQL true when the status counts as a failure in Sentry's failure rate. */
-  static final String FAILED = "(status NOT IN ('ok', 'cancelled', 'unknown', 'unknown_error'))";
 }

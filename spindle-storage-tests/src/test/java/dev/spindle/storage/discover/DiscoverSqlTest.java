@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.util.List;
 import java.util.Locale;
+import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 
 /** The shape of compiled Discover SQL, and that values never reach the text. */
@@ -43,12 +44,48 @@ class DiscoverSqlTest {
     }
 
     @Override
-    public void aggregate(DiscoverSql.Writer sql, Aggregate agg, String arg, DiscoverQuery q) {
-      sql.add(agg.function().queryName() + "(" + arg);
-      if (agg.parameter() != 0) sql.add(", ").value(agg.parameter());
-      sql.add(")");
+    public Figures figures() {
+      return FIGURES;
     }
   };
+
+  /** Aggregate functions as easy to read: {@code f(args | condition)}. */
+  static final Figures FIGURES = new Figures(new Figures.Functions() {
+    @Override
+    public String count() {
+      return "count()";
+    }
+
+    @Override
+    public void countIf(DiscoverSql.Writer sql, Consumer<DiscoverSql.Writer> condition) {
+      filtered(sql, "count(", condition);
+    }
+
+    @Override
+    public String countDistinct(String expr) {
+      return "uniq(" + expr + ")";
+    }
+
+    @Override
+    public void countDistinctIf(DiscoverSql.Writer sql, String expr, Consumer<DiscoverSql.Writer> condition) {
+      filtered(sql, "uniq(" + expr + " ", condition);
+    }
+
+    @Override
+    public void quantile(DiscoverSql.Writer sql, String expr, double q) {
+      sql.add("quantile(" + expr + ", ").value(q).add(")");
+    }
+
+    @Override
+    public String aggregate(String function, String expr) {
+      return function + "(" + expr + ")";
+    }
+
+    private void filtered(DiscoverSql.Writer sql, String call, Consumer<DiscoverSql.Writer> condition) {
+      condition.accept(sql.add(call + "| "));
+      sql.add(")");
+    }
+  });
 
   private static String render(DiscoverSql sql) {
     return sql.text(v -> "<" + v + ">");
@@ -79,7 +116,8 @@ class DiscoverSqlTest {
 
     String b = "SELECT transaction AS g0, duration AS x1, duration AS d, status AS st, user AS uk"
         + " FROM t WHERE e >= <1000> AND e < <2000>";
-    String a = "SELECT g0 AS c0, p95(x1, <0.95>) AS c1, count(x2) AS c2, failure_rate(y0) AS h0"
+    String a = "SELECT g0 AS c0, quantile(x1, <0.95>) AS c1, count() AS c2,"
+        + " count(| (st NOT IN ('ok', 'cancelled', 'unknown', 'unknown_error'))) / nullif(count(), 0) AS h0"
         + " FROM (" + b + ") GROUP BY g0";
     assertEquals("SELECT c0, c1, c2 FROM (" + a + ") WHERE coalesce((c2 > <5.0>), F)"
         + " AND coalesce((h0 < <0.5>), F) ORDER BY c1 DESC NULLS LAST, c0 ASC NULLS LAST LIMIT <50>",

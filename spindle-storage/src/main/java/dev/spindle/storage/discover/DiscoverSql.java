@@ -5,16 +5,18 @@ import static java.util.Objects.requireNonNull;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.function.Consumer;
 import java.util.function.Function;
 
 /**
  * A {@link DiscoverQuery} compiled to SQL for one {@link Dialect}: the text, with a placeholder
  * where each value goes, and the values in text order. The compiler writes only fixed fragments
  * (column and function names from closed enums, aliases {@code c0, c1...}) and what the dialect
- * writes; every value from the query — filter values, tag keys, quantiles, thresholds, the limit —
- * stays apart from the text, so a backend binds it as a parameter ({@link #text()},
- * {@link #values()}) or, without query parameters, writes it through its own literal escaping
- * ({@link #text(Function)}).
+ * and its {@link Figures} write; every value from the query — filter values, tag keys,
+ * quantiles, thresholds, the limit — stays apart from the text, so a backend binds it as a
+ * parameter ({@link #text()}, {@link #values()}) or, without query parameters, writes it through
+ * its own literal escaping ({@link #text(Function)}). {@link #of} builds other SQL the same way
+ * (the {@link Figures} of the transaction summary).
  *
  * <p>A plain query is one level. An aggregating query has three: {@code b} projects the group
  * keys ({@code g<i>}), the aggregate arguments ({@code x<i>}, {@code y<i>} for aggregates only
@@ -24,12 +26,6 @@ import java.util.function.Function;
  * and limits.
  */
 public final class DiscoverSql {
-  /**
-   * SQL true when level {@code b}'s status {@code st} counts as a failure in Sentry's failure
-   * rate (neither {@code ok}, {@code cancelled} nor {@code unknown}).
-   */
-  public static final String FAILED = "(st NOT IN ('ok', 'cancelled', 'unknown', 'unknown_error'))";
-
   /** What differs between SQL dialects and storage layouts. */
   public interface Dialect {
     /**
@@ -60,12 +56,8 @@ public final class DiscoverSql {
     /** Writes a predicate: {@code text} is a case-insensitive substring of {@code expr}. */
     void containsIgnoreCase(Writer sql, String expr, String text);
 
-    /**
-     * Writes an aggregate over level {@code b}: {@code arg} is the column holding its argument;
-     * {@code d}, {@code st} and {@code uk} hold the duration in milliseconds, the status and
-     * the user (see {@link #FAILED}).
-     */
-    void aggregate(Writer sql, Aggregate agg, String arg, DiscoverQuery q);
+    /** The figures in this dialect's aggregate functions: every aggregate is written by them. */
+    Figures figures();
   }
 
   /** Writes SQL text and values, in text order. */
@@ -117,6 +109,13 @@ public final class DiscoverSql {
   private DiscoverSql(List<String> fragments, List<Object> values) {
     this.fragments = Collections.unmodifiableList(fragments);
     this.values = Collections.unmodifiableList(new ArrayList<>(values));
+  }
+
+  /** The SQL that {@code writes} writes, e.g. with {@link Figures}. */
+  public static DiscoverSql of(Consumer<Writer> writes) {
+    Writer sql = new Writer();
+    writes.accept(sql);
+    return sql.build();
   }
 
   /** Compiles the query for the dialect. */
@@ -299,13 +298,13 @@ public final class DiscoverSql {
       for (int i = 0; i < fields.size(); i++) {
         if (i > 0) a.add(", ");
         Field f = fields.get(i);
-        if (f.isAggregate()) dialect.aggregate(a, (Aggregate) f, "x" + i, q);
+        if (f.isAggregate()) aggregate(a, (Aggregate) f, "x" + i);
         else a.add("g" + i);
         a.add(" AS c" + i);
       }
       for (int i = 0; i < hidden.size(); i++) {
         a.add(", ");
-        dialect.aggregate(a, hidden.get(i), "y" + i, q);
+        aggregate(a, hidden.get(i), "y" + i);
         a.add(" AS h" + i);
       }
       a.add(" FROM (").add(b).add(")");
@@ -333,6 +332,37 @@ public final class DiscoverSql {
         if (!fields.get(i).isAggregate()) sql.add(", c" + i + " ASC NULLS LAST");
       }
       return sql.add(" LIMIT ").value(q.limit());
+    }
+
+    /**
+     * An aggregate over level {@code b}: {@code arg} is the column holding its argument; {@code d},
+     * {@code st} and {@code uk} hold the duration in milliseconds, the status and the user.
+     */
+    private void aggregate(Writer sql, Aggregate agg, String arg) {
+      Figures figures = dialect.figures();
+      Figures.Functions fn = figures.functions();
+      double p = agg.parameter();
+      switch (agg.function()) {
+        case COUNT: sql.add(fn.count()); break;
+        case COUNT_UNIQUE: sql.add(fn.countDistinct(arg)); break;
+        case AVG: sql.add(fn.aggregate("avg", arg)); break;
+        case SUM: sql.add(fn.aggregate("sum", arg)); break;
+        case MIN: sql.add(fn.aggregate("min", arg)); break;
+        case MAX: sql.add(fn.aggregate("max", arg)); break;
+        case P50:
+        case P75:
+        case P95:
+        case P99:
+        case PERCENTILE:
+          figures.percentile(sql, arg, p);
+          break;
+        case FAILURE_RATE: figures.failureRate(sql, "st"); break;
+        case APDEX: figures.apdex(sql, "d", p); break;
+        case USER_MISERY: figures.userMisery(sql, "d", "uk", p); break;
+        case TPM: figures.perMinute(sql, q.endUs() - q.startUs()); break;
+        case TPS: figures.perSecond(sql, q.endUs() - q.startUs()); break;
+        default: throw new AssertionError(agg);
+      }
     }
   }
 }
