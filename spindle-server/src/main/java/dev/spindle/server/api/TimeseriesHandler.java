@@ -32,12 +32,11 @@ final class TimeseriesHandler implements Handler {
       throw ApiException.badRequest("interval: '" + iv + "' gives more than " + MAX_POINTS + " points; use a longer interval");
     }
     ArrayNode data = Responses.array();
-    double minutes = interval / 60_000_000.0;
     for (TimeBucket b : storage.aggregator().timeseries(q, interval)) {
       ObjectNode o = data.addObject();
       o.put("timestamp", Timestamps.seconds(b.startUs()));
       o.put("count", b.count());
-      o.put("tpm", b.count() / minutes);
+      o.put("tpm", b.tpm());
       o.put("p95", b.p95());
       o.put("failureRate", b.failureRate());
     }

@@ -192,15 +192,16 @@ final class ClickHouseQueries implements TraceReader, TraceSearch, TransactionAg
       throw new IllegalArgumentException("intervalUs: " + intervalUs + " (expected: at most 10000 buckets, got " + buckets + ")");
     }
     Sql sql = transactionsIn("SELECT intDiv(end_us, " + intervalUs + ") * " + intervalUs + " AS b, "
-        + ClickHouseFunctions.sql(w -> FIGURES.timeBucket(w, "(duration_us / 1000.0)", "status")), q);
+        + ClickHouseFunctions.sql(w -> FIGURES.timeBucket(w, "(duration_us / 1000.0)", "status", intervalUs)), q);
     sql.sql(" GROUP BY b");
     Map<Long, TimeBucket> found = new HashMap<>();
     for (JsonNode r : http.query(sql.toString())) {
       long b = r.get("b").asLong();
-      found.put(b, new TimeBucket(b, r.get("n").asLong(), r.get("p95").asDouble(), r.get("failure_rate").asDouble()));
+      found.put(b, new TimeBucket(b, r.get("n").asLong(), r.get("tpm").asDouble(), r.get("p95").asDouble(),
+          r.get("failure_rate").asDouble()));
     }
     List<TimeBucket> out = new ArrayList<>();
-    for (long b = first; b < q.endUs(); b += intervalUs) out.add(found.getOrDefault(b, new TimeBucket(b, 0, 0, 0)));
+    for (long b = first; b < q.endUs(); b += intervalUs) out.add(found.getOrDefault(b, TimeBucket.empty(b)));
     return out;
   }
 

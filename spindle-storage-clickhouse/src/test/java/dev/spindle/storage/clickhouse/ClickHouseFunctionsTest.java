@@ -35,9 +35,9 @@ class ClickHouseFunctionsTest {
 
   @Test
   void timeBucketAndSummary() {
-    assertEquals("count() AS n, if(count(d) > 0, quantile(" + Sql.literal(0.95) + ")(d), NULL) AS p95,"
+    assertEquals("count() AS n, count() / 60 AS tpm, if(count(d) > 0, quantile(" + Sql.literal(0.95) + ")(d), NULL) AS p95,"
         + " countIf(" + FAILED + ") / nullif(count(), 0) AS failure_rate",
-        ClickHouseFunctions.sql(w -> FIGURES.timeBucket(w, "d", "status")));
+        ClickHouseFunctions.sql(w -> FIGURES.timeBucket(w, "d", "status", 3_600_000_000L)));
     String summary = ClickHouseFunctions.sql(w -> FIGURES.summary(w,
         new Figures.Inputs("d", "status", "user_key", "sample_rate"), 100, 60_000_000L));
     assertTrue(summary.startsWith("count() AS n, sum(1.0 / sample_rate) AS est, count() / 1 AS tpm,"

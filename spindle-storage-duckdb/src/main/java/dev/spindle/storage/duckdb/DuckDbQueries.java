@@ -202,7 +202,7 @@ final class DuckDbQueries implements TraceReader, TraceSearch, TransactionAggreg
     }
     DiscoverSql figures = DiscoverSql.of(w -> FIGURES.timeBucket(
         w.add("SELECT (end_us // ").value(intervalUs).add(") * ").value(intervalUs).add(" AS b, "),
-        "((end_us - start_us) / 1000.0)", "status"));
+        "((end_us - start_us) / 1000.0)", "status", intervalUs));
     List<Object> params = new ArrayList<>(figures.values());
     StringBuilder sql = new StringBuilder(figures.text()
         + " FROM spans WHERE is_segment AND end_us >= ? AND end_us < ?");
@@ -216,7 +216,8 @@ final class DuckDbQueries implements TraceReader, TraceSearch, TransactionAggreg
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
           long b = rs.getLong(1);
-          found.put(b, new TimeBucket(b, rs.getLong("n"), rs.getDouble("p95"), rs.getDouble("failure_rate")));
+          found.put(b, new TimeBucket(b, rs.getLong("n"), rs.getDouble("tpm"), rs.getDouble("p95"),
+              rs.getDouble("failure_rate")));
         }
       }
     } catch (SQLException e) {
@@ -224,7 +225,7 @@ final class DuckDbQueries implements TraceReader, TraceSearch, TransactionAggreg
     }
     List<TimeBucket> out = new ArrayList<>();
     for (long b = first; b < q.endUs(); b += intervalUs) {
-      out.add(found.getOrDefault(b, new TimeBucket(b, 0, 0, 0)));
+      out.add(found.getOrDefault(b, TimeBucket.empty(b)));
     }
     return out;
   }

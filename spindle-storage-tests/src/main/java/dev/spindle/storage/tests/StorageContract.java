@@ -361,8 +361,10 @@ public abstract class StorageContract {
       assertEquals(3, series.size());
       assertEquals(start, series.get(0).startUs());
       assertEquals(2, series.get(0).count());
+      assertEquals(2 / 60.0, series.get(0).tpm(), 1e-9, "two transactions in an hour");
       assertEquals(0.5, series.get(0).failureRate(), 1e-9);
       assertEquals(0, series.get(1).count());
+      assertEquals(0, series.get(1).tpm(), 1e-9);
       assertEquals(1, series.get(2).count());
       assertEquals(100.0, series.get(2).p95(), 1e-6);
     }

@@ -170,11 +170,13 @@ public final class Figures {
   }
 
   /**
-   * Writes the select list of a {@code TimeBucket} after its start: {@code n}, {@code p95},
-   * {@code failure_rate}.
+   * Writes the select list of a {@code TimeBucket} after its start: {@code n}, {@code tpm},
+   * {@code p95}, {@code failure_rate}, for buckets of {@code intervalUs}.
    */
-  public void timeBucket(DiscoverSql.Writer sql, String durationMs, String status) {
+  public void timeBucket(DiscoverSql.Writer sql, String durationMs, String status, long intervalUs) {
     sql.add(fn.count() + " AS n, ");
+    perMinute(sql, intervalUs);
+    sql.add(" AS tpm, ");
     percentile(sql, durationMs, 0.95);
     sql.add(" AS p95, ");
     failureRate(sql, status);
