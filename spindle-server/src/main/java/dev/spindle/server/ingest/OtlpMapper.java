@@ -19,7 +19,6 @@ import io.opentelemetry.proto.trace.v1.ScopeSpans;
 import io.opentelemetry.proto.trace.v1.Span;
 import io.opentelemetry.proto.trace.v1.Status;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -134,9 +133,7 @@ final class OtlpMapper {
   record Mapped(List<SpanRow> spans, List<ClientReportRow> drops) {}
 
   static Mapped map(ExportTraceServiceRequest req, long projectId, boolean scrub, long nowUs) {
-    List<SpanRow.Builder> builders = new ArrayList<>();
-    Map<String, SpanRow.Builder> bySpan = new HashMap<>();
-    Map<String, String> parentOf = new HashMap<>();
+    List<SpanRow> rows = new ArrayList<>();
     long invalid = 0;
     for (ResourceSpans rs : req.getResourceSpansList()) {
       Map<String, Object> resource = flatten(rs.getResource().getAttributesList());
@@ -180,42 +177,15 @@ final class OtlpMapper {
               .user(attrs.containsKey("enduser.id") ? "id:" + attrs.get("enduser.id") : null);
           if (segment) {
             TransactionNames.Named n = transactionName(name, attrs);
-            b.segmentId(spanId + traceId.substring(16)).transaction(n.name()).transactionSource(n.source());
+            b.segmentId(Segments.eventId(traceId, spanId)).transaction(n.name()).transactionSource(n.source());
           }
-          builders.add(b);
-          bySpan.put(traceId + spanId, b);
-          if (!segment) parentOf.put(traceId + spanId, traceId + parent);
+          rows.add(b.build());
         }
       }
-    }
-    // Join children to the segment of the nearest ancestor present in this request.
-    List<SpanRow> rows = new ArrayList<>(builders.size());
-    Map<String, SpanRow> built = new HashMap<>();
-    for (SpanRow.Builder b : builders) {
-      SpanRow r = b.build();
-      built.put(r.traceId() + r.spanId(), r);
-    }
-    for (SpanRow r : built.values()) {
-      if (r.segment()) {
-        rows.add(r);
-        continue;
-      }
-      String key = parentOf.get(r.traceId() + r.spanId());
-      SpanRow seg = null;
-      for (int hops = 0; key != null && hops < 1000; hops++) {
-        SpanRow p = built.get(key);
-        if (p == null) break;
-        if (p.segment()) {
-          seg = p;
-          break;
-        }
-        key = parentOf.get(key);
-      }
-      rows.add(seg == null ? r : r.toBuilder().segmentId(seg.segmentId()).transaction(seg.transaction()).build());
     }
     List<ClientReportRow> drops = invalid == 0 ? List.of()
         : List.of(new ClientReportRow(projectId, nowUs, "invalid_span", "span", invalid));
-    return new Mapped(rows, drops);
+    return new Mapped(Segments.join(rows), drops);
   }
 
   private static TransactionNames.Named transactionName(String name, Map<String, Object> attrs) {
