@@ -22,7 +22,6 @@ import io.sentry.ITransaction;
 import io.sentry.Sentry;
 import io.sentry.SpanStatus;
 import io.sentry.TransactionOptions;
-import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.Set;
@@ -47,19 +46,6 @@ class RealClientsTest {
   @AfterEach
   void stop() {
     s.close();
-  }
-
-  /** Polls the trace endpoint until the trace is there with {@code spans} child spans (SDKs send asynchronously). */
-  private JsonNode awaitTrace(String traceId, int transactions) throws InterruptedException {
-    HttpResponse<String> r = null;
-    for (int i = 0; i < 100; i++) {
-      r = s.get("/api/v1/traces/" + traceId);
-      if (r.statusCode() == 200 && TestServer.json(r.body()).get("transactions").size() >= transactions) {
-        return TestServer.json(r.body());
-      }
-      Thread.sleep(100);
-    }
-    throw new AssertionError("trace " + traceId + " never arrived: " + (r == null ? null : r.statusCode() + " " + r.body()));
   }
 
   @Test
@@ -90,7 +76,7 @@ class RealClientsTest {
       Sentry.close();
     }
 
-    JsonNode t = awaitTrace(traceId, 1);
+    JsonNode t = s.awaitTrace(traceId, 1);
     JsonNode tx = t.get("transactions").get(0);
     assertEquals("GET /checkout", tx.get("name").asText());
     assertEquals("http.server", tx.get("op").asText());
@@ -157,7 +143,7 @@ class RealClientsTest {
       provider.shutdown().join(10, TimeUnit.SECONDS);
     }
 
-    JsonNode t = awaitTrace(traceId, 1);
+    JsonNode t = s.awaitTrace(traceId, 1);
     assertEquals(1, t.get("transactions").size(), t.toString());
     JsonNode tx = t.get("transactions").get(0);
     assertEquals("GET /cart/{id}", tx.get("name").asText());

@@ -81,6 +81,17 @@ final class TestServer implements AutoCloseable {
     return send(HttpRequest.newBuilder(URI.create(base + pathAndQuery)).header("Authorization", "Bearer " + token).GET());
   }
 
+  /** Polls the trace endpoint until the trace is there with {@code transactions} transactions (clients send asynchronously). */
+  JsonNode awaitTrace(String traceId, int transactions) throws InterruptedException {
+    HttpResponse<String> r = null;
+    for (int i = 0; i < 100; i++) {
+      r = get("/api/v1/traces/" + traceId);
+      if (r.statusCode() == 200 && json(r.body()).get("transactions").size() >= transactions) return json(r.body());
+      Thread.sleep(100);
+    }
+    throw new AssertionError("trace " + traceId + " never arrived: " + (r == null ? null : r.statusCode() + " " + r.body()));
+  }
+
   JsonNode getJson(String pathAndQuery) {
     HttpResponse<String> r = get(pathAndQuery);
     if (r.statusCode() != 200) throw new AssertionError(pathAndQuery + " -> " + r.statusCode() + " " + r.body());

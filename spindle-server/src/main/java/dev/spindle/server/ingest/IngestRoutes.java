@@ -13,12 +13,14 @@ import java.util.List;
 
 /**
  * The ingestion endpoints, open to browsers (CORS): {@code POST /api/<project>/envelope/}
- * (Sentry envelopes) and {@code POST /api/<project>/integration/otlp/v1/traces} (OTLP/HTTP,
- * protobuf or JSON). Each answers 2xx only once {@code writer} returned, i.e. the rows are durable.
+ * (Sentry envelopes), {@code POST /api/<project>/integration/otlp/v1/traces} (OTLP/HTTP,
+ * protobuf or JSON) and {@code POST /api/<project>/integration/zipkin/api/v2/spans} (Zipkin v2,
+ * JSON or proto3). Each answers 2xx only once {@code writer} returned, i.e. the rows are durable.
  */
 public final class IngestRoutes {
   static final String ENVELOPE = "/api/{project_id}/envelope";
   static final String OTLP = "/api/{project_id}/integration/otlp/v1/traces";
+  static final String ZIPKIN = "/api/{project_id}/integration/zipkin/api/v2/spans";
   private static final String CORS_HEADERS = "content-type, content-encoding, x-sentry-auth, "
       + "authorization, sentry-trace, baggage, traceparent, tracestate";
 
@@ -44,12 +46,13 @@ public final class IngestRoutes {
   /** Adds the ingestion routes to {@code app}. */
   public static void register(Javalin app, Settings settings) {
     Ingestion ingestion = new Ingestion(settings);
-    for (String path : List.of(ENVELOPE, OTLP)) {
+    for (String path : List.of(ENVELOPE, OTLP, ZIPKIN)) {
       app.before(path, IngestRoutes::cors);
       app.addHttpHandler(HandlerType.OPTIONS, path, ctx -> ctx.status(204));
     }
     app.post(ENVELOPE, new EnvelopeHandler(ingestion));
     app.post(OTLP, new OtlpHandler(ingestion));
+    app.post(ZIPKIN, new ZipkinHandler(ingestion));
     app.exception(IngestException.class, (e, ctx) -> {
       ApiException a = toApi(e);
       a.headers().forEach(ctx::header);
