@@ -7,7 +7,6 @@ import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceResponse;
 import java.io.IOException;
 import java.util.List;
-import java.util.Locale;
 
 /**
  * {@code POST /api/<project>/integration/otlp/v1/traces}: an OTLP/HTTP export, protobuf or JSON
@@ -21,12 +20,7 @@ final class OtlpHandler extends IngestHandler {
   @Override
   void ingest(Context ctx, MemoryBudget.Lease lease) throws IOException {
     Project project = ingestion.authenticate(ctx, null);
-    String type = ctx.contentType() == null ? "" : ctx.contentType().toLowerCase(Locale.ROOT);
-    boolean json = type.startsWith("application/json");
-    if (!json && !type.startsWith("application/x-protobuf") && !type.startsWith("application/protobuf")) {
-      throw IngestException.unsupported("unsupported Content-Type '" + ctx.contentType()
-          + "' (expected: application/x-protobuf or application/json)");
-    }
+    boolean json = isJson(ctx, "application/x-protobuf", "application/protobuf");
     byte[] body = ingestion.body(ctx, lease);
     ExportTraceServiceRequest req = json ? OtlpMapper.parseJson(body) : OtlpMapper.parseProtobuf(body);
     OtlpMapper.Mapped mapped = OtlpMapper.map(req, project.id(), project.scrubPii(), System.currentTimeMillis() * 1000);
