@@ -11,6 +11,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -125,9 +126,7 @@ final class ZipkinMapper {
   static String sharedSpanId(String id) {
     try {
       byte[] h = MessageDigest.getInstance("SHA-256").digest((id + ":server").getBytes(StandardCharsets.US_ASCII));
-      StringBuilder sb = new StringBuilder(16);
-      for (int i = 0; i < 8; i++) sb.append(Character.forDigit((h[i] >> 4) & 0xf, 16)).append(Character.forDigit(h[i] & 0xf, 16));
-      return sb.toString();
+      return HexFormat.of().formatHex(h, 0, 8);
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("every JDK has SHA-256", e);
     }
