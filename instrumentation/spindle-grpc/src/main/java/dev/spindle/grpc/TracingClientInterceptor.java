@@ -74,7 +74,8 @@ public final class TracingClientInterceptor implements ClientInterceptor {
   }
 
   /** A call whose span starts with it. */
-  private static final class TracedCall<Q, R> extends ForwardingClientCall.SimpleForwardingClientCall<Q, R> {
+  private static final class TracedCall<Q, R>
+      extends ForwardingClientCall.SimpleForwardingClientCall<Q, R> {
     private final MethodDescriptor<Q, R> method;
     private final String authority;
     private final Tracer tracer;
@@ -103,7 +104,7 @@ public final class TracingClientInterceptor implements ClientInterceptor {
       }
     }
 
-    /** The span, a child of the span current now, with its headers written; null when not traced. */
+    /** A child of the span current now, its headers written; null when the call is not traced. */
     private Span startSpan(Metadata headers) {
       try {
         String name = method.getFullMethodName();

@@ -23,7 +23,7 @@ import java.util.Objects;
  *
  * <pre>{@code
  * Server server = ServerBuilder.forPort(port)
- *     .addService(ServerInterceptors.intercept(new OrdersService(), TracingServerInterceptor.create(tracer)))
+ *     .addService(ServerInterceptors.intercept(orders, TracingServerInterceptor.create(tracer)))
  *     .build();
  * }</pre>
  *
@@ -99,7 +99,8 @@ public final class TracingServerInterceptor implements ServerInterceptor {
   }
 
   /** Finishes the transaction with the status the call is closed with. */
-  private static final class FinishOnClose<Q, R> extends ForwardingServerCall.SimpleForwardingServerCall<Q, R> {
+  private static final class FinishOnClose<Q, R>
+      extends ForwardingServerCall.SimpleForwardingServerCall<Q, R> {
     private final Transaction tx;
 
     FinishOnClose(ServerCall<Q, R> delegate, Transaction tx) {

@@ -82,7 +82,8 @@ public final class TracingProducer<K, V> implements Producer<K, V> {
 
   /** Wrapping twice would trace every record twice. */
   private static <K, V> Producer<K, V> unwrap(Producer<K, V> producer) {
-    return producer instanceof TracingProducer ? ((TracingProducer<K, V>) producer).delegate : producer;
+    return producer instanceof TracingProducer
+        ? ((TracingProducer<K, V>) producer).delegate : producer;
   }
 
   /** The wrapped producer. */
@@ -126,7 +127,7 @@ public final class TracingProducer<K, V> implements Producer<K, V> {
     }
   }
 
-  /** A copy of {@code record} whose headers name {@code span}; the record itself when that fails. */
+  /** A copy of {@code record} with headers naming {@code span}; the record itself on failure. */
   private static <K, V> ProducerRecord<K, V> withTraceHeaders(Tracer t, ProducerRecord<K, V> record,
       Span span) {
     try {
