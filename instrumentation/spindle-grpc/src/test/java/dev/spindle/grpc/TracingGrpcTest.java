@@ -25,6 +25,7 @@ import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.stub.ClientCalls;
 import io.grpc.stub.ServerCalls;
+import io.grpc.stub.StreamObserver;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -33,6 +34,9 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -68,6 +72,9 @@ class TracingGrpcTest {
   /** Answers {@code 1}, {@code 2}, ... up to the number requested. */
   private static final MethodDescriptor<String, String> COUNT =
       method("Count", MethodDescriptor.MethodType.SERVER_STREAMING);
+  /** Answers each message with its upper case, recording a {@code message} span for each. */
+  private static final MethodDescriptor<String, String> SHOUT =
+      method("Shout", MethodDescriptor.MethodType.BIDI_STREAMING);
   /** Fails with the status code named by the request; {@code throw} throws; {@code slow} sleeps. */
   private static final MethodDescriptor<String, String> FAIL = method("Fail", MethodDescriptor.MethodType.UNARY);
 
@@ -97,6 +104,21 @@ class TracingGrpcTest {
         .addMethod(COUNT, ServerCalls.asyncServerStreamingCall((request, response) -> {
           for (int i = 1; i <= Integer.parseInt(request); i++) response.onNext(String.valueOf(i));
           response.onCompleted();
+        }))
+        .addMethod(SHOUT, ServerCalls.asyncBidiStreamingCall(response -> new StreamObserver<String>() {
+          @Override
+          public void onNext(String message) {
+            serviceB.currentSpan().startChild("message", message).finish();
+            response.onNext(message.toUpperCase(Locale.ROOT));
+          }
+
+          @Override
+          public void onError(Throwable t) {}
+
+          @Override
+          public void onCompleted() {
+            response.onCompleted();
+          }
         }))
         .addMethod(FAIL, ServerCalls.asyncUnaryCall((request, response) -> {
           if (request.equals("throw")) throw new IllegalStateException("boom");
@@ -204,6 +226,50 @@ class TracingGrpcTest {
     assertEquals(checkout.traceId(), Traces.traceIdOf(server));
     assertEquals(SERVICE + "/Count", server.path("transaction").asText());
     assertEquals("ok", Traces.statusOf(server));
+  }
+
+  @Test
+  void bidiStreamingCallIsOneTraceWithTheTransactionCurrentForEachMessage() throws Exception {
+    Transaction checkout = serviceA.startTransaction("checkout", "task");
+    List<String> answers = new CopyOnWriteArrayList<>();
+    CompletableFuture<Void> done = new CompletableFuture<>();
+    try (Scope s = checkout.makeCurrent()) {
+      StreamObserver<String> requests = ClientCalls.asyncBidiStreamingCall(
+          channel.newCall(SHOUT, deadline()), new StreamObserver<>() {
+            @Override
+            public void onNext(String answer) {
+              answers.add(answer);
+            }
+
+            @Override
+            public void onError(Throwable t) {
+              done.completeExceptionally(t);
+            }
+
+            @Override
+            public void onCompleted() {
+              done.complete(null);
+            }
+          });
+      requests.onNext("a");
+      requests.onNext("b");
+      requests.onCompleted();
+    } finally {
+      checkout.finish();
+    }
+    done.get(10, TimeUnit.SECONDS);
+    assertEquals(List.of("A", "B"), answers);
+
+    JsonNode client = clientSpan(checkout);
+    assertEquals(SERVICE + "/Shout", client.path("description").asText());
+    assertEquals("ok", client.path("status").asText());
+    JsonNode server = serverTransaction(client);
+    assertEquals(checkout.traceId(), Traces.traceIdOf(server));
+    List<JsonNode> messages = Traces.spans(server, "message");
+    assertEquals(2, messages.size(), "a span per message, in the server transaction");
+    for (JsonNode m : messages) {
+      assertEquals(Traces.spanIdOf(server), m.path("parent_span_id").asText());
+    }
   }
 
   @Test
