@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import dev.spindle.storage.StorageException;
 import dev.spindle.storage.WriteBatch;
+import dev.spindle.storage.write.WriteBatchCodec;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -102,7 +103,7 @@ final class LogLoader implements BatchWriter {
     log.replay(position, (payload, end) -> {
       WriteBatch b;
       try {
-        b = RowCodec.decode(payload);
+        b = WriteBatchCodec.decode(payload);
       } catch (IllegalArgumentException e) {
         // Intact on disk yet unreadable: never loadable. What precedes it goes first.
         l.deliverReplayed(replayed);
@@ -137,7 +138,7 @@ final class LogLoader implements BatchWriter {
   public void write(WriteBatch batch) {
     requireNonNull(batch, "batch");
     if (batch.isEmpty()) return;
-    byte[] bytes = RowCodec.encode(batch);
+    byte[] bytes = WriteBatchCodec.encode(batch);
     lock.lock();
     try {
       long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(WAIT_MS);
@@ -299,7 +300,7 @@ final class LogLoader implements BatchWriter {
   /** Sets the batch aside if the target still records a position; false when it does not. */
   private boolean trySetAside(Queued q, RuntimeException why) {
     try {
-      setAside(RowCodec.encode(q.batch), q.position, why);
+      setAside(WriteBatchCodec.encode(q.batch), q.position, why);
       return true;
     } catch (RuntimeException e) {
       LOG.log(Level.WARNING, "the target refuses everything; retrying, nothing skipped", e);

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import dev.spindle.storage.SpanRow;
 import dev.spindle.storage.StorageException;
 import dev.spindle.storage.WriteBatch;
+import dev.spindle.storage.write.WriteBatchCodec;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -102,7 +103,7 @@ class LoaderFailureTest {
     }
     List<Path> aside = quarantined();
     assertEquals(1, aside.size());
-    WriteBatch kept = RowCodec.decode(Files.readAllBytes(aside.get(0)));
+    WriteBatch kept = WriteBatchCodec.decode(Files.readAllBytes(aside.get(0)));
     assertEquals(batch(2, "poison"), kept);
     try (LogLoader l = LogLoader.open(new Picky(), dir)) {
       l.awaitVisible();
@@ -130,9 +131,9 @@ class LoaderFailureTest {
   void anUnreadableRecordIsSetAsideOnOpen() throws Exception {
     try (IngestLog log = new IngestLog(dir, IngestLog.SEGMENT_BYTES)) {
       log.replay(0, (p, e) -> { });
-      log.append(RowCodec.encode(batch(1, "good")));
+      log.append(WriteBatchCodec.encode(batch(1, "good")));
       log.append("not a batch".getBytes(StandardCharsets.UTF_8)); // intact record, unknown content
-      log.append(RowCodec.encode(batch(2, "good")));
+      log.append(WriteBatchCodec.encode(batch(2, "good")));
     }
     try (LogLoader l = LogLoader.open(new Picky(), dir)) {
       l.awaitVisible();

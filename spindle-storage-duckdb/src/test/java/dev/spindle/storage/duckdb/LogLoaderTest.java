@@ -1,15 +1,12 @@
 package dev.spindle.storage.duckdb;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import dev.spindle.storage.ClientReportRow;
-import dev.spindle.storage.ErrorRow;
 import dev.spindle.storage.SpanRow;
 import dev.spindle.storage.WriteBatch;
+import dev.spindle.storage.write.WriteBatchCodec;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -35,7 +32,7 @@ class LogLoaderTest {
     // As if the process died after acknowledging B (in the log) and before loading it.
     try (IngestLog log = new IngestLog(dir.resolve("spindle.duckdb.ingest"), IngestLog.SEGMENT_BYTES)) {
       log.replay(Long.MAX_VALUE, (p, e) -> { });
-      log.append(RowCodec.encode(WriteBatch.ofSpans(List.of(span(TRACE_B, "c7ad6b7169203331")))));
+      log.append(WriteBatchCodec.encode(WriteBatch.ofSpans(List.of(span(TRACE_B, "c7ad6b7169203331")))));
     }
     for (int open = 0; open < 2; open++) {
       try (DuckDbStorage s = DuckDbStorage.open(file)) {
@@ -54,21 +51,5 @@ class LogLoaderTest {
         assertEquals(1, s.traces().trace(trace, null).spans().size(), trace);
       }
     }
-  }
-
-  @Test
-  void codecRoundTripsEveryRowKind() {
-    SpanRow bare = SpanRow.builder().traceId(TRACE_A).spanId("0000000000000001").build();
-    ErrorRow error = new ErrorRow(2, "ffffffffffffffffffffffffffffffff", TRACE_A, "0000000000000001",
-        5, "fatal", "m ✓", "E", "t", Map.of("a", "b"), "r", "e", "u", "java", "{}");
-    ErrorRow bareError = new ErrorRow(2, "ffffffffffffffffffffffffffffffff", null, null, 5, null,
-        null, null, null, null, null, null, null, null, null);
-    WriteBatch b = new WriteBatch(List.of(span(TRACE_A, "b7ad6b7169203331"), bare),
-        List.of(error, bareError), List.of(new ClientReportRow(1, 7, "queue_overflow", "transaction", 3)));
-    assertEquals(b, RowCodec.decode(RowCodec.encode(b)));
-    byte[] bytes = RowCodec.encode(b);
-    assertThrows(IllegalArgumentException.class, () -> RowCodec.decode(java.util.Arrays.copyOf(bytes, bytes.length - 1)));
-    bytes[0] = 9;
-    assertThrows(IllegalArgumentException.class, () -> RowCodec.decode(bytes));
   }
 }
