@@ -26,10 +26,12 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
  * read with {@code FINAL}) keep the replay invisible. Records that cannot be decoded are logged,
  * counted and skipped.
  *
- * <p>A batch the storage keeps refusing is split record by record, so one record the storage
- * rejects (ClickHouse answers with an error, as opposed to being unreachable) cannot block its
- * partition forever: such a record is retried a few times, then logged with its offset, counted
- * and skipped. While storage is unreachable nothing is skipped: the writer retries with backoff.
+ * <p>A batch the storage keeps refusing is split record by record ({@link PersistentWriter}), so
+ * one record the storage rejects (ClickHouse answers with an error, as opposed to being
+ * unreachable) cannot block its partition: once refused alone a few times while the storage takes
+ * other records, it is logged with its offset, counted and skipped. While storage is unreachable
+ * or refuses everything, nothing is skipped: the writer retries with backoff. A lone record the
+ * storage refuses (no other record to show it still works) is retried, logged, until it is taken.
  */
 final class KafkaRowConsumer implements AutoCloseable {
   private static final Logger LOG = Logger.getLogger(KafkaRowConsumer.class.getName());
@@ -84,7 +86,7 @@ final class KafkaRowConsumer implements AutoCloseable {
             LOG.warning("skipping undecodable record " + where(r) + ": " + e.getMessage());
           }
         }
-        if (!writeUntilDone(batches)) return;
+        if (!persistent.writeAll(batches)) return;
         try {
           consumer.commitSync();
         } catch (CommitFailedException e) {
@@ -112,10 +114,6 @@ final class KafkaRowConsumer implements AutoCloseable {
   /** Records skipped because they could not be decoded or the storage kept refusing them. */
   long skipped() {
     return skipped.get() + persistent.skipped();
-  }
-
-  private boolean writeUntilDone(List<PersistentWriter.Item> items) {
-    return persistent.writeAll(items);
   }
 
   @Override

@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
+/** The writer role's delivery: retried while storage is down, a record only it refuses is skipped. */
 class PersistentWriterTest {
   private static PersistentWriter.Item item(String where, String traceId) {
     SpanRow r = SpanRow.builder().projectId(1).traceId(traceId).spanId("a".repeat(16)).startUs(1).endUs(2).build();
@@ -55,11 +56,5 @@ class PersistentWriterTest {
       throw new StorageException("down", new IOException("refused"));
     }, () -> true, ms -> { });
     assertFalse(w.writeAll(List.of(item("t/0@1", "a".repeat(32)))));
-  }
-
-  @Test
-  void causesAreClassified() {
-    assertTrue(PersistentWriter.unreachable(new StorageException("x", new java.net.http.HttpTimeoutException("t"))));
-    assertFalse(PersistentWriter.unreachable(new StorageException("ClickHouse answered 500: Code: 27")));
   }
 }

@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import dev.spindle.storage.StorageException;
 import dev.spindle.storage.WriteBatch;
+import dev.spindle.storage.write.Delivery;
 import dev.spindle.storage.write.WriteBatchCodec;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -26,11 +27,12 @@ import java.util.logging.Logger;
  * loaded. On open, the log after that position is replayed, so every acknowledged batch lands
  * exactly once, whenever the process died.
  *
- * <p>A group the target refuses is loaded batch by batch. A batch refused {@link #ATTEMPTS} times
- * while the target still records a position alone cannot be loaded (its data, not the target, is
- * at fault): it is written to {@code quarantine/} beside the log, logged, and skipped, so one bad
- * batch never stops ingestion or a restart. When the target takes nothing at all (a full disk),
- * the loader retries with backoff and skips nothing.
+ * <p>Failures are handled by {@link Delivery}, in log order: a group the target keeps refusing is
+ * loaded batch by batch. A batch refused {@link #ATTEMPTS} times while the target still records a
+ * position alone cannot be loaded (its data, not the target, is at fault): it is written to
+ * {@code quarantine/} beside the log, logged, and skipped, so one bad batch never stops ingestion
+ * or a restart. When the target takes nothing at all (a full disk), the loader retries with
+ * backoff and skips nothing.
  *
  * <p>Queries call {@link #awaitVisible} first: the loader then loads at once what was acknowledged
  * before the query, so a read sees every write that returned before it. Memory is bounded: a
@@ -65,7 +67,8 @@ final class LogLoader implements BatchWriter {
   private final Condition changed = lock.newCondition();
   private final ArrayDeque<Queued> queue = new ArrayDeque<>();
   private final Thread loader;
-  private boolean replaying = true; // while opening: give up (fail the open) instead of retrying forever
+  private final Delivery<Queued> delivery = newDelivery();
+  private volatile boolean replaying = true; // while opening: give up (fail the open) instead of retrying forever
   private int queuedRows;
   private long appended;
   private long loaded;
@@ -128,7 +131,7 @@ final class LogLoader implements BatchWriter {
 
   private void deliverReplayed(List<Queued> replayed) {
     if (replayed.isEmpty()) return;
-    if (!deliver(replayed)) {
+    if (!delivery.deliver(replayed)) {
       throw new StorageException("cannot load the ingest log into DuckDB (see the log); nothing was skipped");
     }
     replayed.clear();
@@ -234,7 +237,7 @@ final class LogLoader implements BatchWriter {
       } finally {
         lock.unlock();
       }
-      if (!deliver(group)) return; // closing while the target fails: the log keeps the rest
+      if (!delivery.deliver(group)) return; // closing while the target fails: the log keeps the rest
       lock.lock();
       try {
         queuedRows -= rows;
@@ -250,62 +253,21 @@ final class LogLoader implements BatchWriter {
     }
   }
 
-  /** Loads the group in one go or else batch by batch; false when giving up (closing, opening). */
-  private boolean deliver(List<Queued> group) {
-    List<WriteBatch> batches = new ArrayList<>(group.size());
-    for (Queued q : group) batches.add(q.batch);
-    long end = group.get(group.size() - 1).position;
-    try {
-      target.load(batches, end);
-      advance(end);
-      return true;
-    } catch (RuntimeException e) {
-      if (group.size() == 1) return deliverOne(group.get(0), e);
-      LOG.log(Level.WARNING, "loading " + group.size() + " batches failed; loading them one by one", e);
-    }
-    for (Queued q : group) {
-      if (!deliverOne(q, null)) return false;
-    }
-    return true;
-  }
-
-  /** Loads one batch, retrying with backoff; sets it aside when only it is refused. */
-  private boolean deliverOne(Queued q, RuntimeException firstFailure) {
-    RuntimeException last = firstFailure;
-    long backoffMs = 100;
-    for (int attempt = firstFailure == null ? 0 : 1; ; attempt++) {
-      if (attempt > 0) {
-        if (attempt >= ATTEMPTS && trySetAside(q, last)) return true;
-        if ((replaying || isClosed()) && attempt >= ATTEMPTS) return false;
-        try {
-          Thread.sleep(backoffMs);
-        } catch (InterruptedException ie) {
-          Thread.currentThread().interrupt();
-          return false;
-        }
-        backoffMs = Math.min(5_000, backoffMs * 2);
-      }
-      try {
-        target.load(List.of(q.batch), q.position);
-        advance(q.position);
-        return true;
-      } catch (RuntimeException e) {
-        last = e;
-        LOG.log(Level.WARNING, "loading the batch ending at log position " + q.position
-            + " failed (attempt " + (attempt + 1) + ")", e);
-      }
-    }
-  }
-
-  /** Sets the batch aside if the target still records a position; false when it does not. */
-  private boolean trySetAside(Queued q, RuntimeException why) {
-    try {
-      setAside(WriteBatchCodec.encode(q.batch), q.position, why);
-      return true;
-    } catch (RuntimeException e) {
-      LOG.log(Level.WARNING, "the target refuses everything; retrying, nothing skipped", e);
-      return false;
-    }
+  /** Loads groups in log order, retrying, splitting and setting aside (see the class comment). */
+  private Delivery<Queued> newDelivery() {
+    return Delivery.<Queued>builder(group -> {
+          List<WriteBatch> batches = new ArrayList<>(group.size());
+          for (Queued q : group) batches.add(q.batch);
+          long end = group.get(group.size() - 1).position;
+          target.load(batches, end);
+          advance(end);
+        })
+        .setAside((q, why) -> setAside(WriteBatchCodec.encode(q.batch), q.position, why))
+        // a real transaction: does the target still record a position at all?
+        .probe(() -> target.load(List.of(), loadedPosition()))
+        .attempts(ATTEMPTS)
+        .stopped(() -> replaying || isClosed())
+        .build();
   }
 
   /**

@@ -19,7 +19,7 @@ public interface BatchQueue extends AutoCloseable {
    * The storage side: starts delivering queued batches to {@code target} in the background, and
    * counts a batch as consumed only after {@code target.write} returned for it. While the target
    * fails, delivery retries with backoff; a batch the target alone keeps refusing while it takes
-   * others is logged and skipped; nothing is skipped while the target is
+   * others is logged and skipped (see {@link Delivery}); nothing is skipped while the target is
    * unreachable or refuses everything. Stops when the queue is closed.
    *
    * @throws IllegalStateException when this queue already consumes
