@@ -14,6 +14,8 @@ import dev.spindle.storage.Project;
 import dev.spindle.storage.Storage;
 import dev.spindle.storage.StorageConfig;
 import dev.spindle.storage.StorageProvider;
+import dev.spindle.storage.write.BatchQueue;
+import dev.spindle.storage.write.BatchQueueProvider;
 import dev.spindle.storage.write.GroupCommitWriter;
 import io.javalin.Javalin;
 import java.io.IOException;
@@ -49,8 +51,7 @@ public final class SpindleServer implements AutoCloseable {
   private final Config config;
   private final Storage storage;
   private final GroupCommitWriter groupCommit;
-  private final KafkaSpanWriter kafkaWriter;
-  private final KafkaRowConsumer kafkaConsumer;
+  private final BatchQueue batchQueue;
   private final Javalin app;
   private final ScheduledExecutorService retention;
   private final String publicUrl;
@@ -63,24 +64,20 @@ public final class SpindleServer implements AutoCloseable {
     this.config = config;
     this.storage = config.storage != null ? config.storage
         : StorageProvider.named(DEFAULT_STORAGE).open(new StorageConfig(config.dataDir, Map.of(), config.retentionDays));
-    KafkaSpanWriter producer = null;
-    KafkaRowConsumer consumer = null;
+    BatchQueue queue = null;
     GroupCommitWriter group = null;
     try {
-      if (config.role == Role.INGEST || config.role == Role.WRITER) KafkaTopics.ensure(config.kafka);
-      if (config.role == Role.INGEST) producer = new KafkaSpanWriter(config.kafka, config.commitTimeoutMs);
+      if (config.role == Role.INGEST || config.role == Role.WRITER) {
+        queue = BatchQueueProvider.named(config.queueName).open(config.queueSettings);
+      }
       if (config.role.ingests()) {
-        group = GroupCommitWriter.builder(producer != null ? producer : storage.writer())
+        group = GroupCommitWriter.builder(config.role == Role.INGEST ? queue.writer() : storage.writer())
             .maxPendingRows(config.maxPendingRows).maxRowsPerCommit(config.maxRowsPerCommit)
             .committers(COMMITTERS).commitTimeoutMs(config.commitTimeoutMs).build();
       }
-      if (config.role == Role.WRITER) {
-        consumer = new KafkaRowConsumer(config.kafka, storage.writer(), config.kafkaMaxRecordsPerPoll);
-        consumer.start();
-      }
+      if (config.role == Role.WRITER) queue.consumeInto(storage.writer());
       this.groupCommit = group;
-      this.kafkaWriter = producer;
-      this.kafkaConsumer = consumer;
+      this.batchQueue = queue;
       this.app = routes(config, storage, group);
       app.start(config.bind, config.port);
       this.publicUrl = "http://" + hostForUrls(config.bind) + ":" + app.port();
@@ -95,9 +92,8 @@ public final class SpindleServer implements AutoCloseable {
         retention.scheduleWithFixedDelay(this::applyRetention, 1, 3600, TimeUnit.SECONDS);
       }
     } catch (RuntimeException e) {
-      if (consumer != null) consumer.close();
       if (group != null) group.close();
-      if (producer != null) producer.close();
+      if (queue != null) queue.close();
       storage.close();
       throw e;
     }
@@ -194,8 +190,7 @@ public final class SpindleServer implements AutoCloseable {
     retention.shutdownNow();
     app.stop();
     if (groupCommit != null) groupCommit.close();
-    if (kafkaWriter != null) kafkaWriter.close();
-    if (kafkaConsumer != null) kafkaConsumer.close();
+    if (batchQueue != null) batchQueue.close();
     storage.close();
   }
 
@@ -217,8 +212,8 @@ public final class SpindleServer implements AutoCloseable {
     long commitTimeoutMs;
     PrintStream out;
     Role role;
-    KafkaSettings kafka;
-    int kafkaMaxRecordsPerPoll;
+    String queueName;
+    Map<String, String> queueSettings;
   }
 
   /** Configures a server. Every setting has a documented default. */
@@ -237,28 +232,27 @@ public final class SpindleServer implements AutoCloseable {
       c.commitTimeoutMs = 30_000;
       c.out = System.out;
       c.role = Role.ALL;
-      c.kafkaMaxRecordsPerPoll = 2000;
     }
 
     /**
      * What this process does; default {@link Role#ALL}. The other roles need a storage the nodes
-     * share ({@link #storage}, e.g. ClickHouse); ingest and writer nodes need {@link #kafka}.
+     * share ({@link #storage}, e.g. ClickHouse); ingest and writer nodes need a {@link #batchQueue}.
      */
     public Builder role(Role role) {
       c.role = requireNonNull(role, "role");
       return this;
     }
 
-    /** Kafka between ingest and writer nodes; required by {@link Role#INGEST} and {@link Role#WRITER}. */
-    public Builder kafka(KafkaSettings kafka) {
-      c.kafka = requireNonNull(kafka, "kafka");
-      return this;
-    }
-
-    /** Records a writer takes from Kafka per storage write at most; default 2000. */
-    public Builder kafkaMaxRecordsPerPoll(int n) {
-      if (n <= 0) throw new IllegalArgumentException("kafkaMaxRecordsPerPoll: " + n + " (expected: > 0)");
-      c.kafkaMaxRecordsPerPoll = n;
+    /**
+     * The queue between ingest and writer nodes, required by {@link Role#INGEST} and
+     * {@link Role#WRITER}: the {@link BatchQueueProvider} named {@code name} on the class path
+     * (e.g. {@code kafka}, from {@code spindle-collector-kafka}) opened with {@code settings}
+     * (the provider documents them; Kafka's: {@code bootstrap}, {@code topic}, {@code partitions},
+     * {@code group}...).
+     */
+    public Builder batchQueue(String name, Map<String, String> settings) {
+      c.queueName = requireNonNull(name, "name");
+      c.queueSettings = Map.copyOf(settings);
       return this;
     }
 
@@ -341,8 +335,8 @@ public final class SpindleServer implements AutoCloseable {
     /** Starts the server (opening the storage, creating the default project on first start). */
     public SpindleServer start() {
       if (c.storage == null && c.dataDir == null) throw new IllegalStateException("dataDir or storage is required");
-      if ((c.role == Role.INGEST || c.role == Role.WRITER) && c.kafka == null) {
-        throw new IllegalStateException("role " + c.role + " needs kafka(...)");
+      if ((c.role == Role.INGEST || c.role == Role.WRITER) && c.queueName == null) {
+        throw new IllegalStateException("role " + c.role + " needs batchQueue(...)");
       }
       if (c.dataDir != null) {
         try {

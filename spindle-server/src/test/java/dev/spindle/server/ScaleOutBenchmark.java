@@ -1,6 +1,7 @@
 package dev.spindle.server;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.spindle.collector.kafka.KafkaTestBroker;
 import dev.spindle.storage.SpanRow;
 import dev.spindle.storage.WriteBatch;
 import dev.spindle.storage.clickhouse.ClickHouseStorage;
@@ -17,6 +18,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadLocalRandom;
@@ -124,11 +126,13 @@ class ScaleOutBenchmark {
     // 1b. ingest -> Kafka -> writer -> ClickHouse.
     String db = "spindle_bench_" + Long.toHexString(System.nanoTime());
     try (KafkaTestBroker kafka = KafkaTestBroker.start(dir.resolve("kafka"))) {
-      KafkaSettings k = new KafkaSettings(kafka.bootstrap, KafkaSettings.DEFAULT_TOPIC, 4, (short) 1, KafkaSettings.DEFAULT_GROUP);
+      Map<String, String> k = Map.of("bootstrap", kafka.bootstrap, "partitions", "4", "replication-factor", "1");
       ClickHouseStorage counter = ClickHouseStorage.builder(clickhouse).database(db).open();
       try (SpindleServer query = quiet(SpindleServer.builder().role(Role.QUERY).storage(ClickHouseStorage.builder(clickhouse).database(db).open()));
-          SpindleServer ingest = quiet(SpindleServer.builder().role(Role.INGEST).kafka(k).storage(ClickHouseStorage.builder(clickhouse).database(db).open()));
-          SpindleServer writer = quiet(SpindleServer.builder().role(Role.WRITER).kafka(k).kafkaMaxRecordsPerPoll(5000)
+          SpindleServer ingest = quiet(SpindleServer.builder().role(Role.INGEST).batchQueue("kafka", k).storage(ClickHouseStorage.builder(clickhouse).database(db).open()));
+          SpindleServer writer = quiet(SpindleServer.builder().role(Role.WRITER)
+              .batchQueue("kafka", Map.of("bootstrap", kafka.bootstrap, "partitions", "4", "replication-factor", "1",
+                  "max-records-per-poll", "5000"))
               .storage(ClickHouseStorage.builder(clickhouse).database(db).open()))) {
         String key = TestServer.publicKey(query.bootstrap().dsn());
         int warm = Math.min(2000, transactions);

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.spindle.collector.kafka.KafkaTestBroker;
 import dev.spindle.storage.clickhouse.ClickHouseStorage;
 import dev.spindle.storage.clickhouse.LocalClickHouse;
 import java.io.PrintStream;
@@ -60,7 +61,7 @@ class ScaleOutTest {
     SpindleServer.Builder b = SpindleServer.builder().port(0).role(role)
         .storage(ClickHouseStorage.builder(clickhouse).database(db).open())
         .out(new PrintStream(new java.io.ByteArrayOutputStream(), true));
-    if (kafka != null) b.kafka(new KafkaSettings(kafka, KafkaSettings.DEFAULT_TOPIC, 4, (short) 1, KafkaSettings.DEFAULT_GROUP));
+    if (kafka != null) b.batchQueue("kafka", Map.of("bootstrap", kafka, "partitions", "4", "replication-factor", "1"));
     return b.start();
   }
 
@@ -90,7 +91,7 @@ class ScaleOutTest {
       closeLast.add(ingestA);
       SpindleServer ingestB = node(Role.INGEST, clickhouse, db, kafka.bootstrap);
       closeLast.add(ingestB);
-      Process writer = startWriter(clickhouse, db, kafka.bootstrap, KafkaSettings.DEFAULT_GROUP);
+      Process writer = startWriter(clickhouse, db, kafka.bootstrap, "spindle-writers");
 
       Set<String> acked = ConcurrentHashMap.newKeySet();
       AtomicBoolean stop = new AtomicBoolean();
@@ -132,7 +133,7 @@ class ScaleOutTest {
       while (System.nanoTime() < deadline && acked.size() < atKill + 100) Thread.sleep(100);
       assertTrue(acked.size() >= atKill + 100, "ingest nodes acknowledge while no writer runs (Kafka holds the rows)");
 
-      Process restarted = startWriter(clickhouse, db, kafka.bootstrap, KafkaSettings.DEFAULT_GROUP);
+      Process restarted = startWriter(clickhouse, db, kafka.bootstrap, "spindle-writers");
       try {
         Thread.sleep(2000);
         stop.set(true);
@@ -170,7 +171,7 @@ class ScaleOutTest {
       Map<TopicPartition, OffsetAndMetadata> committed =
           admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get(10, TimeUnit.SECONDS);
       Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
-      for (int p = 0; p < 4; p++) latest.put(new TopicPartition(KafkaSettings.DEFAULT_TOPIC, p), OffsetSpec.latest());
+      for (int p = 0; p < 4; p++) latest.put(new TopicPartition("spindle-rows", p), OffsetSpec.latest());
       Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> ends = admin.listOffsets(latest).all().get(10, TimeUnit.SECONDS);
       for (Map.Entry<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> e : ends.entrySet()) {
         if (e.getValue().offset() == 0) continue;

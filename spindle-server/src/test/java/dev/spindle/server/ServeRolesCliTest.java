@@ -2,7 +2,9 @@ package dev.spindle.server;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import dev.spindle.collector.kafka.KafkaTestBroker;
 import dev.spindle.server.cli.Main;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -74,6 +76,12 @@ class ServeRolesCliTest {
     for (CommandLine sub : cmd.getSubcommands().values()) {
       collect(sub, withStorage);
     }
+  }
+
+  @Test
+  void rolesParse() {
+    assertEquals(Role.WRITER, Role.parse(" Writer "));
+    assertThrows(IllegalArgumentException.class, () -> Role.parse("leader"));
   }
 
   @Test

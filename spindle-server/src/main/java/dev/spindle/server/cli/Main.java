@@ -1,6 +1,5 @@
 package dev.spindle.server.cli;
 
-import dev.spindle.server.KafkaSettings;
 import dev.spindle.server.Role;
 import dev.spindle.server.SpindleServer;
 import dev.spindle.storage.ApiToken;
@@ -9,6 +8,7 @@ import dev.spindle.storage.Storage;
 import dev.spindle.storage.StorageConfig;
 import dev.spindle.storage.StorageException;
 import dev.spindle.storage.StorageProvider;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -60,13 +60,13 @@ public final class Main implements Runnable {
     @Option(names = "--kafka-bootstrap", description = "Kafka bootstrap servers (host:port,...); required by ingest and writer roles.")
     String kafkaBootstrap;
 
-    @Option(names = "--kafka-topic", defaultValue = KafkaSettings.DEFAULT_TOPIC, description = "Kafka topic of ingested rows (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--kafka-topic", description = "Kafka topic of ingested rows (default: spindle-rows).")
     String kafkaTopic;
 
-    @Option(names = "--kafka-partitions", defaultValue = "12", description = "Partitions when Spindle creates the topic (default: ${DEFAULT-VALUE}).")
-    int kafkaPartitions;
+    @Option(names = "--kafka-partitions", description = "Partitions when Spindle creates the topic (default: 12).")
+    Integer kafkaPartitions;
 
-    @Option(names = "--kafka-group", defaultValue = KafkaSettings.DEFAULT_GROUP, description = "Consumer group of writer nodes (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--kafka-group", description = "Consumer group of writer nodes (default: spindle-writers).")
     String kafkaGroup;
 
     @Option(names = "--retention-days", defaultValue = "30", description = "Days to keep data (default: ${DEFAULT-VALUE}).")
@@ -111,9 +111,7 @@ public final class Main implements Runnable {
       SpindleServer server;
       try {
         b.storage(provider.open(new StorageConfig(storage.data, options, retentionDays)));
-        if (kafkaBootstrap != null && !kafkaBootstrap.isBlank()) {
-          b.kafka(new KafkaSettings(kafkaBootstrap, kafkaTopic, kafkaPartitions, (short) -1, kafkaGroup));
-        }
+        if (kafkaBootstrap != null && !kafkaBootstrap.isBlank()) b.batchQueue("kafka", kafkaSettings());
         server = b.start();
       } catch (StorageException | IllegalArgumentException | IllegalStateException e) {
         System.err.println("spindle: cannot start: " + e.getMessage());
@@ -133,6 +131,16 @@ public final class Main implements Runnable {
       System.out.flush();
       stopped.await();
       return 0;
+    }
+
+    /** The {@code --kafka-*} options given, as the {@code kafka} batch queue's settings. */
+    private Map<String, String> kafkaSettings() {
+      Map<String, String> s = new LinkedHashMap<>();
+      s.put("bootstrap", kafkaBootstrap);
+      if (kafkaTopic != null) s.put("topic", kafkaTopic);
+      if (kafkaPartitions != null) s.put("partitions", kafkaPartitions.toString());
+      if (kafkaGroup != null) s.put("group", kafkaGroup);
+      return s;
     }
   }
 
