@@ -137,6 +137,27 @@ class DeliveryTest {
     assertEquals(List.of("poison"), setAside);
   }
 
+  /** The group commit's use: no retry, no wait; a refused batch fails its own caller only. */
+  @Test
+  void oneRoundFailsOnlyTheRefusedItemsAndReportsTheRest() {
+    List<String> failed = new ArrayList<>();
+    AtomicBoolean down = new AtomicBoolean();
+    Delivery<String> d = Delivery.builder(target(down, new StorageException("down", new IOException("refused"))))
+        .attempts(1).maxRounds(1).keepOrder(false).probe(() -> { })
+        .setAside((item, why) -> failed.add(item + ": " + why.getMessage()))
+        .onGiveUp((item, why) -> failed.add(item + " (gave up): " + why.getMessage()))
+        .sleeper(sleeps::add).build();
+    assertTrue(d.deliver(List.of("a", "poison", "b")));
+    assertEquals(List.of(List.of("a"), List.of("b")), written);
+    assertEquals(List.of("poison: Code: 53, type mismatch (test)"), failed);
+
+    failed.clear();
+    down.set(true);
+    assertFalse(d.deliver(List.of("c", "d")));
+    assertEquals(List.of("c (gave up): down", "d (gave up): down"), failed);
+    assertEquals(List.of(), sleeps, "never waited");
+  }
+
   @Test
   void causesAreClassified() {
     assertTrue(Delivery.unreachable(new StorageException("x", new HttpTimeoutException("t"))));

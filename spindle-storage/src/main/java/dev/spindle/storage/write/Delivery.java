@@ -66,6 +66,7 @@ public final class Delivery<T> {
     int refusals;
     long firstRefusalRound;
     RuntimeException lastRefusal;
+    RuntimeException lastFailure;
 
     Entry(T item) {
       this.item = item;
@@ -74,8 +75,10 @@ public final class Delivery<T> {
 
   private final Target<T> target;
   private final SetAside<T> setAside;
+  private final SetAside<T> onGiveUp;
   private final Runnable probe;
   private final int attempts;
+  private final long maxRounds;
   private final boolean keepOrder;
   private final BooleanSupplier stopped;
   private final Sleeper sleeper;
@@ -83,8 +86,10 @@ public final class Delivery<T> {
   private Delivery(Builder<T> b) {
     this.target = b.target;
     this.setAside = b.setAside;
+    this.onGiveUp = b.onGiveUp;
     this.probe = b.probe;
     this.attempts = b.attempts;
+    this.maxRounds = b.maxRounds;
     this.keepOrder = b.keepOrder;
     this.stopped = b.stopped;
     this.sleeper = b.sleeper;
@@ -106,7 +111,9 @@ public final class Delivery<T> {
   /**
    * Delivers the group: returns once every item was written or set aside.
    *
-   * @return false when it gave up first: stopped (see {@link Builder#stopped}) or interrupted
+   * @return false when it gave up first: stopped (see {@link Builder#stopped}), out of rounds
+   *     ({@link Builder#maxRounds}) or interrupted; the items left were handed to
+   *     {@link Builder#onGiveUp}
    */
   public boolean deliver(List<T> group) {
     List<Entry<T>> pending = new ArrayList<>(group.size());
@@ -123,6 +130,7 @@ public final class Delivery<T> {
           target.write(items(pending));
           return true;
         } catch (RuntimeException e) {
+          for (Entry<T> entry : pending) entry.lastFailure = e;
           boolean refused = !unreachable(e);
           LOG.log(Level.WARNING, "writing " + pending.size() + (pending.size() == 1 ? " batch" : " batches")
               + " failed (" + (refused ? "refused" : "unreachable") + ", attempt " + round + "); retrying in "
@@ -142,6 +150,7 @@ public final class Delivery<T> {
             lastSuccessRound = round;
             progress = true;
           } catch (RuntimeException failure) {
+            e.lastFailure = failure;
             if (!unreachable(failure)) refused(e, failure, round);
             failed++;
             lastFailure = failure;
@@ -168,16 +177,25 @@ public final class Delivery<T> {
       }
       if (pending.isEmpty()) return true;
       roundsWithoutProgress = progress ? 0 : roundsWithoutProgress + 1;
-      if (roundsWithoutProgress >= 2 * attempts && stopped.getAsBoolean()) return false;
+      if (round >= maxRounds || roundsWithoutProgress >= 2 * attempts && stopped.getAsBoolean()) {
+        return giveUp(pending);
+      }
       try {
         sleeper.sleep(backoffMs);
       } catch (InterruptedException ie) {
         Thread.currentThread().interrupt();
-        return false;
+        return giveUp(pending);
       }
       backoffMs = Math.min(backoffMs * 2, MAX_BACKOFF_MS);
     }
     return true;
+  }
+
+  private boolean giveUp(List<Entry<T>> pending) {
+    if (onGiveUp != null) {
+      for (Entry<T> e : pending) onGiveUp.setAside(e.item, e.lastFailure);
+    }
+    return false;
   }
 
   private static <T> List<T> items(List<Entry<T>> entries) {
@@ -220,8 +238,10 @@ public final class Delivery<T> {
   public static final class Builder<T> {
     private final Target<T> target;
     private SetAside<T> setAside;
+    private SetAside<T> onGiveUp;
     private Runnable probe;
     private int attempts = 3;
+    private long maxRounds = Long.MAX_VALUE;
     private boolean keepOrder = true;
     private BooleanSupplier stopped = () -> false;
     private Sleeper sleeper = Thread::sleep;
@@ -266,6 +286,26 @@ public final class Delivery<T> {
      */
     public Builder<T> stopped(BooleanSupplier stopped) {
       this.stopped = requireNonNull(stopped, "stopped");
+      return this;
+    }
+
+    /**
+     * Rounds (one write of the group, or of each item once split) before giving up; default
+     * unlimited. {@code 1} with {@code attempts(1)}: no retry, for callers that report failures
+     * rather than wait (the group commit: a refused batch fails its own caller only).
+     */
+    public Builder<T> maxRounds(long n) {
+      if (n <= 0) throw new IllegalArgumentException("maxRounds: " + n + " (expected: > 0)");
+      maxRounds = n;
+      return this;
+    }
+
+    /**
+     * Told of each item still undelivered when delivery gives up, with its last failure; default
+     * none (the items stay where they came from, e.g. in the log or the topic).
+     */
+    public Builder<T> onGiveUp(SetAside<T> onGiveUp) {
+      this.onGiveUp = requireNonNull(onGiveUp, "onGiveUp");
       return this;
     }
 
