@@ -1,11 +1,11 @@
 package dev.spindle.server;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.spindle.collector.kafka.KafkaTestBroker;
 import dev.spindle.storage.SpanRow;
 import dev.spindle.storage.WriteBatch;
 import dev.spindle.storage.clickhouse.ClickHouseStorage;
 import dev.spindle.storage.clickhouse.LocalClickHouse;
+import dev.spindle.testsupport.KafkaTestBroker;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.net.URI;

@@ -4,9 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.spindle.collector.kafka.KafkaTestBroker;
 import dev.spindle.storage.clickhouse.ClickHouseStorage;
 import dev.spindle.storage.clickhouse.LocalClickHouse;
+import dev.spindle.testsupport.KafkaTestBroker;
 import java.io.PrintStream;
 import java.net.URI;
 import java.net.URLEncoder;

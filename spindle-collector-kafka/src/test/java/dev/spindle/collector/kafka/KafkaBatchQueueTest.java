@@ -9,6 +9,7 @@ import dev.spindle.storage.SpanRow;
 import dev.spindle.storage.WriteBatch;
 import dev.spindle.storage.write.BatchQueue;
 import dev.spindle.storage.write.BatchQueueProvider;
+import dev.spindle.testsupport.KafkaTestBroker;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;

@@ -7,6 +7,7 @@ import dev.spindle.storage.WriteBatch;
 import dev.spindle.storage.tests.SpanWriterContract;
 import dev.spindle.storage.write.BatchQueue;
 import dev.spindle.storage.write.BatchQueueProvider;
+import dev.spindle.testsupport.KafkaTestBroker;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
