@@ -133,15 +133,14 @@ public final class Delivery<T> {
           for (Entry<T> entry : pending) entry.lastFailure = e;
           boolean refused = !unreachable(e);
           LOG.log(Level.WARNING, "writing " + pending.size() + (pending.size() == 1 ? " batch" : " batches")
-              + " failed (" + (refused ? "refused" : "unreachable") + ", attempt " + round + "); retrying in "
-              + backoffMs + " ms", e);
+              + " failed (" + (refused ? "refused" : "unreachable") + ", round " + round + ")", e);
           if (refused && pending.size() == 1) refused(pending.get(0), e, round);
           if (refused && pending.size() > 1 && ++groupFailures >= attempts) split = true;
         }
       }
       if (split) {
         int failed = 0;
-        RuntimeException lastFailure = null;
+        RuntimeException example = null;
         for (Iterator<Entry<T>> it = pending.iterator(); it.hasNext(); ) {
           Entry<T> e = it.next();
           try {
@@ -153,13 +152,13 @@ public final class Delivery<T> {
             e.lastFailure = failure;
             if (!unreachable(failure)) refused(e, failure, round);
             failed++;
-            lastFailure = failure;
+            example = failure;
             if (keepOrder) break;
           }
         }
-        if (lastFailure != null) {
+        if (example != null) {
           LOG.log(Level.WARNING, failed + (failed == 1 ? " batch" : " batches") + " failed when written alone"
-              + " (attempt " + round + "); retrying in " + backoffMs + " ms", lastFailure);
+              + " (round " + round + ")", example);
         }
       }
       for (Iterator<Entry<T>> it = pending.iterator(); it.hasNext(); ) {
