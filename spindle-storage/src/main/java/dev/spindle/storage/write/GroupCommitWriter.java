@@ -23,8 +23,9 @@ import java.util.logging.Logger;
  * call of the delegate and then releases every caller. {@link #write} returns when the delegate
  * wrote the caller's batch, so it keeps the delegate's durability promise while the delegate pays
  * its per-write cost (an fsync, a Kafka round trip) once per group. Several committers keep the
- * delegate busy while one of them waits. When a group fails, its batches are written one by one,
- * so one bad batch fails only its own caller.
+ * delegate busy while one of them waits. When a group fails, its batches are written one by one
+ * (through {@link Delivery}, the write path's one retry/split mechanism), so one bad batch fails
+ * only its own caller.
  *
  * <p>Memory is bounded: beyond {@code maxPendingRows} waiting rows, {@link #write} refuses at once
  * with an {@link OverloadedException} instead of queueing; a caller waits at most
@@ -136,26 +137,17 @@ public final class GroupCommitWriter implements SpanWriter, AutoCloseable {
     }
   }
 
+  /**
+   * Writes the group in one call; when that fails, batch by batch once ({@link Delivery} with one
+   * round, no waiting): a batch the delegate refuses fails only its own caller, and when the
+   * delegate cannot be reached the rest fail with that error.
+   */
   private void commit(List<Pending> group) {
-    List<WriteBatch> batches = new ArrayList<>(group.size());
-    for (Pending p : group) batches.add(p.batch);
-    try {
-      delegate.write(group.size() == 1 ? batches.get(0) : WriteBatch.concat(batches));
-      for (Pending p : group) finish(p, null);
-    } catch (RuntimeException e) {
-      if (group.size() == 1) {
-        finish(group.get(0), e);
-        return;
-      }
-      for (Pending p : group) {
-        try {
-          delegate.write(p.batch);
-          finish(p, null);
-        } catch (RuntimeException e2) {
-          finish(p, e2);
-        }
-      }
-    }
+    Delivery.<Pending>builder(g -> {
+      delegate.write(g.size() == 1 ? g.get(0).batch : WriteBatch.concat(g.stream().map(Pending::batch).toList()));
+      for (Pending p : g) finish(p, null);
+    }).attempts(1).maxRounds(1).keepOrder(false).probe(() -> { })
+        .setAside(this::finish).onGiveUp(this::finish).build().deliver(group);
   }
 
   /** Frees the batch's share of the bound (once) and completes its caller. */
