@@ -9,6 +9,10 @@ import com.sun.net.httpserver.HttpServer;
 import dev.spindle.SpindleOptions;
 import dev.spindle.Transaction;
 import dev.spindle.TransactionSource;
+import io.sentry.ISpan;
+import io.sentry.ITransaction;
+import io.sentry.Sentry;
+import io.sentry.TransactionContext;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.trace.Span;
@@ -258,6 +262,60 @@ class PropagationHealthTest {
       for (dev.spindle.Tracer t : List.of(a, b, c)) t.close();
     }
     assertLinkedAndLost("spindle-a", "spindle-b", "spindle-c", lostTrace, lostSpan, lostDescription);
+  }
+
+  @Test
+  void sentryJavaServicesWithAndWithoutHeaders() throws Exception {
+    Sentry.init(o -> {
+      o.setDsn(s.server.bootstrap().dsn());
+      o.setTracesSampleRate(1.0);
+      o.setEnableUncaughtExceptionHandler(false);
+      o.setEnableShutdownHook(false);
+    });
+    String lostTrace;
+    String lostSpan = null;
+    String lostDescription = null;
+    try {
+      String bUrl = service(ex -> sentryServe("sentry-b", ex)) + "/b";
+      String cUrl = service(ex -> sentryServe("sentry-c", ex)) + "/c";
+      ITransaction root = Sentry.startTransaction("GET /start", "http.server");
+      root.setTag("service.name", "sentry-a");
+      lostTrace = root.getSpanContext().getTraceId().toString();
+      for (String url : List.of(bUrl, cUrl)) {
+        ISpan client = root.startChild("http.client", "GET " + url);
+        client.setData("http.request.method", "GET");
+        Map<String, String> headers = new ConcurrentHashMap<>();
+        headers.put("sentry-trace", client.toSentryTrace().getValue());
+        if (url.equals(cUrl)) {
+          headers.clear(); // the context never arrives at C
+          lostSpan = client.getSpanContext().getSpanId().toString();
+          lostDescription = client.getDescription();
+        }
+        get(url, headers);
+        client.finish();
+      }
+      root.finish();
+      Sentry.flush(10_000);
+    } finally {
+      Sentry.close();
+    }
+    assertLinkedAndLost("sentry-a", "sentry-b", "sentry-c", lostTrace, lostSpan, lostDescription);
+  }
+
+  private void sentryServe(String service, HttpExchange ex) {
+    String path = ex.getRequestURI().getPath();
+    TransactionContext context = Sentry.continueTrace(ex.getRequestHeaders().getFirst("sentry-trace"), null);
+    ITransaction t = Sentry.startTransaction(context == null
+        ? new TransactionContext("GET " + path, "http.server") : withName(context, "GET " + path));
+    t.setTag("service.name", service);
+    served.put(path, t.getSpanContext().getTraceId().toString());
+    t.finish();
+  }
+
+  private static TransactionContext withName(TransactionContext c, String name) {
+    c.setName(name);
+    c.setOperation("http.server");
+    return c;
   }
 
   private dev.spindle.Tracer spindle(String service) {
