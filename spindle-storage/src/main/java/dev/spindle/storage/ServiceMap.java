@@ -62,10 +62,10 @@ public record ServiceMap(List<Node> nodes, List<Edge> edges) {
    * @param target      the callee
    * @param calls       the calls extrapolated by sample rate: Σ 1 / sample rate
    * @param count       the calls stored
-   * @param failureRate the share of stored calls that failed: the callee's transaction status for
-   *                    linked and orphaned calls, the client span's status for the others
-   * @param p50         the median duration in milliseconds: the callee's transaction when there is
-   *                    one, else the client span's
+   * @param failureRate the share of stored calls that failed: the status of the callee's
+   *                    transaction (linked and orphaned calls; the matched root of a lost call),
+   *                    the client span's for calls to a leaf
+   * @param p50         the median duration in milliseconds, of the same transaction or span
    * @param p95         the 95th percentile of the same
    * @param linked      linked calls stored
    * @param orphaned    orphaned calls stored

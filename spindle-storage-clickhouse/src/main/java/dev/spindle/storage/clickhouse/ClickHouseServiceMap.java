@@ -72,7 +72,7 @@ final class ClickHouseServiceMap implements ServiceMapReader {
   }
 
   /** The subquery with one row per call of the period. */
-  String calls(ServiceMapQuery q) {
+  private String calls(ServiceMapQuery q) {
     String spans = schema.table("spans") + " FINAL";
     String local = schema.local("spans") + " FINAL";
     String inPeriod = " end_us >= {s} AND end_us < {e} AND start_time < toDateTime({horizon})";

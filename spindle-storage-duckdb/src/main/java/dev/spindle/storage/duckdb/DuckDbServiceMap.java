@@ -51,18 +51,17 @@ final class DuckDbServiceMap implements ServiceMapReader {
   }
 
   /** The CTEs ending in {@code calls}. */
-  static String calls(ServiceMapQuery q) {
+  private static String calls(ServiceMapQuery q) {
     long s = q.startUs();
     long e = q.endUs();
     long skew = q.skewUs();
     long w = MATCH_WINDOW_US;
     String inPeriod = " AND end_us >= " + s + " AND end_us < " + e;
     String project = q.projectId() == null ? "" : " AND project_id = " + q.projectId();
-    String failed = "(status NOT IN ('ok', 'cancelled', 'unknown', 'unknown_error'))";
     String url = ServiceMapSql.url(DIALECT, "data", "description");
     return "WITH r AS (SELECT project_id, trace_id, span_id, parent_span_id, is_segment,"
         + " coalesce(service, '') AS service, coalesce(op, '') AS op, description, transaction,"
-        + " status, " + failed + " AS f, start_us, end_us, sample_rate, data FROM spans"
+        + " status, " + Schema.FAILED + " AS f, start_us, end_us, sample_rate, data FROM spans"
         + " WHERE end_us >= " + (s - PARENT_LOOKBACK_US) + " AND start_us < " + (e + w) + "),"
         // linked: a row whose parent span belongs to another service
         + " linked AS (SELECT p.project_id AS sp, p.service AS ss, t.project_id AS tp,"

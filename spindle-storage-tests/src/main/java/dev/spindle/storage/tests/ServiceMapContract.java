@@ -13,7 +13,6 @@ import dev.spindle.storage.WriteBatch;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.ThreadLocalRandom;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -55,11 +54,7 @@ public abstract class ServiceMapContract {
   private SpanRow orphan;
 
   private static String hex(int length) {
-    StringBuilder b = new StringBuilder(length);
-    ThreadLocalRandom r = ThreadLocalRandom.current();
-    for (int i = 0; i < length; i++) b.append("0123456789abcdef".charAt(r.nextInt(16)));
-    if (b.charAt(0) == '0') b.setCharAt(0, 'a');
-    return b.toString();
+    return StorageContract.hex(length);
   }
 
   /** A transaction root of a service, {@code startUs} to {@code endUs}. */
