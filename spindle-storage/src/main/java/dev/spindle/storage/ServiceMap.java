@@ -11,21 +11,22 @@ import java.util.List;
  * {@code service.name} tag) or, failing that, its project's name. Calls are classified:
  *
  * <ul>
- *   <li><b>linked</b>: a span row whose parent span, in the same trace, belongs to another service
- *       (the callee's transaction has the caller's span as its parent);
+ *   <li><b>linked</b>: a transaction (or a span that joined none) whose parent span, in the same
+ *       trace, belongs to another service: the callee's transaction has the caller's span as its
+ *       parent;
  *   <li><b>orphaned</b>: a transaction whose parent span id names no span of its trace; the caller
  *       is the service of the trace's latest-starting other transaction that encloses the
  *       orphan's start (the same service for a hand-off lost inside one service), else
  *       {@link #UNKNOWN_CALLER};
- *   <li><b>lost</b>: a client span ({@code http.client}, {@code rpc}/{@code grpc.client},
- *       {@code queue.publish}, {@code db}...) with no child in another service, while a
+ *   <li><b>lost</b>: an HTTP or RPC client span ({@code http.client}, {@code rpc.client},
+ *       {@code grpc.client}) with no child transaction, while a
  *       <em>root</em> transaction of another service with the same HTTP method and path started
  *       within the client span's time window (widened by the allowed skew, cut to
  *       {@link ServiceMapQuery#MATCH_WINDOW_US}): the context never arrived and a new trace
  *       started in its place; the callee is the root's service;
- *   <li><b>external</b>: any other client span without a child: a call to an un-instrumented
- *       destination, a leaf node named by its {@code db.system}, host, messaging destination or,
- *       failing those, the span's operation.
+ *   <li><b>external</b>: any other client span ({@code queue.publish} and {@code db} too) without
+ *       a child transaction: a call to an un-instrumented destination, a leaf node named by its
+ *       {@code db.system}, host, messaging destination or, failing those, the span's operation.
  * </ul>
  *
  * @param nodes services by name; leaf destinations have no transactions

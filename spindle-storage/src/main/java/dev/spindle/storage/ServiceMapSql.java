@@ -28,6 +28,23 @@ public final class ServiceMapSql {
         + " LIKE 'queue.submit%' OR " + op + " = 'db' OR " + op + " LIKE 'db.%')";
   }
 
+  /**
+   * SQL true when a call of operation {@code op} (non-null) may lose its context to a new trace
+   * that can be matched by method and path: HTTP and RPC client calls (not databases or queues).
+   */
+  public static String matchable(String op) {
+    return "(" + op + " LIKE 'http.client%' OR " + op + " LIKE 'rpc.client%' OR " + op + " LIKE 'grpc.client%')";
+  }
+
+  /**
+   * SQL true when a span row may be the entry of a service: a transaction root, or a span that
+   * joined no transaction (an OTLP server span whose remote parent was not flagged as remote).
+   * Only these rows are looked at as the children of calls, which keeps the joins small.
+   */
+  public static String entry() {
+    return "(is_segment OR segment_id IS NULL)";
+  }
+
   /** A JSON string value of one of the (regex-escaped) keys, at any depth. */
   private static String jsonValue(String keys, String valueChars) {
     return "\"(?:" + keys + ")\"\\s*:\\s*\"(" + valueChars + ")";

@@ -84,11 +84,12 @@ final class ClickHouseServiceMap implements ServiceMapReader {
         + " service AS ts, '' AS leaf, 'linked' AS kind, e, dur, f, w, '' AS trace, '' AS span,"
         + " '' AS descr, '' AS cont FROM (SELECT project_id, trace_id, ifNull(parent_span_id, '') AS pid,"
         + " ifNull(service, '') AS service, end_us AS e, toInt64(duration_us) AS dur, toUInt8(" + FAILED + ") AS f,"
-        + " 1 / sample_rate AS w FROM " + spans + " WHERE isNotNull(parent_span_id) AND" + inPeriod + ")"
+        + " 1 / sample_rate AS w FROM " + spans + " WHERE isNotNull(parent_span_id) AND " + ServiceMapSql.entry()
+        + " AND" + inPeriod + ")"
         + " ALL INNER JOIN (SELECT trace_id, span_id AS pid, project_id AS p_project,"
         + " ifNull(service, '') AS p_service FROM " + spans + " WHERE" + near
-        + " AND trace_id IN (SELECT trace_id FROM " + local + " WHERE isNotNull(parent_span_id) AND" + inPeriod
-        + ")) USING (trace_id, pid) WHERE (p_project != project_id OR p_service != service)"
+        + " AND trace_id IN (SELECT trace_id FROM " + local + " WHERE isNotNull(parent_span_id) AND "
+        + ServiceMapSql.entry() + " AND" + inPeriod + ")) USING (trace_id, pid) WHERE (p_project != project_id OR p_service != service)"
         + (q.projectId() == null ? "" : " AND (project_id = {project} OR p_project = {project})");
 
     String o0 = "SELECT project_id, trace_id, span_id, ifNull(parent_span_id, '') AS pid,"
@@ -118,14 +119,15 @@ final class ClickHouseServiceMap implements ServiceMapReader {
         + " AND" + inPeriod + project;
     String c1 = "SELECT project_id, trace_id, span_id, service, op, descr, data, start_us, end_us, dur, f, w, "
         + ServiceMapSql.url(DIALECT, "data", "descr") + " AS url FROM (" + c0 + ")";
-    String c2 = "SELECT project_id, trace_id, span_id, service, descr, start_us, end_us, dur, f, w, "
+    String c2 = "SELECT project_id, trace_id, span_id, service, op, descr, start_us, end_us, dur, f, w, "
         + ServiceMapSql.method(DIALECT, "data", "descr") + " AS method, "
         + ServiceMapSql.clientPath(DIALECT, "data", "url") + " AS path, "
         + ServiceMapSql.leaf(DIALECT, "op", "data", "url") + " AS leaf FROM (" + c1 + ")";
-    String cols = "project_id, trace_id, span_id, service, descr, start_us, end_us, dur, f, w, method, path, leaf";
+    String cols = "project_id, trace_id, span_id, service, op, descr, start_us, end_us, dur, f, w, method, path, leaf";
     String noChild = "SELECT " + cols + " FROM (" + c2 + ") ALL LEFT JOIN (SELECT trace_id,"
         + " ifNull(parent_span_id, '') AS span_id, project_id AS k_project, ifNull(service, '') AS k_service,"
-        + " is_segment AS k_segment FROM " + spans + " WHERE isNotNull(parent_span_id) AND" + near
+        + " is_segment AS k_segment FROM " + spans + " WHERE isNotNull(parent_span_id) AND "
+        + ServiceMapSql.entry() + " AND" + near
         + " AND trace_id IN (" + c0Traces + ")) USING (trace_id, span_id) GROUP BY " + cols
         + " HAVING max(k_project != 0 AND (k_segment = 1 OR k_project != project_id OR k_service != service)) = 0";
     String roots = "SELECT project_id AS r_project, service AS r_service, trace_id AS r_trace, start_us AS r_start,"
@@ -138,7 +140,7 @@ final class ClickHouseServiceMap implements ServiceMapReader {
     String cand = "SELECT project_id, trace_id, span_id, service, start_us, method, path,"
         + " start_us - {skew} AS lo, least(end_us + {skew}, start_us - {skew} + {w}) AS hi,"
         + " arrayJoin([intDiv(start_us - {skew}, {w}), intDiv(start_us - {skew}, {w}) + 1]) AS bucket"
-        + " FROM (" + noChild + ") WHERE method != '' AND path != ''";
+        + " FROM (" + noChild + ") WHERE " + ServiceMapSql.matchable("op") + " AND method != '' AND path != ''";
     String matched = "SELECT project_id, trace_id, span_id, argMin(tuple(r_trace, r_project, r_service, r_dur, r_f),"
         + " abs(r_start - start_us)) AS root FROM (" + cand + ") ALL INNER JOIN (" + roots + ")"
         + " USING (method, path, bucket) WHERE r_start >= lo AND r_start <= hi AND r_trace != trace_id"
