@@ -3,8 +3,8 @@ package dev.spindle.storage;
 /**
  * The SQL expressions both backends' service-map queries share: which spans are client calls,
  * and the HTTP method, path and destination of a call, read from the span's data JSON text (OTel
- * attributes at its top level, Sentry span data under {@code data}) or, failing that, its
- * description ({@code GET http://host/path}) or transaction name ({@code GET /path}).
+ * attributes and Zipkin tags at its top level, Sentry span data under {@code data}) or, failing
+ * that, its description ({@code GET http://host/path}) or transaction name ({@code GET /path}).
  *
  * <p>Values are found with RE2 regular expressions, which DuckDB and ClickHouse (18.16 too)
  * both evaluate the same way; an expression is the empty string when nothing is found.
@@ -52,7 +52,7 @@ public final class ServiceMapSql {
 
   private static final String METHOD_KEYS = jsonValue("http\\.request\\.method|http\\.method|method", "[A-Za-z]+");
   private static final String URL_KEYS = jsonValue("url\\.full|http\\.url|url", "[^\"]*");
-  private static final String PATH_KEYS = jsonValue("url\\.path|http\\.target", "[^\"?#]*");
+  private static final String PATH_KEYS = jsonValue("url\\.path|http\\.target|http\\.path", "[^\"?#]*");
   private static final String HOST_KEYS = jsonValue("server\\.address|net\\.peer\\.name", "[^\"]*");
   private static final String DB_KEYS = jsonValue("db\\.system\\.name|db\\.system", "[^\"]*");
   private static final String MESSAGING_KEYS =
