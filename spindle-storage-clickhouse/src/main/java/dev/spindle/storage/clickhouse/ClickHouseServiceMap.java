@@ -12,6 +12,7 @@ import dev.spindle.storage.ServiceMapQuery;
 import dev.spindle.storage.ServiceMapReader;
 import dev.spindle.storage.ServiceMapSql;
 import dev.spindle.storage.SummaryQuery;
+import dev.spindle.storage.discover.Figures;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -47,7 +48,7 @@ final class ClickHouseServiceMap implements ServiceMapReader {
 
   private static final Pattern PLACEHOLDER = Pattern.compile("\\{(\\w+)}");
   private static final String PAIR = "sp, ss, tp, ts, leaf";
-  private static final String FAILED = ClickHouseSchema.FAILED;
+  private static final String FAILED = Figures.failed("status");
 
   private final ClickHouseHttp http;
   private final ClickHouseSchema schema;

@@ -11,6 +11,7 @@ import dev.spindle.storage.ServiceMapQuery;
 import dev.spindle.storage.ServiceMapReader;
 import dev.spindle.storage.ServiceMapSql;
 import dev.spindle.storage.StorageException;
+import dev.spindle.storage.discover.Figures;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -63,7 +64,7 @@ final class DuckDbServiceMap implements ServiceMapReader {
     // r is referenced many times: inlined, it is a scan of the columns each use needs
     return "WITH r AS NOT MATERIALIZED (SELECT project_id, trace_id, span_id, parent_span_id, segment_id, is_segment,"
         + " coalesce(service, '') AS service, coalesce(op, '') AS op, description, transaction,"
-        + " status, " + Schema.FAILED + " AS f, start_us, end_us, sample_rate, data FROM spans"
+        + " status, " + Figures.failed("status") + " AS f, start_us, end_us, sample_rate, data FROM spans"
         + " WHERE end_us >= " + (s - PARENT_LOOKBACK_US) + " AND start_us < " + (e + w) + "),"
         // the rows that may be a service's entry, with a parent
         + " ent AS (SELECT * FROM r WHERE parent_span_id IS NOT NULL AND " + ServiceMapSql.entry() + "),"
@@ -135,7 +136,7 @@ final class DuckDbServiceMap implements ServiceMapReader {
     String with = calls(q);
     try (Connection c = connections.get(); Statement st = c.createStatement()) {
       try (ResultSet rs = st.executeQuery("SELECT project_id, coalesce(service, ''), count(*),"
-          + " count(*) FILTER (WHERE " + Schema.FAILED + "), quantile_cont((end_us - start_us) / 1000.0, 0.95)"
+          + " count(*) FILTER (WHERE " + Figures.failed("status") + "), quantile_cont((end_us - start_us) / 1000.0, 0.95)"
           + " FROM spans WHERE is_segment AND end_us >= " + q.startUs() + " AND end_us < " + q.endUs()
           + (q.projectId() == null ? "" : " AND project_id = " + q.projectId()) + " GROUP BY ALL")) {
         while (rs.next()) b.node(rs.getLong(1), rs.getString(2), rs.getLong(3), rs.getLong(4), rs.getDouble(5));
