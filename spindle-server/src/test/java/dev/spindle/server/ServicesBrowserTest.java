@@ -26,7 +26,8 @@ import org.openqa.selenium.By;
 /**
  * The Services page in a real browser: three services traced by Spindle's SDK, ui-a calling ui-b
  * with trace headers and ui-c without them. The map is drawn, the edge table shows ui-a -> ui-c
- * lost, and its example leads to the trace that started in its place.
+ * lost, and its example leads to the caller's trace, where the client span is marked "context
+ * lost", and from there to the trace that started in its place, which names the call.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
@@ -105,8 +106,19 @@ class ServicesBrowserTest {
     assertTrue(b.find("#edge-detail").getText().contains("1 lost"), b.find("#edge-detail").getText());
     b.screenshot("services-edge");
     assertEquals(1, b.driver.findElements(By.cssSelector("#edge-examples a.example-trace")).size());
-    b.find("#edge-examples a.continued-trace").click();
+    assertTrue(b.find("#edge-examples a.continued-trace").getAttribute("href").contains("/trace/" + continuedTrace));
+
+    // The caller's trace marks the client span that lost the context, and links the new trace.
+    b.find("#edge-examples a.example-trace").click();
+    b.find("#lost-notice");
+    assertTrue(b.find(".wf-row.selected .badge.lost").getText().startsWith("context lost"),
+        "the selected row is the client span, marked");
+    b.screenshot("services-trace-lost");
+    b.find("#lost-notice a.continued-trace").click();
     b.until(d -> d.getCurrentUrl().contains("/trace/" + continuedTrace) ? true : null, "the continued trace");
+    // ... and the new trace says which call it started in place of.
+    assertTrue(b.find("#continued-notice").getText().contains("ui-a: GET http://c.internal/c"),
+        b.find("#continued-notice").getText());
     assertEquals("[]", String.valueOf(b.js("return JSON.stringify(window.__spindleErrors)")));
   }
 }
