@@ -108,7 +108,8 @@ class DemoTest {
     assertEquals(0, lost.path("linked").asLong(), lost.toPrettyString());
     assertEquals(1.0, lost.path("lostShare").asDouble(), lost.toPrettyString());
     JsonNode example = lost.path("examples").get(0);
-    assertEquals(traceId, example.path("traceId").asText(), "the client span that lost the context is in the order's trace");
+    assertEquals(traceId, example.path("traceId").asText(),
+        "the client span that lost the context is in the order's trace");
     assertTrue(example.path("description").asText().endsWith("/reserve"), example.toString());
     JsonNode continued = api.awaitTrace(example.path("continuedTraceId").asText(), 1);
     assertEquals("inventory", continued.path("transactions").get(0).path("service").asText());

@@ -96,9 +96,10 @@ final class QueryBench {
           edges = json.readTree(r.body()).path("edges").size();
         }
         long[] st = Stats.sorted(t, mapRuns);
-        out.printf(Locale.ROOT, "%s: %d runs (after 1 warm-up), median %.0f ms, min %.0f ms, max %.0f ms; %d edges; load %s%n",
-            map, mapRuns, Stats.ms(Stats.percentile(st, 50)), Stats.ms(st[0]), Stats.ms(st[st.length - 1]), edges,
-            Stats.loadAverage());
+        out.printf(Locale.ROOT,
+            "%s: %d runs (after 1 warm-up), median %.0f ms, min %.0f ms, max %.0f ms; %d edges; load %s%n",
+            map, mapRuns, Stats.ms(Stats.percentile(st, 50)), Stats.ms(st[0]), Stats.ms(st[st.length - 1]),
+            edges, Stats.loadAverage());
       }
     }
   }

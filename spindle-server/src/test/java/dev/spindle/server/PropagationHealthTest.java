@@ -139,7 +139,8 @@ class PropagationHealthTest {
     JsonNode propagation = s.getJson("/api/v1/propagation?statsPeriod=1h&interval=5m");
     assertEquals(300, propagation.get("intervalSeconds").asLong());
     JsonNode worst = propagation.get("edges").get(0);
-    assertEquals(a + " -> " + c, worst.get("source").asText() + " -> " + worst.get("target").asText(), propagation.toString());
+    assertEquals(a + " -> " + c, worst.get("source").asText() + " -> " + worst.get("target").asText(),
+        propagation.toString());
     for (JsonNode e : propagation.get("edges")) {
       assertTrue(e.get("lost").asLong() + e.get("orphaned").asLong() > 0, "only edges that lose context: " + e);
     }

@@ -33,11 +33,15 @@ public record ServiceMapQuery(Long projectId, long startUs, long endUs, long ske
   public static final int MAX_BUCKETS = 2000;
 
   public ServiceMapQuery {
-    if (endUs <= startUs) throw new IllegalArgumentException("endUs: " + endUs + " (expected: > startUs " + startUs + ")");
+    if (endUs <= startUs) {
+      throw new IllegalArgumentException("endUs: " + endUs + " (expected: > startUs " + startUs + ")");
+    }
     if (skewUs < 0 || skewUs >= MATCH_WINDOW_US / 2) {
       throw new IllegalArgumentException("skewUs: " + skewUs + " (expected: 0.." + (MATCH_WINDOW_US / 2 - 1) + ")");
     }
-    if (seriesIntervalUs < 0) throw new IllegalArgumentException("seriesIntervalUs: " + seriesIntervalUs + " (expected: >= 0)");
+    if (seriesIntervalUs < 0) {
+      throw new IllegalArgumentException("seriesIntervalUs: " + seriesIntervalUs + " (expected: >= 0)");
+    }
     if (seriesIntervalUs > 0 && (endUs - startUs) / seriesIntervalUs >= MAX_BUCKETS) {
       throw new IllegalArgumentException("seriesIntervalUs: " + seriesIntervalUs
           + " (expected: at most " + MAX_BUCKETS + " buckets over the period)");

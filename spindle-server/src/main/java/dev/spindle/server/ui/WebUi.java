@@ -18,8 +18,8 @@ import java.util.regex.Pattern;
 /**
  * Serves the web UI from the jar: {@code /} is {@code ui/index.html} (its import map filled
  * with the versions of the WebJars on the classpath), {@code /ui/...} the UI's ES modules and
- * styles, {@code /webjars/...} the libraries (Preact, ECharts for the service map). No build step: the browser loads the
- * modules as they are. The UI talks only to the public {@code /api/v1} query API.
+ * styles, {@code /webjars/...} the libraries (Preact, ECharts for the service map). No build
+ * step: the browser loads the modules as they are. The UI talks only to the public {@code /api/v1} query API.
  */
 public final class WebUi {
   private static final Pattern SAFE_PATH = Pattern.compile("[A-Za-z0-9._-]+(/[A-Za-z0-9._-]+)*");

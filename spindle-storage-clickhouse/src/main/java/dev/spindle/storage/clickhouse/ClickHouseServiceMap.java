@@ -90,7 +90,8 @@ final class ClickHouseServiceMap implements ServiceMapReader {
         + " ALL INNER JOIN (SELECT trace_id, span_id AS pid, project_id AS p_project,"
         + " ifNull(service, '') AS p_service FROM " + spans + " WHERE" + near
         + " AND trace_id IN (SELECT trace_id FROM " + local + " WHERE isNotNull(parent_span_id) AND "
-        + ServiceMapSql.entry() + " AND" + inPeriod + ")) USING (trace_id, pid) WHERE (p_project != project_id OR p_service != service)"
+        + ServiceMapSql.entry() + " AND" + inPeriod + ")) USING (trace_id, pid)"
+        + " WHERE (p_project != project_id OR p_service != service)"
         + (q.projectId() == null ? "" : " AND (project_id = {project} OR p_project = {project})");
 
     String o0 = "SELECT project_id, trace_id, span_id, ifNull(parent_span_id, '') AS pid,"

@@ -76,7 +76,8 @@ final class DuckDbServiceMap implements ServiceMapReader {
         + " FROM ent t JOIN r p ON p.trace_id = t.trace_id AND p.span_id = t.parent_span_id"
         + " WHERE t.end_us >= " + s + " AND t.end_us < " + e
         + " AND (p.project_id != t.project_id OR p.service != t.service)"
-        + (q.projectId() == null ? "" : " AND (t.project_id = " + q.projectId() + " OR p.project_id = " + q.projectId() + ")")
+        + (q.projectId() == null ? ""
+            : " AND (t.project_id = " + q.projectId() + " OR p.project_id = " + q.projectId() + ")")
         + "),"
         // orphaned: a transaction whose parent names no span of its trace
         + " o AS (SELECT * FROM r t WHERE is_segment AND parent_span_id IS NOT NULL" + inPeriod + project
@@ -90,7 +91,8 @@ final class DuckDbServiceMap implements ServiceMapReader {
         + " GROUP BY o.project_id, o.service, o.end_us, o.start_us, o.f, o.sample_rate, o.trace_id,"
         + " o.span_id, o.transaction),"
         // client spans without a child transaction in another service
-        + " c0 AS (SELECT *, " + url + " AS url FROM r WHERE " + ServiceMapSql.clientOp("op") + inPeriod + project + "),"
+        + " c0 AS (SELECT *, " + url + " AS url FROM r WHERE " + ServiceMapSql.clientOp("op") + inPeriod + project
+        + "),"
         + " c AS (SELECT *, if(" + ServiceMapSql.matchable("op") + ", "
         + ServiceMapSql.method(DIALECT, "data", "description") + ", '') AS method, if("
         + ServiceMapSql.matchable("op") + ", " + ServiceMapSql.clientPath(DIALECT, "data", "url") + ", '') AS path,"
@@ -105,7 +107,8 @@ final class DuckDbServiceMap implements ServiceMapReader {
         + " WHERE is_segment AND parent_span_id IS NULL AND start_us >= " + (s - PARENT_LOOKBACK_US)
         + ") WHERE method != '' AND path != ''),"
         + " cand AS (SELECT n.project_id, n.trace_id, n.span_id, n.service, n.start_us, n.method, n.path,"
-        + " n.start_us - " + skew + " AS lo, least(n.end_us + " + skew + ", n.start_us - " + skew + " + " + w + ") AS hi,"
+        + " n.start_us - " + skew + " AS lo,"
+        + " least(n.end_us + " + skew + ", n.start_us - " + skew + " + " + w + ") AS hi,"
         + " CAST(floor((n.start_us - " + skew + ") / " + w + ") AS BIGINT) + k.o AS bucket"
         + " FROM c n, (VALUES (0), (1)) k(o) WHERE " + ServiceMapSql.matchable("n.op")
         + " AND n.method != '' AND n.path != ''),"
@@ -123,7 +126,8 @@ final class DuckDbServiceMap implements ServiceMapReader {
         + " 1.0 / n.sample_rate AS w, n.trace_id AS trace, n.span_id AS span, n.description AS descr,"
         + " m.root.trace AS cont FROM c n LEFT JOIN m ON m.project_id = n.project_id"
         + " AND m.trace_id = n.trace_id AND m.span_id = n.span_id),"
-        + " calls AS MATERIALIZED (SELECT * FROM linked UNION ALL SELECT * FROM orphaned UNION ALL SELECT * FROM clientcalls) ";
+        + " calls AS MATERIALIZED (SELECT * FROM linked UNION ALL SELECT * FROM orphaned"
+        + " UNION ALL SELECT * FROM clientcalls) ";
   }
 
   private static final String PAIR = "sp, ss, tp, ts, leaf";
@@ -136,7 +140,8 @@ final class DuckDbServiceMap implements ServiceMapReader {
     String with = calls(q);
     try (Connection c = connections.get(); Statement st = c.createStatement()) {
       try (ResultSet rs = st.executeQuery("SELECT project_id, coalesce(service, ''), count(*),"
-          + " count(*) FILTER (WHERE " + Figures.failed("status") + "), quantile_cont((end_us - start_us) / 1000.0, 0.95)"
+          + " count(*) FILTER (WHERE " + Figures.failed("status") + "),"
+          + " quantile_cont((end_us - start_us) / 1000.0, 0.95)"
           + " FROM spans WHERE is_segment AND end_us >= " + q.startUs() + " AND end_us < " + q.endUs()
           + (q.projectId() == null ? "" : " AND project_id = " + q.projectId()) + " GROUP BY ALL")) {
         while (rs.next()) b.node(rs.getLong(1), rs.getString(2), rs.getLong(3), rs.getLong(4), rs.getDouble(5));
@@ -156,7 +161,8 @@ final class DuckDbServiceMap implements ServiceMapReader {
           .append(ServiceMapQuery.EXAMPLES);
       long i = q.seriesIntervalUs();
       if (i > 0) {
-        sql.append(" UNION ALL SELECT 2, ").append(PAIR).append(none).append(", count(*) FILTER (WHERE kind = 'linked'),"
+        sql.append(" UNION ALL SELECT 2, ").append(PAIR).append(none)
+            .append(", count(*) FILTER (WHERE kind = 'linked'),"
             + " NULL, count(*) FILTER (WHERE kind = 'lost')").append(noExample)
             .append(", CAST(floor(e / ").append(i).append(") AS BIGINT) * ").append(i).append(" AS bucket, NULL")
             .append(" FROM calls WHERE kind IN ('linked', 'lost') GROUP BY ").append(PAIR).append(", bucket");

@@ -88,7 +88,8 @@ public abstract class ServiceMapContract {
       SpanRow root = add(txn(1, null, hex(32), null, "GET /shop", t0, t0 + 500_000).sampleRate(0.5));
       SpanRow client = add(span(root, "http.client", "GET http://backend:8080/items", t0 + 100_000, t0 + 300_000)
           .dataJson("{\"data\":{\"url\":\"http://backend:8080/items\",\"http.request.method\":\"GET\"}}"));
-      add(txn(1, "backend", root.traceId(), client.spanId(), "GET /items", t0 + 120_000, t0 + 120_000 + (i + 1) * 50_000L)
+      long calleeStart = t0 + 120_000;
+      add(txn(1, "backend", root.traceId(), client.spanId(), "GET /items", calleeStart, calleeStart + (i + 1) * 50_000L)
           .sampleRate(0.5).status(i == 0 ? "internal_error" : "ok"));
     }
 
