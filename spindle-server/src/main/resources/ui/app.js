@@ -7,6 +7,7 @@ import { Summary } from './summary.js';
 import { TraceView } from './trace.js';
 import { Discover } from './discover.js';
 import { Errors } from './errors.js';
+import { Services } from './services.js';
 
 function SignIn({ onDone }) {
   const [token, setToken] = useState('');
@@ -70,11 +71,12 @@ function Shell({ route, projects, onSignOut }) {
   else if (path.startsWith('/trace/')) view = h(TraceView, { ...props, traceId: path.slice(7) });
   else if (path === '/discover') view = h(Discover, props);
   else if (path === '/errors') view = h(Errors, props);
+  else if (path === '/services') view = h(Services, props);
   else view = h('div', { class: 'card' }, 'No such page. ', h('a', { href: href('/performance') }, 'Go to Performance'));
   return h('div', null,
     h('header', { class: 'top' },
       h('a', { class: 'brand', href: href('/performance') }, 'Spindle'),
-      h('nav', null, link('/performance', 'Performance'), link('/discover', 'Discover'), link('/errors', 'Errors')),
+      h('nav', null, link('/performance', 'Performance'), link('/discover', 'Discover'), link('/errors', 'Errors'), link('/services', 'Services')),
       h('span', { class: 'spacer' }),
       h('select', { id: 'project', title: 'project', value: project ? String(project.id) : '',
         onChange: (e) => setParams({ project: e.target.value }) },

@@ -134,7 +134,7 @@ export function selfTimeMs(node) {
   return Math.max(0, (node.end - node.start - covered) * 1000);
 }
 
-function Row({ row, index, tree, selected, collapsed, onSelect, onToggle }) {
+function Row({ row, index, tree, selected, collapsed, onSelect, onToggle, lostHere }) {
   const total = tree.end - tree.start;
   const style = { transform: `translateY(${index * ROW}px)` };
   const indent = row.depth * 14;
@@ -166,6 +166,9 @@ function Row({ row, index, tree, selected, collapsed, onSelect, onToggle }) {
       h('span', { class: 'desc' }, n.desc || ''),
       n.children.length && !open ? h('span', { class: 'badge orphan' }, n.children.length + ' hidden') : null,
       n.orphanLink ? h('span', { class: 'badge orphan', title: 'parent span ' + n.parentSpanId + ' is missing' }, 'orphan') : null,
+      lostHere && lostHere.has(n.id) ? h('a', { class: 'badge lost', href: href('/trace/' + lostHere.get(n.id)),
+        title: 'the trace context never arrived: the callee started a new trace' },
+      'context lost \u2192 trace ' + lostHere.get(n.id).slice(0, 8)) : null,
       n.skew ? h('span', { class: 'badge skew', title: 'moved to fix clock skew between machines' },
         `clock shifted ${n.skew > 0 ? '+' : ''}${fmtMs(n.skew)}`) : null,
       failed ? h('span', { class: 'badge status' }, n.status) : null,
@@ -212,7 +215,7 @@ function Detail({ node, tree, onClose }) {
     h('h2', null, 'Data'), h(KeyValues, { obj: node.data }));
 }
 
-function Waterfall({ tree, initialSpan }) {
+function Waterfall({ tree, initialSpan, lostHere }) {
   const [collapsed, setCollapsed] = useState(() => new Set());
   const [selected, setSelected] = useState(initialSpan && tree.bySpan.has(initialSpan) ? initialSpan : null);
   const [showDetail, setShowDetail] = useState(!!selected);
@@ -290,7 +293,7 @@ function Waterfall({ tree, initialSpan }) {
   for (let i = first; i < last; i++) {
     const r = rows[i];
     visible.push(h(Row, { key: r.gap ? r.key : r.node.id, row: r, index: i, tree, selected: !r.gap && r.node.id === selected,
-      collapsed, onSelect: select, onToggle: toggle }));
+      collapsed, onSelect: select, onToggle: toggle, lostHere }));
   }
   const node = selected ? tree.bySpan.get(selected) : null;
   return h('div', { class: 'trace-layout' + (showDetail && node ? '' : ' nodetail') },
@@ -303,8 +306,27 @@ function Waterfall({ tree, initialSpan }) {
     showDetail && node ? h(Detail, { node, tree, onClose: () => setShowDetail(false) }) : null);
 }
 
+/**
+ * Where this trace's context was lost, from the service map's examples around it: `here` maps
+ * its client spans whose callee started a new trace to that trace, `from` lists the calls this
+ * trace started in place of.
+ */
+function lostContext(map, traceId) {
+  const here = new Map();
+  const from = [];
+  for (const e of map.edges) {
+    for (const x of e.examples) {
+      if (!x.continuedTraceId) continue;
+      if (x.traceId === traceId) here.set(x.spanId, x.continuedTraceId);
+      if (x.continuedTraceId === traceId) from.push({ ...x, source: e.source });
+    }
+  }
+  return { here, from };
+}
+
 export function TraceView({ params, traceId }) {
   const [state, setState] = useState({ loading: true });
+  const [lost, setLost] = useState(null);
   useEffect(() => {
     let live = true;
     setState({ loading: true });
@@ -317,6 +339,15 @@ export function TraceView({ params, traceId }) {
     }, (error) => live && setState({ error }));
     return () => { live = false; };
   }, [traceId]);
+  useEffect(() => {
+    if (!state.tree) return undefined;
+    let live = true;
+    setLost(null);
+    // The calls around this trace that lost their context (a narrow window: cheap).
+    api('/api/v1/service-map', { start: String(Math.floor(state.tree.start) - 90), end: String(Math.ceil(state.tree.end) + 90) })
+      .then((m) => live && setLost(lostContext(m, traceId)), () => {});
+    return () => { live = false; };
+  }, [state.tree]);
   useEffect(() => {
     if (!state.tree) return;
     requestAnimationFrame(() => {
@@ -335,8 +366,17 @@ export function TraceView({ params, traceId }) {
     tree.orphans.length ? h('div', { class: 'notice', id: 'orphan-notice' },
       `${tree.orphans.length} orphan transaction${tree.orphans.length > 1 ? 's' : ''}: ${tree.missingParents} parent span${tree.missingParents > 1 ? 's are' : ' is'} missing from this trace `
       + '(never arrived, dropped or not sampled). Orphans are joined to the root by a dashed line.') : null,
+    lost && lost.here.size ? h('div', { class: 'notice bad', id: 'lost-notice' },
+      `Trace context was lost on ${lost.here.size} call${lost.here.size > 1 ? 's' : ''}: the callee started a new trace instead (marked "context lost" below). `,
+      'Continued as ', [...lost.here.values()].map((t) => h('a', { key: t, class: 'continued-trace', href: href('/trace/' + t) }, 'trace ', t.slice(0, 8), ' ')))
+      : null,
+    lost && lost.from.length ? h('div', { class: 'notice bad', id: 'continued-notice' },
+      'This trace started in place of a call whose trace context was lost: ',
+      lost.from.map((x) => h('a', { key: x.spanId, class: 'lost-call', href: href('/trace/' + x.traceId, { span: x.spanId }) },
+        x.source, ': ', x.description || x.spanId, ' ')))
+      : null,
     tree.rootCount > 1 ? h('div', { class: 'notice' }, `This trace has ${tree.rootCount} root transactions: is one trace id used for several requests?`) : null,
     tree.unlinkedErrors.length ? h('div', { class: 'notice bad' }, `${tree.unlinkedErrors.length} error(s) in this trace are not linked to any span here: `,
       tree.unlinkedErrors.map((e) => h('span', { key: e.eventId }, h('b', null, e.exceptionType || e.level), ' ', e.message, '; '))) : null,
-    h(Waterfall, { tree, initialSpan: params.get('span') }));
+    h(Waterfall, { tree, initialSpan: params.get('span'), lostHere: lost && lost.here }));
 }

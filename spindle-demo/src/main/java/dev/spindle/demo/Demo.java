@@ -51,7 +51,9 @@ import org.h2.jdbcx.JdbcDataSource;
  *       (external, not instrumented: a leaf without a transaction) and {@code email-queue}, which
  *       hands the mail to {@code email} asynchronously. {@code email-queue}'s transactions are
  *       lost ({@code beforeSendTransaction} drops them), so {@code email}'s transaction is an
- *       orphan;
+ *       orphan. {@code backend} also reserves stock at {@code inventory} through a client whose
+ *       trace headers were fixed when it was made (the seed's bug, {@link FixedHeadersClient}):
+ *       the context is lost and {@code inventory} starts a new trace every time;
  *   <li><b>cron job</b>: {@code cron} &rarr; {@code partner-api} (external) &rarr; processing
  *       &rarr; {@code storage} &rarr; {@code internal} &rarr; {@code cache}. {@code internal}'s
  *       clock runs {@link #CLOCK_AHEAD} ahead, so Spindle adjusts its transaction for skew.
@@ -81,6 +83,7 @@ public final class Demo implements AutoCloseable {
   private Service payment;
   private Service emailQueue;
   private Service email;
+  private FixedHeadersClient stock;
   private Service partner;
   private Service storage;
   private Service internal;
@@ -174,7 +177,16 @@ public final class Demo implements AutoCloseable {
       return "{\"queued\":true}";
     }).start();
 
-    backend = add(Service.instrumented("backend", tracerFor("backend", dsn), shared));
+    Service inventory = add(Service.instrumented("inventory", tracerFor("inventory", dsn), shared));
+    inventory.route("/reserve", ex -> {
+      work("stock.reserve", "reserve cart items", 8);
+      return "{\"reserved\":true}";
+    }).start();
+
+    Tracer backendTracer = tracerFor("backend", dsn);
+    // Made now, outside any trace: its fixed headers carry no context (the lost edge).
+    stock = new FixedHeadersClient(shared, backendTracer, inventory.url("/reserve"));
+    backend = add(Service.instrumented("backend", backendTracer, shared));
     backend.route("/api/user", ex -> backend.call("POST", database.url("/query/auth"), "{\"token\":\"t\"}"))
         .route("/api/products", ex -> {
           work("products.load", "featured products", 20);
@@ -194,6 +206,7 @@ public final class Demo implements AutoCloseable {
         })
         .route("/api/orders", ex -> {
           work("order.validate", "validate cart", 10);
+          stock.post("{\"cart\":1}");
           backend.call("POST", payment.url("/charge"), "{\"amount\":4200}");
           backend.call("POST", emailQueue.url("/enqueue"), "{\"order\":1}");
           return "{\"order\":1}";

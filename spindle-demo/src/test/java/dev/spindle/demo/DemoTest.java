@@ -96,6 +96,35 @@ class DemoTest {
   }
 
   @Test
+  void serviceMapShowsTheLostEdgeAndTheOrphanEdge() throws Exception {
+    String traceId = demo.submitOrder();
+    assertTrue(demo.flush(Duration.ofSeconds(10)));
+    JsonNode map = api.await("/api/v1/service-map?statsPeriod=1h",
+        m -> edge(m, "backend", "inventory") != null && list(m.path("edges")).stream()
+            .anyMatch(e -> e.path("target").asText().equals("email") && e.path("orphaned").asLong() > 0),
+        "the lost edge backend -> inventory and an orphaned call of email");
+    JsonNode lost = edge(map, "backend", "inventory");
+    assertEquals(1, lost.path("lost").asLong(), lost.toPrettyString());
+    assertEquals(0, lost.path("linked").asLong(), lost.toPrettyString());
+    assertEquals(1.0, lost.path("lostShare").asDouble(), lost.toPrettyString());
+    JsonNode example = lost.path("examples").get(0);
+    assertEquals(traceId, example.path("traceId").asText(),
+        "the client span that lost the context is in the order's trace");
+    assertTrue(example.path("description").asText().endsWith("/reserve"), example.toString());
+    JsonNode continued = api.awaitTrace(example.path("continuedTraceId").asText(), 1);
+    assertEquals("inventory", continued.path("transactions").get(0).path("service").asText());
+    JsonNode linked = edge(map, "browser", "backend");
+    assertEquals(0.0, linked.path("lostShare").asDouble(), linked.toPrettyString());
+  }
+
+  private static JsonNode edge(JsonNode map, String source, String target) {
+    for (JsonNode e : map.path("edges")) {
+      if (e.path("source").asText().equals(source) && e.path("target").asText().equals(target)) return e;
+    }
+    return null;
+  }
+
+  @Test
   void cronJobChainWithTheSkewedServiceAdjusted() throws Exception {
     String traceId = demo.cronJob();
     assertTrue(demo.flush(Duration.ofSeconds(10)));

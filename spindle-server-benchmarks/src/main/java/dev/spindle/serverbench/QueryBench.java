@@ -16,8 +16,10 @@ import java.util.Random;
  * Query latency over HTTP against a running server on a folder filled by {@link BulkLoad}: trace
  * by id ({@code GET /api/v1/traces/{id}}) for {@code --samples} random known ids, one at a time,
  * and the 24 h transactions summary ({@code GET /api/v1/transactions?statsPeriod=24h})
- * {@code --summary-runs} times. Each answer is checked (status 200, 21 spans per trace, 20
- * transaction names) outside the timed part.
+ * {@code --summary-runs} times, then the 24 h service map and propagation health
+ * ({@code GET /api/v1/service-map}, {@code GET /api/v1/propagation}) {@code --map-runs} times
+ * each. Each answer is checked (status 200, 21 spans per trace, 20 transaction names) outside the
+ * timed part.
  */
 final class QueryBench {
   private QueryBench() {}
@@ -28,6 +30,7 @@ final class QueryBench {
     int samples = (int) a.num("samples", 1000);
     int warmup = (int) a.num("warmup", 100);
     int summaryRuns = (int) a.num("summary-runs", 10);
+    int mapRuns = (int) a.num("map-runs", 5);
     ObjectMapper json = new ObjectMapper();
     String token = json.readTree(Files.readString(dir.resolve("bootstrap.json"))).path("apiToken").asText();
     List<String> ids = new ArrayList<>(BulkLoad.readIds(dir));
@@ -80,6 +83,24 @@ final class QueryBench {
               + " (each:%s); %d transaction names, %,d transactions counted; load %s%n",
           summaryRuns, Stats.ms(Stats.percentile(ss, 50)), Stats.ms(ss[0]), Stats.ms(ss[ss.length - 1]),
           each, names, total, Stats.loadAverage());
+
+      for (String map : List.of("/api/v1/service-map?statsPeriod=24h", "/api/v1/propagation?statsPeriod=24h")) {
+        check(http.send("GET", map, null, auth), map); // warm-up
+        long[] t = new long[mapRuns];
+        int edges = 0;
+        for (int i = 0; i < mapRuns; i++) {
+          long begin = System.nanoTime();
+          RawHttp.Response r = http.send("GET", map, null, auth);
+          t[i] = System.nanoTime() - begin;
+          check(r, map);
+          edges = json.readTree(r.body()).path("edges").size();
+        }
+        long[] st = Stats.sorted(t, mapRuns);
+        out.printf(Locale.ROOT,
+            "%s: %d runs (after 1 warm-up), median %.0f ms, min %.0f ms, max %.0f ms; %d edges; load %s%n",
+            map, mapRuns, Stats.ms(Stats.percentile(st, 50)), Stats.ms(st[0]), Stats.ms(st[st.length - 1]),
+            edges, Stats.loadAverage());
+      }
     }
   }
 

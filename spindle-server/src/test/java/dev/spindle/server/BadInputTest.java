@@ -242,6 +242,16 @@ class BadInputTest {
     assertRefused(s.get("/api/v1/transactions/timeseries?statsPeriod=30d&interval=1s"), 400, "interval");
     assertRefused(s.get("/api/v1/transactions?start=yesterday&end=today"), 400, "start");
     assertRefused(s.get("/api/v1/nothing-here"), 404, "no such endpoint");
+    for (String path : new String[] {"/api/v1/service-map", "/api/v1/propagation"}) {
+      assertRefused(s.get(path + "?statsPeriod=forever"), 400, "statsPeriod");
+      assertRefused(s.get(path + "?project=abc"), 400, "invalid project id");
+      assertRefused(s.get(path + "?project=999"), 404, "project 999 not found");
+      assertRefused(s.get(path + "?start=yesterday&end=today"), 400, "start");
+      assertRefused(s.send(HttpRequest.newBuilder(URI.create(s.base + path)).GET()), 401, "missing API token");
+      assertEquals(200, s.get(path + "?project=1&statsPeriod=1h").statusCode());
+    }
+    assertRefused(s.get("/api/v1/propagation?statsPeriod=30d&interval=1s"), 400, "interval");
+    assertRefused(s.get("/api/v1/propagation?interval=soon"), 400, "interval");
     HttpResponse<String> inj = s.get("/api/v1/transactions?query=transaction:%22x'%20OR%20'1'='1%22");
     assertEquals(200, inj.statusCode(), inj.body());
   }

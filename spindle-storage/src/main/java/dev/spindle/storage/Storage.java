@@ -26,6 +26,14 @@ public interface Storage extends AutoCloseable {
   MetadataStore metadata();
 
   /**
+   * The service map and propagation health. Backends that cannot compute it leave the default,
+   * which throws {@link UnsupportedOperationException}.
+   */
+  default ServiceMapReader serviceMap() {
+    throw new UnsupportedOperationException(getClass().getSimpleName() + " has no service map");
+  }
+
+  /**
    * Ad-hoc Discover queries. Backends that cannot run them keep this default, whose store throws
    * {@link UnsupportedOperationException}.
    */

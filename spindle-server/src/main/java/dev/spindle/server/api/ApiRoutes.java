@@ -34,6 +34,8 @@ public final class ApiRoutes {
     app.get("/api/v1/errors", new ErrorsHandler(storage));
     app.get("/api/v1/outcomes", new OutcomesHandler(storage));
     app.get("/api/v1/discover", new DiscoverHandler(storage));
+    app.get("/api/v1/service-map", new ServiceMapHandler(storage));
+    app.get("/api/v1/propagation", new PropagationHandler(storage));
     ProjectAdmin projects = new ProjectAdmin(storage.metadata(), auth, dsn);
     app.get("/api/v1/projects", projects::list);
     app.post("/api/v1/projects", projects::create);

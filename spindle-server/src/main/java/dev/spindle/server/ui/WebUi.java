@@ -18,8 +18,8 @@ import java.util.regex.Pattern;
 /**
  * Serves the web UI from the jar: {@code /} is {@code ui/index.html} (its import map filled
  * with the versions of the WebJars on the classpath), {@code /ui/...} the UI's ES modules and
- * styles, {@code /webjars/...} the libraries (Preact). No build step: the browser loads the
- * modules as they are. The UI talks only to the public {@code /api/v1} query API.
+ * styles, {@code /webjars/...} the libraries (Preact, ECharts for the service map). No build
+ * step: the browser loads the modules as they are. The UI talks only to the public {@code /api/v1} query API.
  */
 public final class WebUi {
   private static final Pattern SAFE_PATH = Pattern.compile("[A-Za-z0-9._-]+(/[A-Za-z0-9._-]+)*");
@@ -38,7 +38,8 @@ public final class WebUi {
 
   public WebUi() {
     String preact = webjarVersion("preact");
-    String html = new String(resource("ui/index.html"), StandardCharsets.UTF_8).replace("{{preact}}", preact);
+    String html = new String(resource("ui/index.html"), StandardCharsets.UTF_8).replace("{{preact}}", preact)
+        .replace("{{echarts}}", webjarVersion("echarts"));
     this.index = html.getBytes(StandardCharsets.UTF_8);
     // The only inline script is the import map; allow exactly it by its hash.
     int s = html.indexOf("<script type=\"importmap\">");

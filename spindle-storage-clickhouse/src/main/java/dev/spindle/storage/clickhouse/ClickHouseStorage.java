@@ -8,6 +8,7 @@ import dev.spindle.storage.ClientReportRow;
 import dev.spindle.storage.ErrorRow;
 import dev.spindle.storage.MetadataStore;
 import dev.spindle.storage.OutcomeReader;
+import dev.spindle.storage.ServiceMapReader;
 import dev.spindle.storage.SpanRow;
 import dev.spindle.storage.SpanWriter;
 import dev.spindle.storage.Storage;
@@ -53,6 +54,7 @@ public final class ClickHouseStorage implements Storage {
   private final ClickHouseInsights insights;
   private final ClickHouseMetadata metadata;
   private final ClickHouseDiscover discover;
+  private final ClickHouseServiceMap serviceMap;
   private final Map<String, String> insertSettings;
   private final SpanWriter writer = this::write;
 
@@ -66,6 +68,7 @@ public final class ClickHouseStorage implements Storage {
     this.insights = new ClickHouseInsights(http, schema);
     this.metadata = new ClickHouseMetadata(http, b.database);
     this.discover = new ClickHouseDiscover(http, schema);
+    this.serviceMap = new ClickHouseServiceMap(http, schema, metadata);
     this.insertSettings = b.cluster == null ? Map.of() : Map.of("insert_distributed_sync", "1");
     LOG.fine(() -> "ClickHouse " + version + " at " + b.url + ", database " + b.database
         + (b.cluster == null ? "" : ", cluster " + b.cluster));
@@ -124,6 +127,11 @@ public final class ClickHouseStorage implements Storage {
   @Override
   public DiscoverStore discover() {
     return discover;
+  }
+
+  @Override
+  public ServiceMapReader serviceMap() {
+    return serviceMap;
   }
 
   // ---------------------------------------------------------------- writes

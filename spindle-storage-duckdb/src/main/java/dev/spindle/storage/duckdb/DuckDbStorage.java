@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import dev.spindle.storage.MetadataStore;
 import dev.spindle.storage.OutcomeReader;
+import dev.spindle.storage.ServiceMapReader;
 import dev.spindle.storage.SpanWriter;
 import dev.spindle.storage.Storage;
 import dev.spindle.storage.StorageException;
@@ -45,6 +46,7 @@ public final class DuckDbStorage implements Storage {
   private final DuckDbInsights insights;
   private final ReadPool reads;
   private final DuckDbDiscover discover;
+  private final DuckDbServiceMap serviceMap;
 
   /** @param logDir the ingest log's folder, or null for direct writes (in-memory databases) */
   private DuckDbStorage(DuckDBConnection root, Path logDir) throws SQLException, IOException {
@@ -64,6 +66,7 @@ public final class DuckDbStorage implements Storage {
     this.insights = new DuckDbInsights(this::dataConnection);
     this.metadata = new DuckDbMetadata(root, writeLock, this::readConnection);
     this.discover = new DuckDbDiscover(this::dataConnection);
+    this.serviceMap = new DuckDbServiceMap(this::dataConnection, metadata);
   }
 
   /** Converts a database from before binary ids ({@link Schema#TEXT_ID_MIGRATION}). */
@@ -165,6 +168,11 @@ public final class DuckDbStorage implements Storage {
   @Override
   public dev.spindle.storage.discover.DiscoverStore discover() {
     return discover;
+  }
+
+  @Override
+  public ServiceMapReader serviceMap() {
+    return serviceMap;
   }
 
   @Override

@@ -579,6 +579,14 @@ public abstract class StorageContract {
     }
   }
 
+  @Nested
+  class ServiceMaps extends ServiceMapContract {
+    @Override
+    protected Storage storage() {
+      return storage;
+    }
+  }
+
   @Test
   void invalidRowsAreRejectedByTheModel() {
     assertThrows(IllegalArgumentException.class, () -> SpanRow.builder().traceId(hex(32))

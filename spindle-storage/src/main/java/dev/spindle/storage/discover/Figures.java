@@ -92,8 +92,8 @@ public final class Figures {
     return fn;
   }
 
-  /** SQL true when {@code status} counts as a failure. */
-  static String failed(String status) {
+  /** SQL true when {@code status} counts as a failure (also used by the service map). */
+  public static String failed(String status) {
     return "(" + status + " NOT IN " + NOT_FAILED + ")";
   }
 
