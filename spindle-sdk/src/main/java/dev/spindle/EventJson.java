@@ -1,6 +1,6 @@
 package dev.spindle;
 
-import dev.spindle.internal.JsonWriter;
+import dev.spindle.protocol.JsonWriter;
 import java.util.Map;
 
 /** Writes transaction and error events as Sentry event JSON. */

@@ -1,5 +1,7 @@
 package dev.spindle;
 
+import dev.spindle.protocol.SpanStatus;
+
 /**
  * A span that records nothing but propagates its transaction's trace: the children of an
  * unsampled transaction, and children beyond {@code maxSpans}. One instance per transaction

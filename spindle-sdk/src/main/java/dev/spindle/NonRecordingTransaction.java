@@ -1,6 +1,7 @@
 package dev.spindle;
 
-import dev.spindle.internal.Ids;
+import dev.spindle.protocol.Ids;
+import dev.spindle.protocol.SpanStatus;
 
 /**
  * A transaction that is not sent — unsampled, or tracing without performance — but still starts

@@ -1,5 +1,7 @@
 package dev.spindle;
 
+import dev.spindle.protocol.SpanStatus;
+
 /**
  * The span returned when nothing is current: all-zero ids, records nothing, propagates nothing.
  */

@@ -1,6 +1,7 @@
 package dev.spindle;
 
-import dev.spindle.internal.Ids;
+import dev.spindle.protocol.Ids;
+import dev.spindle.protocol.SpanStatus;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.LinkedHashMap;

@@ -1,5 +1,7 @@
 package dev.spindle;
 
+import dev.spindle.protocol.SpanStatus;
+
 /**
  * One unit of work: a function call, a query, a call to another service. Spans form a tree whose
  * root is a {@link Transaction}. All methods are safe to call from any thread, never throw, and

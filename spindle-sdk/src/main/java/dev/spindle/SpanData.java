@@ -1,5 +1,6 @@
 package dev.spindle;
 
+import dev.spindle.protocol.SpanStatus;
 import java.util.Map;
 
 /** A finished child span as it will be sent. Immutable. Times are microseconds since the epoch. */

@@ -1,5 +1,6 @@
 package dev.spindle;
 
+import dev.spindle.protocol.SpanStatus;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;

@@ -11,7 +11,7 @@ import dev.spindle.TransactionContext;
 import dev.spindle.TransactionSource;
 import dev.spindle.instrumentation.httpclient.TracingHttpClient;
 import dev.spindle.jdbc.TracingDataSource;
-import dev.spindle.transport.Dsn;
+import dev.spindle.protocol.Dsn;
 import dev.spindle.transport.HttpTransport;
 import java.io.IOException;
 import java.io.PrintStream;

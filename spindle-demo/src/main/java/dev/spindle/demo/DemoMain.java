@@ -107,7 +107,7 @@ public final class DemoMain implements Callable<Integer> {
 
   /** The server's base URL, where the UI is, from the DSN. */
   static String uiUrl(String dsn) {
-    dev.spindle.transport.Dsn d = dev.spindle.transport.Dsn.parse(dsn);
+    dev.spindle.protocol.Dsn d = dev.spindle.protocol.Dsn.parse(dsn);
     return d.scheme() + "://" + (d.host().contains(":") ? "[" + d.host() + "]" : d.host())
         + (d.port() > 0 ? ":" + d.port() : "") + "/";
   }

@@ -2,7 +2,7 @@ package dev.spindle.propagation;
 
 import static java.util.Objects.requireNonNull;
 
-import dev.spindle.internal.JsonWriter;
+import dev.spindle.protocol.JsonWriter;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.Collections;

@@ -2,7 +2,7 @@ package dev.spindle.propagation;
 
 import static java.util.Objects.requireNonNull;
 
-import dev.spindle.internal.Ids;
+import dev.spindle.protocol.Ids;
 import java.util.List;
 import java.util.Objects;
 

@@ -1,6 +1,7 @@
 package dev.spindle.transport;
 
-import dev.spindle.internal.JsonWriter;
+import dev.spindle.protocol.JsonReader;
+import dev.spindle.protocol.JsonWriter;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;

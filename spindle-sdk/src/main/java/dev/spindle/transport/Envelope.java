@@ -2,27 +2,22 @@ package dev.spindle.transport;
 
 import static java.util.Objects.requireNonNull;
 
-import dev.spindle.internal.JsonWriter;
-import java.io.ByteArrayOutputStream;
-import java.nio.charset.StandardCharsets;
+import dev.spindle.protocol.EnvelopeReader;
+import dev.spindle.protocol.EnvelopeWriter;
+import dev.spindle.protocol.JsonWriter;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
 
 /**
  * An immutable Sentry envelope: one line of JSON headers followed by items, each an item header
- * line and a payload.
- *
- * <pre>{@code
- * Envelope = Headers { "\n" Item }       Item = Headers "\n" Payload
- * }</pre>
+ * line and a payload; framed by the protocol module's {@link EnvelopeWriter} and
+ * {@link EnvelopeReader}.
  *
  * <p>{@code sent_at} is not part of the value: it is written by {@link #serialize(Instant)} at
  * the moment of sending.
@@ -94,11 +89,6 @@ public final class Envelope {
   }
 
   /**
-   * Serializes this envelope in the Sentry envelope format with {@code sent_at} set to
-   * {@code sentAt} (omitted when null). Headers are compact one-line JSON and every item header
-   * has its exact byte {@code length}.
-   */
-  /**
    * Produces every lazy item now. Returns this envelope, or one without the items their producers
    * dropped, or null when it had items and all were dropped (nothing left to send).
    */
@@ -114,6 +104,12 @@ public final class Envelope {
     return kept.isEmpty() ? null : withItems(kept);
   }
 
+  /**
+   * Serializes this envelope in the Sentry envelope format ({@link EnvelopeWriter}) with
+   * {@code sent_at} set to {@code sentAt} (omitted when null). Headers are compact one-line JSON
+   * and every item header has its exact byte {@code length}; items dropped by their producer are
+   * left out.
+   */
   public byte[] serialize(Instant sentAt) {
     JsonWriter h = new JsonWriter().beginObject();
     if (eventId != null) h.name("event_id").value(eventId);
@@ -129,129 +125,33 @@ public final class Envelope {
     h.endObject();
     int size = 256;
     for (Item item : items) size += item.rawPayload().length + 64;
-    ByteArrayOutputStream out = new ByteArrayOutputStream(size);
-    out.writeBytes(h.toString().getBytes(StandardCharsets.UTF_8));
+    EnvelopeWriter out = new EnvelopeWriter(h.toString(), size);
     for (Item item : items) {
-      if (!item.produce()) continue; // dropped by its producer
-      out.write('\n');
-      JsonWriter ih = new JsonWriter().beginObject().name("type").value(item.type);
-      if (item.contentType != null) ih.name("content_type").value(item.contentType);
-      ih.name("length").value((long) item.rawPayload().length).endObject();
-      out.writeBytes(ih.toString().getBytes(StandardCharsets.UTF_8));
-      out.write('\n');
-      out.writeBytes(item.rawPayload());
+      if (item.produce()) out.item(item.type, item.contentType, item.rawPayload());
     }
     return out.toByteArray();
   }
 
   /**
-   * Parses a serialized envelope. An item's payload is exactly {@code length} bytes when the item
-   * header has a length, else it runs to the next newline (or the end). A trailing newline is
-   * allowed. {@code sent_at} and unknown headers are ignored.
+   * Parses a serialized envelope ({@link EnvelopeReader}, without limits). {@code sent_at} and
+   * unknown headers are ignored.
    *
    * @throws IllegalArgumentException with the offset and reason when the input is malformed
    */
   public static Envelope parse(byte[] data) {
-    requireNonNull(data, "data");
-    int pos = 0;
-    int eol = indexOf(data, (byte) '\n', 0);
-    int headerEnd = eol < 0 ? data.length : eol;
-    if (headerEnd == 0) throw new IllegalArgumentException("envelope: empty header line");
-    Map<String, String> raw = new LinkedHashMap<>();
-    Map<String, Object> headers;
-    try {
-      headers = JsonReader.parseObject(utf8(data, 0, headerEnd), raw);
-    } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("envelope header: " + e.getMessage(), e);
-    }
+    EnvelopeReader.Parsed parsed = EnvelopeReader.unlimited().read(requireNonNull(data, "data"));
     Builder b = builder();
-    b.eventId = optString(headers, "event_id", "envelope header");
-    b.dsn = optString(headers, "dsn", "envelope header");
-    Object sdk = headers.get("sdk");
-    if (sdk instanceof Map) {
-      Map<?, ?> sdkMap = (Map<?, ?>) sdk;
-      Object name = sdkMap.get("name");
-      Object version = sdkMap.get("version");
-      b.sdkName = name instanceof String ? (String) name : null;
-      b.sdkVersion = version instanceof String ? (String) version : null;
+    b.eventId = parsed.header("event_id");
+    b.dsn = parsed.header("dsn");
+    if (parsed.headers().get("sdk") instanceof Map<?, ?> sdk) {
+      b.sdkName = sdk.get("name") instanceof String name ? name : null;
+      b.sdkVersion = sdk.get("version") instanceof String version ? version : null;
     }
-    Object trace = headers.get("trace");
-    if (trace instanceof Map) b.traceJson = raw.get("trace");
-    pos = eol < 0 ? data.length : eol + 1;
-    int index = 0;
-    while (pos < data.length) {
-      int lineEnd = indexOf(data, (byte) '\n', pos);
-      int headerLineEnd = lineEnd < 0 ? data.length : lineEnd;
-      if (headerLineEnd == pos) {
-        throw new IllegalArgumentException("item " + index + ": empty item header at offset "
-            + pos);
-      }
-      Map<String, Object> ih;
-      try {
-        ih = JsonReader.parseObject(utf8(data, pos, headerLineEnd), null);
-      } catch (IllegalArgumentException e) {
-        throw new IllegalArgumentException("item " + index + " header at offset " + pos + ": "
-            + e.getMessage(), e);
-      }
-      String where = "item " + index + " header";
-      String type = optString(ih, "type", where);
-      if (type == null || type.isEmpty()) {
-        throw new IllegalArgumentException(where + ": missing 'type' at offset " + pos);
-      }
-      String contentType = optString(ih, "content_type", where);
-      Object lengthValue = ih.get("length");
-      int payloadStart = lineEnd < 0 ? data.length : lineEnd + 1;
-      byte[] payload;
-      if (lengthValue != null) {
-        if (!(lengthValue instanceof Long) || (Long) lengthValue < 0) {
-          throw new IllegalArgumentException(where + ": 'length' is " + lengthValue
-              + " (expected: a non-negative integer)");
-        }
-        long length = (Long) lengthValue;
-        long remaining = data.length - payloadStart;
-        if (length > remaining) {
-          throw new IllegalArgumentException(where + ": length " + length + " exceeds the "
-              + remaining + " remaining bytes");
-        }
-        payload = Arrays.copyOfRange(data, payloadStart, payloadStart + (int) length);
-        pos = payloadStart + (int) length;
-        if (pos < data.length) {
-          if (data[pos] != '\n') {
-            throw new IllegalArgumentException("item " + index + ": expected a newline after "
-                + length + " payload bytes at offset " + pos);
-          }
-          pos++;
-        }
-      } else {
-        int payloadEnd = indexOf(data, (byte) '\n', payloadStart);
-        if (payloadEnd < 0) payloadEnd = data.length;
-        payload = Arrays.copyOfRange(data, Math.min(payloadStart, data.length), payloadEnd);
-        pos = payloadEnd + 1;
-      }
-      b.items.add(new Item(type, contentType, payload));
-      index++;
+    if (parsed.headers().get("trace") instanceof Map) b.traceJson = parsed.rawHeader("trace");
+    for (EnvelopeReader.Item item : parsed.items()) {
+      b.items.add(new Item(item.type(), item.contentType(), item.payload()));
     }
     return b.build();
-  }
-
-  private static String optString(Map<String, Object> map, String key, String where) {
-    Object v = map.get(key);
-    if (v == null) return null;
-    if (!(v instanceof String)) {
-      throw new IllegalArgumentException(where + ": '" + key + "' is not a string");
-    }
-    return (String) v;
-  }
-
-  private static String utf8(byte[] data, int from, int to) {
-    return new String(data, from, to - from, StandardCharsets.UTF_8);
-  }
-
-  private static int indexOf(byte[] data, byte b, int from) {
-    for (int i = from; i < data.length; i++) {
-      if (data[i] == b) return i;
-    }
-    return -1;
   }
 
   @Override

@@ -2,6 +2,7 @@ package dev.spindle.transport;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.spindle.protocol.Dsn;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.lang.System.Logger;

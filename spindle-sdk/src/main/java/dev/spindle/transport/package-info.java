@@ -1,5 +1,5 @@
 /**
- * Delivery of envelopes to a Sentry-compatible server: {@link dev.spindle.transport.Dsn},
+ * Delivery of envelopes to a Sentry-compatible server: {@link dev.spindle.protocol.Dsn},
  * {@link dev.spindle.transport.Envelope}, {@link dev.spindle.transport.Transport} and its
  * implementation {@link dev.spindle.transport.HttpTransport}.
  *

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.spindle.internal.Ids;
+import dev.spindle.protocol.Ids;
 import java.util.HashSet;
 import java.util.Random;
 import java.util.Set;

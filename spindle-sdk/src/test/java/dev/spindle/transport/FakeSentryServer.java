@@ -3,6 +3,7 @@ package dev.spindle.transport;
 import com.sun.net.httpserver.Headers;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import dev.spindle.protocol.Dsn;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;

@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.spindle.protocol.Dsn;
 import dev.spindle.transport.FakeSentryServer.Received;
 import dev.spindle.transport.FakeSentryServer.Reply;
 import java.nio.file.Files;

@@ -1,6 +1,7 @@
 package dev.spindle.transport;
 
-import dev.spindle.internal.Ids;
+import dev.spindle.protocol.Ids;
+import dev.spindle.protocol.JsonReader;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.List;

@@ -1,7 +1,7 @@
 package dev.spindle.jdbc;
 
 import dev.spindle.Span;
-import dev.spindle.SpanStatus;
+import dev.spindle.protocol.SpanStatus;
 import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.Method;
 import java.sql.Connection;

@@ -10,7 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.spindle.Scope;
 import dev.spindle.Span;
 import dev.spindle.SpanData;
-import dev.spindle.SpanStatus;
+import dev.spindle.protocol.SpanStatus;
 import dev.spindle.StrictScopes;
 import dev.spindle.Transaction;
 import dev.spindle.TransactionData;

@@ -2,7 +2,7 @@ package dev.spindle.okhttp;
 
 import dev.spindle.Scope;
 import dev.spindle.Span;
-import dev.spindle.SpanStatus;
+import dev.spindle.protocol.SpanStatus;
 import dev.spindle.Spindle;
 import dev.spindle.Tracer;
 import dev.spindle.instrumentation.http.HttpNames;

@@ -1,7 +1,7 @@
 package dev.spindle.servlet;
 
 import dev.spindle.Scope;
-import dev.spindle.SpanStatus;
+import dev.spindle.protocol.SpanStatus;
 import dev.spindle.Spindle;
 import dev.spindle.Tracer;
 import dev.spindle.Transaction;

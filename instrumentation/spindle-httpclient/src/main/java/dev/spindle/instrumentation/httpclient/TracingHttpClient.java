@@ -1,7 +1,7 @@
 package dev.spindle.instrumentation.httpclient;
 
 import dev.spindle.Span;
-import dev.spindle.SpanStatus;
+import dev.spindle.protocol.SpanStatus;
 import dev.spindle.Spindle;
 import dev.spindle.Tracer;
 import dev.spindle.instrumentation.http.HttpNames;

@@ -12,7 +12,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.spindle.Scope;
 import dev.spindle.Span;
-import dev.spindle.SpanStatus;
+import dev.spindle.protocol.SpanStatus;
 import dev.spindle.Spindle;
 import dev.spindle.SpindleOptions;
 import dev.spindle.Tracer;

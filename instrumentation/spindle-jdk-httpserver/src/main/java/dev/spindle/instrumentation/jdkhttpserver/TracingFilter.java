@@ -4,7 +4,7 @@ import com.sun.net.httpserver.Filter;
 import com.sun.net.httpserver.HttpContext;
 import com.sun.net.httpserver.HttpExchange;
 import dev.spindle.Scope;
-import dev.spindle.SpanStatus;
+import dev.spindle.protocol.SpanStatus;
 import dev.spindle.Spindle;
 import dev.spindle.Tracer;
 import dev.spindle.Transaction;

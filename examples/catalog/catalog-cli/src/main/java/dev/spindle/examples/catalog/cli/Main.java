@@ -2,7 +2,7 @@ package dev.spindle.examples.catalog.cli;
 
 import dev.spindle.Scope;
 import dev.spindle.Span;
-import dev.spindle.SpanStatus;
+import dev.spindle.protocol.SpanStatus;
 import dev.spindle.Spindle;
 import dev.spindle.SpindleOptions;
 import dev.spindle.Transaction;

@@ -1,11 +1,11 @@
-package dev.spindle.internal;
+package dev.spindle.protocol;
 
 import java.util.Map;
 
 /**
- * A minimal, allocation-conscious JSON writer for the SDK's own payloads (envelope headers,
- * transaction and error events, client reports). The SDK has no runtime dependencies, so it
- * cannot use Jackson; this writer only writes, never parses.
+ * A minimal, allocation-conscious JSON writer for the SDK's payloads (envelope and item headers,
+ * transaction and error events, client reports). The SDK has no third-party runtime dependencies,
+ * so it cannot use Jackson; {@link JsonReader} is the reading side.
  *
  * <p>Usage: {@code new JsonWriter().beginObject().name("a").value(1).endObject().toString()}.
  * Commas between members and array elements are inserted automatically.

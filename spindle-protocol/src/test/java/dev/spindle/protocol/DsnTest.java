@@ -1,4 +1,4 @@
-package dev.spindle.transport;
+package dev.spindle.protocol;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -25,6 +25,9 @@ class DsnTest {
     assertEquals("42", dsn.projectId());
     assertEquals(URI.create("https://sentry.example.com:9000/base/path/api/42/envelope/"),
         dsn.envelopeUri());
+    assertEquals(URI.create(
+        "https://sentry.example.com:9000/base/path/api/42/integration/otlp/v1/traces"),
+        dsn.otlpTracesUri());
   }
 
   @Test

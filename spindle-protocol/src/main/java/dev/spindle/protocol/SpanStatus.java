@@ -1,11 +1,13 @@
-package dev.spindle;
+package dev.spindle.protocol;
 
 import java.util.HashMap;
+import java.util.Locale;
 import java.util.Map;
 
 /**
  * The status of a span or transaction, as Sentry defines it. {@link #protocolName()} is the
- * string sent on the wire ({@code "ok"}, {@code "internal_error"}, ...).
+ * string sent on the wire ({@code "ok"}, {@code "internal_error"}, ...). The constants are in the
+ * order of gRPC's status codes ({@link #fromGrpcCode}).
  */
 public enum SpanStatus {
   OK("ok", 200, 399),
@@ -69,16 +71,36 @@ public enum SpanStatus {
   /** Parses a wire name; unknown or null names give {@link #UNKNOWN}. Accepts {@code unknown_error}. */
   public static SpanStatus fromProtocolName(String name) {
     if (name == null) return UNKNOWN;
-    SpanStatus s = ByName.MAP.get(name);
+    SpanStatus s = Lookup.MAP.get(name);
     return s == null ? UNKNOWN : s; // "unknown_error" too
   }
 
-  /** Statuses by protocol name, built once (values() copies its array on every call). */
-  private static final class ByName {
+  /**
+   * A status name as received by ingestion: missing or empty is {@link #OK} (Sentry's default),
+   * names are case-insensitive, {@code error} is {@link #INTERNAL_ERROR} and unknown names
+   * {@link #UNKNOWN}.
+   */
+  public static SpanStatus normalize(String name) {
+    if (name == null || name.isEmpty()) return OK;
+    SpanStatus s = Lookup.MAP.get(name);
+    if (s != null) return s;
+    String lower = name.toLowerCase(Locale.ROOT);
+    return "error".equals(lower) ? INTERNAL_ERROR : fromProtocolName(lower);
+  }
+
+  /** The status of a gRPC status code (0 is {@link #OK}); codes outside 0-16 are {@link #UNKNOWN}. */
+  public static SpanStatus fromGrpcCode(int code) {
+    SpanStatus[] all = Lookup.VALUES;
+    return code >= 0 && code < all.length ? all[code] : UNKNOWN;
+  }
+
+  /** Statuses by protocol name and by ordinal, built once (values() copies its array on every call). */
+  private static final class Lookup {
     static final Map<String, SpanStatus> MAP = new HashMap<>();
+    static final SpanStatus[] VALUES = values();
 
     static {
-      for (SpanStatus s : values()) MAP.put(s.protocolName, s);
+      for (SpanStatus s : VALUES) MAP.put(s.protocolName, s);
     }
   }
 

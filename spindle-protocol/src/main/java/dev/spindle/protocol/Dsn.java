@@ -1,4 +1,4 @@
-package dev.spindle.transport;
+package dev.spindle.protocol;
 
 import static java.util.Objects.requireNonNull;
 
@@ -7,7 +7,8 @@ import java.net.URISyntaxException;
 import java.util.Locale;
 
 /**
- * A parsed Data Source Name: where and as whom the SDK sends envelopes.
+ * A parsed Data Source Name: where and as whom the SDK sends envelopes (and OTLP), and which
+ * project key an envelope's {@code dsn} header names to the server.
  *
  * <p>Format: {@code {scheme}://{public_key}[:{secret}]@{host}[:{port}]{path}/{project_id}}, for
  * example {@code https://abc123@spindle.example.com/42} or
@@ -23,6 +24,7 @@ public final class Dsn {
   private final String path;
   private final String projectId;
   private final URI envelopeUri;
+  private final URI otlpTracesUri;
 
   private Dsn(String raw, String scheme, String publicKey, String secretKey, String host, int port,
       String path, String projectId) {
@@ -34,8 +36,9 @@ public final class Dsn {
     this.port = port;
     this.path = path;
     this.projectId = projectId;
-    this.envelopeUri = URI.create(scheme + "://" + host + (port == -1 ? "" : ":" + port) + path
-        + "/api/" + projectId + "/envelope/");
+    String api = scheme + "://" + host + (port == -1 ? "" : ":" + port) + path + "/api/" + projectId;
+    this.envelopeUri = URI.create(api + "/envelope/");
+    this.otlpTracesUri = URI.create(api + "/integration/otlp/v1/traces");
   }
 
   /**
@@ -157,6 +160,11 @@ public final class Dsn {
   /** {@code {scheme}://{host}[:{port}]{path}/api/{project_id}/envelope/}. */
   public URI envelopeUri() {
     return envelopeUri;
+  }
+
+  /** {@code {scheme}://{host}[:{port}]{path}/api/{project_id}/integration/otlp/v1/traces}. */
+  public URI otlpTracesUri() {
+    return otlpTracesUri;
   }
 
   /**

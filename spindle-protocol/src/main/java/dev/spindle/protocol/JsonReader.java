@@ -1,4 +1,4 @@
-package dev.spindle.transport;
+package dev.spindle.protocol;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -8,12 +8,17 @@ import java.util.Map;
 /**
  * A small strict JSON parser for envelope and item headers and client reports. Objects become
  * {@link LinkedHashMap}, arrays {@link ArrayList}, integers {@link Long}, other numbers
- * {@link Double}, {@code null} becomes Java null. Throws {@link IllegalArgumentException} with the
+ * {@link Double}, {@code null} becomes Java null. Nesting is bounded ({@value #MAX_DEPTH} levels),
+ * so hostile input cannot exhaust the stack. Throws {@link IllegalArgumentException} with the
  * offset on malformed input.
  */
-final class JsonReader {
+public final class JsonReader {
+  /** The deepest nesting of objects and arrays accepted. */
+  public static final int MAX_DEPTH = 64;
+
   private final String s;
   private int pos;
+  private int depth;
 
   private JsonReader(String s) {
     this.s = s;
@@ -23,7 +28,7 @@ final class JsonReader {
    * Parses a JSON object. When {@code rawMembers} is not null, the verbatim text of each top-level
    * member value is put there under its name.
    */
-  static Map<String, Object> parseObject(String json, Map<String, String> rawMembers) {
+  public static Map<String, Object> parseObject(String json, Map<String, String> rawMembers) {
     JsonReader r = new JsonReader(json);
     r.skipWs();
     if (r.pos >= json.length() || json.charAt(r.pos) != '{') {
@@ -35,7 +40,8 @@ final class JsonReader {
     return result;
   }
 
-  static Object parse(String json) {
+  /** Parses any JSON value. */
+  public static Object parse(String json) {
     JsonReader r = new JsonReader(json);
     Object v = r.value();
     r.skipWs();
@@ -61,11 +67,13 @@ final class JsonReader {
   }
 
   private Map<String, Object> object(Map<String, String> rawMembers) {
+    enter();
     pos++; // {
     Map<String, Object> map = new LinkedHashMap<>();
     skipWs();
     if (peek() == '}') {
       pos++;
+      depth--;
       return map;
     }
     while (true) {
@@ -83,17 +91,22 @@ final class JsonReader {
       skipWs();
       char c = peek();
       pos++;
-      if (c == '}') return map;
+      if (c == '}') {
+        depth--;
+        return map;
+      }
       if (c != ',') throw error("expected ',' or '}'", pos - 1);
     }
   }
 
   private List<Object> array() {
+    enter();
     pos++; // [
     List<Object> list = new ArrayList<>();
     skipWs();
     if (peek() == ']') {
       pos++;
+      depth--;
       return list;
     }
     while (true) {
@@ -101,7 +114,10 @@ final class JsonReader {
       skipWs();
       char c = peek();
       pos++;
-      if (c == ']') return list;
+      if (c == ']') {
+        depth--;
+        return list;
+      }
       if (c != ',') throw error("expected ',' or ']'", pos - 1);
     }
   }
@@ -139,11 +155,15 @@ final class JsonReader {
         case 't': b.append('\t'); break;
         case 'u':
           if (pos + 4 > s.length()) throw error("truncated \\u escape");
-          try {
-            b.append((char) Integer.parseInt(s.substring(pos, pos + 4), 16));
-          } catch (NumberFormatException ex) {
-            throw error("invalid \\u escape");
+          int code = 0;
+          for (int i = pos; i < pos + 4; i++) {
+            char h = s.charAt(i);
+            int d = h >= '0' && h <= '9' ? h - '0' : h >= 'a' && h <= 'f' ? h - 'a' + 10
+                : h >= 'A' && h <= 'F' ? h - 'A' + 10 : -1;
+            if (d < 0) throw error("invalid \\u escape");
+            code = code << 4 | d;
           }
+          b.append((char) code);
           pos += 4;
           break;
         default:
@@ -187,6 +207,10 @@ final class JsonReader {
     if (!s.startsWith(word, pos)) throw error("invalid literal");
     pos += word.length();
     return value;
+  }
+
+  private void enter() {
+    if (++depth > MAX_DEPTH) throw error("nested deeper than " + MAX_DEPTH + " levels");
   }
 
   private char peek() {
