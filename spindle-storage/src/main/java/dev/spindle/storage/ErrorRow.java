@@ -2,6 +2,7 @@ package dev.spindle.storage;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.spindle.protocol.Ids;
 import java.util.Map;
 
 /**
@@ -42,9 +43,9 @@ public record ErrorRow(
     String payloadJson) {
 
   public ErrorRow {
-    HexIds.check(requireNonNull(eventId, "eventId"), 32, "eventId");
-    HexIds.check(traceId, 32, "traceId");
-    HexIds.check(spanId, 16, "spanId");
+    Ids.check(requireNonNull(eventId, "eventId"), 32, "eventId");
+    Ids.check(traceId, 32, "traceId");
+    Ids.check(spanId, 16, "spanId");
     level = level == null ? "error" : level;
     tags = tags == null ? Map.of() : Map.copyOf(tags);
   }

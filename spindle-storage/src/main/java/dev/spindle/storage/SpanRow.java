@@ -2,6 +2,7 @@ package dev.spindle.storage;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.spindle.protocol.Ids;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -60,10 +61,10 @@ public record SpanRow(
     String platform) {
 
   public SpanRow {
-    HexIds.check(requireNonNull(traceId, "traceId"), 32, "traceId");
-    HexIds.check(requireNonNull(spanId, "spanId"), 16, "spanId");
-    HexIds.check(parentSpanId, 16, "parentSpanId");
-    HexIds.check(segmentId, 32, "segmentId");
+    Ids.check(requireNonNull(traceId, "traceId"), 32, "traceId");
+    Ids.check(requireNonNull(spanId, "spanId"), 16, "spanId");
+    Ids.check(parentSpanId, 16, "parentSpanId");
+    Ids.check(segmentId, 32, "segmentId");
     requireNonNull(status, "status");
     tags = tags == null ? Map.of() : Map.copyOf(tags);
     if (endUs < startUs) {

@@ -74,7 +74,7 @@ class RecordValuesTest {
   void recordsAreKeyedByTraceAndBounded() {
     String other = "b".repeat(32);
     List<SpanRow> spans = new ArrayList<>();
-    for (int i = 0; i < KafkaSpanWriter.MAX_ROWS_PER_RECORD + 10; i++) spans.add(span(TRACE, String.format("%016x", i)));
+    for (int i = 0; i < KafkaSpanWriter.MAX_ROWS_PER_RECORD + 10; i++) spans.add(span(TRACE, String.format("%016x", i + 1)));
     spans.add(span(other, "1".repeat(16)));
     ErrorRow orphanError = new ErrorRow(7, "e".repeat(32), null, null, 1, null, null, null, null, null, null,
         null, null, null, null);
