@@ -85,6 +85,12 @@ class BadInputTest {
   }
 
   @Test
+  void malformedDsnHeader() {
+    String env = validEnvelope().replaceFirst("\\{\"event_id\"", "{\"dsn\":\"localhost/1\",\"event_id\"");
+    assertRefused(s.postEnvelope(1, utf8(env), null, null), 400, "envelope dsn: missing scheme");
+  }
+
+  @Test
   void dsnOfAnotherProject() {
     String env = validEnvelope().replaceFirst("\\{\"event_id\"", "{\"dsn\":\"http://" + s.key + "@localhost/2\",\"event_id\"");
     assertRefused(s.postEnvelope(1, utf8(env), null, null), 403, "names project 2");
@@ -195,6 +201,12 @@ class BadInputTest {
     big.append("\"}");
     assertRefused(s.postEnvelope(1, utf8("{}\n{\"type\":\"event\"}\n" + big + "\n"), "sentry_key=" + s.key, null), 413, "limit 1048576");
     assertRefused(s.postEnvelope(1, utf8("{}\n{\"type\":\"event\",\"length\":2000000}\n"), "sentry_key=" + s.key, null), 413, "limit");
+  }
+
+  @Test
+  void tooManyItems() {
+    String items = "{\"type\":\"attachment\",\"length\":0}\n\n".repeat(10_001);
+    assertRefused(s.postEnvelope(1, utf8("{}\n" + items), "sentry_key=" + s.key, null), 413, "more than 10000 items");
   }
 
   @Test

@@ -1,13 +1,12 @@
 package dev.spindle.server.api;
 
-import dev.spindle.internal.Ids;
+import dev.spindle.protocol.Ids;
 import dev.spindle.server.http.ApiException;
 import dev.spindle.server.http.Responses;
 import dev.spindle.storage.Storage;
 import dev.spindle.storage.TraceData;
 import io.javalin.http.Context;
 import io.javalin.http.Handler;
-import java.util.Locale;
 
 /** {@code GET /api/v1/traces/{traceId}}: one trace assembled for the waterfall ({@link TraceView}). */
 final class TraceHandler implements Handler {
@@ -19,8 +18,8 @@ final class TraceHandler implements Handler {
 
   @Override
   public void handle(Context ctx) {
-    String id = ctx.pathParam("traceId").toLowerCase(Locale.ROOT);
-    if (!Ids.isValidTraceId(id)) {
+    String id = Ids.traceId(ctx.pathParam("traceId"));
+    if (id == null) {
       throw ApiException.badRequest("invalid trace id '" + ctx.pathParam("traceId") + "' (expected: 32 hex)");
     }
     TraceData t = storage.traces().trace(id, QueryParams.project(ctx));

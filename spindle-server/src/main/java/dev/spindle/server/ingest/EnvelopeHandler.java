@@ -2,12 +2,17 @@ package dev.spindle.server.ingest;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.spindle.protocol.EnvelopeReader;
+import dev.spindle.protocol.EnvelopeTooLargeException;
+import dev.spindle.protocol.Ids;
+import dev.spindle.protocol.MalformedEnvelopeException;
 import dev.spindle.server.http.Responses;
 import dev.spindle.server.json.Json;
 import dev.spindle.storage.Project;
 import dev.spindle.storage.WriteBatch;
 import io.javalin.http.Context;
 import java.io.IOException;
+import java.util.Map;
 
 /**
  * {@code POST /api/<project>/envelope/}: a Sentry envelope's transaction, event, span and
@@ -17,37 +22,69 @@ final class EnvelopeHandler extends IngestHandler {
   /** Items per envelope at most. */
   static final int MAX_ITEMS = 10_000;
 
+  private final EnvelopeReader reader;
+
   EnvelopeHandler(Ingestion ingestion) {
     super(ingestion);
+    this.reader = new EnvelopeReader(MAX_ITEMS, ingestion.settings.maxItemBytes());
   }
 
   @Override
   void ingest(Context ctx, MemoryBudget.Lease lease) throws IOException {
     byte[] body = ingestion.body(ctx, lease);
-    Envelope env = Envelope.parse(body, ingestion.settings.maxItemBytes(), MAX_ITEMS);
-    Project project = ingestion.authenticate(ctx, Json.str(env.headers, "dsn"));
-    String envelopeEventId = Json.str(env.headers, "event_id");
-    JsonNode dsc = env.headers.path("trace");
-    double rate = dsc.path("sample_rate").asDouble(1.0);
+    EnvelopeReader.Parsed env;
+    String dsn;
+    String envelopeEventId;
+    try {
+      env = reader.read(body);
+      dsn = env.header("dsn");
+      envelopeEventId = env.header("event_id");
+    } catch (EnvelopeTooLargeException e) {
+      throw IngestException.tooLarge(e.getMessage());
+    } catch (MalformedEnvelopeException e) {
+      throw IngestException.malformed(e.getMessage());
+    }
+    Project project = ingestion.authenticate(ctx, dsn);
+    Map<?, ?> dsc = env.headers().get("trace") instanceof Map<?, ?> trace ? trace : Map.of();
+    double rate = rate(dsc.get("sample_rate"));
+    String release = dsc.get("release") instanceof String r ? r : null;
+    String environment = dsc.get("environment") instanceof String e ? e : null;
     SentryMapper m = new SentryMapper(project.id(), project.scrubPii(), System.currentTimeMillis() * 1000);
     String id = null;
-    for (Envelope.Item item : env.items) {
+    for (EnvelopeReader.Item item : env.items()) {
       String itemId = null;
-      switch (item.type) {
-        case "transaction" -> itemId = m.transaction(item.json(), envelopeEventId, rate);
-        case "event" -> itemId = m.event(item.json(), envelopeEventId);
-        case "span" -> m.span(item.json(), rate, Json.str(dsc, "release"), Json.str(dsc, "environment"));
-        case "client_report" -> m.clientReport(item.json());
+      switch (item.type()) {
+        case "transaction" -> itemId = m.transaction(json(item), envelopeEventId, rate);
+        case "event" -> itemId = m.event(json(item), envelopeEventId);
+        case "span" -> m.span(json(item), rate, release, environment);
+        case "client_report" -> m.clientReport(json(item));
         default -> { } // unknown items are skipped
       }
       if (id == null) id = itemId;
     }
     m.finish();
     ingestion.write(new WriteBatch(m.spans, m.errors, m.reports));
-    if (id == null) id = SentryMapper.eventId(envelopeEventId);
+    if (id == null) id = Ids.eventId(envelopeEventId);
     ObjectNode res = Json.object();
     if (id == null) res.putNull("id");
     else res.put("id", id);
     Responses.json(ctx, 200, res);
+  }
+
+  private static JsonNode json(EnvelopeReader.Item item) {
+    return Json.parse(item.data(), item.offset(), item.length(), "item '" + item.type() + "'");
+  }
+
+  /** The DSC's {@code sample_rate}: a number or, as SDKs send it, a string; 1 when absent or unreadable. */
+  private static double rate(Object value) {
+    if (value instanceof Number n) return n.doubleValue();
+    if (value instanceof String s) {
+      try {
+        return Double.parseDouble(s.trim());
+      } catch (NumberFormatException e) {
+        return 1.0;
+      }
+    }
+    return 1.0;
   }
 }

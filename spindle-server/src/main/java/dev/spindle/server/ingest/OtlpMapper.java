@@ -3,8 +3,8 @@ package dev.spindle.server.ingest;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
-import dev.spindle.SpanStatus;
-import dev.spindle.internal.Ids;
+import dev.spindle.protocol.Ids;
+import dev.spindle.protocol.SpanStatus;
 import dev.spindle.server.json.Json;
 import dev.spindle.storage.ClientReportRow;
 import dev.spindle.storage.SpanRow;
@@ -144,11 +144,11 @@ final class OtlpMapper {
       String platform = string(resource.get("telemetry.sdk.language"));
       for (ScopeSpans ss : rs.getScopeSpansList()) {
         for (Span s : ss.getSpansList()) {
-          String traceId = hex(s.getTraceId());
-          String spanId = hex(s.getSpanId());
+          String traceId = Ids.traceId(s.getTraceId().toByteArray());
+          String spanId = Ids.spanId(s.getSpanId().toByteArray());
           long start = s.getStartTimeUnixNano() / 1000;
           long end = s.getEndTimeUnixNano() / 1000;
-          if (!Ids.isValidTraceId(traceId) || !Ids.isValidSpanId(spanId)) {
+          if (traceId == null || spanId == null) {
             invalid++;
             continue;
           }
@@ -156,8 +156,7 @@ final class OtlpMapper {
             invalid++;
             continue;
           }
-          String parent = s.getParentSpanId().isEmpty() ? null : hex(s.getParentSpanId());
-          if (parent != null && !Ids.isValidSpanId(parent)) parent = null;
+          String parent = Ids.spanId(s.getParentSpanId().toByteArray());
           boolean remoteParent = (s.getFlags() & HAS_IS_REMOTE) != 0 && (s.getFlags() & IS_REMOTE) != 0;
           Map<String, Object> attrs = flatten(s.getAttributesList());
           String op = op(s, attrs);
@@ -219,17 +218,14 @@ final class OtlpMapper {
     }
   }
 
-  private static final String[] GRPC = {"ok", "cancelled", "unknown", "invalid_argument",
-      "deadline_exceeded", "not_found", "already_exists", "permission_denied", "resource_exhausted",
-      "failed_precondition", "aborted", "out_of_range", "unimplemented", "internal_error",
-      "unavailable", "data_loss", "unauthenticated"};
-
   static String status(Span s, Map<String, Object> attrs) {
     Object http = attrs.getOrDefault("http.response.status_code", attrs.get("http.status_code"));
     Object grpc = attrs.get("rpc.grpc.status_code");
     boolean error = s.getStatus().getCode() == Status.StatusCode.STATUS_CODE_ERROR;
     if (http instanceof Number n && n.intValue() >= 400) return SpanStatus.fromHttpStatus(n.intValue()).protocolName();
-    if (grpc instanceof Number n && n.intValue() > 0 && n.intValue() < GRPC.length) return GRPC[n.intValue()];
+    if (grpc instanceof Number n && n.intValue() > 0 && n.intValue() <= 16) { // gRPC's error codes
+      return SpanStatus.fromGrpcCode(n.intValue()).protocolName();
+    }
     if (error) return SpanStatus.INTERNAL_ERROR.protocolName();
     return SpanStatus.OK.protocolName();
   }
@@ -238,14 +234,6 @@ final class OtlpMapper {
     return o == null ? null : o.toString();
   }
 
-  static String hex(ByteString b) {
-    StringBuilder sb = new StringBuilder(b.size() * 2);
-    for (int i = 0; i < b.size(); i++) {
-      int v = b.byteAt(i) & 0xff;
-      sb.append(Character.forDigit(v >> 4, 16)).append(Character.forDigit(v & 0xf, 16));
-    }
-    return sb.toString();
-  }
 
   static Map<String, Object> flatten(List<KeyValue> kvs) {
     Map<String, Object> out = new LinkedHashMap<>();

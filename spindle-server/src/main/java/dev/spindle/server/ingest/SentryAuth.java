@@ -1,8 +1,8 @@
 package dev.spindle.server.ingest;
 
+import dev.spindle.protocol.Dsn;
 import dev.spindle.server.auth.AuthCache;
 import dev.spindle.storage.Project;
-import java.net.URI;
 import java.util.LinkedHashSet;
 import java.util.Locale;
 import java.util.Set;
@@ -30,27 +30,6 @@ final class SentryAuth {
     return null;
   }
 
-  /** A parsed DSN's key and project id; throws 400 for an unparsable DSN. */
-  record Dsn(String publicKey, String projectId) {
-    static Dsn parse(String dsn) {
-      try {
-        URI u = new URI(dsn.trim());
-        String userInfo = u.getRawUserInfo();
-        String path = u.getRawPath();
-        if (userInfo == null || userInfo.isEmpty() || path == null) {
-          throw IngestException.malformed("envelope dsn: no public key or project in '" + dsn + "'");
-        }
-        int colon = userInfo.indexOf(':');
-        String key = colon < 0 ? userInfo : userInfo.substring(0, colon);
-        String p = path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
-        String project = p.substring(p.lastIndexOf('/') + 1);
-        return new Dsn(key, project);
-      } catch (java.net.URISyntaxException e) {
-        throw IngestException.malformed("envelope dsn: not a URI: " + e.getMessage());
-      }
-    }
-  }
-
   /**
    * Resolves the project, or throws: 401 without any key or with conflicting or unknown keys, 403
    * when the key belongs to another project, 400 for a malformed project id.
@@ -62,7 +41,12 @@ final class SentryAuth {
     if (headerKey != null && !headerKey.isEmpty()) keys.add(headerKey);
     if (queryKey != null && !queryKey.isEmpty()) keys.add(queryKey);
     if (dsn != null && !dsn.isEmpty()) {
-      Dsn d = Dsn.parse(dsn);
+      Dsn d;
+      try {
+        d = Dsn.parse(dsn);
+      } catch (IllegalArgumentException e) {
+        throw IngestException.malformed("envelope " + e.getMessage());
+      }
       if (!d.projectId().equals(pathProjectId)) {
         throw IngestException.forbidden("the envelope's dsn names project " + d.projectId()
             + " but it was sent to project " + pathProjectId);

@@ -2,8 +2,8 @@ package dev.spindle.server.ingest;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.spindle.SpanStatus;
-import dev.spindle.internal.Ids;
+import dev.spindle.protocol.Ids;
+import dev.spindle.protocol.SpanStatus;
 import dev.spindle.server.json.Json;
 import dev.spindle.server.json.Timestamps;
 import dev.spindle.storage.ClientReportRow;
@@ -12,7 +12,6 @@ import dev.spindle.storage.SpanRow;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -45,31 +44,22 @@ final class SentryMapper {
     dropped.merge(reason, 1L, Long::sum);
   }
 
-  /** The event id: 32 hex, dashes of a UUID removed, lowercased; null when invalid. */
-  static String eventId(String raw) {
-    if (raw == null) return null;
-    String s = raw.replace("-", "").toLowerCase(Locale.ROOT);
-    return Ids.isLowerHex(s, 32) ? s : null;
-  }
-
-  static String lower(String s) {
-    if (s == null || Ids.isLowerHex(s, s.length())) return s; // ids usually arrive lowercase
-    return s.trim().toLowerCase(Locale.ROOT);
-  }
-
   /** Maps a {@code transaction} item. */
   String transaction(JsonNode t, String envelopeEventId, double dscSampleRate) {
     if (!t.isObject()) throw IngestException.malformed("transaction: expected a JSON object");
-    String eventId = eventId(Json.str(t, "event_id"));
-    if (eventId == null) eventId = eventId(envelopeEventId);
+    String eventId = Ids.eventId(Json.str(t, "event_id"));
+    if (eventId == null) eventId = Ids.eventId(envelopeEventId);
     if (eventId == null) throw IngestException.malformed("transaction: missing or invalid event_id");
     JsonNode trace = t.path("contexts").path("trace");
-    String traceId = lower(Json.str(trace, "trace_id"));
-    String spanId = lower(Json.str(trace, "span_id"));
-    if (!Ids.isValidTraceId(traceId)) throw IngestException.malformed("transaction: invalid contexts.trace.trace_id '" + traceId + "'");
-    if (!Ids.isValidSpanId(spanId)) throw IngestException.malformed("transaction: invalid contexts.trace.span_id '" + spanId + "'");
-    String parent = lower(Json.str(trace, "parent_span_id"));
-    if (parent != null && !Ids.isValidSpanId(parent)) parent = null;
+    String traceId = Ids.traceId(Json.str(trace, "trace_id"));
+    String spanId = Ids.spanId(Json.str(trace, "span_id"));
+    if (traceId == null) {
+      throw IngestException.malformed("transaction: invalid contexts.trace.trace_id '" + Json.str(trace, "trace_id") + "'");
+    }
+    if (spanId == null) {
+      throw IngestException.malformed("transaction: invalid contexts.trace.span_id '" + Json.str(trace, "span_id") + "'");
+    }
+    String parent = Ids.spanId(Json.str(trace, "parent_span_id"));
     Long start = Timestamps.micros(t.get("start_timestamp"));
     Long end = Timestamps.micros(t.get("timestamp"));
     if (start == null) throw IngestException.malformed("transaction: missing or invalid start_timestamp");
@@ -119,18 +109,13 @@ final class SentryMapper {
       drop("invalid_span");
       return null;
     }
-    String spanId = lower(Json.str(s, "span_id"));
-    if (!Ids.isValidSpanId(spanId)) {
-      drop("invalid_id");
-      return null;
-    }
+    String spanId = Ids.spanId(Json.str(s, "span_id"));
     String traceId = Json.str(s, "trace_id");
-    if (traceId != null && !traceId.equals(root.traceId()) && !root.traceId().equals(lower(traceId))) {
+    if (spanId == null || traceId != null && !root.traceId().equals(Ids.traceId(traceId))) {
       drop("invalid_id");
       return null;
     }
-    String parent = lower(Json.str(s, "parent_span_id"));
-    if (parent != null && !Ids.isValidSpanId(parent)) parent = null;
+    String parent = Ids.spanId(Json.str(s, "parent_span_id"));
     Long start = Timestamps.micros(s.get("start_timestamp"));
     Long end = Timestamps.micros(s.get("timestamp"));
     if (start == null || end == null || start > end) {
@@ -159,9 +144,9 @@ final class SentryMapper {
       return;
     }
     if (!s.isObject()) throw IngestException.malformed("span: expected a JSON object");
-    String traceId = lower(Json.str(s, "trace_id"));
-    String spanId = lower(Json.str(s, "span_id"));
-    if (!Ids.isValidTraceId(traceId) || !Ids.isValidSpanId(spanId)) {
+    String traceId = Ids.traceId(Json.str(s, "trace_id"));
+    String spanId = Ids.spanId(Json.str(s, "span_id"));
+    if (traceId == null || spanId == null) {
       drop("invalid_id");
       return;
     }
@@ -171,10 +156,8 @@ final class SentryMapper {
       drop("invalid_timestamps");
       return;
     }
-    String parent = lower(Json.str(s, "parent_span_id"));
-    if (parent != null && !Ids.isValidSpanId(parent)) parent = null;
+    String parent = Ids.spanId(Json.str(s, "parent_span_id"));
     boolean isSegment = s.path("is_segment").asBoolean(parent == null);
-    String segmentId = lower(Json.str(s, "segment_id"));
     String name = Json.str(s, "name");
     String description = Json.str(s, "description");
     if (description == null) description = name;
@@ -188,7 +171,7 @@ final class SentryMapper {
     if (txName == null && isSegment) txName = name != null ? name : description;
     Map<String, String> tags = tags(s.get("tags"));
     spans.add(SpanRow.builder().projectId(projectId).traceId(traceId).spanId(spanId)
-        .parentSpanId(parent).segmentId(segmentId == null ? null : padSegment(segmentId, traceId))
+        .parentSpanId(parent).segmentId(segmentId(Json.str(s, "segment_id"), traceId))
         .segment(isSegment).transaction(txName)
         .op(op).description(text(description)).status(status(Json.str(s, "status")))
         .startUs(start).endUs(end).tags(scrub ? Scrubber.scrubTags(tags) : tags)
@@ -196,26 +179,25 @@ final class SentryMapper {
         .sampleRate(validRate(dscSampleRate)).build());
   }
 
-  /** Span-v2 segment ids are span ids (16 hex); rows keep 32-hex segment ids. */
-  static String padSegment(String segmentId, String traceId) {
-    if (Ids.isLowerHex(segmentId, 32)) return segmentId;
-    if (Ids.isValidSpanId(segmentId)) return segmentId + traceId.substring(16);
-    return null;
+  /** Rows keep 32-hex segment ids; span-v2 segment ids are span ids (16 hex), padded; null when invalid. */
+  static String segmentId(String raw, String traceId) {
+    String eventId = Ids.eventId(raw);
+    if (eventId != null) return eventId;
+    String spanId = Ids.spanId(raw);
+    return spanId == null ? null : spanId + traceId.substring(16);
   }
 
   /** Maps an {@code event} item (an error). */
   String event(JsonNode e, String envelopeEventId) {
     if (!e.isObject()) throw IngestException.malformed("event: expected a JSON object");
-    String eventId = eventId(Json.str(e, "event_id"));
-    if (eventId == null) eventId = eventId(envelopeEventId);
+    String eventId = Ids.eventId(Json.str(e, "event_id"));
+    if (eventId == null) eventId = Ids.eventId(envelopeEventId);
     if (eventId == null) throw IngestException.malformed("event: missing or invalid event_id");
     Long ts = Timestamps.micros(e.get("timestamp"));
     if (ts == null) ts = nowUs;
     JsonNode trace = e.path("contexts").path("trace");
-    String traceId = lower(Json.str(trace, "trace_id"));
-    if (!Ids.isValidTraceId(traceId)) traceId = null;
-    String spanId = lower(Json.str(trace, "span_id"));
-    if (!Ids.isValidSpanId(spanId)) spanId = null;
+    String traceId = Ids.traceId(Json.str(trace, "trace_id"));
+    String spanId = Ids.spanId(Json.str(trace, "span_id"));
     String type = null;
     String message = null;
     JsonNode values = e.path("exception").path("values");
@@ -278,10 +260,7 @@ final class SentryMapper {
   }
 
   static String status(String s) {
-    if (s == null || s.isEmpty()) return SpanStatus.OK.protocolName();
-    String l = s.toLowerCase(Locale.ROOT);
-    if ("error".equals(l)) return SpanStatus.INTERNAL_ERROR.protocolName();
-    return SpanStatus.fromProtocolName(l).protocolName();
+    return SpanStatus.normalize(s).protocolName();
   }
 
   private static double sampleRate(JsonNode trace, double dscRate) {

@@ -7,7 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.spindle.server.json.Json;
 import dev.spindle.server.json.Timestamps;
+import dev.spindle.storage.ClientReportRow;
+import dev.spindle.storage.SpanRow;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** Names, scrubbing, timestamps and envelope framing. */
@@ -67,18 +70,30 @@ class ProcessingTest {
   }
 
   @Test
-  void envelopeFraming() {
-    byte[] b = ("{\"event_id\":\"9ec79c33ec9942ab8353589fcb2e04dc\"}\n"
-        + "{\"type\":\"attachment\",\"length\":6}\nab\ncd\n\n\n"
-        + "{\"type\":\"event\"}\n{\"message\":\"hi\"}\n"
-        + "{\"type\":\"client_report\",\"length\":2}\n{}").getBytes(StandardCharsets.UTF_8);
-    Envelope e = Envelope.parse(b, 1 << 20, 100);
-    assertEquals(3, e.items.size());
-    assertEquals("ab\ncd\n", new String(b, e.items.get(0).offset, e.items.get(0).length, StandardCharsets.UTF_8));
-    assertEquals("hi", e.items.get(1).json().get("message").asText());
-    assertEquals("client_report", e.items.get(2).type);
-    assertEquals(413, assertThrows(IngestException.class, () -> Envelope.parse(b, 5, 100)).kind().status);
-    assertEquals(413, assertThrows(IngestException.class, () -> Envelope.parse(b, 1 << 20, 2)).kind().status);
+  void sentryIdsAreNormalizedAndCheckedInOnePass() {
+    String trace = "4BF92F3577B34DA6A3CE929D0E0E4736";
+    SentryMapper m = new SentryMapper(1, false, 1_700_000_000_000_000L);
+    String id = m.transaction(json("{\"event_id\":\"9EC79C33-EC99-42AB-8353-589FCB2E04DC\","
+        + "\"start_timestamp\":1700000000,\"timestamp\":1700000001,\"contexts\":{\"trace\":{"
+        + "\"trace_id\":\"" + trace + "\",\"span_id\":\"00F067AA0BA902B7\","
+        + "\"parent_span_id\":\"0000000000000000\",\"status\":\"Error\"}},\"spans\":["
+        + "{\"span_id\":\"00000000000000AB\",\"trace_id\":\"" + trace + "\",\"start_timestamp\":1700000000,\"timestamp\":1700000001},"
+        + "{\"span_id\":\"0000000000000000\",\"start_timestamp\":1700000000,\"timestamp\":1700000001}]}"), null, 1.0);
+    m.finish();
+    assertEquals("9ec79c33ec9942ab8353589fcb2e04dc", id);
+    assertEquals(2, m.spans.size(), "the all-zero child span id is dropped");
+    SpanRow root = m.spans.get(0);
+    assertEquals(trace.toLowerCase(java.util.Locale.ROOT), root.traceId());
+    assertEquals("00f067aa0ba902b7", root.spanId());
+    assertNull(root.parentSpanId(), "an all-zero parent is no parent");
+    assertEquals("internal_error", root.status());
+    assertEquals("00000000000000ab", m.spans.get(1).spanId());
+    assertEquals("00f067aa0ba902b7", m.spans.get(1).parentSpanId());
+    assertEquals(List.of(new ClientReportRow(1, 1_700_000_000_000_000L, "invalid_id", "span", 1)), m.reports);
+    IngestException e = assertThrows(IngestException.class, () -> m.transaction(json("{\"event_id\":\"" + "1".repeat(32)
+        + "\",\"start_timestamp\":1,\"timestamp\":2,\"contexts\":{\"trace\":{\"trace_id\":\"" + "0".repeat(32)
+        + "\",\"span_id\":\"00f067aa0ba902b7\"}}}"), null, 1.0));
+    assertEquals("transaction: invalid contexts.trace.trace_id '" + "0".repeat(32) + "'", e.getMessage());
   }
 
   @Test
@@ -86,6 +101,5 @@ class ProcessingTest {
     assertEquals("abc", SentryAuth.keyFromHeader("Sentry sentry_version=7, sentry_client=x/1, sentry_key=abc"));
     assertEquals("abc", SentryAuth.keyFromHeader("sentry_key=abc,sentry_version=7"));
     assertNull(SentryAuth.keyFromHeader("Sentry sentry_version=7"));
-    assertEquals(new SentryAuth.Dsn("pub", "42"), SentryAuth.Dsn.parse("https://pub:secret@o1.example.com/path/42"));
   }
 }
