@@ -41,7 +41,7 @@ class JsonReaderTest {
   @Test
   void nestingIsBounded() {
     String ok = "[".repeat(JsonReader.MAX_DEPTH) + "]".repeat(JsonReader.MAX_DEPTH);
-    assertEquals(List.class, JsonReader.parse(ok).getClass().getInterfaces()[0]);
+    assertTrue(JsonReader.parse(ok) instanceof List);
     String deep = "[".repeat(100_000) + "]".repeat(100_000);
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> JsonReader.parse(deep));
     assertTrue(e.getMessage().startsWith("invalid JSON: nested deeper than 64 levels"), e.getMessage());
