@@ -54,7 +54,7 @@ public final class EnvelopeReader {
       throw new MalformedEnvelopeException("envelope header: missing (empty body or empty first line)");
     }
     Map<String, String> raw = new LinkedHashMap<>();
-    Map<String, Object> headers = json(data, 0, eol, raw, "envelope header");
+    Map<String, Object> headers = json(data, 0, eol, raw, 0);
     List<Item> items = new ArrayList<>();
     int pos = eol + 1;
     while (pos < data.length) {
@@ -63,58 +63,58 @@ public final class EnvelopeReader {
         pos = end + 1;
         continue;
       }
-      String where = "item #" + (items.size() + 1);
-      if (items.size() >= maxItems) {
-        throw new EnvelopeTooLargeException("envelope has more than " + maxItems + " items");
+      int n = items.size() + 1;
+      if (n > maxItems) throw new EnvelopeTooLargeException("envelope has more than " + maxItems + " items");
+      Map<String, Object> ih = json(data, pos, end, null, n);
+      if (!(ih.get("type") instanceof String type) || type.isEmpty()) {
+        throw new MalformedEnvelopeException("item #" + n + " header at offset " + pos + ": missing 'type'");
       }
-      Map<String, Object> ih = json(data, pos, end, null, where + " header at offset " + pos);
-      Object type = ih.get("type");
-      if (!(type instanceof String) || ((String) type).isEmpty()) {
-        throw new MalformedEnvelopeException(where + " header at offset " + pos + ": missing 'type'");
-      }
-      where += " ('" + type + "')";
       int start = Math.min(data.length, end + 1);
       int length;
       Object declared = ih.get("length");
       if (declared != null) {
-        if (!(declared instanceof Long) || (Long) declared < 0) {
-          throw new MalformedEnvelopeException(where + ": invalid length " + declared
+        if (!(declared instanceof Long l) || l < 0) {
+          throw new MalformedEnvelopeException(item(n, type) + ": invalid length " + declared
               + " (expected: a non-negative integer)");
         }
-        long l = (Long) declared;
-        checkSize(where, l);
+        checkSize(n, type, l);
         if (l > data.length - start) {
-          throw new MalformedEnvelopeException(where + ": length " + l
+          throw new MalformedEnvelopeException(item(n, type) + ": length " + l
               + " runs past the end of the envelope (" + (data.length - start) + " bytes left)");
         }
-        length = (int) l;
+        length = l.intValue();
         pos = start + length;
         if (pos < data.length && data[pos] != '\n') {
-          throw new MalformedEnvelopeException(where + ": payload is longer than its length " + l
-              + " (no newline at offset " + pos + ")");
+          throw new MalformedEnvelopeException(item(n, type) + ": payload is longer than its length "
+              + l + " (no newline at offset " + pos + ")");
         }
       } else {
         length = lineEnd(data, start) - start;
-        checkSize(where, length);
+        checkSize(n, type, length);
         pos = start + length;
       }
       pos++; // the newline after the payload
-      items.add(new Item(ih, (String) type, data, start, length));
+      items.add(new Item(ih, type, data, start, length));
     }
     return new Parsed(headers, raw, items);
   }
 
-  private void checkSize(String where, long length) {
+  private void checkSize(int n, String type, long length) {
     if (length > maxItemBytes) {
-      throw new EnvelopeTooLargeException(where + " is " + length + " bytes (limit " + maxItemBytes + ")");
+      throw new EnvelopeTooLargeException(item(n, type) + " is " + length + " bytes (limit " + maxItemBytes + ")");
     }
   }
 
-  private static Map<String, Object> json(byte[] b, int from, int to, Map<String, String> raw,
-      String where) {
+  private static String item(int n, String type) {
+    return "item #" + n + " ('" + type + "')";
+  }
+
+  /** Parses the header line {@code [from, to)}: the envelope's when {@code n} is 0, else item n's. */
+  private static Map<String, Object> json(byte[] b, int from, int to, Map<String, String> raw, int n) {
     try {
       return JsonReader.parseObject(new String(b, from, to - from, StandardCharsets.UTF_8), raw);
     } catch (IllegalArgumentException e) {
+      String where = n == 0 ? "envelope header" : "item #" + n + " header at offset " + from;
       throw new MalformedEnvelopeException(where + ": " + e.getMessage());
     }
   }
