@@ -1,9 +1,9 @@
 package dev.spindle.grpc;
 
 import dev.spindle.Span;
-import dev.spindle.SpanStatus;
 import dev.spindle.Spindle;
 import dev.spindle.Tracer;
+import dev.spindle.protocol.SpanStatus;
 import io.grpc.CallOptions;
 import io.grpc.Channel;
 import io.grpc.ClientCall;
@@ -139,7 +139,7 @@ public final class TracingClientInterceptor implements ClientInterceptor {
     public void onClose(Status status, Metadata trailers) {
       span.setData("rpc.grpc.status_code", status.getCode().value());
       if (status.getCause() != null) span.setThrowable(status.getCause());
-      span.finish(GrpcStatuses.toSpanStatus(status.getCode()));
+      span.finish(SpanStatus.fromGrpcCode(status.getCode().value()));
       super.onClose(status, trailers);
     }
   }

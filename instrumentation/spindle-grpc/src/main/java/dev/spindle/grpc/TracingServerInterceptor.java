@@ -1,11 +1,11 @@
 package dev.spindle.grpc;
 
 import dev.spindle.Scope;
-import dev.spindle.SpanStatus;
 import dev.spindle.Spindle;
 import dev.spindle.Tracer;
 import dev.spindle.Transaction;
 import dev.spindle.TransactionSource;
+import dev.spindle.protocol.SpanStatus;
 import io.grpc.ForwardingServerCall;
 import io.grpc.ForwardingServerCallListener;
 import io.grpc.Metadata;
@@ -115,7 +115,7 @@ public final class TracingServerInterceptor implements ServerInterceptor {
       } finally {
         tx.setData("rpc.grpc.status_code", status.getCode().value());
         if (status.getCause() != null) tx.setThrowable(status.getCause());
-        tx.finish(GrpcStatuses.toSpanStatus(status.getCode()));
+        tx.finish(SpanStatus.fromGrpcCode(status.getCode().value()));
       }
     }
   }

@@ -13,6 +13,7 @@ import dev.spindle.Transaction;
 import dev.spindle.instrumentation.tests.CapturingTransport;
 import dev.spindle.instrumentation.tests.StrictScopesExtension;
 import dev.spindle.instrumentation.tests.Traces;
+import dev.spindle.protocol.SpanStatus;
 import io.grpc.CallOptions;
 import io.grpc.ManagedChannel;
 import io.grpc.MethodDescriptor;
@@ -311,7 +312,7 @@ class TracingGrpcTest {
         tx.finish();
       }
       assertEquals(code, e.getStatus().getCode());
-      String expected = GrpcStatuses.toSpanStatus(code).protocolName();
+      String expected = SpanStatus.fromGrpcCode(code.value()).protocolName();
       JsonNode client = clientSpan(tx);
       assertEquals(expected, client.path("status").asText(), code.name());
       assertEquals(code.value(), client.path("data").path("rpc.grpc.status_code").asInt(-1));

@@ -1,11 +1,11 @@
 package dev.spindle.kafka;
 
 import dev.spindle.Scope;
-import dev.spindle.SpanStatus;
 import dev.spindle.Spindle;
 import dev.spindle.Tracer;
 import dev.spindle.Transaction;
 import dev.spindle.TransactionSource;
+import dev.spindle.protocol.SpanStatus;
 import java.util.Objects;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 

@@ -1,9 +1,9 @@
 package dev.spindle.kafka;
 
 import dev.spindle.Span;
-import dev.spindle.SpanStatus;
 import dev.spindle.Spindle;
 import dev.spindle.Tracer;
+import dev.spindle.protocol.SpanStatus;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;

@@ -1,8 +1,8 @@
 package dev.spindle.server.ingest;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.spindle.SpanStatus;
-import dev.spindle.internal.Ids;
+import dev.spindle.protocol.Ids;
+import dev.spindle.protocol.SpanStatus;
 import dev.spindle.server.json.Json;
 import dev.spindle.storage.ClientReportRow;
 import dev.spindle.storage.SpanRow;
