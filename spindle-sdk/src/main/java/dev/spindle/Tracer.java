@@ -1,7 +1,5 @@
 package dev.spindle;
 
-import dev.spindle.protocol.Ids;
-import dev.spindle.protocol.JsonWriter;
 import dev.spindle.propagation.DynamicSamplingContext;
 import dev.spindle.propagation.IncomingTrace;
 import dev.spindle.propagation.OutgoingTrace;
@@ -9,9 +7,11 @@ import dev.spindle.propagation.Propagation;
 import dev.spindle.propagation.SampleRand;
 import dev.spindle.propagation.TracePropagationTargets;
 import dev.spindle.propagation.TracePropagator;
+import dev.spindle.protocol.Dsn;
+import dev.spindle.protocol.Ids;
+import dev.spindle.protocol.JsonWriter;
 import dev.spindle.protocol.SpanStatus;
 import dev.spindle.transport.DiscardReason;
-import dev.spindle.protocol.Dsn;
 import dev.spindle.transport.Envelope;
 import dev.spindle.transport.HttpTransport;
 import dev.spindle.transport.Transport;

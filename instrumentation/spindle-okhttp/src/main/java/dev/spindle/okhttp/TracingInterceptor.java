@@ -2,11 +2,11 @@ package dev.spindle.okhttp;
 
 import dev.spindle.Scope;
 import dev.spindle.Span;
-import dev.spindle.protocol.SpanStatus;
 import dev.spindle.Spindle;
 import dev.spindle.Tracer;
 import dev.spindle.instrumentation.http.HttpNames;
 import dev.spindle.propagation.Propagation;
+import dev.spindle.protocol.SpanStatus;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.net.SocketTimeoutException;

@@ -1,13 +1,13 @@
 package dev.spindle.servlet;
 
 import dev.spindle.Scope;
-import dev.spindle.protocol.SpanStatus;
 import dev.spindle.Spindle;
 import dev.spindle.Tracer;
 import dev.spindle.Transaction;
 import dev.spindle.TransactionSource;
 import dev.spindle.instrumentation.http.HttpNames;
 import dev.spindle.propagation.Propagation;
+import dev.spindle.protocol.SpanStatus;
 import jakarta.servlet.AsyncContext;
 import jakarta.servlet.AsyncEvent;
 import jakarta.servlet.AsyncListener;

@@ -1,11 +1,11 @@
 package dev.spindle.instrumentation.httpclient;
 
 import dev.spindle.Span;
-import dev.spindle.protocol.SpanStatus;
 import dev.spindle.Spindle;
 import dev.spindle.Tracer;
 import dev.spindle.instrumentation.http.HttpNames;
 import dev.spindle.propagation.Propagation;
+import dev.spindle.protocol.SpanStatus;
 import java.io.IOException;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;

@@ -6,9 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.spindle.protocol.SpanStatus;
 import dev.spindle.SpindleOptions;
 import dev.spindle.Tracer;
+import dev.spindle.protocol.SpanStatus;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;

@@ -4,13 +4,13 @@ import com.sun.net.httpserver.Filter;
 import com.sun.net.httpserver.HttpContext;
 import com.sun.net.httpserver.HttpExchange;
 import dev.spindle.Scope;
-import dev.spindle.protocol.SpanStatus;
 import dev.spindle.Spindle;
 import dev.spindle.Tracer;
 import dev.spindle.Transaction;
 import dev.spindle.TransactionSource;
 import dev.spindle.instrumentation.http.HttpNames;
 import dev.spindle.propagation.Propagation;
+import dev.spindle.protocol.SpanStatus;
 import java.io.IOException;
 import java.util.Objects;
 

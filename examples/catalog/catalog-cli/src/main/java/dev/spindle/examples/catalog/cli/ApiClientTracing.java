@@ -1,13 +1,13 @@
 package dev.spindle.examples.catalog.cli;
 
 import dev.spindle.Span;
-import dev.spindle.protocol.SpanStatus;
 import dev.spindle.Spindle;
 import dev.spindle.Tracer;
 import dev.spindle.examples.catalog.client.ApiClient;
 import dev.spindle.examples.catalog.client.ApiException;
 import dev.spindle.instrumentation.http.HttpNames;
 import dev.spindle.propagation.Propagation;
+import dev.spindle.protocol.SpanStatus;
 import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
