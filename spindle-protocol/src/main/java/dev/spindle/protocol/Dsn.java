@@ -56,7 +56,9 @@ public final class Dsn {
     try {
       uri = new URI(s);
     } catch (URISyntaxException e) {
-      throw new IllegalArgumentException("dsn: not a valid URI: " + e.getMessage(), e);
+      // the reason and index only: the message would repeat the input, secret included
+      throw new IllegalArgumentException("dsn: not a valid URI: " + e.getReason() + " at index "
+          + e.getIndex());
     }
     String scheme = uri.getScheme();
     if (scheme == null) {

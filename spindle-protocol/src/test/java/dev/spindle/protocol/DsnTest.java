@@ -96,6 +96,10 @@ class DsnTest {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
         () -> Dsn.parse("http://key:topsecret@host"));
     assertFalse(e.getMessage().contains("topsecret"), e.getMessage());
+    IllegalArgumentException invalid = assertThrows(IllegalArgumentException.class,
+        () -> Dsn.parse("http://key:topsecret@ho st/1"));
+    assertEquals("dsn: not a valid URI: Illegal character in authority at index 7",
+        invalid.getMessage());
   }
 
   @Test
