@@ -98,8 +98,10 @@ class DsnTest {
     assertFalse(e.getMessage().contains("topsecret"), e.getMessage());
     IllegalArgumentException invalid = assertThrows(IllegalArgumentException.class,
         () -> Dsn.parse("http://key:topsecret@ho st/1"));
-    assertEquals("dsn: not a valid URI: Illegal character in authority at index 7",
+    // The reason and index come from java.net.URI; the index differs between JDK versions.
+    assertTrue(invalid.getMessage().matches("dsn: not a valid URI: Illegal character in \\w+ at index \\d+"),
         invalid.getMessage());
+    assertFalse(invalid.getMessage().contains("topsecret"), invalid.getMessage());
   }
 
   @Test
