@@ -49,11 +49,6 @@ public final class ApiException extends RuntimeException {
     return new ApiException(404, message);
   }
 
-  /** 501: the storage backend cannot answer this query. */
-  public static ApiException notImplemented(String message) {
-    return new ApiException(501, message);
-  }
-
   /** 503 with {@code Retry-After} and Sentry's rate-limit header: the client should retry later. */
   public static ApiException overloaded(String message, int retryAfterSeconds) {
     return new ApiException(503, message, Map.of("Retry-After", Integer.toString(retryAfterSeconds),
