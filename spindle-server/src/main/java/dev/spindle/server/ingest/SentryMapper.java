@@ -184,7 +184,7 @@ final class SentryMapper {
     String eventId = Ids.eventId(raw);
     if (eventId != null) return eventId;
     String spanId = Ids.spanId(raw);
-    return spanId == null ? null : spanId + traceId.substring(16);
+    return spanId == null ? null : Segments.eventId(traceId, spanId);
   }
 
   /** Maps an {@code event} item (an error). */
