@@ -30,7 +30,8 @@ import java.util.logging.Logger;
  *
  * <p>With {@code keepOrder} (the default) a refused item holds back the items after it, so they
  * land in their order (a log position recorded with each write stays monotonic); without it,
- * later items are written meanwhile. One instance serves one thread at a time.
+ * later items are written meanwhile. An instance is immutable: {@link #deliver} keeps its state in
+ * the call, so threads may share one when its callbacks allow it.
  *
  * @param <T> an item, typically a {@code WriteBatch} with where it came from
  */

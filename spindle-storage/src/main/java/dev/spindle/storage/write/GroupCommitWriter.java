@@ -44,6 +44,12 @@ public final class GroupCommitWriter implements SpanWriter, AutoCloseable {
   private final ArrayBlockingQueue<Pending> queue = new ArrayBlockingQueue<>(100_000);
   private final AtomicLong pendingRows = new AtomicLong();
   private final Thread[] committers;
+  /**
+   * Writes a group in one call; when that fails, batch by batch once (one round, no waiting): a
+   * batch the delegate refuses fails only its own caller, and when the delegate cannot be reached
+   * the rest fail with that error. Immutable, shared by the committer threads.
+   */
+  private final Delivery<Pending> delivery;
   private volatile boolean closed;
 
   private GroupCommitWriter(Builder b) {
@@ -51,6 +57,8 @@ public final class GroupCommitWriter implements SpanWriter, AutoCloseable {
     this.maxPendingRows = b.maxPendingRows;
     this.maxRowsPerCommit = b.maxRowsPerCommit;
     this.commitTimeoutMs = b.commitTimeoutMs;
+    this.delivery = Delivery.<Pending>builder(this::writeGroup).attempts(1).maxRounds(1).keepOrder(false)
+        .probe(() -> { }).setAside(this::finish).onGiveUp(this::finish).build();
     this.committers = new Thread[b.committers];
     for (int i = 0; i < committers.length; i++) {
       Thread t = new Thread(this::run, "spindle-group-commit-" + i);
@@ -93,7 +101,7 @@ public final class GroupCommitWriter implements SpanWriter, AutoCloseable {
 
   private CompletableFuture<Void> submit(WriteBatch batch) {
     if (closed) throw new OverloadedException("the server is shutting down", 5);
-    int n = Math.max(1, batch.size());
+    int n = batch.size();
     long after = pendingRows.addAndGet(n);
     if (after > maxPendingRows && after != n) {
       pendingRows.addAndGet(-n);
@@ -125,7 +133,7 @@ public final class GroupCommitWriter implements SpanWriter, AutoCloseable {
           group.add(next);
           rows += next.batch.size();
         }
-        commit(group);
+        delivery.deliver(group);
       } catch (InterruptedException e) {
         if (closed) break;
       } catch (RuntimeException | Error e) {
@@ -137,22 +145,15 @@ public final class GroupCommitWriter implements SpanWriter, AutoCloseable {
     }
   }
 
-  /**
-   * Writes the group in one call; when that fails, batch by batch once ({@link Delivery} with one
-   * round, no waiting): a batch the delegate refuses fails only its own caller, and when the
-   * delegate cannot be reached the rest fail with that error.
-   */
-  private void commit(List<Pending> group) {
-    Delivery.<Pending>builder(g -> {
-      delegate.write(g.size() == 1 ? g.get(0).batch : WriteBatch.concat(g.stream().map(Pending::batch).toList()));
-      for (Pending p : g) finish(p, null);
-    }).attempts(1).maxRounds(1).keepOrder(false).probe(() -> { })
-        .setAside(this::finish).onGiveUp(this::finish).build().deliver(group);
+  private void writeGroup(List<Pending> group) {
+    delegate.write(group.size() == 1 ? group.get(0).batch
+        : WriteBatch.concat(group.stream().map(Pending::batch).toList()));
+    for (Pending p : group) finish(p, null);
   }
 
   /** Frees the batch's share of the bound (once) and completes its caller. */
   private void finish(Pending p, Throwable failure) {
-    if (p.released.compareAndSet(false, true)) pendingRows.addAndGet(-Math.max(1, p.batch.size()));
+    if (p.released.compareAndSet(false, true)) pendingRows.addAndGet(-p.batch.size());
     if (failure == null) p.done.complete(null);
     else p.done.completeExceptionally(failure);
   }
