@@ -129,6 +129,33 @@ public class SpindleBenchmark {
     }
   }
 
+  /**
+   * A current transaction that is not sampled (sample rate 0), as most production traffic is:
+   * never sent, so it is never rotated.
+   */
+  @State(org.openjdk.jmh.annotations.Scope.Thread)
+  public static class UnsampledFixture {
+    final DiscardingTransport transport = new DiscardingTransport(false);
+    Tracer tracer;
+    Transaction parent;
+    Scope scope;
+
+    @Setup(Level.Trial)
+    public void setUp() {
+      tracer = Tracer.create(new SpindleOptions().setDsn(Fixtures.DSN).setTracesSampleRate(0.0)
+          .setTransport(transport));
+      parent = tracer.startTransaction(ROOT_NAME, ROOT_OP);
+      scope = parent.makeCurrent();
+    }
+
+    @TearDown(Level.Trial)
+    public void tearDown() {
+      scope.close();
+      parent.finish();
+      tracer.close();
+    }
+  }
+
   @Benchmark
   public Span childSpan(ParentFixture f) {
     Span child = f.parent.startChild(CHILD_OP, CHILD_DESCRIPTION);
@@ -153,6 +180,24 @@ public class SpindleBenchmark {
     }
     tx.finish();
     return tx;
+  }
+
+  /** A child of an unsampled transaction: records nothing, but has its own span id. */
+  @Benchmark
+  public Span unsampledChildSpan(UnsampledFixture f) {
+    Span child = f.tracer.currentSpan().startChild(CHILD_OP, CHILD_DESCRIPTION);
+    child.finish();
+    return child;
+  }
+
+  /** An outgoing call of an unsampled request: a child span and its headers. */
+  @Benchmark
+  public Map<String, String> unsampledOutgoingCall(UnsampledFixture f) {
+    Span child = f.tracer.currentSpan().startChild(CHILD_OP, CHILD_DESCRIPTION);
+    Map<String, String> headers = new HashMap<>();
+    f.tracer.inject(child, headers, Propagation.mapSetter());
+    child.finish();
+    return headers;
   }
 
   @Benchmark
