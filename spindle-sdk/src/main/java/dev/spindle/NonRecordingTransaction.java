@@ -12,7 +12,6 @@ final class NonRecordingTransaction implements Traced {
   private final String spanId = Ids.newSpanId();
   private final String parentSpanId;
   private final String operation;
-  private final NonRecordingSpan children;
   private volatile String name;
   private volatile TransactionSource source;
   private volatile boolean finished;
@@ -24,7 +23,6 @@ final class NonRecordingTransaction implements Traced {
     this.name = name;
     this.source = source;
     this.operation = operation;
-    this.children = new NonRecordingSpan(this, spanId);
   }
 
   @Override public TraceState traceState() { return traceState; }
@@ -35,7 +33,8 @@ final class NonRecordingTransaction implements Traced {
   @Override public boolean isRecording() { return false; }
   @Override public String operation() { return operation; }
   @Override public String description() { return null; }
-  @Override public Span startChild(String operation, String description) { return children; }
+  @Override public Span startChild(String operation, String description) { return childNotRecorded(this); }
+  @Override public Span childNotRecorded(Span parent) { return new NonRecordingSpan(this, parent); }
   @Override public Span setOperation(String operation) { return this; }
   @Override public Span setOrigin(String origin) { return this; }
   @Override public String origin() { return null; }

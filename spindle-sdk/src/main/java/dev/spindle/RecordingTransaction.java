@@ -35,7 +35,7 @@ final class RecordingTransaction extends RecordingSpan implements Transaction, T
 
   /** Bits 0-31 of {@link #ctl}: children open. */
   private static final long OPEN_MASK = 0xFFFF_FFFFL;
-  /** Bits 32-61 of {@link #ctl}: children started, kept or dropped (saturates at {@link #STARTED_MAX}). */
+  /** Bits 32-61 of {@link #ctl}: children started, kept or dropped (up to {@link #STARTED_MAX}). */
   private static final int STARTED_SHIFT = 32;
   private static final long ONE_STARTED = 1L << STARTED_SHIFT;
   static final int STARTED_MAX = (1 << 30) - 1;
@@ -58,7 +58,6 @@ final class RecordingTransaction extends RecordingSpan implements Transaction, T
   private volatile String name;
   private volatile TransactionSource source;
   private Map<String, TransactionData.Measurement> measurements;
-  private NonRecordingSpan overflow;
 
   RecordingTransaction(Tracer tracer, TraceState traceState, String parentSpanIdHex,
       String name, TransactionSource source, String operation, SpanClock clock) {
@@ -130,38 +129,40 @@ final class RecordingTransaction extends RecordingSpan implements Transaction, T
   Span startSpan(RecordingSpan parent, String operation, String description) {
     long now = clock.nanoTime();
     long c = ctl;
-    if (refuses(c)) return overflow();
+    if (!accepts(c)) return childNotRecorded(parent);
     RecordingSpan span = new RecordingSpan(this, parent, operation, description, now);
     while (!CTL.weakCompareAndSet(this, c, c + ONE_STARTED + 1)) {
       c = ctl;
-      if (refuses(c)) return overflow();
+      if (!accepts(c)) return childNotRecorded(parent);
     }
     children.set(started(c), span);
     return span;
   }
 
-  /**
-   * True when no child may be added: the transaction was sent, or {@code maxSpans} children were
-   * started (then this child is counted as dropped, up to {@link #STARTED_MAX}).
-   */
-  private boolean refuses(long c) {
-    if ((c & SENT) != 0) return true;
-    int started = started(c);
-    if (started < maxSpans) return false;
-    while (started < STARTED_MAX && !CTL.weakCompareAndSet(this, c, c + ONE_STARTED)) {
-      c = ctl;
-      if ((c & SENT) != 0) return true;
-      started = started(c);
-      if (started < maxSpans) return false;
-    }
-    return true;
+  /** True when a child may be recorded: the transaction was not sent and has room. */
+  private boolean accepts(long c) {
+    return (c & SENT) == 0 && started(c) < maxSpans;
   }
 
-  /** A non-recording stand-in for children beyond maxSpans, so that propagation still works. */
-  private NonRecordingSpan overflow() {
-    NonRecordingSpan o = overflow;
-    if (o == null) overflow = o = new NonRecordingSpan(this, spanId()); // racy but immutable
-    return o;
+  /**
+   * A child beyond {@code maxSpans}, or started after the transaction was sent: not recorded, but
+   * with its own id so that propagation still names it, and counted as a dropped span — in this
+   * transaction's count while it is not sent, else reported to the transport at once.
+   */
+  @Override
+  public Span childNotRecorded(Span parent) {
+    if (!countDropped()) tracer.spansDropped(1);
+    return new NonRecordingSpan(this, parent);
+  }
+
+  /** Counts one dropped child as started; false when the transaction was sent (or the count is full). */
+  private boolean countDropped() {
+    long c;
+    do {
+      c = ctl;
+      if ((c & SENT) != 0 || started(c) >= STARTED_MAX) return false;
+    } while (!CTL.weakCompareAndSet(this, c, c + ONE_STARTED));
+    return true;
   }
 
   /** A child finished: the last one of an ended transaction sends it. */

@@ -3,4 +3,10 @@ package dev.spindle;
 /** A transaction of this SDK, which knows what it propagates. */
 interface Traced extends Transaction {
   TraceState traceState();
+
+  /**
+   * A child of {@code parent} (a span of this transaction) that records nothing but has its own
+   * span id; a sampled transaction counts it as a dropped span.
+   */
+  Span childNotRecorded(Span parent);
 }

@@ -336,6 +336,11 @@ public final class Tracer implements AutoCloseable {
     }
   }
 
+  /** Reports child spans that were not recorded (beyond {@code maxSpans}, or too late). */
+  void spansDropped(int count) {
+    transport.recordLostEvent(DiscardReason.BUFFER_OVERFLOW, "span", count);
+  }
+
   void stopAwaiting(RecordingTransaction tx) {
     awaiting.remove(tx);
   }
@@ -359,7 +364,7 @@ public final class Tracer implements AutoCloseable {
   void send(RecordingTransaction tx, String eventId, Supplier<TransactionData.Builder> snapshot,
       int droppedSpans) {
     try {
-      if (droppedSpans > 0) transport.recordLostEvent(DiscardReason.BUFFER_OVERFLOW, "span", droppedSpans);
+      if (droppedSpans > 0) spansDropped(droppedSpans);
       Map<String, String> tags = globalTags;
       User currentUser = user;
       transport.send(Envelope.builder().eventId(eventId)
