@@ -2,6 +2,7 @@ package dev.spindle;
 
 import dev.spindle.protocol.Ids;
 import dev.spindle.protocol.SpanStatus;
+import java.util.function.UnaryOperator;
 
 /**
  * A transaction that is not sent — unsampled, or tracing without performance — but still starts
@@ -15,9 +16,11 @@ final class NonRecordingTransaction implements Traced {
   private volatile String name;
   private volatile TransactionSource source;
   private volatile boolean finished;
+  private volatile ScopeData scope;
 
   NonRecordingTransaction(TraceState traceState, String parentSpanId, String name,
-      TransactionSource source, String operation) {
+      TransactionSource source, String operation, ScopeData scope) {
+    this.scope = scope;
     this.traceState = traceState;
     this.parentSpanId = parentSpanId;
     this.name = name;
@@ -53,6 +56,12 @@ final class NonRecordingTransaction implements Traced {
   @Override public TransactionSource source() { return source; }
   @Override public Transaction setMeasurement(String name, double value, String unit) { return this; }
   @Override public Double sampleRate() { return traceState.sampleRate; }
+  @Override public ScopeData scope() { return scope; }
+
+  @Override
+  public synchronized void updateScope(UnaryOperator<ScopeData> change) {
+    scope = change.apply(scope);
+  }
 
   @Override
   public Transaction setName(String name, TransactionSource source) {

@@ -7,6 +7,7 @@ import java.lang.invoke.VarHandle;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Future;
+import java.util.function.UnaryOperator;
 
 /**
  * A sampled transaction: the root span, the list of its child spans, and the bookkeeping that
@@ -58,10 +59,12 @@ final class RecordingTransaction extends RecordingSpan implements Transaction, T
   private volatile String name;
   private volatile TransactionSource source;
   private Map<String, TransactionData.Measurement> measurements;
+  private volatile ScopeData scope;
 
   RecordingTransaction(Tracer tracer, TraceState traceState, String parentSpanIdHex,
-      String name, TransactionSource source, String operation, SpanClock clock) {
+      String name, TransactionSource source, String operation, SpanClock clock, ScopeData scope) {
     super(operation, clock.nanoTime());
+    this.scope = scope;
     this.tracer = tracer;
     this.clock = clock;
     this.traceState = traceState;
@@ -119,6 +122,16 @@ final class RecordingTransaction extends RecordingSpan implements Transaction, T
   @Override
   public Double sampleRate() {
     return traceState.sampleRate;
+  }
+
+  @Override
+  public ScopeData scope() {
+    return scope;
+  }
+
+  @Override
+  public synchronized void updateScope(UnaryOperator<ScopeData> change) {
+    scope = change.apply(scope);
   }
 
   private static int started(long ctl) {

@@ -9,4 +9,10 @@ interface Traced extends Transaction {
    * span id; a sampled transaction counts it as a dropped span.
    */
   Span childNotRecorded(Span parent);
+
+  /** This transaction's request (isolation) scope: what it and the errors under it carry. */
+  ScopeData scope();
+
+  /** Changes this transaction's scope atomically. */
+  void updateScope(java.util.function.UnaryOperator<ScopeData> change);
 }
