@@ -2,6 +2,7 @@ package dev.spindle;
 
 import dev.spindle.protocol.Ids;
 import dev.spindle.protocol.SpanStatus;
+import java.time.Instant;
 
 /**
  * A span that records nothing but propagates its transaction's trace: the children of an
@@ -28,6 +29,7 @@ final class NonRecordingSpan implements Span {
   @Override public String operation() { return transaction.operation(); }
   @Override public String description() { return null; }
   @Override public Span startChild(String operation, String description) { return transaction.childNotRecorded(this); }
+  @Override public Span startChild(String operation, String description, Instant start) { return transaction.childNotRecorded(this); }
   @Override public Span setOperation(String operation) { return this; }
   @Override public Span setOrigin(String origin) { return this; }
   @Override public String origin() { return null; }
@@ -39,6 +41,7 @@ final class NonRecordingSpan implements Span {
   @Override public Span setThrowable(Throwable throwable) { return this; }
   @Override public void finish() {}
   @Override public void finish(SpanStatus status) {}
+  @Override public void finish(Instant endTimestamp) {}
   @Override public boolean isFinished() { return false; }
   @Override public Scope makeCurrent() { return ContextStorage.attach(this); }
   @Override public Transaction transaction() { return transaction; }

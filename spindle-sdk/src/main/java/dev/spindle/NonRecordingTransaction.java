@@ -2,6 +2,7 @@ package dev.spindle;
 
 import dev.spindle.protocol.Ids;
 import dev.spindle.protocol.SpanStatus;
+import java.time.Instant;
 import java.util.function.UnaryOperator;
 
 /**
@@ -37,6 +38,7 @@ final class NonRecordingTransaction implements Traced {
   @Override public String operation() { return operation; }
   @Override public String description() { return null; }
   @Override public Span startChild(String operation, String description) { return childNotRecorded(this); }
+  @Override public Span startChild(String operation, String description, Instant start) { return childNotRecorded(this); }
   @Override public Span childNotRecorded(Span parent) { return new NonRecordingSpan(this, parent); }
   @Override public Span setOperation(String operation) { return this; }
   @Override public Span setOrigin(String origin) { return this; }
@@ -49,6 +51,7 @@ final class NonRecordingTransaction implements Traced {
   @Override public Span setThrowable(Throwable throwable) { return this; }
   @Override public void finish() { finished = true; }
   @Override public void finish(SpanStatus status) { finished = true; }
+  @Override public void finish(Instant endTimestamp) { finished = true; }
   @Override public boolean isFinished() { return finished; }
   @Override public Scope makeCurrent() { return ContextStorage.attach(this); }
   @Override public Transaction transaction() { return this; }

@@ -4,6 +4,7 @@ import dev.spindle.protocol.Ids;
 import dev.spindle.protocol.SpanStatus;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Future;
@@ -61,20 +62,51 @@ final class RecordingTransaction extends RecordingSpan implements Transaction, T
   private Map<String, TransactionData.Measurement> measurements;
   private volatile ScopeData scope;
 
-  RecordingTransaction(Tracer tracer, TraceState traceState, String parentSpanIdHex,
-      String name, TransactionSource source, String operation, SpanClock clock, ScopeData scope) {
-    super(operation, clock.nanoTime());
+  RecordingTransaction(Tracer tracer, TraceState traceState, TransactionContext context,
+      SpanClock clock, ScopeData scope) {
+    this(tracer, traceState, context, clock, scope, clock.nanoTime(), clock.wallMicros());
+  }
+
+  /**
+   * Starts at {@code context}'s start time, or now: its wall time, and the monotonic reading that
+   * stands for it (in the past when the start is), from one reading of both clocks.
+   */
+  private RecordingTransaction(Tracer tracer, TraceState traceState, TransactionContext context,
+      SpanClock clock, ScopeData scope, long nowNanos, long nowMicros) {
+    super(context.operation(), context.startTimestamp() == null ? nowNanos
+        : readingAt(nowNanos, nowMicros, context.startTimestamp(), nowNanos));
     this.scope = scope;
     this.tracer = tracer;
     this.clock = clock;
     this.traceState = traceState;
     this.traceId = traceState.traceId;
-    this.parentSpanIdHex = parentSpanIdHex;
-    this.startWallMicros = clock.wallMicros();
+    this.parentSpanIdHex = context.parentSpanId();
+    this.startWallMicros = nowMicros + (startNanos - nowNanos) / 1_000;
     this.maxSpans = Math.min(tracer.options.getMaxSpans(), STARTED_MAX);
     this.children = new SpanBuffer(maxSpans);
-    this.name = name;
-    this.source = source;
+    this.name = context.name();
+    this.source = context.source();
+  }
+
+  /** The monotonic reading that stands for {@code time} on this transaction's timeline; null: now. */
+  long nanosAt(Instant time) {
+    long now = clock.nanoTime();
+    return time == null ? now : readingAt(startNanos, startWallMicros, time, now);
+  }
+
+  /**
+   * The monotonic reading for {@code time} on the timeline where {@code baseNanos} stands for the
+   * wall time {@code baseMicros}; {@code orElse} when it does not fit in a long (centuries away),
+   * which is reported as a wrong call.
+   */
+  private static long readingAt(long baseNanos, long baseMicros, Instant time, long orElse) {
+    try {
+      long micros = Math.subtractExact(SpanClock.micros(time), baseMicros);
+      return Math.addExact(baseNanos, Math.multiplyExact(micros, 1_000L));
+    } catch (ArithmeticException e) {
+      Misuse.report("a span time centuries away (taken as now)");
+      return orElse;
+    }
   }
 
   @Override
@@ -138,9 +170,8 @@ final class RecordingTransaction extends RecordingSpan implements Transaction, T
     return (int) ((ctl >>> STARTED_SHIFT) & STARTED_MAX);
   }
 
-  /** Starts a child of the span {@code parent} of this transaction. */
-  Span startSpan(RecordingSpan parent, String operation, String description) {
-    long now = clock.nanoTime();
+  /** Starts a child of the span {@code parent} of this transaction at the reading {@code now}. */
+  Span startSpan(RecordingSpan parent, String operation, String description, long now) {
     long c = ctl;
     if (!accepts(c)) return childNotRecorded(parent);
     RecordingSpan span = new RecordingSpan(this, parent, operation, description, now);

@@ -4,6 +4,7 @@ import dev.spindle.transport.Transport;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -56,6 +57,7 @@ public final class SpindleOptions {
   private boolean strictTraceContinuation;
   private final Map<String, String> tags = new LinkedHashMap<>();
   private Transport transport;
+  private SpanClock clock = SpanClock.SYSTEM;
 
   /** Options with the defaults above. */
   public SpindleOptions() {}
@@ -343,6 +345,21 @@ public final class SpindleOptions {
 
   public Transport getTransport() {
     return transport;
+  }
+
+  /**
+   * The clock of span and event times. Default {@link SpanClock#SYSTEM}. Tests set a clock that
+   * moves only when told to; explicit times ({@link Span#startChild(String, String, Instant)},
+   * {@link Span#finish(Instant)}, {@link TransactionContext.Builder#startTimestamp(Instant)})
+   * are placed on the same timeline.
+   */
+  public SpindleOptions setClock(SpanClock clock) {
+    this.clock = Objects.requireNonNull(clock, "clock");
+    return this;
+  }
+
+  public SpanClock getClock() {
+    return clock;
   }
 
   private static Duration nonNegative(Duration d, String name) {

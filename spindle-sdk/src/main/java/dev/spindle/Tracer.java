@@ -54,9 +54,9 @@ public final class Tracer implements AutoCloseable {
   private final Set<RecordingTransaction> awaiting = ConcurrentHashMap.newKeySet();
   private volatile boolean closed;
 
-  private Tracer(SpindleOptions options, SpanClock clock) {
+  private Tracer(SpindleOptions options) {
     this.options = Objects.requireNonNull(options, "options");
-    this.clock = clock;
+    this.clock = options.getClock();
     this.dsn = options.getDsn() == null ? null : Dsn.parse(options.getDsn());
     this.transport = options.getTransport() != null ? options.getTransport() : newTransport(options, dsn);
     this.propagator = TracePropagator.create(options.isPropagateTraceparent());
@@ -66,11 +66,7 @@ public final class Tracer implements AutoCloseable {
 
   /** A tracer configured by {@code options}; fails fast on an invalid DSN. */
   public static Tracer create(SpindleOptions options) {
-    return new Tracer(options, SpanClock.SYSTEM);
-  }
-
-  static Tracer create(SpindleOptions options, SpanClock clock) {
-    return new Tracer(options, clock);
+    return new Tracer(options);
   }
 
   private static Transport newTransport(SpindleOptions o, Dsn dsn) {
@@ -102,12 +98,14 @@ public final class Tracer implements AutoCloseable {
    * Never throws for bad input from upstream: a trace that may not be continued starts anew.
    */
   public Transaction startTransaction(TransactionContext context, Map<String, Object> customSamplingContext) {
-    Objects.requireNonNull(context, "context");
+    if (context == null) {
+      Misuse.report("startTransaction(null)");
+      return NoopSpan.INSTANCE;
+    }
     IncomingTrace in = context.incoming();
     if (in != null && !TracePropagator.shouldContinue(in, options.getOrgId(), options.isStrictTraceContinuation())) {
       in = null;
-      context = TransactionContext.builder(context.name(), context.operation())
-          .source(context.source()).sampled(context.sampled()).build();
+      context = context.withoutIncoming();
     }
     String traceId = in != null ? in.traceId() : Ids.newTraceId();
     Boolean parentSampled = context.parentSampled();
@@ -144,8 +142,7 @@ public final class Tracer implements AutoCloseable {
         in == null ? null : in.dsc());
     ScopeData scope = requestScope(ContextStorage.current()); // forked: shared, never changed
     if (record) {
-      return new RecordingTransaction(this, state, context.parentSpanId(), context.name(),
-          context.source(), context.operation(), clock, scope);
+      return new RecordingTransaction(this, state, context, clock, scope);
     }
     if (Boolean.FALSE.equals(sampled) && options.isTracingEnabled()) {
       transport.recordLostEvent(DiscardReason.SAMPLE_RATE, "transaction", 1);

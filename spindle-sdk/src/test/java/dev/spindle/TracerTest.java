@@ -29,7 +29,7 @@ class TracerTest {
 
   Tracer tracer(SpindleOptions options) {
     return Tracer.create(options.setTransport(transport).setRelease("shop@1.2.3")
-        .setEnvironment("staging"), clock);
+        .setEnvironment("staging").setClock(clock));
   }
 
   @AfterEach
@@ -283,7 +283,7 @@ class TracerTest {
   @Test
   void envelopeCarriesTheDynamicSamplingContext() {
     tracer = Tracer.create(new SpindleOptions().setTracesSampleRate(1.0).setTransport(transport)
-        .setDsn("http://abc123@127.0.0.1:9/7").setRelease("r1").setEnvironment("prod"), clock);
+        .setDsn("http://abc123@127.0.0.1:9/7").setRelease("r1").setEnvironment("prod").setClock(clock));
     Transaction tx = tracer.startTransaction("GET /users", "http.server");
     tx.finish();
     JsonNode dsc = CapturingTransport.parse(transport.envelopes.get(0).traceJson());
