@@ -229,7 +229,8 @@ public final class Tracer implements AutoCloseable {
 
   /**
    * Sends an error event for {@code error}, tied to the current span's trace so that errors in
-   * different services are linked. Returns the event id.
+   * different services are linked, with the scopes' user, tags, contexts and breadcrumbs. Returns
+   * the event id; 32 zeros (nothing sent) for a null {@code error}, which is reported, not thrown.
    */
   public String captureException(Throwable error) {
     if (error == null) {
