@@ -114,9 +114,13 @@ public class SpindleBenchmark {
     Transaction current;
     Scope scope;
 
+    Tracer newTracer() {
+      return SpindleBenchmark.newTracer(transport);
+    }
+
     @Setup(Level.Trial)
     public void setUp() {
-      tracer = newTracer(transport);
+      tracer = newTracer();
       current = tracer.startTransaction(ROOT_NAME, ROOT_OP);
       scope = current.makeCurrent();
     }
@@ -134,25 +138,11 @@ public class SpindleBenchmark {
    * never sent, so it is never rotated.
    */
   @State(org.openjdk.jmh.annotations.Scope.Thread)
-  public static class UnsampledFixture {
-    final DiscardingTransport transport = new DiscardingTransport(false);
-    Tracer tracer;
-    Transaction parent;
-    Scope scope;
-
-    @Setup(Level.Trial)
-    public void setUp() {
-      tracer = Tracer.create(new SpindleOptions().setDsn(Fixtures.DSN).setTracesSampleRate(0.0)
+  public static class UnsampledFixture extends PropagationFixture {
+    @Override
+    Tracer newTracer() {
+      return Tracer.create(new SpindleOptions().setDsn(Fixtures.DSN).setTracesSampleRate(0.0)
           .setTransport(transport));
-      parent = tracer.startTransaction(ROOT_NAME, ROOT_OP);
-      scope = parent.makeCurrent();
-    }
-
-    @TearDown(Level.Trial)
-    public void tearDown() {
-      scope.close();
-      parent.finish();
-      tracer.close();
     }
   }
 

@@ -69,7 +69,7 @@ class SpindleBenchmarkTest {
     f.setUp();
     assertEquals(Boolean.FALSE, bench.unsampledChildSpan(f).sampled());
     java.util.Map<String, String> headers = bench.unsampledOutgoingCall(f);
-    assertTrue(headers.get("sentry-trace").startsWith(f.parent.traceId()), headers.toString());
+    assertTrue(headers.get("sentry-trace").startsWith(f.current.traceId()), headers.toString());
     assertTrue(headers.get("sentry-trace").endsWith("-0"), headers.toString());
     f.tearDown();
     assertEquals(0, f.transport.envelopes, "an unsampled transaction is never sent");
