@@ -76,7 +76,9 @@ final class ScopeData {
     crumbs.addAll(request.breadcrumbs);
     crumbs.sort(Comparator.comparingLong(Breadcrumb::timestampMicros));
     if (crumbs.size() > MAX_BREADCRUMBS) crumbs = crumbs.subList(crumbs.size() - MAX_BREADCRUMBS, crumbs.size());
-    return new ScopeData(request.user != null ? request.user : global.user, tags, contexts, crumbs);
+    return new ScopeData(request.user != null ? request.user : global.user,
+        Collections.unmodifiableMap(tags), Collections.unmodifiableMap(contexts),
+        Collections.unmodifiableList(crumbs));
   }
 
   private static <V> Map<String, V> with(Map<String, V> map, String key, V value) {

@@ -11,6 +11,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -86,7 +87,7 @@ class ScopesTest {
     for (JsonNode tx : transactions) {
       String id = tx.path("transaction").asText().substring("request ".length());
       seen.add(id);
-      if (!carriesOnly(tx, id)) mixUps++;
+      if (!carriesOnly(tx, id) || !id.equals(tx.at("/tags/chain").asText())) mixUps++;
       assertEquals("blue", tx.at("/tags/deploy").asText(), "global tags reach every request");
       assertEquals("shop", tx.at("/tags/service").asText());
     }
@@ -100,7 +101,10 @@ class ScopesTest {
     assertEquals(0, mixUps, "events with another request's user, tags or breadcrumbs");
   }
 
-  /** One request: sets its scope on this thread and after an executor hop, then finishes. */
+  /**
+   * One request: sets its scope on this thread, after a hop to a wrapped pool (where it also
+   * captures an error) and in a stage on {@link Spindle#contextExecutor()}, then finishes.
+   */
   private static void serve(ExecutorService pool, String id) throws Exception {
     Transaction tx = Spindle.startTransaction("request " + id, "http.server");
     try (Scope s = tx.makeCurrent()) {
@@ -114,6 +118,8 @@ class ScopesTest {
         Spindle.captureException(new IllegalStateException("failed " + id));
       });
       hop.get(20, TimeUnit.SECONDS);
+      CompletableFuture.runAsync(() -> Spindle.setTag("chain", id), Spindle.contextExecutor())
+          .get(20, TimeUnit.SECONDS);
       Spindle.addBreadcrumb(Breadcrumb.of("back", "in " + id));
     }
     tx.finish();
