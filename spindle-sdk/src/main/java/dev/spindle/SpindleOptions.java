@@ -23,7 +23,7 @@ import java.util.function.UnaryOperator;
  * performance: traces are continued and propagated, no transaction is sent),
  * {@code propagateTraceparent} on, {@code maxSpans} 1000, {@code sendDefaultPii} off,
  * queue of 1000 envelopes, no spool directory, spool of 50 MiB, shutdown flush timeout 2 s,
- * open children awaited 30 s after their transaction finishes.
+ * open children awaited 30 s after their transaction finishes, the system clock.
  */
 public final class SpindleOptions {
   /** Default of {@link #setMaxSpans(int)}. */
