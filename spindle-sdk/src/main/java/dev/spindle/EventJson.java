@@ -21,7 +21,10 @@ final class EventJson {
     w.name("start_timestamp").timestampMicros(t.startMicros());
     w.name("timestamp").timestampMicros(t.endMicros());
     common(w, t.release(), t.environment(), t.serverName(), t.tags(), t.user());
-    w.name("contexts").beginObject().name("trace").beginObject();
+    breadcrumbs(w, t.breadcrumbs());
+    w.name("contexts").beginObject();
+    contexts(w, t.contexts());
+    w.name("trace").beginObject();
     w.name("trace_id").value(t.traceId());
     w.name("span_id").value(t.spanId());
     if (t.parentSpanId() != null) w.name("parent_span_id").value(t.parentSpanId());
@@ -64,23 +67,29 @@ final class EventJson {
 
   /** An error event for {@code error}, tied to the span that was current. */
   static String error(String eventId, long timestampMicros, Throwable error, Span span,
-      String release, String environment, String serverName, Map<String, String> tags, User user) {
+      String release, String environment, String serverName, ScopeData scope) {
     JsonWriter w = new JsonWriter();
     w.beginObject();
     w.name("event_id").value(eventId);
     w.name("timestamp").timestampMicros(timestampMicros);
     w.name("platform").value("java");
     w.name("level").value("error");
-    common(w, release, environment, serverName, tags, user);
-    if (span.isRecording() || span instanceof NonRecordingSpan || span instanceof Traced) {
-      Transaction tx = span.transaction();
-      w.name("transaction").value(tx.name());
-      w.name("contexts").beginObject().name("trace").beginObject();
-      w.name("trace_id").value(span.traceId());
-      w.name("span_id").value(span.spanId());
-      if (span.parentSpanId() != null) w.name("parent_span_id").value(span.parentSpanId());
-      w.name("op").value(span.operation());
-      w.endObject().endObject();
+    common(w, release, environment, serverName, scope.tags, scope.user);
+    breadcrumbs(w, scope.breadcrumbs);
+    boolean traced = span.transaction() instanceof Traced;
+    if (traced) w.name("transaction").value(span.transaction().name());
+    if (traced || !scope.contexts.isEmpty()) {
+      w.name("contexts").beginObject();
+      contexts(w, scope.contexts);
+      if (traced) {
+        w.name("trace").beginObject();
+        w.name("trace_id").value(span.traceId());
+        w.name("span_id").value(span.spanId());
+        if (span.parentSpanId() != null) w.name("parent_span_id").value(span.parentSpanId());
+        w.name("op").value(span.operation());
+        w.endObject();
+      }
+      w.endObject();
     }
     w.name("exception").beginObject().name("values").beginArray();
     // Sentry lists the chain oldest first: the root cause, then what wrapped it.
@@ -139,6 +148,27 @@ final class EventJson {
       if (user.ipAddress() != null) w.name("ip_address").value(user.ipAddress());
       w.endObject();
     }
+  }
+
+  /** The scopes' contexts, inside {@code contexts} (the trace context is written apart). */
+  private static void contexts(JsonWriter w, Map<String, Map<String, Object>> contexts) {
+    for (Map.Entry<String, Map<String, Object>> c : contexts.entrySet()) {
+      w.name(c.getKey()).anyValue(c.getValue());
+    }
+  }
+
+  private static void breadcrumbs(JsonWriter w, java.util.List<Breadcrumb> breadcrumbs) {
+    if (breadcrumbs.isEmpty()) return;
+    w.name("breadcrumbs").beginObject().name("values").beginArray();
+    for (Breadcrumb b : breadcrumbs) {
+      w.beginObject();
+      w.name("timestamp").timestampMicros(b.timestampMicros());
+      if (b.category() != null) w.name("category").value(b.category());
+      if (b.message() != null) w.name("message").value(b.message());
+      if (!b.data().isEmpty()) w.name("data").anyValue(b.data());
+      w.endObject();
+    }
+    w.endArray().endObject();
   }
 
   private static void sdk(JsonWriter w) {

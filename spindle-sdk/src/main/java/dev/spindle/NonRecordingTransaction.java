@@ -2,6 +2,8 @@ package dev.spindle;
 
 import dev.spindle.protocol.Ids;
 import dev.spindle.protocol.SpanStatus;
+import java.time.Instant;
+import java.util.function.UnaryOperator;
 
 /**
  * A transaction that is not sent — unsampled, or tracing without performance — but still starts
@@ -12,19 +14,19 @@ final class NonRecordingTransaction implements Traced {
   private final String spanId = Ids.newSpanId();
   private final String parentSpanId;
   private final String operation;
-  private final NonRecordingSpan children;
   private volatile String name;
   private volatile TransactionSource source;
   private volatile boolean finished;
+  private volatile ScopeData scope;
 
   NonRecordingTransaction(TraceState traceState, String parentSpanId, String name,
-      TransactionSource source, String operation) {
+      TransactionSource source, String operation, ScopeData scope) {
+    this.scope = scope;
     this.traceState = traceState;
     this.parentSpanId = parentSpanId;
     this.name = name;
     this.source = source;
     this.operation = operation;
-    this.children = new NonRecordingSpan(this, spanId);
   }
 
   @Override public TraceState traceState() { return traceState; }
@@ -35,7 +37,9 @@ final class NonRecordingTransaction implements Traced {
   @Override public boolean isRecording() { return false; }
   @Override public String operation() { return operation; }
   @Override public String description() { return null; }
-  @Override public Span startChild(String operation, String description) { return children; }
+  @Override public Span startChild(String operation, String description) { return childNotRecorded(this); }
+  @Override public Span startChild(String operation, String description, Instant start) { return childNotRecorded(this); }
+  @Override public Span childNotRecorded(Span parent) { return new NonRecordingSpan(this, parent); }
   @Override public Span setOperation(String operation) { return this; }
   @Override public Span setOrigin(String origin) { return this; }
   @Override public String origin() { return null; }
@@ -47,6 +51,7 @@ final class NonRecordingTransaction implements Traced {
   @Override public Span setThrowable(Throwable throwable) { return this; }
   @Override public void finish() { finished = true; }
   @Override public void finish(SpanStatus status) { finished = true; }
+  @Override public void finish(Instant endTimestamp) { finished = true; }
   @Override public boolean isFinished() { return finished; }
   @Override public Scope makeCurrent() { return ContextStorage.attach(this); }
   @Override public Transaction transaction() { return this; }
@@ -54,6 +59,12 @@ final class NonRecordingTransaction implements Traced {
   @Override public TransactionSource source() { return source; }
   @Override public Transaction setMeasurement(String name, double value, String unit) { return this; }
   @Override public Double sampleRate() { return traceState.sampleRate; }
+  @Override public ScopeData scope() { return scope; }
+
+  @Override
+  public synchronized void updateScope(UnaryOperator<ScopeData> change) {
+    scope = change.apply(scope);
+  }
 
   @Override
   public Transaction setName(String name, TransactionSource source) {

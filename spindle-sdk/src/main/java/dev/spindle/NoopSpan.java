@@ -1,6 +1,7 @@
 package dev.spindle;
 
 import dev.spindle.protocol.SpanStatus;
+import java.time.Instant;
 
 /**
  * The span returned when nothing is current: all-zero ids, records nothing, propagates nothing.
@@ -20,6 +21,7 @@ final class NoopSpan implements Transaction {
   @Override public String operation() { return ""; }
   @Override public String description() { return null; }
   @Override public Span startChild(String operation, String description) { return this; }
+  @Override public Span startChild(String operation, String description, Instant start) { return this; }
   @Override public Span setOperation(String operation) { return this; }
   @Override public Span setOrigin(String origin) { return this; }
   @Override public String origin() { return null; }
@@ -32,6 +34,7 @@ final class NoopSpan implements Transaction {
   @Override public Span setThrowable(Throwable throwable) { return this; }
   @Override public void finish() {}
   @Override public void finish(SpanStatus status) {}
+  @Override public void finish(Instant endTimestamp) {}
   @Override public boolean isFinished() { return false; }
   @Override public Scope makeCurrent() { return ContextStorage.attach(this); }
   @Override public Transaction transaction() { return this; }

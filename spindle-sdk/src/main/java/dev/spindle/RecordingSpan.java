@@ -4,6 +4,7 @@ import dev.spindle.protocol.Ids;
 import dev.spindle.protocol.SpanStatus;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.time.Instant;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -119,7 +120,14 @@ class RecordingSpan implements Span {
 
   @Override
   public Span startChild(String operation, String description) {
-    return transaction.startSpan(this, operation, description);
+    RecordingTransaction tx = transaction;
+    return tx.startSpan(this, operation, description, tx.clock.nanoTime());
+  }
+
+  @Override
+  public Span startChild(String operation, String description, Instant startTimestamp) {
+    RecordingTransaction tx = transaction;
+    return tx.startSpan(this, operation, description, tx.nanosAt(startTimestamp));
   }
 
   @Override
@@ -203,6 +211,11 @@ class RecordingSpan implements Span {
   @Override
   public void finish(SpanStatus status) {
     finishAt(transaction.clock.nanoTime(), status);
+  }
+
+  @Override
+  public void finish(Instant endTimestamp) {
+    finishAt(Math.max(transaction.nanosAt(endTimestamp), startNanos), null);
   }
 
   /**

@@ -4,9 +4,11 @@ import dev.spindle.protocol.Ids;
 import dev.spindle.protocol.SpanStatus;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Future;
+import java.util.function.UnaryOperator;
 
 /**
  * A sampled transaction: the root span, the list of its child spans, and the bookkeeping that
@@ -35,7 +37,7 @@ final class RecordingTransaction extends RecordingSpan implements Transaction, T
 
   /** Bits 0-31 of {@link #ctl}: children open. */
   private static final long OPEN_MASK = 0xFFFF_FFFFL;
-  /** Bits 32-61 of {@link #ctl}: children started, kept or dropped (saturates at {@link #STARTED_MAX}). */
+  /** Bits 32-61 of {@link #ctl}: children started, kept or dropped (up to {@link #STARTED_MAX}). */
   private static final int STARTED_SHIFT = 32;
   private static final long ONE_STARTED = 1L << STARTED_SHIFT;
   static final int STARTED_MAX = (1 << 30) - 1;
@@ -58,21 +60,53 @@ final class RecordingTransaction extends RecordingSpan implements Transaction, T
   private volatile String name;
   private volatile TransactionSource source;
   private Map<String, TransactionData.Measurement> measurements;
-  private NonRecordingSpan overflow;
+  private volatile ScopeData scope;
 
-  RecordingTransaction(Tracer tracer, TraceState traceState, String parentSpanIdHex,
-      String name, TransactionSource source, String operation, SpanClock clock) {
-    super(operation, clock.nanoTime());
+  RecordingTransaction(Tracer tracer, TraceState traceState, TransactionContext context,
+      SpanClock clock, ScopeData scope) {
+    this(tracer, traceState, context, clock, scope, clock.nanoTime(), clock.wallMicros());
+  }
+
+  /**
+   * Starts at {@code context}'s start time, or now: its wall time, and the monotonic reading that
+   * stands for it (in the past when the start is), from one reading of both clocks.
+   */
+  private RecordingTransaction(Tracer tracer, TraceState traceState, TransactionContext context,
+      SpanClock clock, ScopeData scope, long nowNanos, long nowMicros) {
+    super(context.operation(), context.startTimestamp() == null ? nowNanos
+        : readingAt(nowNanos, nowMicros, context.startTimestamp(), nowNanos));
+    this.scope = scope;
     this.tracer = tracer;
     this.clock = clock;
     this.traceState = traceState;
     this.traceId = traceState.traceId;
-    this.parentSpanIdHex = parentSpanIdHex;
-    this.startWallMicros = clock.wallMicros();
+    this.parentSpanIdHex = context.parentSpanId();
+    this.startWallMicros = nowMicros + (startNanos - nowNanos) / 1_000;
     this.maxSpans = Math.min(tracer.options.getMaxSpans(), STARTED_MAX);
     this.children = new SpanBuffer(maxSpans);
-    this.name = name;
-    this.source = source;
+    this.name = context.name();
+    this.source = context.source();
+  }
+
+  /** The monotonic reading that stands for {@code time} on this transaction's timeline; null: now. */
+  long nanosAt(Instant time) {
+    long now = clock.nanoTime();
+    return time == null ? now : readingAt(startNanos, startWallMicros, time, now);
+  }
+
+  /**
+   * The monotonic reading for {@code time} on the timeline where {@code baseNanos} stands for the
+   * wall time {@code baseMicros}; {@code orElse} when it does not fit in a long (centuries away),
+   * which is reported as a wrong call.
+   */
+  private static long readingAt(long baseNanos, long baseMicros, Instant time, long orElse) {
+    try {
+      long micros = Math.subtractExact(SpanClock.micros(time), baseMicros);
+      return Math.addExact(baseNanos, Math.multiplyExact(micros, 1_000L));
+    } catch (ArithmeticException e) {
+      Misuse.report("a span time centuries away (taken as now)");
+      return orElse;
+    }
   }
 
   @Override
@@ -122,46 +156,57 @@ final class RecordingTransaction extends RecordingSpan implements Transaction, T
     return traceState.sampleRate;
   }
 
+  @Override
+  public ScopeData scope() {
+    return scope;
+  }
+
+  @Override
+  public synchronized void updateScope(UnaryOperator<ScopeData> change) {
+    scope = change.apply(scope);
+  }
+
   private static int started(long ctl) {
     return (int) ((ctl >>> STARTED_SHIFT) & STARTED_MAX);
   }
 
-  /** Starts a child of the span {@code parent} of this transaction. */
-  Span startSpan(RecordingSpan parent, String operation, String description) {
-    long now = clock.nanoTime();
+  /** Starts a child of the span {@code parent} of this transaction at the reading {@code now}. */
+  Span startSpan(RecordingSpan parent, String operation, String description, long now) {
     long c = ctl;
-    if (refuses(c)) return overflow();
+    if (!accepts(c)) return childNotRecorded(parent);
     RecordingSpan span = new RecordingSpan(this, parent, operation, description, now);
     while (!CTL.weakCompareAndSet(this, c, c + ONE_STARTED + 1)) {
       c = ctl;
-      if (refuses(c)) return overflow();
+      if (!accepts(c)) return childNotRecorded(parent);
     }
     children.set(started(c), span);
     return span;
   }
 
-  /**
-   * True when no child may be added: the transaction was sent, or {@code maxSpans} children were
-   * started (then this child is counted as dropped, up to {@link #STARTED_MAX}).
-   */
-  private boolean refuses(long c) {
-    if ((c & SENT) != 0) return true;
-    int started = started(c);
-    if (started < maxSpans) return false;
-    while (started < STARTED_MAX && !CTL.weakCompareAndSet(this, c, c + ONE_STARTED)) {
-      c = ctl;
-      if ((c & SENT) != 0) return true;
-      started = started(c);
-      if (started < maxSpans) return false;
-    }
-    return true;
+  /** True when a child may be recorded: the transaction was not sent and has room. */
+  private boolean accepts(long c) {
+    return (c & SENT) == 0 && started(c) < maxSpans;
   }
 
-  /** A non-recording stand-in for children beyond maxSpans, so that propagation still works. */
-  private NonRecordingSpan overflow() {
-    NonRecordingSpan o = overflow;
-    if (o == null) overflow = o = new NonRecordingSpan(this, spanId()); // racy but immutable
-    return o;
+  /**
+   * A child beyond {@code maxSpans}, or started after the transaction was sent: not recorded, but
+   * with its own id so that propagation still names it, and counted as a dropped span — in this
+   * transaction's count while it is not sent, else reported to the transport at once.
+   */
+  @Override
+  public Span childNotRecorded(Span parent) {
+    if (!countDropped()) tracer.spansDropped(1);
+    return new NonRecordingSpan(this, parent);
+  }
+
+  /** Counts one dropped child as started; false when the transaction was sent (or the count is full). */
+  private boolean countDropped() {
+    long c;
+    do {
+      c = ctl;
+      if ((c & SENT) != 0 || started(c) >= STARTED_MAX) return false;
+    } while (!CTL.weakCompareAndSet(this, c, c + ONE_STARTED));
+    return true;
   }
 
   /** A child finished: the last one of an ended transaction sends it. */

@@ -1,6 +1,7 @@
 package dev.spindle;
 
 import dev.spindle.protocol.SpanStatus;
+import java.time.Instant;
 
 /**
  * One unit of work: a function call, a query, a call to another service. Spans form a tree whose
@@ -39,6 +40,13 @@ public interface Span {
    * recording and costs almost nothing.
    */
   Span startChild(String operation, String description);
+
+  /**
+   * Starts a child span that began at {@code startTimestamp}, to record work after the fact (time
+   * spent in a queue, the phases of a call reported by a client library); null is now. Finish it
+   * with {@link #finish(Instant)} to give its end as well.
+   */
+  Span startChild(String operation, String description, Instant startTimestamp);
 
   /** Same as {@link #startChild(String, String)} with no description. */
   default Span startChild(String operation) {
@@ -85,6 +93,12 @@ public interface Span {
 
   /** Sets the status, then ends the span now. */
   void finish(SpanStatus status);
+
+  /**
+   * Ends the span at {@code endTimestamp} (null: now), keeping its status. An end before the
+   * span's start is taken as its start.
+   */
+  void finish(Instant endTimestamp);
 
   boolean isFinished();
 

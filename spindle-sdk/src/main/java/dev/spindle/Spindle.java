@@ -34,6 +34,14 @@ import java.util.function.Supplier;
  *       thread that completed the previous stage, so for a whole chain use an executor bound at
  *       assembly time: {@link #contextExecutor()}.
  * </ul>
+ *
+ * <h2>Scopes: user, tags, contexts, breadcrumbs</h2>
+ * Each transaction holds the scope of its request, started as a copy of the scope current when
+ * it began. {@link #setUser}, {@link #setTag}, {@link #setContext} and {@link #addBreadcrumb}
+ * change the scope of the transaction current on the calling thread, so they follow the request
+ * wherever its span is carried and never reach another request. Called where no transaction is
+ * current, they change the global scope, which every transaction and error gets (a request's
+ * own values win). Tags set in the options start the global scope.
  */
 public final class Spindle {
   private static volatile Tracer tracer;
@@ -135,12 +143,29 @@ public final class Spindle {
     return tracer().captureException(error);
   }
 
+  /**
+   * Sets a tag on the current scope: inside a request (a transaction is current on this thread,
+   * or was carried here by {@link #wrap} or {@link #contextExecutor}) the request's own scope,
+   * sent with that request's transaction and errors only; outside any request the global scope,
+   * sent with every transaction and error from now on. A null value removes the tag.
+   */
   public static void setTag(String key, String value) {
     tracer().setTag(key, value);
   }
 
+  /** Sets the user of the current scope; see {@link #setTag} for which scope that is. */
   public static void setUser(User user) {
     tracer().setUser(user);
+  }
+
+  /** Sets a context (a copy of {@code values}) on the current scope; see {@link #setTag}. */
+  public static void setContext(String key, java.util.Map<String, ?> values) {
+    tracer().setContext(key, values);
+  }
+
+  /** Adds a breadcrumb, timed now, to the current scope; see {@link #setTag}. */
+  public static void addBreadcrumb(Breadcrumb breadcrumb) {
+    tracer().addBreadcrumb(breadcrumb);
   }
 
   /**

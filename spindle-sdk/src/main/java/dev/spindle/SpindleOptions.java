@@ -4,6 +4,7 @@ import dev.spindle.transport.Transport;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -22,7 +23,7 @@ import java.util.function.UnaryOperator;
  * performance: traces are continued and propagated, no transaction is sent),
  * {@code propagateTraceparent} on, {@code maxSpans} 1000, {@code sendDefaultPii} off,
  * queue of 1000 envelopes, no spool directory, spool of 50 MiB, shutdown flush timeout 2 s,
- * open children awaited 30 s after their transaction finishes.
+ * open children awaited 30 s after their transaction finishes, the system clock.
  */
 public final class SpindleOptions {
   /** Default of {@link #setMaxSpans(int)}. */
@@ -56,6 +57,7 @@ public final class SpindleOptions {
   private boolean strictTraceContinuation;
   private final Map<String, String> tags = new LinkedHashMap<>();
   private Transport transport;
+  private SpanClock clock = SpanClock.SYSTEM;
 
   /** Options with the defaults above. */
   public SpindleOptions() {}
@@ -343,6 +345,21 @@ public final class SpindleOptions {
 
   public Transport getTransport() {
     return transport;
+  }
+
+  /**
+   * The clock of span and event times. Default {@link SpanClock#SYSTEM}. Tests set a clock that
+   * moves only when told to; explicit times ({@link Span#startChild(String, String, Instant)},
+   * {@link Span#finish(Instant)}, {@link TransactionContext.Builder#startTimestamp(Instant)})
+   * are placed on the same timeline.
+   */
+  public SpindleOptions setClock(SpanClock clock) {
+    this.clock = Objects.requireNonNull(clock, "clock");
+    return this;
+  }
+
+  public SpanClock getClock() {
+    return clock;
   }
 
   private static Duration nonNegative(Duration d, String name) {

@@ -30,6 +30,7 @@ import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
 
 /**
  * Starts transactions, decides sampling, propagates traces and sends what finishes. A tracer is
@@ -46,30 +47,26 @@ public final class Tracer implements AutoCloseable {
   private final TracePropagationTargets targets;
   private final SpanClock clock;
   private final Object scopeLock = new Object();
-  private volatile Map<String, String> globalTags;
-  private volatile User user;
+  /** Tags from the options, and what is set outside any transaction; guarded by scopeLock. */
+  private volatile ScopeData globalScope;
   private volatile ScheduledThreadPoolExecutor scheduler;
   /** Finished transactions waiting for open children. */
   private final Set<RecordingTransaction> awaiting = ConcurrentHashMap.newKeySet();
   private volatile boolean closed;
 
-  private Tracer(SpindleOptions options, SpanClock clock) {
+  private Tracer(SpindleOptions options) {
     this.options = Objects.requireNonNull(options, "options");
-    this.clock = clock;
+    this.clock = options.getClock();
     this.dsn = options.getDsn() == null ? null : Dsn.parse(options.getDsn());
     this.transport = options.getTransport() != null ? options.getTransport() : newTransport(options, dsn);
     this.propagator = TracePropagator.create(options.isPropagateTraceparent());
     this.targets = TracePropagationTargets.of(options.getTracePropagationTargets());
-    this.globalTags = Map.copyOf(options.getTags());
+    this.globalScope = ScopeData.EMPTY.withTags(options.getTags());
   }
 
   /** A tracer configured by {@code options}; fails fast on an invalid DSN. */
   public static Tracer create(SpindleOptions options) {
-    return new Tracer(options, SpanClock.SYSTEM);
-  }
-
-  static Tracer create(SpindleOptions options, SpanClock clock) {
-    return new Tracer(options, clock);
+    return new Tracer(options);
   }
 
   private static Transport newTransport(SpindleOptions o, Dsn dsn) {
@@ -101,12 +98,14 @@ public final class Tracer implements AutoCloseable {
    * Never throws for bad input from upstream: a trace that may not be continued starts anew.
    */
   public Transaction startTransaction(TransactionContext context, Map<String, Object> customSamplingContext) {
-    Objects.requireNonNull(context, "context");
+    if (context == null) {
+      Misuse.report("startTransaction(null)");
+      return NoopSpan.INSTANCE;
+    }
     IncomingTrace in = context.incoming();
     if (in != null && !TracePropagator.shouldContinue(in, options.getOrgId(), options.isStrictTraceContinuation())) {
       in = null;
-      context = TransactionContext.builder(context.name(), context.operation())
-          .source(context.source()).sampled(context.sampled()).build();
+      context = context.withoutIncoming();
     }
     String traceId = in != null ? in.traceId() : Ids.newTraceId();
     Boolean parentSampled = context.parentSampled();
@@ -141,15 +140,15 @@ public final class Tracer implements AutoCloseable {
     TraceState state = new TraceState(traceId, sampled, rate, rand,
         in == null ? null : in.tracestate(), in == null || in.randomTraceId(),
         in == null ? null : in.dsc());
+    ScopeData scope = requestScope(ContextStorage.current()); // forked: shared, never changed
     if (record) {
-      return new RecordingTransaction(this, state, context.parentSpanId(), context.name(),
-          context.source(), context.operation(), clock);
+      return new RecordingTransaction(this, state, context, clock, scope);
     }
     if (Boolean.FALSE.equals(sampled) && options.isTracingEnabled()) {
       transport.recordLostEvent(DiscardReason.SAMPLE_RATE, "transaction", 1);
     }
     return new NonRecordingTransaction(state, context.parentSpanId(), context.name(),
-        context.source(), context.operation());
+        context.source(), context.operation(), scope);
   }
 
   private Double sample(TransactionContext context, Map<String, Object> custom) {
@@ -230,17 +229,22 @@ public final class Tracer implements AutoCloseable {
 
   /**
    * Sends an error event for {@code error}, tied to the current span's trace so that errors in
-   * different services are linked. Returns the event id.
+   * different services are linked, with the scopes' user, tags, contexts and breadcrumbs. Returns
+   * the event id; 32 zeros (nothing sent) for a null {@code error}, which is reported, not thrown.
    */
   public String captureException(Throwable error) {
-    Objects.requireNonNull(error, "error");
+    if (error == null) {
+      Misuse.report("captureException(null)");
+      return NoopSpan.INVALID_TRACE_ID;
+    }
     String eventId = Ids.newEventId();
     if (closed) return eventId;
     try {
       Span span = currentSpan();
       if (span.isRecording() && span.status() == null) span.setStatus(SpanStatus.INTERNAL_ERROR);
       String json = EventJson.error(eventId, clock.wallMicros(), error, span,
-          options.getRelease(), options.getEnvironment(), options.getServerName(), globalTags, user);
+          options.getRelease(), options.getEnvironment(), options.getServerName(),
+          ScopeData.merge(globalScope, requestScope(span)));
       Envelope.Builder e = Envelope.builder().eventId(eventId)
           .sdk(EventJson.SDK_NAME, EventJson.SDK_VERSION)
           .addItem("event", "application/json", json.getBytes(StandardCharsets.UTF_8));
@@ -252,20 +256,68 @@ public final class Tracer implements AutoCloseable {
     return eventId;
   }
 
-  /** A tag added to every transaction and error from now on; null removes it. */
+  /**
+   * Sets a tag on the current scope: the request's — the transaction current on this thread, which
+   * follows the request across threads as the current span does ({@link Spindle#wrap}) — or,
+   * outside any transaction, the global scope of this tracer, for every transaction and error
+   * from now on. A null value removes the tag; a null key is ignored.
+   */
   public void setTag(String key, String value) {
-    Objects.requireNonNull(key, "key");
+    if (key == null) {
+      Misuse.report("setTag with a null key");
+      return;
+    }
+    updateScope(s -> s.withTag(key, value));
+  }
+
+  /**
+   * Sets the user of the current scope (see {@link #setTag}); null for none (a request without
+   * a user of its own gets the global scope's).
+   */
+  public void setUser(User user) {
+    updateScope(s -> s.withUser(user));
+  }
+
+  /**
+   * Sets a context (such as {@code "order" -> {"id": 42}}) on the current scope (see
+   * {@link #setTag}): a copy of {@code values}, sent under {@code contexts}. Null removes it.
+   */
+  public void setContext(String key, Map<String, ?> values) {
+    if (key == null || "trace".equals(key)) {
+      Misuse.report("setContext with a null key or \"trace\"");
+      return;
+    }
+    updateScope(s -> s.withContext(key, values));
+  }
+
+  /**
+   * Adds a breadcrumb, timed now, to the current scope (see {@link #setTag}); the newest
+   * {@value ScopeData#MAX_BREADCRUMBS} are kept.
+   */
+  public void addBreadcrumb(Breadcrumb breadcrumb) {
+    if (breadcrumb == null) {
+      Misuse.report("addBreadcrumb(null)");
+      return;
+    }
+    Breadcrumb timed = breadcrumb.at(clock.wallMicros());
+    updateScope(s -> s.withBreadcrumb(timed));
+  }
+
+  private void updateScope(UnaryOperator<ScopeData> change) {
+    Span current = ContextStorage.current();
+    if (current != null && current.transaction() instanceof Traced) {
+      ((Traced) current.transaction()).updateScope(change);
+      return;
+    }
     synchronized (scopeLock) {
-      Map<String, String> copy = new LinkedHashMap<>(globalTags);
-      if (value == null) copy.remove(key);
-      else copy.put(key, value);
-      globalTags = copy;
+      globalScope = change.apply(globalScope);
     }
   }
 
-  /** The user of every transaction and error from now on; null for none. */
-  public void setUser(User user) {
-    this.user = user;
+  /** The request scope of {@code span}'s transaction; empty when there is none. */
+  private static ScopeData requestScope(Span span) {
+    return span != null && span.transaction() instanceof Traced
+        ? ((Traced) span.transaction()).scope() : ScopeData.EMPTY;
   }
 
   /** Waits until what is queued has been delivered; false when the timeout passed first. */
@@ -336,6 +388,11 @@ public final class Tracer implements AutoCloseable {
     }
   }
 
+  /** Reports child spans that were not recorded (beyond {@code maxSpans}, or too late). */
+  void spansDropped(int count) {
+    transport.recordLostEvent(DiscardReason.BUFFER_OVERFLOW, "span", count);
+  }
+
   void stopAwaiting(RecordingTransaction tx) {
     awaiting.remove(tx);
   }
@@ -359,13 +416,13 @@ public final class Tracer implements AutoCloseable {
   void send(RecordingTransaction tx, String eventId, Supplier<TransactionData.Builder> snapshot,
       int droppedSpans) {
     try {
-      if (droppedSpans > 0) transport.recordLostEvent(DiscardReason.BUFFER_OVERFLOW, "span", droppedSpans);
-      Map<String, String> tags = globalTags;
-      User currentUser = user;
+      if (droppedSpans > 0) spansDropped(droppedSpans);
+      ScopeData global = globalScope;
+      ScopeData request = tx.scope();
       transport.send(Envelope.builder().eventId(eventId)
           .sdk(EventJson.SDK_NAME, EventJson.SDK_VERSION)
           .traceJson(dscJson(tx))
-          .addItem("transaction", "application/json", () -> payload(snapshot.get(), tags, currentUser))
+          .addItem("transaction", "application/json", () -> payload(snapshot.get(), ScopeData.merge(global, request)))
           .build());
     } catch (RuntimeException e) {
       LOG.log(Level.WARNING, "could not send a transaction", e);
@@ -373,14 +430,16 @@ public final class Tracer implements AutoCloseable {
   }
 
   /** The transaction event's JSON, or null when {@code beforeSendTransaction} dropped it. */
-  private byte[] payload(TransactionData.Builder b, Map<String, String> tags, User currentUser) {
+  private byte[] payload(TransactionData.Builder b, ScopeData scope) {
     b.release = options.getRelease();
     b.environment = options.getEnvironment();
     b.serverName = options.getServerName();
-    b.user = currentUser;
-    Map<String, String> merged = new LinkedHashMap<>(tags);
+    b.user = scope.user;
+    Map<String, String> merged = new LinkedHashMap<>(scope.tags);
     merged.putAll(b.tags);
     b.tags = merged;
+    b.contexts = scope.contexts;
+    b.breadcrumbs = scope.breadcrumbs;
     TransactionData data = b.build();
     if (options.getBeforeSendTransaction() != null) {
       data = beforeSend(data);

@@ -1,6 +1,6 @@
 package dev.spindle;
 
-import java.util.Objects;
+import java.time.Instant;
 
 /**
  * Everything needed to start a transaction: its name and operation, an optional explicit
@@ -9,6 +9,9 @@ import java.util.Objects;
  * {@link Tracer#continueTrace}.
  */
 public final class TransactionContext {
+  /** The name (and operation) given to a transaction started without one. */
+  public static final String UNNAMED = "<unlabeled transaction>";
+
   private final String name;
   private final String operation;
   private final TransactionSource source;
@@ -19,6 +22,7 @@ public final class TransactionContext {
   private final Double parentSampleRate;
   private final Double sampleRand;
   private final dev.spindle.propagation.IncomingTrace incoming;
+  private final Instant startTimestamp;
 
   private TransactionContext(Builder b) {
     this.name = b.name;
@@ -26,6 +30,7 @@ public final class TransactionContext {
     this.source = b.source;
     this.sampled = b.sampled;
     this.incoming = b.incoming;
+    this.startTimestamp = b.startTimestamp;
     if (b.incoming != null) {
       this.traceId = b.incoming.traceId();
       this.parentSpanId = b.incoming.parentSpanId();
@@ -83,6 +88,16 @@ public final class TransactionContext {
     return parentSampleRate;
   }
 
+  /** When the transaction started, when given; null: when it is started. */
+  public Instant startTimestamp() {
+    return startTimestamp;
+  }
+
+  /** This context as the start of a new trace: the upstream trace is dropped. */
+  TransactionContext withoutIncoming() {
+    return builder(name, operation).source(source).sampled(sampled).startTimestamp(startTimestamp).build();
+  }
+
   Double sampleRand() {
     return sampleRand;
   }
@@ -98,14 +113,34 @@ public final class TransactionContext {
     private TransactionSource source = TransactionSource.CUSTOM;
     private Boolean sampled;
     private dev.spindle.propagation.IncomingTrace incoming;
+    private Instant startTimestamp;
 
+    /** A null name or operation is replaced by {@value #UNNAMED} (and reported, never thrown). */
     Builder(String name, String operation) {
-      this.name = Objects.requireNonNull(name, "name");
-      this.operation = Objects.requireNonNull(operation, "operation");
+      this.name = orUnnamed(name, "a transaction without a name");
+      this.operation = orUnnamed(operation, "a transaction without an operation");
     }
 
+    private static String orUnnamed(String value, String misuse) {
+      if (value != null) return value;
+      Misuse.report(misuse);
+      return UNNAMED;
+    }
+
+    /** The source of the name; null is ignored. */
     public Builder source(TransactionSource source) {
-      this.source = Objects.requireNonNull(source, "source");
+      if (source == null) Misuse.report("a null transaction source");
+      else this.source = source;
+      return this;
+    }
+
+    /**
+     * Starts the transaction at {@code startTimestamp} rather than now, to record work that began
+     * earlier (a job picked from a queue, a batch replayed); null (default) is now. Its children
+     * started without a time start at the clock's now, on the same timeline.
+     */
+    public Builder startTimestamp(Instant startTimestamp) {
+      this.startTimestamp = startTimestamp;
       return this;
     }
 

@@ -34,6 +34,8 @@ public final class TransactionData {
   private String name;
   private TransactionSource source;
   private final Map<String, String> tags;
+  private final Map<String, Map<String, Object>> contexts;
+  private final List<Breadcrumb> breadcrumbs;
   private final List<SpanData> spans;
 
   TransactionData(Builder b) {
@@ -57,6 +59,8 @@ public final class TransactionData {
     this.name = b.name;
     this.source = b.source;
     this.tags = b.tags;
+    this.contexts = b.contexts;
+    this.breadcrumbs = b.breadcrumbs;
     this.spans = b.spans;
   }
 
@@ -80,8 +84,14 @@ public final class TransactionData {
   public String name() { return name; }
   public TransactionSource source() { return source; }
 
-  /** The tags, global ones merged in; this map may be changed by the hook. */
+  /** The tags, the scopes' merged in; this map may be changed by the hook. */
   public Map<String, String> tags() { return tags; }
+
+  /** Contexts of the scopes (not {@code trace}), by name. */
+  public Map<String, Map<String, Object>> contexts() { return contexts; }
+
+  /** Breadcrumbs of the scopes, oldest first. */
+  public List<Breadcrumb> breadcrumbs() { return breadcrumbs; }
 
   /** The finished child spans; this list may be changed by the hook. */
   public List<SpanData> spans() { return spans; }
@@ -121,6 +131,8 @@ public final class TransactionData {
     String name;
     TransactionSource source;
     Map<String, String> tags = new LinkedHashMap<>();
+    Map<String, Map<String, Object>> contexts = Map.of();
+    List<Breadcrumb> breadcrumbs = List.of();
     List<SpanData> spans = new ArrayList<>();
 
     TransactionData build() {

@@ -10,8 +10,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.spindle.propagation.Propagation;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
@@ -71,7 +73,13 @@ class SamplingAndPropagationTest {
     assertFalse(no.isRecording());
     assertEquals(Boolean.FALSE, no.sampled());
     Span child = no.startChild("db.query");
-    assertSame(child, no.startChild("other"), "children of an unsampled transaction cost no allocation");
+    Span other = no.startChild("other");
+    assertNotEquals(child.spanId(), other.spanId(), "every child has its own id, recorded or not");
+    assertNotEquals(no.spanId(), child.spanId());
+    assertEquals(no.spanId(), child.parentSpanId());
+    Span grandchild = child.startChild("db.connect");
+    assertEquals(child.spanId(), grandchild.parentSpanId());
+    assertEquals(no.traceId(), grandchild.traceId());
     assertTrue(outgoing(child).get("sentry-trace").endsWith("-0"));
     assertTrue(outgoing(child).get("baggage").contains("sentry-sampled=false"));
     assertEquals("02", outgoing(child).get("traceparent").substring(53), "unsampled, random trace id");
@@ -79,6 +87,28 @@ class SamplingAndPropagationTest {
     no.finish();
     assertEquals(1, transport.transactions().size(), "an unsampled transaction is never sent");
     assertEquals(1, transport.lost("sample_rate", "transaction"));
+    assertEquals(0, transport.lost("buffer_overflow", "span"), "unsampled children are not drops");
+  }
+
+  @Test
+  void everyOutgoingCallOfAnUnsampledOrUndecidedTransactionNamesItsOwnSpan() {
+    for (SpindleOptions o : List.of(new SpindleOptions().setTracesSampleRate(0.0), new SpindleOptions())) {
+      tracer(o);
+      Transaction tx = tracer.startTransaction("t", "task");
+      Set<String> ids = new HashSet<>();
+      for (int i = 0; i < 100; i++) {
+        Span call = tx.startChild("http.client");
+        Map<String, String> out = outgoing(call);
+        String fromSentry = out.get("sentry-trace").split("-")[1];
+        assertEquals(fromSentry, out.get("traceparent").split("-")[2]);
+        assertEquals(call.spanId(), fromSentry);
+        ids.add(fromSentry);
+        call.finish();
+      }
+      tx.finish();
+      assertEquals(100, ids.size(), "distinct parent ids for " + tx.sampled());
+      assertFalse(ids.contains(tx.spanId()));
+    }
   }
 
   @Test

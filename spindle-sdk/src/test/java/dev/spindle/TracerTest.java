@@ -29,7 +29,7 @@ class TracerTest {
 
   Tracer tracer(SpindleOptions options) {
     return Tracer.create(options.setTransport(transport).setRelease("shop@1.2.3")
-        .setEnvironment("staging"), clock);
+        .setEnvironment("staging").setClock(clock));
   }
 
   @AfterEach
@@ -125,15 +125,27 @@ class TracerTest {
   void childrenBeyondMaxSpansAreDroppedAndCounted() {
     tracer = tracer(new SpindleOptions().setTracesSampleRate(1.0).setMaxSpans(3));
     Transaction tx = tracer.startTransaction("t", "task");
+    java.util.Set<String> ids = new java.util.HashSet<>();
     for (int i = 0; i < 5; i++) {
       Span s = tx.startChild("op" + i);
       assertEquals(i < 3, s.isRecording());
       assertEquals(tx.traceId(), s.traceId()); // propagation still works
+      assertEquals(tx.spanId(), s.parentSpanId());
+      ids.add(s.spanId());
       s.finish();
     }
+    Span dropped = tx.startChild("dropped");
+    Span underDropped = dropped.startChild("under-dropped");
+    assertEquals(dropped.spanId(), underDropped.parentSpanId());
+    ids.add(dropped.spanId());
+    ids.add(underDropped.spanId());
+    assertEquals(7, ids.size(), "every child has its own id, dropped or not");
     tx.finish();
     assertEquals(3, transport.transactions().get(0).get("spans").size());
-    assertEquals(2, transport.lost("buffer_overflow", "span"));
+    assertEquals(4, transport.lost("buffer_overflow", "span"));
+    Span late = tx.startChild("after the transaction was sent");
+    assertFalse(late.isRecording());
+    assertEquals(5, transport.lost("buffer_overflow", "span"), "a late child is counted too");
   }
 
   @Test
@@ -271,7 +283,7 @@ class TracerTest {
   @Test
   void envelopeCarriesTheDynamicSamplingContext() {
     tracer = Tracer.create(new SpindleOptions().setTracesSampleRate(1.0).setTransport(transport)
-        .setDsn("http://abc123@127.0.0.1:9/7").setRelease("r1").setEnvironment("prod"), clock);
+        .setDsn("http://abc123@127.0.0.1:9/7").setRelease("r1").setEnvironment("prod").setClock(clock));
     Transaction tx = tracer.startTransaction("GET /users", "http.server");
     tx.finish();
     JsonNode dsc = CapturingTransport.parse(transport.envelopes.get(0).traceJson());

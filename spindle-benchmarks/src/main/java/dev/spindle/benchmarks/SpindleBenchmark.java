@@ -114,9 +114,13 @@ public class SpindleBenchmark {
     Transaction current;
     Scope scope;
 
+    Tracer newTracer() {
+      return SpindleBenchmark.newTracer(transport);
+    }
+
     @Setup(Level.Trial)
     public void setUp() {
-      tracer = newTracer(transport);
+      tracer = newTracer();
       current = tracer.startTransaction(ROOT_NAME, ROOT_OP);
       scope = current.makeCurrent();
     }
@@ -126,6 +130,19 @@ public class SpindleBenchmark {
       scope.close();
       current.finish();
       tracer.close();
+    }
+  }
+
+  /**
+   * A current transaction that is not sampled (sample rate 0), as most production traffic is:
+   * never sent, so it is never rotated.
+   */
+  @State(org.openjdk.jmh.annotations.Scope.Thread)
+  public static class UnsampledFixture extends PropagationFixture {
+    @Override
+    Tracer newTracer() {
+      return Tracer.create(new SpindleOptions().setDsn(Fixtures.DSN).setTracesSampleRate(0.0)
+          .setTransport(transport));
     }
   }
 
@@ -153,6 +170,24 @@ public class SpindleBenchmark {
     }
     tx.finish();
     return tx;
+  }
+
+  /** A child of an unsampled transaction: records nothing, but has its own span id. */
+  @Benchmark
+  public Span unsampledChildSpan(UnsampledFixture f) {
+    Span child = f.tracer.currentSpan().startChild(CHILD_OP, CHILD_DESCRIPTION);
+    child.finish();
+    return child;
+  }
+
+  /** An outgoing call of an unsampled request: a child span and its headers. */
+  @Benchmark
+  public Map<String, String> unsampledOutgoingCall(UnsampledFixture f) {
+    Span child = f.tracer.currentSpan().startChild(CHILD_OP, CHILD_DESCRIPTION);
+    Map<String, String> headers = new HashMap<>();
+    f.tracer.inject(child, headers, Propagation.mapSetter());
+    child.finish();
+    return headers;
   }
 
   @Benchmark

@@ -63,6 +63,18 @@ class SpindleBenchmarkTest {
     f.tearDown();
   }
 
+  @Test
+  void unsampledBenchmarksSendNothingButPropagate() {
+    SpindleBenchmark.UnsampledFixture f = new SpindleBenchmark.UnsampledFixture();
+    f.setUp();
+    assertEquals(Boolean.FALSE, bench.unsampledChildSpan(f).sampled());
+    java.util.Map<String, String> headers = bench.unsampledOutgoingCall(f);
+    assertTrue(headers.get("sentry-trace").startsWith(f.current.traceId()), headers.toString());
+    assertTrue(headers.get("sentry-trace").endsWith("-0"), headers.toString());
+    f.tearDown();
+    assertEquals(0, f.transport.envelopes, "an unsampled transaction is never sent");
+  }
+
   /** Child spans in a transaction envelope: each carries the child description once. */
   static int children(Envelope envelope) {
     assertNotNull(envelope);

@@ -12,7 +12,6 @@ import dev.spindle.TransactionSource;
 import dev.spindle.instrumentation.httpclient.TracingHttpClient;
 import dev.spindle.jdbc.TracingDataSource;
 import dev.spindle.protocol.Dsn;
-import dev.spindle.transport.HttpTransport;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.http.HttpClient;
@@ -128,9 +127,7 @@ public final class Demo implements AutoCloseable {
         .setTag("service.name", service).setServerName(service + ".demo.local")
         .setRelease("spindle-demo@1.0").setEnvironment("demo");
     if (beforeSend != null) o.setBeforeSendTransaction(beforeSend);
-    if (clockAhead != null) {
-      o.setTransport(new SkewedTransport(HttpTransport.builder(Dsn.parse(dsn)).build(), clockAhead));
-    }
+    if (clockAhead != null) o.setClock(new SkewedClock(clockAhead));
     return Tracer.create(o);
   }
 

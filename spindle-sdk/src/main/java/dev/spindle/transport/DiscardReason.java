@@ -11,9 +11,9 @@ public final class DiscardReason {
   public static final String BEFORE_SEND = "before_send";
   /** Dropped by an event processor. */
   public static final String EVENT_PROCESSOR = "event_processor";
-  /** The in-memory queue or the disk spool was full. */
-  /** Child spans beyond a transaction's {@code maxSpans}. */
+  /** Child spans beyond a transaction's {@code maxSpans}, or started after it was sent. */
   public static final String BUFFER_OVERFLOW = "buffer_overflow";
+  /** The in-memory queue or the disk spool was full. */
   public static final String QUEUE_OVERFLOW = "queue_overflow";
   /** The server's rate limit for the category was active. */
   public static final String RATELIMIT_BACKOFF = "ratelimit_backoff";

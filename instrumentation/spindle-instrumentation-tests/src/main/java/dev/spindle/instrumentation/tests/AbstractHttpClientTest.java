@@ -21,8 +21,10 @@ import dev.spindle.protocol.SpanStatus;
 import java.net.ServerSocket;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
@@ -74,6 +76,8 @@ public abstract class AbstractHttpClientTest<C> {
   protected static final String PUBLIC_KEY = "c0ffee0123456789c0ffee0123456789";
   /** Requests made by each concurrency test. */
   protected static final int CONCURRENT_REQUESTS = 200;
+  /** Calls made by one unsampled request. */
+  protected static final int UNSAMPLED_CALLS = 100;
 
   private static final Pattern SENTRY_TRACE = Pattern.compile("([0-9a-f]{32})-([0-9a-f]{16})(?:-([01]))?");
   private static final Pattern TRACEPARENT = Pattern.compile("00-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})");
@@ -296,6 +300,39 @@ public abstract class AbstractHttpClientTest<C> {
     Matcher tp = matchHeader(r, "traceparent", TRACEPARENT);
     assertEquals(0, Integer.parseInt(tp.group(3), 16) & 1, "not sampled: " + tp.group(3));
     assertTrue(r.header("baggage").contains("sentry-sampled=false"), r.header("baggage"));
+    assertTrue(transport.transactions().isEmpty(), "nothing is sent for an unsampled trace");
+  }
+
+  /**
+   * Every outgoing call of an unsampled request names its own span: W3C and downstream services
+   * that sample on their own must be able to tell the calls apart.
+   */
+  @Test
+  void everyCallOfAnUnsampledRequestNamesItsOwnSpan() throws Exception {
+    Tracer never = newTracer(options().setTracesSampleRate(0.0));
+    C neverClient = newTrackedClient(never);
+    Transaction tx = never.startTransaction("parent", "test");
+    try (Scope s = tx.makeCurrent()) {
+      for (int i = 0; i < UNSAMPLED_CALLS; i++) {
+        assertEquals(200, get(neverClient, remote.url("/unsampled-call?i=" + i), Map.of()));
+      }
+    }
+    tx.finish();
+    Set<String> fromSentryTrace = new HashSet<>();
+    Set<String> fromTraceparent = new HashSet<>();
+    for (RecordedRequest r : remote.requests()) {
+      Matcher st = matchHeader(r, "sentry-trace", SENTRY_TRACE);
+      Matcher tp = matchHeader(r, "traceparent", TRACEPARENT);
+      assertEquals(tx.traceId(), st.group(1));
+      assertEquals(tx.traceId(), tp.group(1));
+      assertEquals(st.group(2), tp.group(2), "both headers name the same span: " + r);
+      fromSentryTrace.add(st.group(2));
+      fromTraceparent.add(tp.group(2));
+    }
+    assertEquals(UNSAMPLED_CALLS, remote.requests().size());
+    assertEquals(UNSAMPLED_CALLS, fromSentryTrace.size(), "distinct parent ids in sentry-trace");
+    assertEquals(UNSAMPLED_CALLS, fromTraceparent.size(), "distinct parent ids in traceparent");
+    assertFalse(fromSentryTrace.contains(tx.spanId()), "no call names the transaction itself");
     assertTrue(transport.transactions().isEmpty(), "nothing is sent for an unsampled trace");
   }
 

@@ -267,6 +267,7 @@ public abstract class AbstractHttpServerTest {
 
   // ---------------------------------------------------------------- concurrency
 
+  /** 200 concurrent requests: each continues its own trace and keeps its own user and tags. */
   @Test
   void concurrentRequestsEachContinueTheirOwnTrace() throws Exception {
     int n = 200;
@@ -297,6 +298,9 @@ public abstract class AbstractHttpServerTest {
         assertEquals(parents[i], Traces.parentSpanIdOf(tx), "request " + i);
         assertEquals(traceIds[i] + "-" + Traces.spanIdOf(tx), responses.get(i).get().body(),
             "request " + i + " saw its own transaction as current");
+        assertEquals("user-" + traceIds[i], tx.at("/user/id").asText(), "request " + i + "'s own user");
+        assertEquals(traceIds[i], tx.at("/tags/" + ServerEndpoints.TRACE_TAG).asText(),
+            "request " + i + "'s own tag");
       }
     } finally {
       pool.shutdownNow();

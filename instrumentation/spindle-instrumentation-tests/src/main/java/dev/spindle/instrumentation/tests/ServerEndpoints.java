@@ -2,6 +2,7 @@ package dev.spindle.instrumentation.tests;
 
 import dev.spindle.Span;
 import dev.spindle.Spindle;
+import dev.spindle.User;
 
 /**
  * The endpoints a server under {@link AbstractHttpServerTest} serves, and what they do, so that
@@ -31,12 +32,20 @@ public final class ServerEndpoints {
   public static final String CHILD = "/child";
   /** The operation of the span {@link #childWork()} records. */
   public static final String CHILD_OPERATION = "child.work";
+  /** The tag {@link #currentSpanBody()} sets. */
+  public static final String TRACE_TAG = "request.trace";
 
   private ServerEndpoints() {}
 
-  /** {@code <trace_id>-<span_id>} of the span current in the handler, for {@value #CURRENT}. */
+  /**
+   * {@code <trace_id>-<span_id>} of the span current in the handler, for {@value #CURRENT}. It
+   * also sets the request's user ({@code user-<trace_id>}) and tag {@value #TRACE_TAG}
+   * ({@code <trace_id>}) through {@link Spindle}, which must reach this request's transaction only.
+   */
   public static String currentSpanBody() {
     Span s = Spindle.currentSpan();
+    Spindle.setUser(User.ofId("user-" + s.traceId()));
+    Spindle.setTag(TRACE_TAG, s.traceId());
     return s.traceId() + "-" + s.spanId();
   }
 
