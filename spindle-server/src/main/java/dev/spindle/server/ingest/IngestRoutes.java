@@ -41,10 +41,14 @@ public final class IngestRoutes {
     }
   }
 
-  private IngestRoutes() {}
+  private final Ingestion ingestion;
 
-  /** Adds the ingestion routes to {@code app}. */
-  public static void register(Javalin app, Settings settings) {
+  private IngestRoutes(Ingestion ingestion) {
+    this.ingestion = ingestion;
+  }
+
+  /** Adds the ingestion routes to {@code app}; the result can also serve OTLP/gRPC. */
+  public static IngestRoutes register(Javalin app, Settings settings) {
     Ingestion ingestion = new Ingestion(settings);
     for (String path : List.of(ENVELOPE, OTLP, ZIPKIN)) {
       app.before(path, IngestRoutes::cors);
@@ -58,11 +62,20 @@ public final class IngestRoutes {
       a.headers().forEach(ctx::header);
       Responses.error(ctx, a.status(), a.getMessage());
     });
+    return new IngestRoutes(ingestion);
+  }
+
+  /**
+   * Starts OTLP/gRPC on {@code bind:port} (0: a free port), sharing these routes' settings and
+   * in-flight memory budget.
+   */
+  public OtlpGrpcServer startOtlpGrpc(String bind, int port) {
+    return OtlpGrpcServer.start(ingestion, bind, port);
   }
 
   /** The HTTP answer to a refusal. */
   static ApiException toApi(IngestException e) {
-    if (e.kind() == IngestException.Kind.OVERLOADED) return ApiException.overloaded(e.getMessage(), e.retryAfterSeconds());
+    if (e.kind().status == 503) return ApiException.overloaded(e.getMessage(), e.retryAfterSeconds());
     return new ApiException(e.kind().status, e.getMessage());
   }
 
