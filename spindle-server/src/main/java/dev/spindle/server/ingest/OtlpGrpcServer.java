@@ -11,6 +11,7 @@ import io.grpc.Server;
 import io.grpc.ServerCallHandler;
 import io.grpc.ServerServiceDefinition;
 import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.protobuf.ProtoUtils;
 import io.grpc.protobuf.StatusProto;
@@ -48,10 +49,10 @@ public final class OtlpGrpcServer implements AutoCloseable {
   /**
    * Export with the request left as bytes: they are charged to the memory budget and parsed by
    * {@link OtlpMapper#parseProtobuf}, so a bad message is INVALID_ARGUMENT (a protobuf marshaller
-   * would fail it as INTERNAL).
+   * would fail it as INTERNAL, and one that throws while reading makes it UNKNOWN).
    */
-  private static final MethodDescriptor<byte[], ExportTraceServiceResponse> EXPORT = TraceServiceGrpc.getExportMethod()
-      .toBuilder(new BytesMarshaller(), ProtoUtils.marshaller(ExportTraceServiceResponse.getDefaultInstance()))
+  private static final MethodDescriptor<Message, ExportTraceServiceResponse> EXPORT = TraceServiceGrpc.getExportMethod()
+      .toBuilder(new MessageMarshaller(), ProtoUtils.marshaller(ExportTraceServiceResponse.getDefaultInstance()))
       .build();
 
   private final Ingestion ingestion;
@@ -59,9 +60,11 @@ public final class OtlpGrpcServer implements AutoCloseable {
 
   private OtlpGrpcServer(Ingestion ingestion, String bind, int port) {
     this.ingestion = ingestion;
-    ServerCallHandler<byte[], ExportTraceServiceResponse> handler = (call, headers) ->
-        ServerCalls.<byte[], ExportTraceServiceResponse>asyncUnaryCall((body, out) -> export(body, headers, out))
-            .startCall(call, headers);
+    ServerCallHandler<Message, ExportTraceServiceResponse> handler = (call, headers) ->
+        ServerCalls.<Message, ExportTraceServiceResponse>asyncUnaryCall((message, out) -> {
+          if (message.refusal() != null) out.onError(message.refusal().asRuntimeException());
+          else export(message.bytes(), headers, out);
+        }).startCall(call, headers);
     this.server = NettyServerBuilder.forAddress(new InetSocketAddress(bind, port))
         .maxInboundMessageSize((int) Math.min(Integer.MAX_VALUE, ingestion.settings.maxBodyBytes()))
         .addService(ServerServiceDefinition.builder(EXPORT.getServiceName()).addMethod(EXPORT, handler).build())
@@ -140,19 +143,27 @@ public final class OtlpGrpcServer implements AutoCloseable {
     }
   }
 
-  /** The request as it came (already bounded by the server's inbound message size). */
-  private static final class BytesMarshaller implements MethodDescriptor.Marshaller<byte[]> {
+  /** A request's bytes, or why they could not be read. */
+  private record Message(byte[] bytes, Status refusal) {}
+
+  /**
+   * Reads the request as it came, decompressed and bounded by the inbound message size: over it,
+   * RESOURCE_EXHAUSTED; a corrupt compressed stream, INVALID_ARGUMENT.
+   */
+  private static final class MessageMarshaller implements MethodDescriptor.Marshaller<Message> {
     @Override
-    public InputStream stream(byte[] value) {
-      return new java.io.ByteArrayInputStream(value);
+    public InputStream stream(Message value) {
+      return new java.io.ByteArrayInputStream(value.bytes());
     }
 
     @Override
-    public byte[] parse(InputStream stream) {
+    public Message parse(InputStream stream) {
       try {
-        return stream.readAllBytes();
+        return new Message(stream.readAllBytes(), null);
+      } catch (StatusRuntimeException e) {
+        return new Message(null, e.getStatus());
       } catch (IOException e) {
-        throw Status.INVALID_ARGUMENT.withDescription("cannot read the message: " + e.getMessage()).asRuntimeException();
+        return new Message(null, Status.INVALID_ARGUMENT.withDescription("cannot read the message: " + e.getMessage()));
       }
     }
   }

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.spindle.protocol.Ids;
 import dev.spindle.protocol.SpanStatus;
 import dev.spindle.server.json.Json;
-import dev.spindle.storage.ClientReportRow;
 import dev.spindle.storage.SpanRow;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
