@@ -139,4 +139,62 @@ class BackpressureTest {
       assertEquals(200, s.postEnvelope(big).statusCode(), "budget returned after the answer");
     }
   }
+
+  /** Exports {@code spans} one-span-each root spans over OTLP/gRPC; returns the refusal. */
+  private static io.grpc.StatusRuntimeException grpcRefusal(TestServer s, int spans) throws Exception {
+    List<io.opentelemetry.proto.trace.v1.Span> list = new ArrayList<>();
+    for (int i = 0; i < spans; i++) {
+      list.add(OtlpGrpcClient.span(TestServer.hex(32), TestServer.hex(16), "GET", System.currentTimeMillis()));
+    }
+    try (OtlpGrpcClient client = new OtlpGrpcClient(s.server.otlpGrpcPort())) {
+      return assertThrows(io.grpc.StatusRuntimeException.class, () -> client.export(
+          OtlpGrpcClient.request(list).toByteArray(), java.util.Map.of("sentry_key", s.key), false));
+    }
+  }
+
+  private static long retryDelaySeconds(io.grpc.StatusRuntimeException e) throws Exception {
+    com.google.rpc.Status status = io.grpc.protobuf.StatusProto.fromThrowable(e);
+    assertEquals(1, status.getDetailsCount(), status.toString());
+    return status.getDetails(0).unpack(com.google.rpc.RetryInfo.class).getRetryDelay().getSeconds();
+  }
+
+  @Test
+  void grpcAnswersUnavailableWithRetryInfoWhenTheWriterIsBehind() throws Exception {
+    GatedStorage storage = new GatedStorage();
+    try (TestServer s = new TestServer(SpindleServer.builder().port(0).otlpGrpcPort(0).storage(storage).maxPendingRows(5))) {
+      double now = TestServer.nowSec();
+      CompletableFuture<HttpResponse<String>> first = TestServer.HTTP.sendAsync(
+          HttpRequest.newBuilder(URI.create(s.base + "/api/1/envelope/?sentry_key=" + s.key))
+              .POST(HttpRequest.BodyPublishers.ofString(TestServer.transaction(TestServer.hex(32), TestServer.hex(32),
+                  TestServer.hex(16), null, "t", now - 1, now, 5))).build(),
+          HttpResponse.BodyHandlers.ofString());
+      assertTrue(storage.entered.await(20, TimeUnit.SECONDS), "the writer holds the first batch");
+      io.grpc.StatusRuntimeException e = grpcRefusal(s, 1);
+      assertEquals(io.grpc.Status.Code.UNAVAILABLE, e.getStatus().getCode(), e.getStatus().toString());
+      assertTrue(retryDelaySeconds(e) > 0);
+      storage.gate.countDown();
+      assertEquals(200, first.get(20, TimeUnit.SECONDS).statusCode());
+    }
+  }
+
+  @Test
+  void grpcRequestsBeyondTheInFlightMemoryBudgetAreResourceExhaustedWithRetryInfo() throws Exception {
+    GatedStorage storage = new GatedStorage();
+    try (TestServer s = new TestServer(SpindleServer.builder().port(0).otlpGrpcPort(0).storage(storage).maxInFlightBytes(64 * 1024))) {
+      double now = TestServer.nowSec();
+      String big = TestServer.transaction(TestServer.hex(32), TestServer.hex(32), TestServer.hex(16), null, "big",
+          now - 1, now, 200);
+      CompletableFuture<HttpResponse<String>> first = TestServer.HTTP.sendAsync(
+          HttpRequest.newBuilder(URI.create(s.base + "/api/1/envelope/?sentry_key=" + s.key))
+              .POST(HttpRequest.BodyPublishers.ofString(big)).build(),
+          HttpResponse.BodyHandlers.ofString());
+      assertTrue(storage.entered.await(20, TimeUnit.SECONDS), "the first request holds its budget while waiting");
+      io.grpc.StatusRuntimeException e = grpcRefusal(s, 600); // ~40 KiB, more than the budget has left
+      assertEquals(io.grpc.Status.Code.RESOURCE_EXHAUSTED, e.getStatus().getCode(), e.getStatus().toString());
+      assertTrue(e.getStatus().getDescription().contains("in flight"), e.getStatus().toString());
+      assertEquals(2, retryDelaySeconds(e));
+      storage.gate.countDown();
+      assertEquals(200, first.get(20, TimeUnit.SECONDS).statusCode());
+    }
+  }
 }

@@ -368,7 +368,7 @@ class BadInputTest {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     try (GZIPOutputStream g = new GZIPOutputStream(out)) {
       byte[] zeros = new byte[1 << 20];
-      for (int i = 0; i < 100; i++) g.write(zeros); // 100 MiB of zeros, ~100 KiB compressed
+      for (int i = 0; i < 25; i++) g.write(zeros); // 25 MiB of zeros (the limit is 20), ~25 KiB compressed
     }
     byte[] bomb = out.toByteArray();
     assertRefused(post(OTLP, "application/x-protobuf", "gzip", bomb), 413, "decompressed body exceeds");

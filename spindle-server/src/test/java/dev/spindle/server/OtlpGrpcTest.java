@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.spindle.server.cli.Main;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.opentelemetry.api.common.AttributeKey;
@@ -28,6 +29,8 @@ import io.opentelemetry.sdk.trace.data.SpanData;
 import io.opentelemetry.sdk.trace.export.BatchSpanProcessor;
 import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
 import io.opentelemetry.sdk.trace.export.SpanExporter;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Collection;
@@ -170,6 +173,15 @@ class OtlpGrpcTest {
     assertTrue(message.contains("1 invalid_span") && message.contains("1 timestamp"), message);
     JsonNode t = s.awaitTrace(traceId, 1);
     assertEquals("kept", t.get("transactions").get(0).get("name").asText());
+  }
+
+  @Test
+  void serveRefusesAnOtlpGrpcPortInUseOrOutOfRange(@TempDir Path data) throws Exception {
+    try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      assertEquals(1, Main.run("serve", "--port", "0", "--data", data.toString(),
+          "--otlp-grpc-port", String.valueOf(taken.getLocalPort())));
+    }
+    assertEquals(1, Main.run("serve", "--port", "0", "--data", data.toString(), "--otlp-grpc-port", "70000"));
   }
 
   @Test

@@ -109,10 +109,11 @@ public final class Main implements Runnable {
       Map<String, String> options = storage.options();
       if (clickhouseCluster != null) options.put("cluster", clickhouseCluster);
       if (clickhouseOnCluster) options.put("on-cluster", "true");
-      SpindleServer.Builder b = SpindleServer.builder().port(port).otlpGrpcPort(otlpGrpcPort).bind(bind).dataDir(storage.data).role(r)
+      SpindleServer.Builder b = SpindleServer.builder().port(port).bind(bind).dataDir(storage.data).role(r)
           .retentionDays(retentionDays).maxItemBytes(maxItemBytes).maxEnvelopeBytes(maxEnvelopeBytes);
       SpindleServer server;
       try {
+        b.otlpGrpcPort(otlpGrpcPort);
         b.storage(provider.open(new StorageConfig(storage.data, options, retentionDays)));
         if (kafkaBootstrap != null && !kafkaBootstrap.isBlank()) b.batchQueue("kafka", kafkaSettings());
         server = b.start();

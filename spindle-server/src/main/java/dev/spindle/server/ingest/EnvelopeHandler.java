@@ -25,7 +25,7 @@ import java.util.Map;
 final class EnvelopeHandler extends IngestHandler {
   /** Items per envelope at most. */
   static final int MAX_ITEMS = 10_000;
-  /** Standalone spans per envelope at most (Relay's default). */
+  /** Standalone spans per envelope at most, as Sentry documents it. */
   static final int MAX_STANDALONE_SPANS = 25;
 
   private final EnvelopeReader reader;
