@@ -187,7 +187,9 @@ class OtlpGrpcTest {
   @Test
   void keys() {
     byte[] body = request(List.of(span(TestServer.hex(32), TestServer.hex(16), "k", System.currentTimeMillis()))).toByteArray();
-    assertEquals(Status.Code.UNAUTHENTICATED, refusal(() -> client.export(body, Map.of(), false)));
+    StatusRuntimeException missing = assertThrows(StatusRuntimeException.class, () -> client.export(body, Map.of(), false));
+    assertEquals(Status.Code.UNAUTHENTICATED, missing.getStatus().getCode());
+    assertTrue(missing.getStatus().getDescription().contains("send x-sentry-auth or sentry_key"), missing.getStatus().toString());
     assertEquals(Status.Code.UNAUTHENTICATED, refusal(() -> client.export(body, Map.of("sentry_key", TestServer.hex(32)), false)));
     assertEquals(Status.Code.UNAUTHENTICATED, refusal(() -> client.export(body,
         Map.of("sentry_key", TestServer.hex(32), "x-sentry-auth", "Sentry sentry_key=" + s.key), false)), "conflicting keys");

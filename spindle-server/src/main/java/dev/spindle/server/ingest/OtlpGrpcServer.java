@@ -105,7 +105,8 @@ public final class OtlpGrpcServer implements AutoCloseable {
     String fromHeader = SentryAuth.keyFromHeader(headers.get(SENTRY_AUTH));
     if (fromHeader != null && !fromHeader.isEmpty()) keys.add(fromHeader);
     String key = headers.get(SENTRY_KEY);
-    if (key != null && !key.isEmpty()) keys.add(key.trim());
+    if (key != null && !key.isBlank()) keys.add(key.trim());
+    if (keys.isEmpty()) throw IngestException.unauthenticated("missing authentication: send x-sentry-auth or sentry_key metadata");
     Project p = SentryAuth.projectOfKey(ingestion.settings.auth(), keys);
     String named = headers.get(PROJECT);
     if (named != null && SentryAuth.parseProjectId(named.trim()) != p.id()) {

@@ -65,11 +65,10 @@ final class SentryAuth {
   }
 
   /**
-   * The project of the one key in {@code keys} (OTLP/gRPC, where no path names the project): 401
-   * without a key, with conflicting keys or an unknown one.
+   * The project of the one key in {@code keys} (not empty; OTLP/gRPC uses it directly, no path
+   * naming the project there): 401 with conflicting keys or an unknown one.
    */
   static Project projectOfKey(AuthCache metadata, Set<String> keys) {
-    if (keys.isEmpty()) throw IngestException.unauthenticated("missing authentication: send the sentry key");
     if (keys.size() > 1) {
       throw IngestException.unauthenticated("conflicting sentry keys in the request (" + keys.size() + " different keys)");
     }
