@@ -359,7 +359,7 @@ class BadInputTest {
     assertRefused(post(OTLP, "text/plain", null, utf8("{}")), 415, "Content-Type 'text/plain'");
     assertRefused(post(OTLP, null, null, utf8("{}")), 415, "Content-Type");
     assertRefused(post(ZIPKIN, "application/x-www-form-urlencoded", null, utf8("[]")), 415, "Content-Type");
-    // Envelopes, as Relay reads them, whatever their Content-Type (SDKs send several).
+    // Envelopes are read whatever their Content-Type (SDKs send several).
     assertEquals(200, post("/api/1/envelope/", "text/plain", null, utf8(validEnvelope())).statusCode());
   }
 

@@ -17,10 +17,10 @@ import java.util.Map;
 /**
  * {@code POST /api/<project>/envelope/}: a Sentry envelope's transaction, event, span and
  * client_report items become rows (other items are skipped); answers {@code {"id": ..}}. Sentry's
- * limits hold, each answered 413 as Relay does: the body ({@code maxBodyBytes}, compressed or
- * not), each item ({@code maxItemBytes}), at most {@value #MAX_ITEMS} items, one transaction, one
- * event and {@value #MAX_STANDALONE_SPANS} standalone spans (span items, or the spans of a span
- * container) per envelope.
+ * limits hold, each answered 413 (Sentry's status for too large): the body ({@code maxBodyBytes},
+ * compressed or not), each item ({@code maxItemBytes}), at most {@value #MAX_ITEMS} items, one
+ * transaction, one event and {@value #MAX_STANDALONE_SPANS} standalone spans (span items, or the
+ * spans of a span container) per envelope.
  */
 final class EnvelopeHandler extends IngestHandler {
   /** Items per envelope at most. */
