@@ -16,6 +16,7 @@ import java.util.List;
  * (Sentry envelopes), {@code POST /api/<project>/integration/otlp/v1/traces} (OTLP/HTTP,
  * protobuf or JSON) and {@code POST /api/<project>/integration/zipkin/api/v2/spans} (Zipkin v2,
  * JSON or proto3). Each answers 2xx only once {@code writer} returned, i.e. the rows are durable.
+ * OTLP/gRPC, on its own port, shares their settings and memory budget: {@link #startOtlpGrpc}.
  */
 public final class IngestRoutes {
   static final String ENVELOPE = "/api/{project_id}/envelope";

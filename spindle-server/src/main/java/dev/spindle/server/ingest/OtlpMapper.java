@@ -157,7 +157,7 @@ final class OtlpMapper {
             invalid++;
             continue;
           }
-          if (TimeWindow.refusal(start, end, nowUs) != null) {
+          if (!TimeWindow.accepts(start, end, nowUs)) {
             untimely++;
             continue;
           }

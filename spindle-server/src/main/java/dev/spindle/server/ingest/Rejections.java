@@ -29,7 +29,7 @@ final class Rejections {
   private static String why(String reason) {
     return switch (reason) {
       case "invalid_span" -> "missing or invalid ids, start or end";
-      case TimeWindow.OUTCOME -> "starts more than 30 days before or ends more than 1 day after it was received";
+      case TimeWindow.OUTCOME -> TimeWindow.REFUSED;
       default -> reason;
     };
   }

@@ -124,7 +124,7 @@ final class SentryMapper {
       drop("invalid_timestamps");
       return null;
     }
-    if (TimeWindow.refusal(start, end, nowUs) != null) {
+    if (!TimeWindow.accepts(start, end, nowUs)) {
       drop(TimeWindow.OUTCOME);
       return null;
     }
@@ -162,7 +162,7 @@ final class SentryMapper {
       drop("invalid_timestamps");
       return;
     }
-    if (TimeWindow.refusal(start, end, nowUs) != null) {
+    if (!TimeWindow.accepts(start, end, nowUs)) {
       drop(TimeWindow.OUTCOME);
       return;
     }

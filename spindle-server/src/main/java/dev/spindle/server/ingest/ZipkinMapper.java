@@ -88,7 +88,7 @@ final class ZipkinMapper {
         invalid++;
         continue;
       }
-      if (TimeWindow.refusal(start, start + duration, nowUs) != null) {
+      if (!TimeWindow.accepts(start, start + duration, nowUs)) {
         untimely++;
         continue;
       }
