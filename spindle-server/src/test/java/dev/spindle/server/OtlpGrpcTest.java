@@ -185,6 +185,18 @@ class OtlpGrpcTest {
   }
 
   @Test
+  void rolesThatDoNotIngestHaveNoOtlpGrpcPort() {
+    dev.spindle.storage.Storage storage = dev.spindle.storage.duckdb.DuckDbStorage.inMemory();
+    try {
+      IllegalStateException e = assertThrows(IllegalStateException.class,
+          () -> SpindleServer.builder().role(Role.QUERY).otlpGrpcPort(0).storage(storage).start());
+      assertTrue(e.getMessage().contains("does not ingest"), e.getMessage());
+    } finally {
+      storage.close();
+    }
+  }
+
+  @Test
   void keys() {
     byte[] body = request(List.of(span(TestServer.hex(32), TestServer.hex(16), "k", System.currentTimeMillis()))).toByteArray();
     StatusRuntimeException missing = assertThrows(StatusRuntimeException.class, () -> client.export(body, Map.of(), false));
