@@ -7,6 +7,7 @@ import dev.spindle.server.auth.AuthCache;
 import dev.spindle.server.auth.Tokens;
 import dev.spindle.server.http.HttpApp;
 import dev.spindle.server.ingest.IngestRoutes;
+import dev.spindle.server.ingest.OtlpGrpcServer;
 import dev.spindle.server.json.Json;
 import dev.spindle.server.ui.WebUi;
 import dev.spindle.storage.ApiToken;
@@ -53,6 +54,7 @@ public final class SpindleServer implements AutoCloseable {
   private final GroupCommitWriter groupCommit;
   private final BatchQueue batchQueue;
   private final Javalin app;
+  private OtlpGrpcServer otlpGrpc;
   private final ScheduledExecutorService retention;
   private final String publicUrl;
   private final Bootstrap bootstrap;
@@ -92,6 +94,7 @@ public final class SpindleServer implements AutoCloseable {
         retention.scheduleWithFixedDelay(this::applyRetention, 1, 3600, TimeUnit.SECONDS);
       }
     } catch (RuntimeException e) {
+      if (otlpGrpc != null) otlpGrpc.close();
       if (group != null) group.close();
       if (queue != null) queue.close();
       storage.close();
@@ -103,8 +106,9 @@ public final class SpindleServer implements AutoCloseable {
     Javalin app = HttpApp.create(config.maxEnvelopeBytes);
     AuthCache auth = new AuthCache(storage.metadata());
     if (config.role.ingests()) {
-      IngestRoutes.register(app, new IngestRoutes.Settings(writer, auth, config.maxEnvelopeBytes,
+      IngestRoutes ingest = IngestRoutes.register(app, new IngestRoutes.Settings(writer, auth, config.maxEnvelopeBytes,
           config.maxItemBytes, config.maxInFlightBytes));
+      if (config.otlpGrpcPort >= 0) otlpGrpc = ingest.startOtlpGrpc(config.bind, config.otlpGrpcPort);
     }
     if (config.role.queries()) {
       ApiRoutes.register(app, storage, auth, this::dsn);
@@ -169,6 +173,11 @@ public final class SpindleServer implements AutoCloseable {
     return app.port();
   }
 
+  /** The OTLP/gRPC port, or -1 when it is off (see {@link Builder#otlpGrpcPort}). */
+  public int otlpGrpcPort() {
+    return otlpGrpc == null ? -1 : otlpGrpc.port();
+  }
+
   /** The base URL, e.g. {@code http://127.0.0.1:8790}. */
   public String url() {
     return publicUrl;
@@ -188,6 +197,7 @@ public final class SpindleServer implements AutoCloseable {
   @Override
   public void close() {
     retention.shutdownNow();
+    if (otlpGrpc != null) otlpGrpc.close();
     app.stop();
     if (groupCommit != null) groupCommit.close();
     if (batchQueue != null) batchQueue.close();
@@ -200,6 +210,7 @@ public final class SpindleServer implements AutoCloseable {
 
   static final class Config {
     int port;
+    int otlpGrpcPort;
     String bind;
     Path dataDir;
     Storage storage;
@@ -222,6 +233,7 @@ public final class SpindleServer implements AutoCloseable {
 
     private Builder() {
       c.port = 8790;
+      c.otlpGrpcPort = -1;
       c.bind = "127.0.0.1";
       c.maxItemBytes = 1024 * 1024;
       c.maxEnvelopeBytes = 20L * 1024 * 1024;
@@ -260,6 +272,16 @@ public final class SpindleServer implements AutoCloseable {
     public Builder port(int port) {
       if (port < 0 || port > 65535) throw new IllegalArgumentException("port: " + port + " (expected: 0..65535)");
       c.port = port;
+      return this;
+    }
+
+    /**
+     * The port of OTLP/gRPC ingestion (the OTLP default is 4317; 0 picks a free one), on the same
+     * address as HTTP, in roles that ingest; default -1: off.
+     */
+    public Builder otlpGrpcPort(int port) {
+      if (port < -1 || port > 65535) throw new IllegalArgumentException("otlpGrpcPort: " + port + " (expected: -1..65535)");
+      c.otlpGrpcPort = port;
       return this;
     }
 
@@ -337,6 +359,9 @@ public final class SpindleServer implements AutoCloseable {
       if (c.storage == null && c.dataDir == null) throw new IllegalStateException("dataDir or storage is required");
       if ((c.role == Role.INGEST || c.role == Role.WRITER) && c.queueName == null) {
         throw new IllegalStateException("role " + c.role + " needs batchQueue(...)");
+      }
+      if (c.otlpGrpcPort >= 0 && !c.role.ingests()) {
+        throw new IllegalStateException("role " + c.role + " does not ingest: no OTLP/gRPC port");
       }
       if (c.dataDir != null) {
         try {

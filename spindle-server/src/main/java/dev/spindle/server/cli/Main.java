@@ -43,6 +43,9 @@ public final class Main implements Runnable {
     @Option(names = "--port", defaultValue = "8790", description = "Port (default: ${DEFAULT-VALUE}; 0 = any free port).")
     int port;
 
+    @Option(names = "--otlp-grpc-port", defaultValue = "-1", description = "Port of OTLP/gRPC trace ingestion, e.g. 4317, on the --bind address (default: off; 0 = any free port).")
+    int otlpGrpcPort;
+
     @Option(names = "--bind", defaultValue = "127.0.0.1", description = "Address to bind (default: ${DEFAULT-VALUE}).")
     String bind;
 
@@ -110,10 +113,11 @@ public final class Main implements Runnable {
           .retentionDays(retentionDays).maxItemBytes(maxItemBytes).maxEnvelopeBytes(maxEnvelopeBytes);
       SpindleServer server;
       try {
+        b.otlpGrpcPort(otlpGrpcPort);
         b.storage(provider.open(new StorageConfig(storage.data, options, retentionDays)));
         if (kafkaBootstrap != null && !kafkaBootstrap.isBlank()) b.batchQueue("kafka", kafkaSettings());
         server = b.start();
-      } catch (StorageException | IllegalArgumentException | IllegalStateException e) {
+      } catch (StorageException | IllegalArgumentException | IllegalStateException | java.io.UncheckedIOException e) {
         System.err.println("spindle: cannot start: " + e.getMessage());
         return 1;
       } catch (RuntimeException e) {
@@ -127,7 +131,8 @@ public final class Main implements Runnable {
         stopped.countDown();
       }, "spindle-shutdown"));
       System.out.println("Spindle listening on " + server.url() + " (" + storage.where()
-          + (r == Role.ALL ? "" : ", role: " + r.name().toLowerCase(java.util.Locale.ROOT)) + ")");
+          + (r == Role.ALL ? "" : ", role: " + r.name().toLowerCase(java.util.Locale.ROOT)) + ")"
+          + (server.otlpGrpcPort() < 0 ? "" : "; OTLP/gRPC on port " + server.otlpGrpcPort()));
       System.out.flush();
       stopped.await();
       return 0;

@@ -19,8 +19,10 @@ final class IngestException extends RuntimeException {
     TOO_LARGE(413),
     /** A content type or encoding ingestion does not read. */
     UNSUPPORTED(415),
-    /** Ingestion or storage is behind: retry after {@link #retryAfterSeconds()}. */
-    OVERLOADED(503);
+    /** Too much request data in flight: retry after {@link #retryAfterSeconds()}. */
+    OVERLOADED(503),
+    /** The writer is behind or storage failed to write: retry after {@link #retryAfterSeconds()}. */
+    UNAVAILABLE(503);
 
     final int status;
 
@@ -42,7 +44,7 @@ final class IngestException extends RuntimeException {
     return kind;
   }
 
-  /** Seconds the client should wait before retrying; 0 unless {@link Kind#OVERLOADED}. */
+  /** Seconds the client should wait before retrying; 0 unless {@link Kind#OVERLOADED} or {@link Kind#UNAVAILABLE}. */
   int retryAfterSeconds() {
     return retryAfterSeconds;
   }
@@ -69,5 +71,9 @@ final class IngestException extends RuntimeException {
 
   static IngestException overloaded(String message, int retryAfterSeconds) {
     return new IngestException(Kind.OVERLOADED, message, retryAfterSeconds);
+  }
+
+  static IngestException unavailable(String message, int retryAfterSeconds) {
+    return new IngestException(Kind.UNAVAILABLE, message, retryAfterSeconds);
   }
 }

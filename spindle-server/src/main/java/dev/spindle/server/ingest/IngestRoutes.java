@@ -16,6 +16,7 @@ import java.util.List;
  * (Sentry envelopes), {@code POST /api/<project>/integration/otlp/v1/traces} (OTLP/HTTP,
  * protobuf or JSON) and {@code POST /api/<project>/integration/zipkin/api/v2/spans} (Zipkin v2,
  * JSON or proto3). Each answers 2xx only once {@code writer} returned, i.e. the rows are durable.
+ * OTLP/gRPC, on its own port, shares their settings and memory budget: {@link #startOtlpGrpc}.
  */
 public final class IngestRoutes {
   static final String ENVELOPE = "/api/{project_id}/envelope";
@@ -41,10 +42,14 @@ public final class IngestRoutes {
     }
   }
 
-  private IngestRoutes() {}
+  private final Ingestion ingestion;
 
-  /** Adds the ingestion routes to {@code app}. */
-  public static void register(Javalin app, Settings settings) {
+  private IngestRoutes(Ingestion ingestion) {
+    this.ingestion = ingestion;
+  }
+
+  /** Adds the ingestion routes to {@code app}; the result can also serve OTLP/gRPC. */
+  public static IngestRoutes register(Javalin app, Settings settings) {
     Ingestion ingestion = new Ingestion(settings);
     for (String path : List.of(ENVELOPE, OTLP, ZIPKIN)) {
       app.before(path, IngestRoutes::cors);
@@ -58,11 +63,20 @@ public final class IngestRoutes {
       a.headers().forEach(ctx::header);
       Responses.error(ctx, a.status(), a.getMessage());
     });
+    return new IngestRoutes(ingestion);
+  }
+
+  /**
+   * Starts OTLP/gRPC on {@code bind:port} (0: a free port), sharing these routes' settings and
+   * in-flight memory budget.
+   */
+  public OtlpGrpcServer startOtlpGrpc(String bind, int port) {
+    return OtlpGrpcServer.start(ingestion, bind, port);
   }
 
   /** The HTTP answer to a refusal. */
   static ApiException toApi(IngestException e) {
-    if (e.kind() == IngestException.Kind.OVERLOADED) return ApiException.overloaded(e.getMessage(), e.retryAfterSeconds());
+    if (e.kind().status == 503) return ApiException.overloaded(e.getMessage(), e.retryAfterSeconds());
     return new ApiException(e.kind().status, e.getMessage());
   }
 

@@ -7,6 +7,7 @@ import dev.spindle.storage.WriteBatch;
 import dev.spindle.storage.write.OverloadedException;
 import io.javalin.http.Context;
 import java.io.IOException;
+import java.util.List;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -45,16 +46,27 @@ final class Ingestion {
     return k;
   }
 
+  /**
+   * Writes mapped spans (with the outcomes of those dropped); returns when they are durable. A
+   * request whose every span was dropped is refused (400) and nothing of it is stored.
+   */
+  void write(OtlpMapper.Mapped mapped) {
+    if (mapped.spans().isEmpty() && !mapped.drops().isEmpty()) {
+      throw IngestException.malformed("all " + Rejections.describe(mapped.drops()));
+    }
+    write(new WriteBatch(mapped.spans(), List.of(), mapped.drops()));
+  }
+
   /** Writes the batch; returns when it is durable. */
   void write(WriteBatch batch) {
     if (batch.isEmpty()) return;
     try {
       settings.writer().write(batch);
     } catch (OverloadedException e) {
-      throw IngestException.overloaded(e.getMessage(), e.retryAfterSeconds());
+      throw IngestException.unavailable(e.getMessage(), e.retryAfterSeconds());
     } catch (StorageException e) {
       LOG.log(Level.WARNING, "write failed", e);
-      throw IngestException.overloaded("storage failed to write: " + e.getMessage(), 5);
+      throw IngestException.unavailable("storage failed to write: " + e.getMessage(), 5);
     }
   }
 }
