@@ -26,6 +26,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -107,7 +108,8 @@ public final class SpindleServer implements AutoCloseable {
           config.maxItemBytes, config.maxInFlightBytes));
     }
     if (config.role.queries()) {
-      ApiRoutes.register(app, storage, auth, this::dsn);
+      ApiRoutes.register(app, storage, auth, this::dsn,
+          new ApiRoutes.Settings(config.sessionIdleTimeout, config.loginAttemptsPerMinute));
       new WebUi().register(app);
     }
     return app;
@@ -210,6 +212,8 @@ public final class SpindleServer implements AutoCloseable {
     int maxRowsPerCommit;
     int retentionDays;
     long commitTimeoutMs;
+    Duration sessionIdleTimeout;
+    int loginAttemptsPerMinute;
     PrintStream out;
     Role role;
     String queueName;
@@ -230,6 +234,8 @@ public final class SpindleServer implements AutoCloseable {
       c.maxRowsPerCommit = 50_000;
       c.retentionDays = 30;
       c.commitTimeoutMs = 30_000;
+      c.sessionIdleTimeout = Duration.ofMinutes(30);
+      c.loginAttemptsPerMinute = 10;
       c.out = System.out;
       c.role = Role.ALL;
     }
@@ -323,6 +329,25 @@ public final class SpindleServer implements AutoCloseable {
     public Builder retentionDays(int days) {
       if (days <= 0) throw new IllegalArgumentException("retentionDays: " + days + " (expected: > 0)");
       c.retentionDays = days;
+      return this;
+    }
+
+    /**
+     * How long a web UI session may stay unused before it ends; default 30 minutes. Sessions
+     * also end 12 hours after sign-in, on sign-out and when their token is revoked.
+     */
+    public Builder sessionIdleTimeout(Duration timeout) {
+      if (timeout.compareTo(Duration.ofSeconds(1)) < 0) {
+        throw new IllegalArgumentException("sessionIdleTimeout: " + timeout + " (expected: >= 1 s)");
+      }
+      c.sessionIdleTimeout = timeout;
+      return this;
+    }
+
+    /** Web UI sign-in attempts allowed per client address and minute; default 10. More get 429. */
+    public Builder loginAttemptsPerMinute(int n) {
+      if (n <= 0) throw new IllegalArgumentException("loginAttemptsPerMinute: " + n + " (expected: > 0)");
+      c.loginAttemptsPerMinute = n;
       return this;
     }
 

@@ -1,29 +1,32 @@
 package dev.spindle.server.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.spindle.server.auth.AuthCache;
 import dev.spindle.server.auth.Tokens;
 import dev.spindle.server.http.ApiException;
 import dev.spindle.server.http.Responses;
 import dev.spindle.server.json.Json;
-import dev.spindle.storage.MetadataStore;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import java.io.IOException;
 
 /**
  * Sign-in for the web UI: {@code POST /auth/session {"token": "..."}} exchanges an API token for
- * an HttpOnly, SameSite=Strict session cookie; {@code DELETE /auth/session} signs out;
+ * an HttpOnly, SameSite=Strict session cookie (attempts are limited per client address: 429 with
+ * {@code Retry-After} beyond the limit); {@code DELETE /auth/session} signs out;
  * {@code GET /auth/session} tells whether the cookie is a live session.
  */
 final class SessionRoutes {
   static final String PATH = "/auth/session";
 
   private final Sessions sessions;
-  private final MetadataStore metadata;
+  private final AuthCache auth;
+  private final LoginLimiter limiter;
 
-  SessionRoutes(Sessions sessions, MetadataStore metadata) {
+  SessionRoutes(Sessions sessions, AuthCache auth, LoginLimiter limiter) {
     this.sessions = sessions;
-    this.metadata = metadata;
+    this.auth = auth;
+    this.limiter = limiter;
   }
 
   void register(Javalin app) {
@@ -33,16 +36,18 @@ final class SessionRoutes {
   }
 
   private void signIn(Context ctx) throws IOException {
+    long wait = limiter.acquire(ctx.ip());
+    if (wait > 0) {
+      throw ApiException.tooManyRequests("too many sign-in attempts from " + ctx.ip() + ": retry in " + wait + " s", wait);
+    }
     JsonNode token = JsonBodies.object(ctx).get("token");
     if (token == null || !token.isTextual() || token.asText().isBlank()) {
       throw ApiException.badRequest("token: required, the API token as a string");
     }
     String hash = Tokens.sha256(token.asText().trim());
-    if (metadata.activeTokenByHash(hash).isEmpty()) {
-      throw ApiException.unauthorized("invalid or revoked API token");
-    }
+    if (auth.token(hash).isEmpty()) throw ApiException.unauthorized("invalid or revoked API token");
     String id = sessions.create(hash);
-    ctx.header("Set-Cookie", cookie(id, Sessions.TTL_MS / 1000));
+    ctx.header("Set-Cookie", cookie(id, Sessions.cookieMaxAgeSeconds()));
     ctx.header("Cache-Control", "no-store");
     Responses.json(ctx, 200, Json.object().put("signedIn", true));
   }
@@ -55,7 +60,7 @@ final class SessionRoutes {
 
   private void status(Context ctx) {
     ctx.header("Cache-Control", "no-store");
-    Responses.json(ctx, 200, Json.object().put("signedIn", sessions.isValid(ctx.cookie(Sessions.COOKIE), metadata)));
+    Responses.json(ctx, 200, Json.object().put("signedIn", sessions.token(ctx.cookie(Sessions.COOKIE)).isPresent()));
   }
 
   private static String cookie(String value, long maxAgeSeconds) {
