@@ -105,7 +105,8 @@ public final class SpindleServer implements AutoCloseable {
     AuthCache auth = new AuthCache(storage.metadata());
     if (config.role.ingests()) {
       IngestRoutes.register(app, new IngestRoutes.Settings(writer, auth, config.maxEnvelopeBytes,
-          config.maxItemBytes, config.maxInFlightBytes));
+          config.maxItemBytes, config.maxInFlightBytes, config.projectRateLimit, config.keyRateLimit,
+          config.projectDailyQuota));
     }
     if (config.role.queries()) {
       ApiRoutes.register(app, storage, auth, this::dsn,
@@ -214,6 +215,9 @@ public final class SpindleServer implements AutoCloseable {
     long commitTimeoutMs;
     Duration sessionIdleTimeout;
     int loginAttemptsPerMinute;
+    int projectRateLimit;
+    int keyRateLimit;
+    long projectDailyQuota;
     PrintStream out;
     Role role;
     String queueName;
@@ -348,6 +352,33 @@ public final class SpindleServer implements AutoCloseable {
     public Builder loginAttemptsPerMinute(int n) {
       if (n <= 0) throw new IllegalArgumentException("loginAttemptsPerMinute: " + n + " (expected: > 0)");
       c.loginAttemptsPerMinute = n;
+      return this;
+    }
+
+    /**
+     * Ingestion requests a minute per project; default 0, no limit. Beyond it requests get 429
+     * with {@code Retry-After} and {@code X-Sentry-Rate-Limits}, counted as outcomes.
+     */
+    public Builder projectRateLimit(int perMinute) {
+      if (perMinute < 0) throw new IllegalArgumentException("projectRateLimit: " + perMinute + " (expected: >= 0, 0: none)");
+      c.projectRateLimit = perMinute;
+      return this;
+    }
+
+    /** Ingestion requests a minute per DSN key; default 0, no limit; answered like {@link #projectRateLimit}. */
+    public Builder keyRateLimit(int perMinute) {
+      if (perMinute < 0) throw new IllegalArgumentException("keyRateLimit: " + perMinute + " (expected: >= 0, 0: none)");
+      c.keyRateLimit = perMinute;
+      return this;
+    }
+
+    /**
+     * Spans (transactions and their spans) a project may store per UTC day; default 0, no quota.
+     * Once reached, its requests get 429 until midnight UTC, like {@link #projectRateLimit}.
+     */
+    public Builder projectDailyQuota(long spans) {
+      if (spans < 0) throw new IllegalArgumentException("projectDailyQuota: " + spans + " (expected: >= 0, 0: none)");
+      c.projectDailyQuota = spans;
       return this;
     }
 

@@ -7,6 +7,7 @@ import static dev.spindle.server.api.Access.SIGNED_IN;
 import static java.util.Objects.requireNonNull;
 
 import dev.spindle.server.auth.AuthCache;
+import dev.spindle.server.http.RateLimiter;
 import dev.spindle.storage.Project;
 import dev.spindle.storage.Storage;
 import io.javalin.Javalin;
@@ -65,7 +66,7 @@ public final class ApiRoutes {
     app.get("/api/v1/tokens", tokens::list, ADMIN);
     app.post("/api/v1/tokens", tokens::create, ADMIN);
     app.delete("/api/v1/tokens/{id}", tokens::revoke, ADMIN);
-    new SessionRoutes(sessions, auth, new LoginLimiter(settings.loginAttemptsPerMinute(), System::currentTimeMillis))
+    new SessionRoutes(sessions, auth, new RateLimiter(settings.loginAttemptsPerMinute(), System::currentTimeMillis))
         .register(app);
   }
 }

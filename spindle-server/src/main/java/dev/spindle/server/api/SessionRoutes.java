@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.spindle.server.auth.AuthCache;
 import dev.spindle.server.auth.Tokens;
 import dev.spindle.server.http.ApiException;
+import dev.spindle.server.http.RateLimiter;
 import dev.spindle.server.http.Responses;
 import dev.spindle.server.json.Json;
 import io.javalin.Javalin;
@@ -21,9 +22,9 @@ final class SessionRoutes {
 
   private final Sessions sessions;
   private final AuthCache auth;
-  private final LoginLimiter limiter;
+  private final RateLimiter limiter;
 
-  SessionRoutes(Sessions sessions, AuthCache auth, LoginLimiter limiter) {
+  SessionRoutes(Sessions sessions, AuthCache auth, RateLimiter limiter) {
     this.sessions = sessions;
     this.auth = auth;
     this.limiter = limiter;

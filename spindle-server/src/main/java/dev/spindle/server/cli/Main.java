@@ -81,6 +81,18 @@ public final class Main implements Runnable {
     @Option(names = "--max-envelope-bytes", defaultValue = "20971520", description = "Largest request body, compressed or not (default: ${DEFAULT-VALUE}).")
     long maxEnvelopeBytes;
 
+    @Option(names = "--project-rate-limit", defaultValue = "0",
+        description = "Ingestion requests a minute per project; beyond: 429 (default: ${DEFAULT-VALUE}, no limit).")
+    int projectRateLimit;
+
+    @Option(names = "--key-rate-limit", defaultValue = "0",
+        description = "Ingestion requests a minute per DSN key; beyond: 429 (default: ${DEFAULT-VALUE}, no limit).")
+    int keyRateLimit;
+
+    @Option(names = "--project-daily-quota", defaultValue = "0",
+        description = "Spans a project may store per UTC day; beyond: 429 until midnight UTC (default: ${DEFAULT-VALUE}, no quota).")
+    long projectDailyQuota;
+
     @Option(names = "--session-idle-timeout", defaultValue = "30m", converter = DurationConverter.class,
         description = "A web UI session ends after this long unused, e.g. 90s, 30m, 8h (default: ${DEFAULT-VALUE}).")
     Duration sessionIdleTimeout;
@@ -115,7 +127,8 @@ public final class Main implements Runnable {
       if (clickhouseOnCluster) options.put("on-cluster", "true");
       SpindleServer.Builder b = SpindleServer.builder().port(port).bind(bind).dataDir(storage.data).role(r)
           .retentionDays(retentionDays).maxItemBytes(maxItemBytes).maxEnvelopeBytes(maxEnvelopeBytes)
-          .sessionIdleTimeout(sessionIdleTimeout);
+          .sessionIdleTimeout(sessionIdleTimeout).projectRateLimit(projectRateLimit).keyRateLimit(keyRateLimit)
+          .projectDailyQuota(projectDailyQuota);
       SpindleServer server;
       try {
         b.storage(provider.open(new StorageConfig(storage.data, options, retentionDays)));

@@ -19,6 +19,8 @@ final class IngestException extends RuntimeException {
     TOO_LARGE(413),
     /** A content type or encoding ingestion does not read. */
     UNSUPPORTED(415),
+    /** A rate limit or quota ({@link Quotas}): retry after {@link #retryAfterSeconds()}. */
+    RATE_LIMITED(429),
     /** Ingestion or storage is behind: retry after {@link #retryAfterSeconds()}. */
     OVERLOADED(503);
 
@@ -30,21 +32,32 @@ final class IngestException extends RuntimeException {
   }
 
   private final Kind kind;
-  private final int retryAfterSeconds;
+  private final long retryAfterSeconds;
+  private final String rateLimits;
 
-  private IngestException(Kind kind, String message, int retryAfterSeconds) {
+  private IngestException(Kind kind, String message, long retryAfterSeconds, String rateLimits) {
     super(message, null, false, false);
     this.kind = kind;
     this.retryAfterSeconds = retryAfterSeconds;
+    this.rateLimits = rateLimits;
+  }
+
+  private IngestException(Kind kind, String message, long retryAfterSeconds) {
+    this(kind, message, retryAfterSeconds, null);
   }
 
   Kind kind() {
     return kind;
   }
 
-  /** Seconds the client should wait before retrying; 0 unless {@link Kind#OVERLOADED}. */
-  int retryAfterSeconds() {
+  /** Seconds the client should wait before retrying; 0 unless {@link Kind#OVERLOADED} or {@link Kind#RATE_LIMITED}. */
+  long retryAfterSeconds() {
     return retryAfterSeconds;
+  }
+
+  /** The {@code X-Sentry-Rate-Limits} value of a {@link Kind#RATE_LIMITED} refusal, else null. */
+  String rateLimits() {
+    return rateLimits;
   }
 
   static IngestException malformed(String message) {
@@ -65,6 +78,10 @@ final class IngestException extends RuntimeException {
 
   static IngestException unsupported(String message) {
     return new IngestException(Kind.UNSUPPORTED, message, 0);
+  }
+
+  static IngestException rateLimited(String message, long retryAfterSeconds, String rateLimits) {
+    return new IngestException(Kind.RATE_LIMITED, message, retryAfterSeconds, rateLimits);
   }
 
   static IngestException overloaded(String message, int retryAfterSeconds) {

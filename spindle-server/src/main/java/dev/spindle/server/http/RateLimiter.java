@@ -1,16 +1,16 @@
-package dev.spindle.server.api;
+package dev.spindle.server.http;
 
 import java.util.HashMap;
 import java.util.Map;
 import java.util.function.LongSupplier;
 
 /**
- * Sign-in attempts per client address: a token bucket per address holding {@code perMinute}
- * attempts, refilled at {@code perMinute} a minute. Addresses whose bucket is full again are
- * forgotten when the table reaches {@link #MAX_ADDRESSES}.
+ * Requests per key (a client address, a project, a DSN key) and minute: a token bucket per key
+ * holding {@code perMinute} requests, refilled at {@code perMinute} a minute. Keys whose bucket is
+ * full again are forgotten when the table reaches {@link #MAX_KEYS}.
  */
-final class LoginLimiter {
-  static final int MAX_ADDRESSES = 10_000;
+public final class RateLimiter {
+  static final int MAX_KEYS = 10_000;
 
   private static final class Bucket {
     double attempts;
@@ -21,20 +21,20 @@ final class LoginLimiter {
   private final LongSupplier clock;
   private final Map<String, Bucket> buckets = new HashMap<>();
 
-  LoginLimiter(int perMinute, LongSupplier clock) {
-    if (perMinute <= 0) throw new IllegalArgumentException("login attempts per minute: " + perMinute + " (expected: > 0)");
+  public RateLimiter(int perMinute, LongSupplier clock) {
+    if (perMinute <= 0) throw new IllegalArgumentException("per minute: " + perMinute + " (expected: > 0)");
     this.perMinute = perMinute;
     this.clock = clock;
   }
 
-  /** Takes an attempt for {@code address}: 0 when allowed, else the seconds until one is. */
-  synchronized long acquire(String address) {
+  /** Takes a request for {@code key}: 0 when allowed, else the seconds until one is. */
+  public synchronized long acquire(String key) {
     long now = clock.getAsLong();
-    if (buckets.size() >= MAX_ADDRESSES) {
+    if (buckets.size() >= MAX_KEYS) {
       buckets.values().removeIf(b -> refill(b, now) >= perMinute);
-      if (buckets.size() >= MAX_ADDRESSES) buckets.clear();
+      if (buckets.size() >= MAX_KEYS) buckets.clear();
     }
-    Bucket b = buckets.computeIfAbsent(address, a -> {
+    Bucket b = buckets.computeIfAbsent(key, a -> {
       Bucket x = new Bucket();
       x.attempts = perMinute;
       x.atMs = now;

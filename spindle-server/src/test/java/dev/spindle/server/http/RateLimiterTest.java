@@ -1,15 +1,15 @@
-package dev.spindle.server.api;
+package dev.spindle.server.http;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
-class LoginLimiterTest {
+class RateLimiterTest {
   @Test
-  void tenAMinutePerAddressThenTheWait() {
+  void tenAMinutePerKeyThenTheWait() {
     AtomicLong now = new AtomicLong(5_000_000);
-    LoginLimiter l = new LoginLimiter(10, now::get);
+    RateLimiter l = new RateLimiter(10, now::get);
     for (int i = 0; i < 10; i++) assertEquals(0, l.acquire("10.0.0.1"), "attempt " + i);
     assertEquals(6, l.acquire("10.0.0.1"), "one attempt every 6 s after the burst");
     assertEquals(0, l.acquire("10.0.0.2"), "another address is not limited");
@@ -23,9 +23,9 @@ class LoginLimiterTest {
   }
 
   @Test
-  void theAddressTableIsBounded() {
+  void theKeyTableIsBounded() {
     AtomicLong now = new AtomicLong(0);
-    LoginLimiter l = new LoginLimiter(1, now::get);
-    for (int i = 0; i < LoginLimiter.MAX_ADDRESSES * 2; i++) assertEquals(0, l.acquire("a" + i));
+    RateLimiter l = new RateLimiter(1, now::get);
+    for (int i = 0; i < RateLimiter.MAX_KEYS * 2; i++) assertEquals(0, l.acquire("a" + i));
   }
 }
