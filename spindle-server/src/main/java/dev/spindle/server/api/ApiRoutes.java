@@ -66,7 +66,7 @@ public final class ApiRoutes {
     app.get("/api/v1/tokens", tokens::list, ADMIN);
     app.post("/api/v1/tokens", tokens::create, ADMIN);
     app.delete("/api/v1/tokens/{id}", tokens::revoke, ADMIN);
-    new SessionRoutes(sessions, auth, new RateLimiter(settings.loginAttemptsPerMinute(), System::currentTimeMillis))
+    new SessionRoutes(sessions, storage.metadata(), new RateLimiter(settings.loginAttemptsPerMinute(), System::currentTimeMillis))
         .register(app);
   }
 }

@@ -1,12 +1,12 @@
 package dev.spindle.server.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.spindle.server.auth.AuthCache;
 import dev.spindle.server.auth.Tokens;
 import dev.spindle.server.http.ApiException;
 import dev.spindle.server.http.RateLimiter;
 import dev.spindle.server.http.Responses;
 import dev.spindle.server.json.Json;
+import dev.spindle.storage.MetadataStore;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import java.io.IOException;
@@ -21,12 +21,12 @@ final class SessionRoutes {
   static final String PATH = "/auth/session";
 
   private final Sessions sessions;
-  private final AuthCache auth;
+  private final MetadataStore metadata;
   private final RateLimiter limiter;
 
-  SessionRoutes(Sessions sessions, AuthCache auth, RateLimiter limiter) {
+  SessionRoutes(Sessions sessions, MetadataStore metadata, RateLimiter limiter) {
     this.sessions = sessions;
-    this.auth = auth;
+    this.metadata = metadata;
     this.limiter = limiter;
   }
 
@@ -46,7 +46,7 @@ final class SessionRoutes {
       throw ApiException.badRequest("token: required, the API token as a string");
     }
     String hash = Tokens.sha256(token.asText().trim());
-    if (auth.token(hash).isEmpty()) throw ApiException.unauthorized("invalid or revoked API token");
+    if (metadata.activeTokenByHash(hash).isEmpty()) throw ApiException.unauthorized("invalid or revoked API token");
     String id = sessions.create(hash);
     ctx.header("Set-Cookie", cookie(id, Sessions.cookieMaxAgeSeconds()));
     ctx.header("Cache-Control", "no-store");

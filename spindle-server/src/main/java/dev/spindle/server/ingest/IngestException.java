@@ -32,17 +32,17 @@ final class IngestException extends RuntimeException {
   }
 
   private final Kind kind;
-  private final long retryAfterSeconds;
+  private final int retryAfterSeconds;
   private final String rateLimits;
 
-  private IngestException(Kind kind, String message, long retryAfterSeconds, String rateLimits) {
+  private IngestException(Kind kind, String message, int retryAfterSeconds, String rateLimits) {
     super(message, null, false, false);
     this.kind = kind;
     this.retryAfterSeconds = retryAfterSeconds;
     this.rateLimits = rateLimits;
   }
 
-  private IngestException(Kind kind, String message, long retryAfterSeconds) {
+  private IngestException(Kind kind, String message, int retryAfterSeconds) {
     this(kind, message, retryAfterSeconds, null);
   }
 
@@ -51,7 +51,7 @@ final class IngestException extends RuntimeException {
   }
 
   /** Seconds the client should wait before retrying; 0 unless {@link Kind#OVERLOADED} or {@link Kind#RATE_LIMITED}. */
-  long retryAfterSeconds() {
+  int retryAfterSeconds() {
     return retryAfterSeconds;
   }
 
@@ -80,7 +80,7 @@ final class IngestException extends RuntimeException {
     return new IngestException(Kind.UNSUPPORTED, message, 0);
   }
 
-  static IngestException rateLimited(String message, long retryAfterSeconds, String rateLimits) {
+  static IngestException rateLimited(String message, int retryAfterSeconds, String rateLimits) {
     return new IngestException(Kind.RATE_LIMITED, message, retryAfterSeconds, rateLimits);
   }
 

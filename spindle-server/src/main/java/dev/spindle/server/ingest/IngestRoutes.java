@@ -66,9 +66,9 @@ public final class IngestRoutes {
 
   /** The HTTP answer to a refusal. */
   static ApiException toApi(IngestException e) {
-    if (e.kind() == IngestException.Kind.OVERLOADED) return ApiException.overloaded(e.getMessage(), (int) e.retryAfterSeconds());
+    if (e.kind() == IngestException.Kind.OVERLOADED) return ApiException.overloaded(e.getMessage(), e.retryAfterSeconds());
     if (e.kind() == IngestException.Kind.RATE_LIMITED) {
-      return new ApiException(429, e.getMessage(), Map.of("Retry-After", Long.toString(e.retryAfterSeconds()),
+      return new ApiException(429, e.getMessage(), Map.of("Retry-After", Integer.toString(e.retryAfterSeconds()),
           "X-Sentry-Rate-Limits", e.rateLimits()));
     }
     return new ApiException(e.kind().status, e.getMessage());

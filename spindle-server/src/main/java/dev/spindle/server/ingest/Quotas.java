@@ -67,19 +67,19 @@ final class Quotas {
     if (quota > 0) {
       long now = clock.getAsLong();
       if (storedToday(p.id(), now) >= quota) {
-        refuse(p, (DAY_MS - now % DAY_MS + 999) / 1000, "project", "daily_quota",
+        refuse(p, (int) ((DAY_MS - now % DAY_MS + 999) / 1000), "project", "daily_quota",
             "project " + p.id() + " stored its daily quota of " + quota + " spans; it resets at 00:00 UTC");
       }
     }
     if (perProject != null) {
-      long wait = perProject.acquire(Long.toString(p.id()));
+      int wait = (int) perProject.acquire(Long.toString(p.id()));
       if (wait > 0) {
         refuse(p, wait, "project", "project_rate_limit", "project " + p.id() + " is over its rate limit of "
             + limits.projectPerMinute() + " requests a minute");
       }
     }
     if (perKey != null) {
-      long wait = perKey.acquire(p.publicKey());
+      int wait = (int) perKey.acquire(p.publicKey());
       if (wait > 0) {
         refuse(p, wait, "key", "key_rate_limit", "this DSN key is over its rate limit of "
             + limits.keyPerMinute() + " requests a minute");
@@ -125,7 +125,7 @@ final class Quotas {
     return d;
   }
 
-  private void refuse(Project p, long retryAfterSeconds, String scope, String reason, String message) {
+  private void refuse(Project p, int retryAfterSeconds, String scope, String reason, String message) {
     synchronized (this) {
       refused.computeIfAbsent(p.id(), id -> new HashMap<>()).merge(reason, 1L, Long::sum);
     }
