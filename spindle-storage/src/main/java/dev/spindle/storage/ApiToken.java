@@ -46,7 +46,7 @@ public record ApiToken(long id, String name, String sha256Hex, long createdUs, b
     requireNonNull(sha256Hex, "sha256Hex");
     requireNonNull(scope, "scope");
     requireNonNull(projects, "projects");
-    projects = List.copyOf(projects.stream().distinct().sorted().toList());
+    projects = projects.stream().distinct().sorted().toList();
     for (long p : projects) if (p <= 0) throw new IllegalArgumentException("project id: " + p + " (expected: > 0)");
   }
 
