@@ -27,6 +27,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -107,11 +108,13 @@ public final class SpindleServer implements AutoCloseable {
     AuthCache auth = new AuthCache(storage.metadata());
     if (config.role.ingests()) {
       IngestRoutes ingest = IngestRoutes.register(app, new IngestRoutes.Settings(writer, auth, config.maxEnvelopeBytes,
-          config.maxItemBytes, config.maxInFlightBytes));
+          config.maxItemBytes, config.maxInFlightBytes, config.projectRateLimit, config.keyRateLimit,
+          config.projectDailyQuota));
       if (config.otlpGrpcPort >= 0) otlpGrpc = ingest.startOtlpGrpc(config.bind, config.otlpGrpcPort);
     }
     if (config.role.queries()) {
-      ApiRoutes.register(app, storage, auth, this::dsn);
+      ApiRoutes.register(app, storage, auth, this::dsn,
+          new ApiRoutes.Settings(config.sessionIdleTimeout, config.loginAttemptsPerMinute));
       new WebUi().register(app);
     }
     return app;
@@ -221,6 +224,11 @@ public final class SpindleServer implements AutoCloseable {
     int maxRowsPerCommit;
     int retentionDays;
     long commitTimeoutMs;
+    Duration sessionIdleTimeout;
+    int loginAttemptsPerMinute;
+    int projectRateLimit;
+    int keyRateLimit;
+    long projectDailyQuota;
     PrintStream out;
     Role role;
     String queueName;
@@ -242,6 +250,8 @@ public final class SpindleServer implements AutoCloseable {
       c.maxRowsPerCommit = 50_000;
       c.retentionDays = 30;
       c.commitTimeoutMs = 30_000;
+      c.sessionIdleTimeout = Duration.ofMinutes(30);
+      c.loginAttemptsPerMinute = 10;
       c.out = System.out;
       c.role = Role.ALL;
     }
@@ -345,6 +355,52 @@ public final class SpindleServer implements AutoCloseable {
     public Builder retentionDays(int days) {
       if (days <= 0) throw new IllegalArgumentException("retentionDays: " + days + " (expected: > 0)");
       c.retentionDays = days;
+      return this;
+    }
+
+    /**
+     * How long a web UI session may stay unused before it ends; default 30 minutes. Sessions
+     * also end 12 hours after sign-in, on sign-out and when their token is revoked.
+     */
+    public Builder sessionIdleTimeout(Duration timeout) {
+      if (timeout.compareTo(Duration.ofSeconds(1)) < 0) {
+        throw new IllegalArgumentException("sessionIdleTimeout: " + timeout + " (expected: >= 1 s)");
+      }
+      c.sessionIdleTimeout = timeout;
+      return this;
+    }
+
+    /** Web UI sign-in attempts allowed per client address and minute; default 10. More get 429. */
+    public Builder loginAttemptsPerMinute(int n) {
+      if (n <= 0) throw new IllegalArgumentException("loginAttemptsPerMinute: " + n + " (expected: > 0)");
+      c.loginAttemptsPerMinute = n;
+      return this;
+    }
+
+    /**
+     * Ingestion requests a minute per project; default 0, no limit. Beyond it requests get 429
+     * with {@code Retry-After} and {@code X-Sentry-Rate-Limits}, counted as outcomes.
+     */
+    public Builder projectRateLimit(int perMinute) {
+      if (perMinute < 0) throw new IllegalArgumentException("projectRateLimit: " + perMinute + " (expected: >= 0, 0: none)");
+      c.projectRateLimit = perMinute;
+      return this;
+    }
+
+    /** Ingestion requests a minute per DSN key; default 0, no limit; answered like {@link #projectRateLimit}. */
+    public Builder keyRateLimit(int perMinute) {
+      if (perMinute < 0) throw new IllegalArgumentException("keyRateLimit: " + perMinute + " (expected: >= 0, 0: none)");
+      c.keyRateLimit = perMinute;
+      return this;
+    }
+
+    /**
+     * Spans (transactions and their spans) a project may store per UTC day; default 0, no quota.
+     * Once reached, its requests get 429 until midnight UTC, like {@link #projectRateLimit}.
+     */
+    public Builder projectDailyQuota(long spans) {
+      if (spans < 0) throw new IllegalArgumentException("projectDailyQuota: " + spans + " (expected: >= 0, 0: none)");
+      c.projectDailyQuota = spans;
       return this;
     }
 

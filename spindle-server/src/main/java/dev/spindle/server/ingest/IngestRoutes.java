@@ -10,6 +10,7 @@ import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The ingestion endpoints, open to browsers (CORS): {@code POST /api/<project>/envelope/}
@@ -33,9 +34,12 @@ public final class IngestRoutes {
    * @param maxBodyBytes     the largest request body, compressed or not (413 beyond)
    * @param maxItemBytes     the largest envelope item after decompression (413 beyond)
    * @param maxInFlightBytes decompressed bytes all requests may hold at once (503 beyond)
+   * @param projectPerMinute requests a minute per project, 0 for no limit (429 beyond)
+   * @param keyPerMinute     requests a minute per DSN key, 0 for no limit (429 beyond)
+   * @param projectSpansPerDay spans a project may store per UTC day, 0 for no quota (429 beyond)
    */
   public record Settings(SpanWriter writer, AuthCache auth, long maxBodyBytes, long maxItemBytes,
-      long maxInFlightBytes) {
+      long maxInFlightBytes, int projectPerMinute, int keyPerMinute, long projectSpansPerDay) {
     public Settings {
       requireNonNull(writer, "writer");
       requireNonNull(auth, "auth");
@@ -77,6 +81,10 @@ public final class IngestRoutes {
   /** The HTTP answer to a refusal. */
   static ApiException toApi(IngestException e) {
     if (e.kind().status == 503) return ApiException.overloaded(e.getMessage(), e.retryAfterSeconds());
+    if (e.kind() == IngestException.Kind.RATE_LIMITED) {
+      return new ApiException(429, e.getMessage(), Map.of("Retry-After", Integer.toString(e.retryAfterSeconds()),
+          "X-Sentry-Rate-Limits", e.rateLimits()));
+    }
     return new ApiException(e.kind().status, e.getMessage());
   }
 

@@ -112,7 +112,7 @@ public final class OtlpGrpcServer implements AutoCloseable {
     if (named != null && SentryAuth.parseProjectId(named.trim()) != p.id()) {
       throw IngestException.forbidden("this key is not valid for project " + named.trim());
     }
-    return p;
+    return ingestion.admit(p);
   }
 
   /** The gRPC status of a refusal, with {@code google.rpc.RetryInfo} when the client should retry. */
@@ -121,7 +121,7 @@ public final class OtlpGrpcServer implements AutoCloseable {
       case MALFORMED, UNSUPPORTED -> Code.INVALID_ARGUMENT;
       case UNAUTHENTICATED -> Code.UNAUTHENTICATED;
       case FORBIDDEN -> Code.PERMISSION_DENIED;
-      case TOO_LARGE, OVERLOADED -> Code.RESOURCE_EXHAUSTED;
+      case TOO_LARGE, OVERLOADED, RATE_LIMITED -> Code.RESOURCE_EXHAUSTED;
       case UNAVAILABLE -> Code.UNAVAILABLE;
     };
     com.google.rpc.Status.Builder s = com.google.rpc.Status.newBuilder().setCode(code.getNumber()).setMessage(e.getMessage());

@@ -23,8 +23,10 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.URI;
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.logging.Logger;
 
 /**
@@ -64,6 +66,12 @@ public final class ClickHouseStorage implements Storage {
     this.version = ServerVersion.parse(http.query("SELECT version() AS v").get(0).get("v").asText());
     this.schema = new ClickHouseSchema(b.database, b.cluster, b.onCluster, version, b.ttlDays);
     for (String ddl : schema.ddl()) http.execute(ddl);
+    Set<String> tokenColumns = new HashSet<>();
+    for (JsonNode r : http.query("SELECT name FROM system.columns WHERE database = "
+        + Sql.literal(b.database) + " AND table = 'api_tokens'")) {
+      tokenColumns.add(r.get("name").asText());
+    }
+    for (String alter : schema.tokenMigration(tokenColumns)) http.execute(alter);
     this.queries = new ClickHouseQueries(http, schema);
     this.insights = new ClickHouseInsights(http, schema);
     this.metadata = new ClickHouseMetadata(http, b.database);

@@ -34,7 +34,7 @@ import org.duckdb.DuckDBConnection;
  *
  * <p>Schema: {@code spans} (one row per span, the transaction root flagged by
  * {@code is_segment}), {@code errors}, {@code client_reports}, {@code trace_index}, the metadata
- * tables {@code projects} and {@code api_tokens}, and the loader's {@code ingest_log}; see
+ * tables {@code projects}, {@code api_tokens} and {@code ui_sessions}, and the loader's {@code ingest_log}; see
  * {@link Schema}.
  */
 public final class DuckDbStorage implements Storage {

@@ -48,7 +48,13 @@ final class Schema {
           + "scrub_pii BOOLEAN NOT NULL, created_us BIGINT NOT NULL)",
       "CREATE TABLE IF NOT EXISTS api_tokens ("
           + "id BIGINT PRIMARY KEY, name VARCHAR NOT NULL, sha256 VARCHAR NOT NULL, "
-          + "created_us BIGINT NOT NULL, revoked BOOLEAN NOT NULL)");
+          + "created_us BIGINT NOT NULL, revoked BOOLEAN NOT NULL)",
+      // Scopes came later: a token from before them is an admin of every project.
+      "ALTER TABLE api_tokens ADD COLUMN IF NOT EXISTS scope VARCHAR DEFAULT 'admin'",
+      "ALTER TABLE api_tokens ADD COLUMN IF NOT EXISTS projects VARCHAR DEFAULT ''",
+      "CREATE TABLE IF NOT EXISTS ui_sessions ("
+          + "id_sha256 VARCHAR PRIMARY KEY, token_sha256 VARCHAR NOT NULL, created_us BIGINT NOT NULL, "
+          + "last_used_us BIGINT NOT NULL)");
 
   /**
    * DuckDB checkpoints (compresses what its write-ahead log holds into the file) once the log

@@ -24,6 +24,7 @@ import dev.spindle.storage.TraceData;
 import dev.spindle.storage.TraceQuery;
 import dev.spindle.storage.TraceSummary;
 import dev.spindle.storage.TransactionSummary;
+import dev.spindle.storage.UiSession;
 import dev.spindle.storage.WriteBatch;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -497,6 +498,59 @@ public abstract class StorageContract {
       assertEquals(Optional.empty(), storage.metadata().activeTokenByHash(hash));
       assertTrue(storage.metadata().tokens().get(0).revoked());
       assertFalse(storage.metadata().revokeToken(12345));
+    }
+
+    @Test
+    void tokensKeepTheirScopeAndProjects() {
+      ApiToken admin = storage.metadata().createToken("admin", hex(64));
+      assertEquals(ApiToken.Scope.ADMIN, admin.scope());
+      assertTrue(admin.allProjects());
+      String hash = hex(64);
+      ApiToken read = storage.metadata().createToken("viewer", hash, ApiToken.Scope.READ, List.of(3L, 1L));
+      assertEquals(List.of(1L, 3L), read.projects());
+      assertEquals(Optional.of(read), storage.metadata().activeTokenByHash(hash));
+      assertEquals(List.of(admin, read), storage.metadata().tokens());
+      assertTrue(storage.metadata().revokeToken(read.id()));
+      ApiToken revoked = storage.metadata().tokens().get(1);
+      assertTrue(revoked.revoked());
+      assertEquals(ApiToken.Scope.READ, revoked.scope(), "revoking keeps the scope");
+      assertEquals(List.of(1L, 3L), revoked.projects());
+    }
+
+    @Test
+    void sessionsOutliveAReopenAndGoWithTheirToken() throws Exception {
+      String tokenHash = hex(64);
+      ApiToken t = storage.metadata().createToken("ui", tokenHash, ApiToken.Scope.READ, List.of(1L));
+      UiSession s = new UiSession(hex(64), tokenHash, NOW_US, NOW_US);
+      storage.metadata().saveSession(s);
+      assertEquals(Optional.of(s), storage.metadata().session(s.idSha256()));
+      UiSession used = new UiSession(s.idSha256(), tokenHash, NOW_US, NOW_US + 60_000_000L);
+      storage.metadata().saveSession(used);
+      assertEquals(Optional.of(used), storage.metadata().session(s.idSha256()), "saving replaces");
+      assertEquals(Optional.empty(), storage.metadata().session(hex(64)));
+      storage.close();
+      storage = null;
+      storage = open(dir);
+      assertEquals(Optional.of(used), storage.metadata().session(s.idSha256()), "after a re-open");
+      UiSession other = new UiSession(hex(64), tokenHash, NOW_US, NOW_US);
+      storage.metadata().saveSession(other);
+      storage.metadata().deleteSession(other.idSha256());
+      assertEquals(Optional.empty(), storage.metadata().session(other.idSha256()));
+      assertTrue(storage.metadata().revokeToken(t.id()));
+      assertEquals(Optional.empty(), storage.metadata().session(s.idSha256()), "revoked with its token");
+    }
+
+    @Test
+    void idleSessionsArePurged() throws Exception {
+      UiSession idle = new UiSession(hex(64), hex(64), NOW_US - 7_200_000_000L, NOW_US - 3_600_000_000L);
+      UiSession live = new UiSession(hex(64), hex(64), NOW_US - 7_200_000_000L, NOW_US);
+      storage.metadata().saveSession(idle);
+      storage.metadata().saveSession(live);
+      storage.metadata().deleteSessionsUsedBefore(NOW_US - 60_000_000L);
+      // A backend may purge in the background: wait a bounded time.
+      for (int i = 0; i < 100 && storage.metadata().session(idle.idSha256()).isPresent(); i++) Thread.sleep(50);
+      assertEquals(Optional.empty(), storage.metadata().session(idle.idSha256()));
+      assertEquals(Optional.of(live), storage.metadata().session(live.idSha256()));
     }
   }
 
