@@ -13,9 +13,13 @@ import org.springframework.web.servlet.HandlerMapping;
  * Names the request's transaction by the pattern of the Spring MVC handler mapping that matched
  * ({@code GET /users/{id}}, source {@code route}) as soon as it is known: before the handler runs
  * (so its spans, errors and outgoing trace headers carry the name), and again when the chain
- * returns for mappings that run no interceptors (Actuator's endpoints).
+ * returns for mappings that run no interceptors (Actuator's endpoints). The catch-all
+ * {@code /**} of the static resources handler names nothing: such requests (most 404s) keep the
+ * URL name.
  */
 final class RouteNaming implements HandlerInterceptor {
+  private static final String CATCH_ALL = "/**";
+
   @Override
   public boolean preHandle(HttpServletRequest request, HttpServletResponse response, Object handler) {
     apply(request);
@@ -27,7 +31,10 @@ final class RouteNaming implements HandlerInterceptor {
     if (!(req instanceof HttpServletRequest)) return;
     HttpServletRequest request = (HttpServletRequest) req;
     Object pattern = request.getAttribute(HandlerMapping.BEST_MATCHING_PATTERN_ATTRIBUTE);
-    if (pattern == null || request.getAttribute(TracingFilter.ROUTE_ATTRIBUTE) != null) return;
+    if (pattern == null || CATCH_ALL.equals(pattern.toString())
+        || request.getAttribute(TracingFilter.ROUTE_ATTRIBUTE) != null) {
+      return;
+    }
     String contextPath = request.getContextPath();
     String route = (contextPath == null ? "" : contextPath) + pattern;
     request.setAttribute(TracingFilter.ROUTE_ATTRIBUTE, route);

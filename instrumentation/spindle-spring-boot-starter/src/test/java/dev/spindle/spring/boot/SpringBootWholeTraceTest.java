@@ -172,6 +172,16 @@ class SpringBootWholeTraceTest {
     assertEquals("GET /actuator/health", tx.path("name").asText(), tx.toString());
   }
 
+  @Test
+  void unmatchedPathKeepsItsUrlName() throws Exception {
+    String traceId = hex(32);
+    HttpResponse<String> r = get(TestApps.url(users) + "/nothing/here", "00-" + traceId + "-" + hex(16) + "-01");
+    assertEquals(404, r.statusCode(), r.body());
+    JsonNode tx = api.awaitTrace(traceId, 1).path("transactions").get(0);
+    assertEquals("GET /nothing/here", tx.path("name").asText(), tx.toString());
+    assertEquals("not_found", tx.path("status").asText());
+  }
+
   private static JsonNode errorOf(JsonNode errors, String traceId) {
     for (JsonNode e : errors.path("data")) if (traceId.equals(e.path("traceId").asText())) return e;
     return null;
