@@ -6,10 +6,11 @@ import dev.spindle.Tracer;
 import org.springframework.beans.factory.DisposableBean;
 
 /**
- * The application's tracer and who closes it. The first application of a JVM also makes it
- * Spindle's static tracer ({@link Spindle#tracer()}, used by {@code Spindle.startTransaction},
- * {@code Spindle.captureException}, ...); a later one (several contexts in one JVM, as in tests)
- * keeps its own so that it never replaces another application's.
+ * The application's tracer and who closes it. When Spindle has not been initialised in this JVM,
+ * the tracer also becomes Spindle's static one ({@link Spindle#tracer()}, used by
+ * {@code Spindle.startTransaction}, {@code Spindle.captureException}, ...), closed with the
+ * context; otherwise (an earlier {@code Spindle.init}, several contexts in one JVM as in tests) the
+ * application keeps its own tracer and never replaces the static one.
  */
 final class ManagedTracer implements DisposableBean {
   private final Tracer tracer;

@@ -10,6 +10,8 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProp
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.restclient.RestClientCustomizer;
+import org.springframework.boot.restclient.RestTemplateCustomizer;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -105,36 +107,23 @@ public final class SpindleAutoConfiguration {
     }
   }
 
+  /** Clients built from Boot's {@code RestClient.Builder} and {@code RestTemplateBuilder}. */
   @Configuration(proxyBeanMethods = false)
   @ConditionalOnBooleanProperty(name = "spindle.enabled", matchIfMissing = true)
-  @ConditionalOnClass(name = "org.springframework.http.client.ClientHttpRequestInterceptor")
-  static class ClientConfiguration {
+  @ConditionalOnClass(name = "org.springframework.boot.restclient.RestClientCustomizer")
+  static class HttpClientConfiguration {
     @Bean
     TracingClientHttpRequestInterceptor spindleClientHttpRequestInterceptor(Tracer tracer) {
       return TracingClientHttpRequestInterceptor.create(tracer);
     }
-  }
 
-  @Configuration(proxyBeanMethods = false)
-  @ConditionalOnBooleanProperty(name = "spindle.enabled", matchIfMissing = true)
-  @ConditionalOnClass(name = {"org.springframework.boot.restclient.RestClientCustomizer",
-      "org.springframework.web.client.RestClient"})
-  static class RestClientConfiguration {
     @Bean
-    org.springframework.boot.restclient.RestClientCustomizer spindleRestClientCustomizer(
-        TracingClientHttpRequestInterceptor interceptor) {
+    RestClientCustomizer spindleRestClientCustomizer(TracingClientHttpRequestInterceptor interceptor) {
       return builder -> builder.requestInterceptors(list -> list.add(0, interceptor));
     }
-  }
 
-  @Configuration(proxyBeanMethods = false)
-  @ConditionalOnBooleanProperty(name = "spindle.enabled", matchIfMissing = true)
-  @ConditionalOnClass(name = {"org.springframework.boot.restclient.RestTemplateCustomizer",
-      "org.springframework.web.client.RestTemplate"})
-  static class RestTemplateConfiguration {
     @Bean
-    org.springframework.boot.restclient.RestTemplateCustomizer spindleRestTemplateCustomizer(
-        TracingClientHttpRequestInterceptor interceptor) {
+    RestTemplateCustomizer spindleRestTemplateCustomizer(TracingClientHttpRequestInterceptor interceptor) {
       return restTemplate -> restTemplate.getInterceptors().add(0, interceptor);
     }
   }
