@@ -30,10 +30,13 @@ final class CapturingExceptionResolver implements HandlerExceptionResolver, Orde
       Object handler, Exception ex) {
     request.setAttribute(CAPTURED, ex);
     RouteNaming.apply(request); // the error names the route, as its transaction will
-    if (!(ex instanceof ErrorResponse && ((ErrorResponse) ex).getStatusCode().is4xxClientError())) {
-      tracer.captureException(ex);
-    }
+    if (!isClientError(ex)) tracer.captureException(ex);
     return null;
+  }
+
+  /** An exception Spring answers with a 4xx: the client's mistake, not sent as an error. */
+  static boolean isClientError(Throwable error) {
+    return error instanceof ErrorResponse && ((ErrorResponse) error).getStatusCode().is4xxClientError();
   }
 
   /** True when {@code error}, or one of its causes, went through this resolver. */

@@ -30,17 +30,20 @@ final class RouteNaming implements HandlerInterceptor {
   static void apply(ServletRequest req) {
     if (!(req instanceof HttpServletRequest)) return;
     HttpServletRequest request = (HttpServletRequest) req;
-    Object pattern = request.getAttribute(HandlerMapping.BEST_MATCHING_PATTERN_ATTRIBUTE);
-    if (pattern == null || CATCH_ALL.equals(pattern.toString())
-        || request.getAttribute(TracingFilter.ROUTE_ATTRIBUTE) != null) {
-      return;
-    }
-    String contextPath = request.getContextPath();
-    String route = (contextPath == null ? "" : contextPath) + pattern;
+    if (request.getAttribute(TracingFilter.ROUTE_ATTRIBUTE) != null) return;
+    String route = route(request.getContextPath(),
+        request.getAttribute(HandlerMapping.BEST_MATCHING_PATTERN_ATTRIBUTE));
+    if (route == null) return;
     request.setAttribute(TracingFilter.ROUTE_ATTRIBUTE, route);
     Object tx = request.getAttribute(TracingFilter.TRANSACTION_ATTRIBUTE);
     if (tx instanceof Transaction) {
       ((Transaction) tx).setName(request.getMethod() + " " + route, TransactionSource.ROUTE);
     }
+  }
+
+  /** The route of a matched handler pattern (MVC's string, WebFlux's {@code PathPattern}), or null. */
+  static String route(String contextPath, Object pattern) {
+    if (pattern == null || CATCH_ALL.equals(pattern.toString())) return null;
+    return (contextPath == null ? "" : contextPath) + pattern;
   }
 }

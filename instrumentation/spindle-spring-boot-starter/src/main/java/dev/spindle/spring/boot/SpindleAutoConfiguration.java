@@ -13,6 +13,7 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
 import org.springframework.boot.restclient.RestClientCustomizer;
 import org.springframework.boot.restclient.RestTemplateCustomizer;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
+import org.springframework.boot.webclient.WebClientCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.Ordered;
@@ -27,7 +28,8 @@ import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
  * its route, {@code http.client} spans and trace headers for {@code RestClient} and
  * {@code RestTemplate} built from Spring's builders, and the current span carried into
  * {@code @Async} methods and the auto-configured task executors and schedulers (virtual threads
- * included). With {@code spindle.enabled=false} only a tracer that records and sends nothing is
+ * included); for WebFlux, a transaction per request named by its route and {@code http.client}
+ * spans for {@code WebClient}s built from Boot's builder. With {@code spindle.enabled=false} only a tracer that records and sends nothing is
  * defined.
  */
 @AutoConfiguration
@@ -125,6 +127,29 @@ public final class SpindleAutoConfiguration {
     @Bean
     RestTemplateCustomizer spindleRestTemplateCustomizer(TracingClientHttpRequestInterceptor interceptor) {
       return restTemplate -> restTemplate.getInterceptors().add(0, interceptor);
+    }
+  }
+
+  @Configuration(proxyBeanMethods = false)
+  @ConditionalOnBooleanProperty(name = "spindle.enabled", matchIfMissing = true)
+  @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.REACTIVE)
+  @ConditionalOnClass(name = "org.springframework.web.reactive.DispatcherHandler")
+  static class WebFluxConfiguration {
+    @Bean
+    WebFluxTracingFilter spindleWebFluxTracingFilter(Tracer tracer) {
+      return new WebFluxTracingFilter(tracer);
+    }
+  }
+
+  /** Clients built from Boot's {@code WebClient.Builder}. */
+  @Configuration(proxyBeanMethods = false)
+  @ConditionalOnBooleanProperty(name = "spindle.enabled", matchIfMissing = true)
+  @ConditionalOnClass(name = "org.springframework.boot.webclient.WebClientCustomizer")
+  static class WebClientConfiguration {
+    @Bean
+    WebClientCustomizer spindleWebClientCustomizer(Tracer tracer) {
+      TracingExchangeFilterFunction filter = TracingExchangeFilterFunction.create(tracer);
+      return builder -> builder.filters(filters -> filters.add(0, filter));
     }
   }
 }

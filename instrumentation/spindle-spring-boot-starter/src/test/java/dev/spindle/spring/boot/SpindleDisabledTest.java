@@ -47,6 +47,7 @@ class SpindleDisabledTest {
         String[] lines = r.body().split("\n");
         assertEquals("user 3", lines[1]);
         assertTrue(lines[2].startsWith("user 3 on "), lines[2]);
+        assertEquals("user 3", lines[3]);
         assertFalse(r.body().contains("0af7651916cd43dd8448eb211c80319c"), "the trace was continued: " + r.body());
 
         assertFalse(orders.containsBean("spindleTracingFilter"));

@@ -43,6 +43,9 @@ class SpringBootWholeTraceTest {
   private static SpindleApi api;
   private static ConfigurableApplicationContext users;
   private static ConfigurableApplicationContext orders;
+  /** Orders with {@code spring.threads.virtual.enabled} (Java 21+ only). */
+  private static ConfigurableApplicationContext virtualOrders;
+  private static ConfigurableApplicationContext gateway;
 
   @BeforeAll
   static void start() throws Exception {
@@ -55,10 +58,22 @@ class SpringBootWholeTraceTest {
     orders = TestApps.start(TestApps.Orders.class, "spring.application.name=orders-app",
         "spindle.service-name=orders", "spindle.dsn=" + spindle.bootstrap().dsn(),
         "spindle.traces-sample-rate=1.0", "users.url=" + TestApps.url(users));
+    // Started here and closed last with the others: a closing context stops Reactor Netty's
+    // shared event loops, which the WebClients of the contexts still running use.
+    gateway = TestApps.start(TestApps.Gateway.class, "spring.main.web-application-type=reactive",
+        "spring.application.name=gateway", "spindle.dsn=" + spindle.bootstrap().dsn(),
+        "spindle.traces-sample-rate=1.0", "users.url=" + TestApps.url(users));
+    if (Runtime.version().feature() >= 21) {
+      virtualOrders = TestApps.start(TestApps.Orders.class, "spring.application.name=orders",
+          "spring.threads.virtual.enabled=true", "spindle.dsn=" + spindle.bootstrap().dsn(),
+          "spindle.traces-sample-rate=1.0", "users.url=" + TestApps.url(users));
+    }
   }
 
   @AfterAll
   static void stop() throws Exception {
+    if (virtualOrders != null) virtualOrders.close();
+    if (gateway != null) gateway.close();
     if (orders != null) orders.close();
     if (users != null) users.close();
     if (spindle != null) spindle.close();
@@ -78,15 +93,10 @@ class SpringBootWholeTraceTest {
   @Test
   @EnabledForJreRange(min = JRE.JAVA_21)
   void asyncOnVirtualThreadsKeepsTheTrace() throws Exception {
-    try (ConfigurableApplicationContext virtual = TestApps.start(TestApps.Orders.class,
-        "spring.application.name=orders", "spring.threads.virtual.enabled=true",
-        "spindle.dsn=" + spindle.bootstrap().dsn(), "spindle.traces-sample-rate=1.0",
-        "users.url=" + TestApps.url(users))) {
-      assertWholeTrace(virtual, "VirtualThread[");
-    }
+    assertWholeTrace(virtualOrders, "VirtualThread[");
   }
 
-  /** orders -> users twice (RestClient, then RestTemplate from @Async): 3 transactions, 0 orphans. */
+  /** orders -> users 3 times (RestClient, RestTemplate from @Async, WebClient): 4 transactions, 0 orphans. */
   private static void assertWholeTrace(ConfigurableApplicationContext app, String asyncThread) throws Exception {
     HttpResponse<String> r = get(TestApps.url(app) + "/orders/42", null);
     assertEquals(200, r.statusCode(), r.body());
@@ -95,10 +105,11 @@ class SpringBootWholeTraceTest {
     assertEquals("user 42", lines[1]);
     assertTrue(lines[2].startsWith("user 42 on " + asyncThread), lines[2]);
     assertFalse(lines[2].contains("http-nio"), "@Async ran on the request thread: " + lines[2]);
+    assertEquals("user 42", lines[3]);
 
-    JsonNode trace = api.awaitTrace(traceId, 3);
+    JsonNode trace = api.awaitTrace(traceId, 4);
     List<JsonNode> txs = list(trace.path("transactions"));
-    assertEquals(3, txs.size(), trace.toPrettyString());
+    assertEquals(4, txs.size(), trace.toPrettyString());
     assertEquals(0, trace.path("looseSpans").size(), "loose spans: " + trace.path("looseSpans"));
     for (JsonNode t : txs) assertFalse(t.path("orphan").asBoolean(), "orphan: " + t);
 
@@ -110,8 +121,8 @@ class SpringBootWholeTraceTest {
     assertEquals("orders", root.path("service").asText());
     assertEquals("ok", root.path("status").asText());
 
-    // Both client spans (RestClient on the request thread, RestTemplate on the @Async thread)
-    // hang under the request's transaction and carry B's status.
+    // The client spans (RestClient and WebClient on the request thread, RestTemplate on the @Async
+    // thread) hang under the request's transaction and carry B's status.
     Set<String> clientSpanIds = new HashSet<>();
     for (JsonNode s : root.path("spans")) {
       if (!s.path("op").asText().equals("http.client")) continue;
@@ -120,7 +131,7 @@ class SpringBootWholeTraceTest {
       assertEquals("ok", s.path("status").asText());
       clientSpanIds.add(s.path("spanId").asText());
     }
-    assertEquals(2, clientSpanIds.size(), root.path("spans").toString());
+    assertEquals(3, clientSpanIds.size(), root.path("spans").toString());
 
     Set<String> parents = new HashSet<>();
     for (JsonNode t : txs) {
@@ -132,6 +143,35 @@ class SpringBootWholeTraceTest {
       parents.add(t.path("parentSpanId").asText());
     }
     assertEquals(clientSpanIds, parents, "each client span has its own server transaction");
+  }
+
+  @Test
+  void webFluxAndWebClientMakeOneWholeTrace() throws Exception {
+    HttpResponse<String> r = get(TestApps.url(gateway) + "/gateway/5", null);
+    assertEquals(200, r.statusCode(), r.body());
+    String[] lines = r.body().split("\n");
+    assertEquals("user 5", lines[1]);
+
+    JsonNode trace = api.awaitTrace(lines[0], 2);
+    List<JsonNode> txs = list(trace.path("transactions"));
+    assertEquals(2, txs.size(), trace.toPrettyString());
+    for (JsonNode t : txs) assertFalse(t.path("orphan").asBoolean(), "orphan: " + t);
+    JsonNode root = txs.stream().filter(t -> t.path("parentSpanId").isNull()).findFirst().orElseThrow();
+    assertEquals("GET /gateway/{id}", root.path("name").asText(), root.toString());
+    assertEquals("gateway", root.path("service").asText());
+    assertEquals("ok", root.path("status").asText());
+    List<JsonNode> clients = list(root.path("spans")).stream()
+        .filter(s -> s.path("op").asText().equals("http.client")).toList();
+    assertEquals(1, clients.size(), root.toString());
+    assertEquals(root.path("spanId").asText(), clients.get(0).path("parentSpanId").asText());
+    JsonNode served = txs.stream().filter(t -> t != root).findFirst().orElseThrow();
+    assertEquals("GET /users/{id}", served.path("name").asText());
+    assertEquals(clients.get(0).path("spanId").asText(), served.path("parentSpanId").asText());
+  }
+
+  @Test
+  void webFluxErrorIsSentWithItsTrace() throws Exception {
+    assertErrorSent(TestApps.url(gateway) + "/gateway/3/fail", "GET /gateway/{id}/fail");
   }
 
   @Test
@@ -148,12 +188,16 @@ class SpringBootWholeTraceTest {
 
   @Test
   void handlerExceptionIsSentWithItsTrace() throws Exception {
+    assertErrorSent(TestApps.url(users) + "/users/9/fail", "GET /users/{id}/fail");
+  }
+
+  private static void assertErrorSent(String url, String route) throws Exception {
     String traceId = hex(32);
-    HttpResponse<String> r = get(TestApps.url(users) + "/users/9/fail", "00-" + traceId + "-" + hex(16) + "-01");
+    HttpResponse<String> r = get(url, "00-" + traceId + "-" + hex(16) + "-01");
     assertEquals(500, r.statusCode());
 
     JsonNode tx = api.awaitTrace(traceId, 1).path("transactions").get(0);
-    assertEquals("GET /users/{id}/fail", tx.path("name").asText(), tx.toString());
+    assertEquals(route, tx.path("name").asText(), tx.toString());
     assertEquals("internal_error", tx.path("status").asText());
     // Sent before the transaction, on the same queue: once the transaction is stored, so is the error.
     List<JsonNode> errors = errorsOf(api.await("/api/v1/errors", e -> !errorsOf(e, traceId).isEmpty(),
@@ -161,7 +205,7 @@ class SpringBootWholeTraceTest {
     assertEquals(1, errors.size(), "sent once: " + errors);
     JsonNode error = errors.get(0);
     assertEquals(tx.path("spanId").asText(), error.path("spanId").asText(), error.toString());
-    assertEquals("GET /users/{id}/fail", error.path("transaction").asText(), error.toString());
+    assertEquals(route, error.path("transaction").asText(), error.toString());
     assertTrue(error.path("exceptionType").asText().contains("IllegalStateException"), error.toString());
   }
 
