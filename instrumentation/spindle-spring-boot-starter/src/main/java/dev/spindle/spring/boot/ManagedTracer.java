@@ -37,10 +37,6 @@ final class ManagedTracer implements DisposableBean {
     return tracer;
   }
 
-  boolean isGlobal() {
-    return global;
-  }
-
   /** Delivers what is queued (up to the shutdown timeout) and stops sending. */
   @Override
   public void destroy() {

@@ -24,13 +24,12 @@ import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
 
 /**
  * Spindle for a Spring Boot application: a {@link Tracer} bean configured by
- * {@link SpindleProperties}, an {@code http.server} transaction per Spring MVC request named by
- * its route, {@code http.client} spans and trace headers for {@code RestClient} and
- * {@code RestTemplate} built from Spring's builders, and the current span carried into
- * {@code @Async} methods and the auto-configured task executors and schedulers (virtual threads
- * included); for WebFlux, a transaction per request named by its route and {@code http.client}
- * spans for {@code WebClient}s built from Boot's builder. With {@code spindle.enabled=false} only a tracer that records and sends nothing is
- * defined.
+ * {@link SpindleProperties}, an {@code http.server} transaction per Spring MVC or WebFlux request
+ * named by its route, {@code http.client} spans and trace headers for {@code RestClient},
+ * {@code RestTemplate} and {@code WebClient} built from Boot's builders, and the current span
+ * carried into {@code @Async} methods and the auto-configured task executors and schedulers
+ * (virtual threads included). With {@code spindle.enabled=false} only a tracer that records and
+ * sends nothing is defined.
  */
 @AutoConfiguration
 @EnableConfigurationProperties(SpindleProperties.class)

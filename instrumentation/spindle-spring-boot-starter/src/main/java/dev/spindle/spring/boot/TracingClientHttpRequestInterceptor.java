@@ -3,14 +3,9 @@ package dev.spindle.spring.boot;
 import dev.spindle.Scope;
 import dev.spindle.Span;
 import dev.spindle.Tracer;
-import dev.spindle.instrumentation.http.HttpNames;
-import dev.spindle.propagation.Propagation;
-import dev.spindle.protocol.SpanStatus;
 import java.io.IOException;
 import java.net.SocketTimeoutException;
-import java.util.List;
 import java.util.Objects;
-import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpRequest;
 import org.springframework.http.client.ClientHttpRequestExecution;
 import org.springframework.http.client.ClientHttpRequestInterceptor;
@@ -35,8 +30,6 @@ import org.springframework.http.client.ClientHttpResponse;
  * rest of the chain runs and ends when the response headers have arrived.
  */
 public final class TracingClientHttpRequestInterceptor implements ClientHttpRequestInterceptor {
-  static final String OPERATION = "http.client";
-
   private final Tracer tracer;
 
   private TracingClientHttpRequestInterceptor(Tracer tracer) {
@@ -52,53 +45,23 @@ public final class TracingClientHttpRequestInterceptor implements ClientHttpRequ
   public ClientHttpResponse intercept(HttpRequest request, byte[] body,
       ClientHttpRequestExecution execution) throws IOException {
     String url = request.getURI().toString();
-    String method = request.getMethod().name();
-    String scrubbed = HttpNames.scrubUrl(url);
-    Span span = tracer.currentSpan().startChild(OPERATION, method + " " + scrubbed);
-    span.setData("http.request.method", method);
-    span.setData("url", scrubbed);
-    String query = HttpNames.scrubbedQueryOf(url);
-    if (query != null) span.setData("http.query", query);
+    Span span = ClientSpans.start(tracer.currentSpan(), request.getMethod().name(), url);
     if (tracer.shouldPropagateTo(url)) {
-      tracer.inject(span, request.getHeaders(), HeaderAccess.INSTANCE, HeaderAccess.INSTANCE);
+      tracer.inject(span, request.getHeaders(), ClientSpans.HeaderAccess.INSTANCE, ClientSpans.HeaderAccess.INSTANCE);
     }
-
     ClientHttpResponse response;
     try (Scope s = span.makeCurrent()) {
       response = execution.execute(request, body);
     } catch (IOException | RuntimeException | Error e) {
-      span.setThrowable(e);
-      span.finish(e instanceof SocketTimeoutException ? SpanStatus.DEADLINE_EXCEEDED : SpanStatus.INTERNAL_ERROR);
+      ClientSpans.fail(span, e, e instanceof SocketTimeoutException);
       throw e;
     }
-    int status = response.getStatusCode().value();
-    span.setData("http.response.status_code", status);
-    span.finish(SpanStatus.fromHttpStatus(status));
+    ClientSpans.finish(span, response.getStatusCode().value());
     return response;
   }
 
   @Override
   public String toString() {
     return "TracingClientHttpRequestInterceptor";
-  }
-
-  enum HeaderAccess implements Propagation.Getter<HttpHeaders>, Propagation.Setter<HttpHeaders> {
-    INSTANCE;
-
-    @Override
-    public String get(HttpHeaders headers, String key) {
-      return headers.getFirst(key);
-    }
-
-    @Override
-    public List<String> getAll(HttpHeaders headers, String key) {
-      List<String> values = headers.get(key);
-      return values == null ? List.of() : values;
-    }
-
-    @Override
-    public void set(HttpHeaders headers, String key, String value) {
-      headers.set(key, value); // replaces, so baggage stays one header
-    }
   }
 }

@@ -2,7 +2,6 @@ package dev.spindle.spring.boot;
 
 import dev.spindle.Span;
 import dev.spindle.Tracer;
-import dev.spindle.instrumentation.http.HttpNames;
 import dev.spindle.protocol.SpanStatus;
 import java.util.Objects;
 import java.util.concurrent.TimeoutException;
@@ -44,27 +43,13 @@ public final class TracingExchangeFilterFunction implements ExchangeFilterFuncti
     return Mono.deferContextual(context -> {
       Span parent = context.getOrDefault(WebFluxTracingFilter.CONTEXT_KEY, tracer.currentSpan());
       String url = request.url().toString();
-      String method = request.method().name();
-      String scrubbed = HttpNames.scrubUrl(url);
-      Span span = parent.startChild(TracingClientHttpRequestInterceptor.OPERATION, method + " " + scrubbed);
-      span.setData("http.request.method", method);
-      span.setData("url", scrubbed);
-      String query = HttpNames.scrubbedQueryOf(url);
-      if (query != null) span.setData("http.query", query);
+      Span span = ClientSpans.start(parent, request.method().name(), url);
       ClientRequest outgoing = !tracer.shouldPropagateTo(url) ? request : ClientRequest.from(request)
-          .headers(h -> tracer.inject(span, h, TracingClientHttpRequestInterceptor.HeaderAccess.INSTANCE,
-              TracingClientHttpRequestInterceptor.HeaderAccess.INSTANCE))
+          .headers(h -> tracer.inject(span, h, ClientSpans.HeaderAccess.INSTANCE, ClientSpans.HeaderAccess.INSTANCE))
           .build();
       return next.exchange(outgoing)
-          .doOnNext(response -> {
-            int status = response.statusCode().value();
-            span.setData("http.response.status_code", status);
-            span.finish(SpanStatus.fromHttpStatus(status));
-          })
-          .doOnError(e -> {
-            span.setThrowable(e);
-            span.finish(e instanceof TimeoutException ? SpanStatus.DEADLINE_EXCEEDED : SpanStatus.INTERNAL_ERROR);
-          })
+          .doOnNext(response -> ClientSpans.finish(span, response.statusCode().value()))
+          .doOnError(e -> ClientSpans.fail(span, e, e instanceof TimeoutException))
           .doOnCancel(() -> {
             if (!span.isFinished()) span.finish(SpanStatus.CANCELLED);
           });

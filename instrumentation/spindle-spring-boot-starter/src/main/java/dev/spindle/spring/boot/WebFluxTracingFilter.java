@@ -46,7 +46,7 @@ final class WebFluxTracingFilter implements WebFilter, Ordered {
     ServerHttpRequest request = exchange.getRequest();
     String method = request.getMethod().name();
     Transaction tx = tracer.continueTrace(request.getHeaders(),
-        TracingClientHttpRequestInterceptor.HeaderAccess.INSTANCE,
+        ClientSpans.HeaderAccess.INSTANCE,
         method + " " + HttpNames.sanitizePath(request.getPath().value()), "http.server", TransactionSource.URL);
     String url = request.getURI().toString();
     tx.setData("http.request.method", method);
