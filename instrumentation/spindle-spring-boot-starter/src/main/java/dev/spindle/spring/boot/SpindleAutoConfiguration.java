@@ -41,9 +41,14 @@ public final class SpindleAutoConfiguration {
   ManagedTracer spindleManagedTracer(SpindleProperties properties, Environment environment,
       ObjectProvider<SpindleOptionsCustomizer> customizers) {
     if (!properties.isEnabled()) return ManagedTracer.disabled();
-    SpindleOptions options = options(properties, environment);
-    customizers.orderedStream().forEach(c -> c.customize(options));
-    return ManagedTracer.start(options);
+    try {
+      SpindleOptions options = options(properties, environment);
+      customizers.orderedStream().forEach(c -> c.customize(options));
+      return ManagedTracer.start(options);
+    } catch (IllegalArgumentException e) { // the SDK names the option and what it expected
+      throw new IllegalArgumentException("Spindle is misconfigured (spindle.* properties, SPINDLE_* "
+          + "variables or a SpindleOptionsCustomizer): " + e.getMessage(), e);
+    }
   }
 
   @Bean(destroyMethod = "") // closed by its ManagedTracer

@@ -2,6 +2,7 @@ package dev.spindle.spring.boot;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -13,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.support.StaticListableBeanFactory;
 import org.springframework.core.env.MapPropertySource;
 import org.springframework.core.env.StandardEnvironment;
 
@@ -48,6 +50,24 @@ class SpindlePropertiesTest {
     SpindleOptions o = SpindleAutoConfiguration.options(p, environment(Map.of("spring.application.name", "orders")));
     assertEquals("billing", o.getTags().get("service.name"));
     assertNull(o.getDsn(), "a blank DSN sends nothing");
+  }
+
+  @Test
+  void badValuesStopTheApplicationWithTheirName() {
+    SpindleProperties p = new SpindleProperties();
+    p.setTracesSampleRate(2.0);
+    assertBadConfiguration(p, "tracesSampleRate: 2.0");
+    p = new SpindleProperties();
+    p.setDsn("127.0.0.1:8790/1");
+    assertBadConfiguration(p, "dsn: ");
+  }
+
+  private static void assertBadConfiguration(SpindleProperties p, String expected) {
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> new SpindleAutoConfiguration().spindleManagedTracer(p, environment(Map.of()),
+            new StaticListableBeanFactory().getBeanProvider(SpindleOptionsCustomizer.class)));
+    assertTrue(e.getMessage().startsWith("Spindle is misconfigured"), e.getMessage());
+    assertTrue(e.getMessage().contains(expected), e.getMessage());
   }
 
   @Test
