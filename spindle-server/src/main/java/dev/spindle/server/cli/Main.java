@@ -78,6 +78,9 @@ public final class Main implements Runnable {
     @Option(names = "--max-envelope-bytes", defaultValue = "20971520", description = "Largest request body, compressed or not (default: ${DEFAULT-VALUE}).")
     long maxEnvelopeBytes;
 
+    @Option(names = "--assembly-wait-seconds", defaultValue = "30", description = "How long spans that came before their transaction's root span wait for it (default: ${DEFAULT-VALUE}).")
+    long assemblyWaitSeconds;
+
     @Override
     public Integer call() throws InterruptedException {
       Role r;
@@ -110,6 +113,7 @@ public final class Main implements Runnable {
           .retentionDays(retentionDays).maxItemBytes(maxItemBytes).maxEnvelopeBytes(maxEnvelopeBytes);
       SpindleServer server;
       try {
+        b.assemblyWaitMs(assemblyWaitSeconds * 1000);
         b.storage(provider.open(new StorageConfig(storage.data, options, retentionDays)));
         if (kafkaBootstrap != null && !kafkaBootstrap.isBlank()) b.batchQueue("kafka", kafkaSettings());
         server = b.start();

@@ -607,6 +607,14 @@ public abstract class StorageContract {
   }
 
   @Nested
+  class SpanAssembly extends SpanAssemblyContract {
+    @Override
+    protected Storage storage() {
+      return storage;
+    }
+  }
+
+  @Nested
   class ServiceMaps extends ServiceMapContract {
     @Override
     protected Storage storage() {
