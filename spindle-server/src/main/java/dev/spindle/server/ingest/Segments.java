@@ -22,8 +22,7 @@ final class Segments {
 
   /**
    * {@code rows} in their order, each non-segment span joined to its nearest ancestor segment
-   * among {@code rows}. Of rows with the same trace and span id,
-   * the last is kept.
+   * among {@code rows}. Of rows with the same trace and span id, the last is kept.
    */
   static List<SpanRow> join(List<SpanRow> rows) {
     Map<String, SpanRow> byId = new LinkedHashMap<>();

@@ -1,5 +1,6 @@
 package dev.spindle.storage.tests;
 
+import static dev.spindle.storage.tests.StorageContract.hex;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -12,7 +13,6 @@ import dev.spindle.storage.WriteBatch;
 import dev.spindle.storage.write.SpanAssembler;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
@@ -28,14 +28,6 @@ public abstract class SpanAssemblyContract {
 
   /** The storage under test (opened empty for each test). */
   protected abstract Storage storage();
-
-  private static String hex(int length) {
-    StringBuilder b = new StringBuilder(length);
-    ThreadLocalRandom r = ThreadLocalRandom.current();
-    for (int i = 0; i < length; i++) b.append("0123456789abcdef".charAt(r.nextInt(16)));
-    if (b.charAt(0) == '0') b.setCharAt(0, 'a');
-    return b.toString();
-  }
 
   /** A segment root as OTLP ingestion makes it: named, with its service, release and environment. */
   private static SpanRow root(String traceId, String name) {
