@@ -36,8 +36,8 @@ class SpanAssemblyKillTest {
         "--port", "0", "--data", data.toString());
   }
 
-  /** One OTLP/JSON request holding one span. */
-  private static void send(ChildServer server, String key, String traceId, String spanId, String parentId,
+  /** One OTLP/JSON request holding one span, to the server at {@code url}. */
+  static void send(String url, String key, String traceId, String spanId, String parentId,
       String name, int kind, long startNs, long endNs) throws Exception {
     String body = "{\"resourceSpans\":[{\"resource\":{\"attributes\":["
         + "{\"key\":\"service.name\",\"value\":{\"stringValue\":\"basket\"}},"
@@ -47,7 +47,7 @@ class SpanAssemblyKillTest {
         + ",\"name\":\"" + name + "\",\"kind\":" + kind + ",\"startTimeUnixNano\":\"" + startNs
         + "\",\"endTimeUnixNano\":\"" + endNs + "\"}]}]}]}";
     HttpResponse<String> r = TestServer.HTTP.send(HttpRequest.newBuilder(
-            URI.create(server.url() + "/api/1/integration/otlp/v1/traces?sentry_key=" + key))
+            URI.create(url + "/api/1/integration/otlp/v1/traces?sentry_key=" + key))
         .timeout(Duration.ofSeconds(10)).header("Content-Type", "application/json")
         .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
     assertEquals(200, r.statusCode(), r.body());
@@ -67,10 +67,10 @@ class SpanAssemblyKillTest {
       ids[i] = new String[] {TestServer.hex(32), TestServer.hex(16), TestServer.hex(16), TestServer.hex(16)};
       String[] t = ids[i];
       // As SimpleSpanProcessor exports: the deepest span first, each in its own request.
-      send(first, key, t[0], t[3], t[2], "SELECT basket", 3, now - 40_000_000, now - 30_000_000);
-      send(first, key, t[0], t[2], t[1], "load basket", 1, now - 45_000_000, now - 20_000_000);
+      send(first.url(), key, t[0], t[3], t[2], "SELECT basket", 3, now - 40_000_000, now - 30_000_000);
+      send(first.url(), key, t[0], t[2], t[1], "load basket", 1, now - 45_000_000, now - 20_000_000);
       // Half of the roots come before the kill.
-      if (i % 2 == 0) send(first, key, t[0], t[1], null, "GET /basket", 2, now - 50_000_000, now - 10_000_000);
+      if (i % 2 == 0) send(first.url(), key, t[0], t[1], null, "GET /basket", 2, now - 50_000_000, now - 10_000_000);
     }
     first.process().destroyForcibly(); // SIGKILL: half of the segments wait for their root
     assertTrue(first.process().waitFor(30, TimeUnit.SECONDS));
@@ -79,7 +79,7 @@ class SpanAssemblyKillTest {
     try {
       for (int i = 1; i < TRACES; i += 2) {
         String[] t = ids[i];
-        send(second, key, t[0], t[1], null, "GET /basket", 2, now - 50_000_000, now - 10_000_000);
+        send(second.url(), key, t[0], t[1], null, "GET /basket", 2, now - 50_000_000, now - 10_000_000);
       }
       String path = "/api/v1/discover?dataset=spans&field=transaction&field=release&field=count()"
           + "&field=count_unique(span_id)&statsPeriod=1h&query=" + URLEncoder.encode("service:basket", StandardCharsets.UTF_8);

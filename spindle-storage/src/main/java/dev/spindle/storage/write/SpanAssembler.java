@@ -121,7 +121,7 @@ public final class SpanAssembler implements SpanWriter {
       for (SpanRow r : rows) {
         if (!r.assembled() || (!traces.isEmpty() && traces.containsKey(key(r)))) touched.add(key(r));
       }
-      for (int i = 0; i < rows.size(); i++) {
+      for (int i = 0; i < rows.size() && !touched.isEmpty(); i++) {
         SpanRow r = rows.get(i);
         if (!touched.contains(key(r))) continue;
         Node n = remember(r, now);
