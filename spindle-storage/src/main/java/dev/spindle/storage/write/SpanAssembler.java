@@ -37,8 +37,8 @@ import java.util.logging.Logger;
  *
  * <p>Restart: the memory is rebuilt from the storage ({@link SegmentStore#unassembled}, spans
  * started in the last {@link #REBUILD_LOOKBACK_MS} plus {@code waitMs}), which also gives the
- * assignments a crash cut off. Rows replayed from the ingest log or a queue are assembled again
- * and land once, as the storage stores replays.
+ * assignments a crash cut off. Rows a queue delivers again after a crash pass the assembler again
+ * and land once, as the storage keeps one copy of a replayed row.
  */
 public final class SpanAssembler implements SpanWriter {
   private static final Logger LOG = Logger.getLogger(SpanAssembler.class.getName());
