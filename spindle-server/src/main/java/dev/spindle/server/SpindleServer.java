@@ -12,12 +12,15 @@ import dev.spindle.server.json.Json;
 import dev.spindle.server.ui.WebUi;
 import dev.spindle.storage.ApiToken;
 import dev.spindle.storage.Project;
+import dev.spindle.storage.SegmentStore;
+import dev.spindle.storage.SpanWriter;
 import dev.spindle.storage.Storage;
 import dev.spindle.storage.StorageConfig;
 import dev.spindle.storage.StorageProvider;
 import dev.spindle.storage.write.BatchQueue;
 import dev.spindle.storage.write.BatchQueueProvider;
 import dev.spindle.storage.write.GroupCommitWriter;
+import dev.spindle.storage.write.SpanAssembler;
 import io.javalin.Javalin;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -74,11 +77,11 @@ public final class SpindleServer implements AutoCloseable {
         queue = BatchQueueProvider.named(config.queueName).open(config.queueSettings);
       }
       if (config.role.ingests()) {
-        group = GroupCommitWriter.builder(config.role == Role.INGEST ? queue.writer() : storage.writer())
+        group = GroupCommitWriter.builder(config.role == Role.INGEST ? queue.writer() : assembled(storage))
             .maxPendingRows(config.maxPendingRows).maxRowsPerCommit(config.maxRowsPerCommit)
             .committers(COMMITTERS).commitTimeoutMs(config.commitTimeoutMs).build();
       }
-      if (config.role == Role.WRITER) queue.consumeInto(storage.writer());
+      if (config.role == Role.WRITER) queue.consumeInto(assembled(storage));
       this.groupCommit = group;
       this.batchQueue = queue;
       this.app = routes(config, storage, group);
@@ -101,6 +104,26 @@ public final class SpindleServer implements AutoCloseable {
       storage.close();
       throw e;
     }
+  }
+
+  /**
+   * The storage's writer behind span assembly, rebuilt from the storage: on the process every
+   * row of a trace passes ({@code all}, or the {@code writer} that Kafka's trace-id key gives the
+   * trace to). A storage without span assembly is written as it is.
+   */
+  private SpanWriter assembled(Storage storage) {
+    SegmentStore segments;
+    try {
+      segments = storage.segments();
+    } catch (UnsupportedOperationException e) {
+      LOG.warning(e.getMessage() + ": spans that arrive apart from their transaction keep none");
+      return storage.writer();
+    }
+    SpanAssembler a = SpanAssembler.builder(storage.writer(), segments)
+        .waitMs(config.assemblyWaitMs).maxSpans(config.assemblyMaxSpans).build();
+    int n = a.rebuild();
+    if (n > 0) LOG.info("span assembly: " + n + " stored spans of traces still waiting for their segment");
+    return a;
   }
 
   private Javalin routes(Config config, Storage storage, GroupCommitWriter writer) {
@@ -233,6 +256,8 @@ public final class SpindleServer implements AutoCloseable {
     Role role;
     String queueName;
     Map<String, String> queueSettings;
+    long assemblyWaitMs;
+    int assemblyMaxSpans;
   }
 
   /** Configures a server. Every setting has a documented default. */
@@ -254,6 +279,8 @@ public final class SpindleServer implements AutoCloseable {
       c.loginAttemptsPerMinute = 10;
       c.out = System.out;
       c.role = Role.ALL;
+      c.assemblyWaitMs = 30_000;
+      c.assemblyMaxSpans = 200_000;
     }
 
     /**
@@ -348,6 +375,23 @@ public final class SpindleServer implements AutoCloseable {
     public Builder maxRowsPerCommit(int n) {
       if (n <= 0) throw new IllegalArgumentException("maxRowsPerCommit: " + n + " (expected: > 0)");
       c.maxRowsPerCommit = n;
+      return this;
+    }
+
+    /**
+     * How long span assembly waits for a segment's root after the last span of its trace came
+     * (spans are stored at once; those whose root comes later are joined to it then); default 30 s.
+     */
+    public Builder assemblyWaitMs(long ms) {
+      if (ms <= 0) throw new IllegalArgumentException("assemblyWaitMs: " + ms + " (expected: > 0)");
+      c.assemblyWaitMs = ms;
+      return this;
+    }
+
+    /** The most spans span assembly remembers while they wait; default 200 000 (about 40 MB). */
+    public Builder assemblyMaxSpans(int n) {
+      if (n <= 0) throw new IllegalArgumentException("assemblyMaxSpans: " + n + " (expected: > 0)");
+      c.assemblyMaxSpans = n;
       return this;
     }
 

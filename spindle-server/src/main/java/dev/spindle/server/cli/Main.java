@@ -100,6 +100,9 @@ public final class Main implements Runnable {
         description = "A web UI session ends after this long unused, e.g. 90s, 30m, 8h (default: ${DEFAULT-VALUE}).")
     Duration sessionIdleTimeout;
 
+    @Option(names = "--assembly-wait-seconds", defaultValue = "30", description = "How long spans that came before their transaction's root span wait for it (default: ${DEFAULT-VALUE}).")
+    long assemblyWaitSeconds;
+
     @Override
     public Integer call() throws InterruptedException {
       Role r;
@@ -135,6 +138,7 @@ public final class Main implements Runnable {
       SpindleServer server;
       try {
         b.otlpGrpcPort(otlpGrpcPort);
+        b.assemblyWaitMs(assemblyWaitSeconds * 1000);
         b.storage(provider.open(new StorageConfig(storage.data, options, retentionDays)));
         if (kafkaBootstrap != null && !kafkaBootstrap.isBlank()) b.batchQueue("kafka", kafkaSettings());
         server = b.start();

@@ -8,6 +8,7 @@ import dev.spindle.storage.ClientReportRow;
 import dev.spindle.storage.ErrorRow;
 import dev.spindle.storage.MetadataStore;
 import dev.spindle.storage.OutcomeReader;
+import dev.spindle.storage.SegmentStore;
 import dev.spindle.storage.ServiceMapReader;
 import dev.spindle.storage.SpanRow;
 import dev.spindle.storage.SpanWriter;
@@ -59,6 +60,7 @@ public final class ClickHouseStorage implements Storage {
   private final ClickHouseServiceMap serviceMap;
   private final Map<String, String> insertSettings;
   private final SpanWriter writer = this::write;
+  private final ClickHouseSegments segments;
 
   private ClickHouseStorage(Builder b) {
     this.http = new ClickHouseHttp(b.url, b.user, b.password, b.timeout);
@@ -77,6 +79,7 @@ public final class ClickHouseStorage implements Storage {
     this.metadata = new ClickHouseMetadata(http, b.database);
     this.discover = new ClickHouseDiscover(http, schema);
     this.serviceMap = new ClickHouseServiceMap(http, schema, metadata);
+    this.segments = new ClickHouseSegments(http, schema, writer);
     this.insertSettings = b.cluster == null ? Map.of() : Map.of("insert_distributed_sync", "1");
     LOG.fine(() -> "ClickHouse " + version + " at " + b.url + ", database " + b.database
         + (b.cluster == null ? "" : ", cluster " + b.cluster));
@@ -140,6 +143,11 @@ public final class ClickHouseStorage implements Storage {
   @Override
   public ServiceMapReader serviceMap() {
     return serviceMap;
+  }
+
+  @Override
+  public SegmentStore segments() {
+    return segments;
   }
 
   // ---------------------------------------------------------------- writes

@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import dev.spindle.storage.MetadataStore;
 import dev.spindle.storage.OutcomeReader;
+import dev.spindle.storage.SegmentStore;
 import dev.spindle.storage.ServiceMapReader;
 import dev.spindle.storage.SpanWriter;
 import dev.spindle.storage.Storage;
@@ -47,6 +48,7 @@ public final class DuckDbStorage implements Storage {
   private final ReadPool reads;
   private final DuckDbDiscover discover;
   private final DuckDbServiceMap serviceMap;
+  private final DuckDbSegments segments;
 
   /** @param logDir the ingest log's folder, or null for direct writes (in-memory databases) */
   private DuckDbStorage(DuckDBConnection root, Path logDir) throws SQLException, IOException {
@@ -67,6 +69,7 @@ public final class DuckDbStorage implements Storage {
     this.metadata = new DuckDbMetadata(root, writeLock, this::readConnection);
     this.discover = new DuckDbDiscover(this::dataConnection);
     this.serviceMap = new DuckDbServiceMap(this::dataConnection, metadata);
+    this.segments = new DuckDbSegments(root, writeLock, writer, this::dataConnection);
   }
 
   /** Converts a database from before binary ids ({@link Schema#TEXT_ID_MIGRATION}). */
@@ -173,6 +176,11 @@ public final class DuckDbStorage implements Storage {
   @Override
   public ServiceMapReader serviceMap() {
     return serviceMap;
+  }
+
+  @Override
+  public SegmentStore segments() {
+    return segments;
   }
 
   @Override

@@ -597,9 +597,36 @@ public abstract class StorageContract {
       assertEquals(3, db.spanCount());
       assertEquals(2, db.transactionCount());
       assertEquals(100.0, db.totalMs(), 1e-9);
-      assertEquals(0.5, db.shareOfTime(), 1e-9);
+      assertEquals(0.4, db.shareOfTime(), 1e-9, "a's two db spans overlap: 60 ms covered, not 80");
       assertEquals("http.client", ops.get(1).op());
       assertEquals(0.05, ops.get(1).shareOfTime(), 1e-9);
+    }
+
+    @Test
+    void parallelSpansShareTheirTimeOnceAndNeverPastTheTransaction() {
+      SpanRow a = txn(1, hex(32), "GET /fan-out", NOW_US, 100).build();
+      SpanRow b = txn(1, hex(32), "GET /fan-out", NOW_US, 100).build();
+      long a0 = a.startUs();
+      long b0 = b.startUs();
+      write(a, b,
+          // a: three calls in parallel, 0-60, 20-80 and 90-130 ms (its end clipped at 100): 90 ms
+          child(a, "http.client", a0, a0 + 60_000),
+          child(a, "http.client", a0 + 20_000, a0 + 80_000),
+          child(a, "http.client", a0 + 90_000, a0 + 130_000),
+          child(a, "db.query", a0 + 10_000, a0 + 30_000),
+          // b: the same call twice at once, 0-50 ms: 50 ms; a span wholly outside b adds nothing
+          child(b, "http.client", b0, b0 + 50_000),
+          child(b, "http.client", b0, b0 + 50_000),
+          child(b, "db.query", b0 + 200_000, b0 + 300_000));
+      List<SpanOpSummary> ops = storage.insights().spanOps(
+          lastDay(1L, List.of(Filter.eq(Filter.Field.TRANSACTION, "GET /fan-out"))));
+      assertEquals(List.of("http.client", "db.query"), ops.stream().map(SpanOpSummary::op).toList());
+      SpanOpSummary http = ops.get(0);
+      assertEquals(5, http.spanCount());
+      assertEquals(60 + 60 + 40 + 50 + 50, http.totalMs(), 1e-9, "the summed time stays the spans' sum");
+      assertEquals((90 + 50) / 200.0, http.shareOfTime(), 1e-9, "the union of each transaction's calls");
+      assertEquals(20 / 200.0, ops.get(1).shareOfTime(), 1e-9);
+      for (SpanOpSummary o : ops) assertTrue(o.shareOfTime() <= 1, o.op() + " " + o.shareOfTime());
     }
 
     @Test
@@ -627,6 +654,14 @@ public abstract class StorageContract {
 
   @Nested
   class Discover extends DiscoverContract {
+    @Override
+    protected Storage storage() {
+      return storage;
+    }
+  }
+
+  @Nested
+  class SpanAssembly extends SpanAssemblyContract {
     @Override
     protected Storage storage() {
       return storage;
