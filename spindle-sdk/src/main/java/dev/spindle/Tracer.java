@@ -278,10 +278,11 @@ public final class Tracer implements AutoCloseable {
           transport.recordLostEvent(DiscardReason.BEFORE_SEND, "error", 1);
           return eventId;
         }
+        eventId = event.eventId(); // the hook may return another event
       }
       String json = EventJson.error(event, clock.wallMicros(), span, options.getRelease(),
           options.getEnvironment(), options.getServerName(), scope, inApp);
-      Envelope.Builder e = Envelope.builder().eventId(event.eventId())
+      Envelope.Builder e = Envelope.builder().eventId(eventId)
           .sdk(EventJson.SDK_NAME, EventJson.SDK_VERSION)
           .addItem("event", "application/json", json.getBytes(StandardCharsets.UTF_8));
       if (span.transaction() instanceof Traced) e.traceJson(dscJson((Traced) span.transaction()));
