@@ -15,6 +15,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /** Error events (#14 point 6): messages, levels, loggers, breadcrumbs, beforeSend, chains, uncaught. */
+@SuppressWarnings("try") // scopes are opened for their side effect: making spans current
 class ErrorEventsTest {
   private final CapturingTransport transport = new CapturingTransport();
   private final FakeClock clock = new FakeClock();

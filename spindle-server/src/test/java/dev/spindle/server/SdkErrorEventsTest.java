@@ -21,6 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** Spindle's own error events (a message event, a logged exception) stored and read back with their trace. */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
+@SuppressWarnings("try") // scopes are opened for their side effect: making spans current
 class SdkErrorEventsTest {
   @TempDir Path dir;
 

@@ -18,6 +18,7 @@ import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 
 /** The appender as configured by log4j2-test.xml (events from WARN, breadcrumbs from DEBUG). */
+@SuppressWarnings("try") // scopes are opened for their side effect: making spans current
 class SpindleAppenderTest {
   private static final Logger LOG = LogManager.getLogger("com.shop.Checkout");
   private final CapturingTransport transport = new CapturingTransport();

@@ -18,6 +18,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /** The appender as configured by logback-test.xml (events from WARN, breadcrumbs from DEBUG). */
+@SuppressWarnings("try") // scopes are opened for their side effect: making spans current
 class SpindleAppenderTest {
   private static final Logger LOG = LoggerFactory.getLogger("com.shop.Checkout");
   private final CapturingTransport transport = new CapturingTransport();
