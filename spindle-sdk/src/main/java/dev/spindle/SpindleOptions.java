@@ -23,7 +23,9 @@ import java.util.function.UnaryOperator;
  * performance: traces are continued and propagated, no transaction is sent),
  * {@code propagateTraceparent} on, {@code maxSpans} 1000, {@code sendDefaultPii} off,
  * queue of 1000 envelopes, no spool directory, spool of 50 MiB, shutdown flush timeout 2 s,
- * open children awaited 30 s after their transaction finishes, the system clock.
+ * open children awaited 30 s after their transaction finishes, the system clock, no
+ * {@code beforeSend}, frames in-app unless their class is in {@link #DEFAULT_IN_APP_EXCLUDES},
+ * the uncaught-exception handler installed by {@code Spindle.init}.
  */
 public final class SpindleOptions {
   /** Default of {@link #setMaxSpans(int)}. */
@@ -36,6 +38,9 @@ public final class SpindleOptions {
   public static final Duration DEFAULT_SHUTDOWN_TIMEOUT = Duration.ofSeconds(2);
   /** Default of {@link #setOpenChildrenTimeout(Duration)}. */
   public static final Duration DEFAULT_OPEN_CHILDREN_TIMEOUT = Duration.ofSeconds(30);
+  /** Default of {@link #setInAppExcludes(List)}: the JDK's and Spindle's own packages. */
+  public static final List<String> DEFAULT_IN_APP_EXCLUDES =
+      List.of("java.", "javax.", "jdk.", "sun.", "com.sun.", "dev.spindle.");
 
   private String dsn;
   private String release;
@@ -47,6 +52,10 @@ public final class SpindleOptions {
   private boolean propagateTraceparent = true;
   private int maxSpans = DEFAULT_MAX_SPANS;
   private UnaryOperator<TransactionData> beforeSendTransaction;
+  private UnaryOperator<ErrorEvent> beforeSend;
+  private List<String> inAppIncludes = List.of();
+  private List<String> inAppExcludes = DEFAULT_IN_APP_EXCLUDES;
+  private boolean uncaughtExceptionHandler = true;
   private boolean sendDefaultPii;
   private int maxQueueSize = DEFAULT_MAX_QUEUE_SIZE;
   private Path spoolDirectory;
@@ -236,6 +245,57 @@ public final class SpindleOptions {
 
   public UnaryOperator<TransactionData> getBeforeSendTransaction() {
     return beforeSendTransaction;
+  }
+
+  /**
+   * Called with every error event on the capturing thread, after the scopes' tags and user are
+   * filled in; return it (changed or not) or null to drop it (counted as {@code before_send} in
+   * client reports). If it throws, the event is sent unchanged.
+   */
+  public SpindleOptions setBeforeSend(UnaryOperator<ErrorEvent> hook) {
+    this.beforeSend = hook;
+    return this;
+  }
+
+  public UnaryOperator<ErrorEvent> getBeforeSend() {
+    return beforeSend;
+  }
+
+  /**
+   * Package prefixes (such as {@code "com.shop."}) of the application's own classes: when given,
+   * stack frames are marked in-app only when their class starts with one. Default none.
+   */
+  public SpindleOptions setInAppIncludes(List<String> prefixes) {
+    this.inAppIncludes = List.copyOf(Objects.requireNonNull(prefixes, "inAppIncludes"));
+    return this;
+  }
+
+  public List<String> getInAppIncludes() {
+    return inAppIncludes;
+  }
+
+  /** Package prefixes of frames that are not in-app. Default {@link #DEFAULT_IN_APP_EXCLUDES}. */
+  public SpindleOptions setInAppExcludes(List<String> prefixes) {
+    this.inAppExcludes = List.copyOf(Objects.requireNonNull(prefixes, "inAppExcludes"));
+    return this;
+  }
+
+  public List<String> getInAppExcludes() {
+    return inAppExcludes;
+  }
+
+  /**
+   * Whether {@code Spindle.init} installs a default uncaught-exception handler that sends what
+   * kills a thread as a {@code fatal} event (waiting up to the shutdown timeout for delivery) and
+   * then calls the handler that was installed before. Default true.
+   */
+  public SpindleOptions setUncaughtExceptionHandler(boolean install) {
+    this.uncaughtExceptionHandler = install;
+    return this;
+  }
+
+  public boolean isUncaughtExceptionHandler() {
+    return uncaughtExceptionHandler;
   }
 
   /** Whether integrations may record personal data (headers, IPs, user names). Default false. */
