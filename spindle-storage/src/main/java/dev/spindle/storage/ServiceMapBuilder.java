@@ -14,7 +14,8 @@ import java.util.function.LongFunction;
  * project id and service column) into a {@link ServiceMap} named by service: an empty service is
  * its project's name, caller project 0 the {@link ServiceMap#UNKNOWN_CALLER}, a non-empty leaf an
  * un-instrumented destination. Keys that end up with the same names are merged (counts add up,
- * the latencies of the busiest key are kept). Not thread-safe.
+ * the latencies of the busiest key are kept, or, when the backend gives duration buckets, read from
+ * the merged buckets). Not thread-safe.
  */
 public final class ServiceMapBuilder {
   /**
@@ -70,6 +71,28 @@ public final class ServiceMapBuilder {
     e.lost += lost;
   }
 
+  /**
+   * The calls of one pair whose latencies come as {@link #durations}: the edge's p50 and p95 are
+   * then read from the sum of its duration buckets (see {@link DurationHistogram}).
+   */
+  public void edge(Pair p, double calls, long count, long failures, long linked, long orphaned, long lost) {
+    EdgeAcc e = edge(p);
+    if (e.histogram == null) e.histogram = new DurationHistogram();
+    e.calls += calls;
+    e.count += count;
+    e.failures += failures;
+    e.linked += linked;
+    e.orphaned += orphaned;
+    e.lost += lost;
+  }
+
+  /** {@code count} calls of the pair whose callee took a duration in {@code bucket}. */
+  public void durations(Pair p, int bucket, long count) {
+    EdgeAcc e = edge(p);
+    if (e.histogram == null) e.histogram = new DurationHistogram();
+    e.histogram.add(bucket, count);
+  }
+
   /** A lost or orphaned call of the pair; the backend gives them newest first. */
   public void example(Pair p, String traceId, String spanId, String description, String continuedTraceId) {
     EdgeAcc e = edge(p);
@@ -94,7 +117,9 @@ public final class ServiceMapBuilder {
         .thenComparing(ServiceMap.Node::service));
     List<ServiceMap.Edge> es = new ArrayList<>();
     edges.forEach((names, e) -> es.add(new ServiceMap.Edge(names.get(0), names.get(1), e.calls,
-        e.count, e.count == 0 ? 0 : (double) e.failures / e.count, e.p50, e.p95, e.linked,
+        e.count, e.count == 0 ? 0 : (double) e.failures / e.count,
+        e.histogram == null ? e.p50 : e.histogram.percentileMs(0.5),
+        e.histogram == null ? e.p95 : e.histogram.percentileMs(0.95), e.linked,
         e.orphaned, e.lost, e.examples, series(e))));
     es.sort(Comparator.comparingDouble(ServiceMap.Edge::calls).reversed()
         .thenComparing(ServiceMap.Edge::source).thenComparing(ServiceMap.Edge::target));
@@ -151,6 +176,8 @@ public final class ServiceMapBuilder {
     long failures;
     double p50;
     double p95;
+    /** The durations of every key merged into this edge, when the backend gives buckets. */
+    DurationHistogram histogram;
     long linked;
     long orphaned;
     long lost;

@@ -34,8 +34,8 @@ import org.duckdb.DuckDBConnection;
  *
  * <p>Schema: {@code spans} (one row per span, the transaction root flagged by
  * {@code is_segment}), {@code errors}, {@code client_reports}, {@code trace_index}, the metadata
- * tables {@code projects} and {@code api_tokens}, and the loader's {@code ingest_log}; see
- * {@link Schema}.
+ * tables {@code projects} and {@code api_tokens}, the loader's {@code ingest_log} and the service
+ * map's rollup ({@code map_*}, {@link CallRollup}); see {@link Schema}.
  */
 public final class DuckDbStorage implements Storage {
   private final DuckDBConnection root;
@@ -47,11 +47,13 @@ public final class DuckDbStorage implements Storage {
   private final ReadPool reads;
   private final DuckDbDiscover discover;
   private final DuckDbServiceMap serviceMap;
+  private final CallRollup rollup;
 
   /** @param logDir the ingest log's folder, or null for direct writes (in-memory databases) */
   private DuckDbStorage(DuckDBConnection root, Path logDir) throws SQLException, IOException {
     this.root = root;
     migrateTextIds(root);
+    boolean rollupExisted = tableExists(root, "map_marks");
     try (Statement s = root.createStatement()) {
       s.execute(Schema.CHECKPOINT_THRESHOLD);
       for (String ddl : Schema.DDL) s.execute(ddl);
@@ -59,6 +61,7 @@ public final class DuckDbStorage implements Storage {
       s.execute("INSERT INTO trace_index SELECT trace_id, project_id, min(start_us), max(end_us) "
           + "FROM spans WHERE NOT EXISTS (SELECT 1 FROM trace_index) GROUP BY trace_id, project_id");
     }
+    if (!rollupExisted) CallRollup.markAll(root); // the service map's rollup starts with every minute
     DuckDBConnection load = (DuckDBConnection) root.duplicate();
     this.writer = logDir == null ? new DirectWriter(load) : LogLoader.open(new DuckDbLoadTarget(load), logDir);
     this.reads = new ReadPool(root, READ_CONNECTIONS);
@@ -67,6 +70,18 @@ public final class DuckDbStorage implements Storage {
     this.metadata = new DuckDbMetadata(root, writeLock, this::readConnection);
     this.discover = new DuckDbDiscover(this::dataConnection);
     this.serviceMap = new DuckDbServiceMap(this::dataConnection, metadata);
+    this.rollup = new CallRollup((DuckDBConnection) root.duplicate(), () -> System.currentTimeMillis() * 1000);
+    rollup.start();
+  }
+
+  private static boolean tableExists(Connection c, String table) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement(
+        "SELECT 1 FROM information_schema.tables WHERE table_name = ?")) {
+      ps.setString(1, table);
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next();
+      }
+    }
   }
 
   /** Converts a database from before binary ids ({@link Schema#TEXT_ID_MIGRATION}). */
@@ -130,6 +145,11 @@ public final class DuckDbStorage implements Storage {
     return reads.get();
   }
 
+  /** The service map's rollup (tests roll up at once with {@link CallRollup#rollUp}). */
+  CallRollup rollup() {
+    return rollup;
+  }
+
   @Override
   public SpanWriter writer() {
     return writer;
@@ -181,12 +201,13 @@ public final class DuckDbStorage implements Storage {
     synchronized (writeLock) {
       long[] n = {0};
       try {
-        Transactions.run(root, () -> {
+        rollup.exclusive(() -> Transactions.run(root, () -> {
           n[0] += delete("DELETE FROM spans WHERE end_us < ?", cutoffUs);
           delete("DELETE FROM trace_index WHERE end_us < ?", cutoffUs);
           n[0] += delete("DELETE FROM errors WHERE timestamp_us < ?", cutoffUs);
           n[0] += delete("DELETE FROM client_reports WHERE timestamp_us < ?", cutoffUs);
-        });
+          CallRollup.deleteBefore(root, cutoffUs);
+        }));
         return n[0];
       } catch (SQLException e) {
         throw new StorageException("retention delete failed: " + e.getMessage(), e);
@@ -205,6 +226,7 @@ public final class DuckDbStorage implements Storage {
   public void close() {
     synchronized (writeLock) {
       try {
+        rollup.close();
         writer.close();
         reads.close();
         root.close();
