@@ -25,11 +25,12 @@ public final class DurationHistogram {
   private long total;
 
   /**
-   * SQL (DuckDB and ClickHouse) for the bucket of a duration in microseconds, {@code durUs} a
-   * numeric expression; durations under 1 µs count as 1 µs.
+   * SQL for the bucket of a duration in microseconds, as a floating-point number with no
+   * fraction: {@code lnDur} is the natural logarithm of the duration (of 1 µs when shorter), in
+   * the dialect's words (DuckDB {@code ln(greatest(d, 1))}, ClickHouse {@code log(greatest(d, 1))}).
    */
-  public static String bucketSql(String durUs) {
-    return "CAST(floor(ln(greatest(" + durUs + ", 1)) / " + Math.log(GAMMA) + ") AS INTEGER)";
+  public static String bucketSql(String lnDur) {
+    return "floor(" + lnDur + " / " + Math.log(GAMMA) + ")";
   }
 
   /** The duration bucket {@code bucket} stands for, in milliseconds. */

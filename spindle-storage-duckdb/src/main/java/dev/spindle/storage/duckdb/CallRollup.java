@@ -3,7 +3,6 @@ package dev.spindle.storage.duckdb;
 import static dev.spindle.storage.ServiceMapQuery.MATCH_WINDOW_US;
 import static dev.spindle.storage.ServiceMapQuery.PARENT_LOOKBACK_US;
 
-import dev.spindle.storage.DurationHistogram;
 import dev.spindle.storage.ServiceMapQuery;
 import dev.spindle.storage.ServiceMapSql;
 import dev.spindle.storage.SpanRow;
@@ -62,14 +61,19 @@ final class CallRollup implements AutoCloseable {
   private static final String[] TABLES = {"map_calls", "map_durations", "map_examples"};
 
   private final DuckDBConnection c;
+  private final Runnable awaitLoaded;
   private final LongSupplier nowUs;
   private final Object lock = new Object();
   private final Thread thread;
   private boolean closed;
 
-  /** @param c a connection of its own (closed with this) */
-  CallRollup(DuckDBConnection c, LongSupplier nowUs) {
+  /**
+   * @param c           a connection of its own (closed with this)
+   * @param awaitLoaded returns once what was acknowledged is loaded (a rollup sees it all)
+   */
+  CallRollup(DuckDBConnection c, Runnable awaitLoaded, LongSupplier nowUs) {
     this.c = c;
+    this.awaitLoaded = awaitLoaded;
     this.nowUs = nowUs;
     this.thread = new Thread(this::run, "spindle-duckdb-servicemap");
     thread.setDaemon(true);
@@ -102,6 +106,7 @@ final class CallRollup implements AutoCloseable {
   int rollUp() throws SQLException {
     synchronized (lock) {
       if (closed) return 0;
+      awaitLoaded.run();
       long now = nowUs.getAsLong();
       List<Long> minutes = new ArrayList<>();
       try (Statement s = c.createStatement();
@@ -134,7 +139,7 @@ final class CallRollup implements AutoCloseable {
         s.execute("INSERT INTO map_calls SELECT minute, kind, " + PAIR + ", sum(w), count(*),"
             + " count(*) FILTER (WHERE f) FROM map_chunk GROUP BY ALL");
         s.execute("INSERT INTO map_durations SELECT minute, kind, " + PAIR + ", "
-            + DurationHistogram.bucketSql("dur") + " AS bucket, count(*) FROM map_chunk GROUP BY ALL");
+            + DuckDbCalls.DURATION_BUCKET + " AS bucket, count(*) FROM map_chunk GROUP BY ALL");
         s.execute("INSERT INTO map_examples SELECT minute, kind, " + PAIR + ", e, trace, span, descr, cont"
             + " FROM map_chunk WHERE kind IN ('lost', 'orphaned') QUALIFY row_number() OVER"
             + " (PARTITION BY minute, kind, " + PAIR + " ORDER BY e DESC, span) <= " + ServiceMapQuery.EXAMPLES);

@@ -3,6 +3,7 @@ package dev.spindle.storage.duckdb;
 import static dev.spindle.storage.ServiceMapQuery.MATCH_WINDOW_US;
 import static dev.spindle.storage.ServiceMapQuery.PARENT_LOOKBACK_US;
 
+import dev.spindle.storage.DurationHistogram;
 import dev.spindle.storage.ServiceMap;
 import dev.spindle.storage.ServiceMapQuery;
 import dev.spindle.storage.ServiceMapSql;
@@ -50,6 +51,10 @@ final class DuckDbCalls {
       return "'" + text.replace("'", "''") + "'";
     }
   };
+
+  /** The {@link DurationHistogram} bucket of a call's {@code dur}. */
+  static final String DURATION_BUCKET =
+      "CAST(" + DurationHistogram.bucketSql("ln(greatest(dur, 1))") + " AS INTEGER)";
 
   /** SQL true when {@code column} lies in one of the ranges. */
   static String within(String column, List<Range> ranges) {

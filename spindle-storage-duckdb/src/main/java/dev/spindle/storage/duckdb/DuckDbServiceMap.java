@@ -3,7 +3,6 @@ package dev.spindle.storage.duckdb;
 import static dev.spindle.storage.duckdb.CallRollup.MINUTE_US;
 import static dev.spindle.storage.duckdb.CallRollup.PAIR;
 
-import dev.spindle.storage.DurationHistogram;
 import dev.spindle.storage.MetadataStore;
 import dev.spindle.storage.Project;
 import dev.spindle.storage.ServiceMap;
@@ -91,7 +90,7 @@ final class DuckDbServiceMap implements ServiceMapReader {
         .append(", sum(w) AS weighted, count(*) AS n, count(*) FILTER (WHERE f) AS failed FROM calls GROUP BY ALL")
         .append(" UNION ALL SELECT kind, ").append(PAIR).append(", weighted, calls, failed FROM map_calls")
         .append(stored).append("), hist AS (SELECT ").append(PAIR).append(", ")
-        .append(DurationHistogram.bucketSql("dur")).append(" AS bucket, count(*) AS n FROM calls GROUP BY ALL")
+        .append(DuckDbCalls.DURATION_BUCKET).append(" AS bucket, count(*) AS n FROM calls GROUP BY ALL")
         .append(" UNION ALL SELECT ").append(PAIR).append(", bucket, n FROM map_durations").append(stored)
         .append("), ex AS (SELECT ").append(PAIR).append(", e, trace, span, descr, cont")
         .append(" FROM calls WHERE kind IN ('lost', 'orphaned') UNION ALL SELECT ").append(PAIR)

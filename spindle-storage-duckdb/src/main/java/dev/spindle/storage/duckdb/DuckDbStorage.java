@@ -50,7 +50,8 @@ public final class DuckDbStorage implements Storage {
   private final CallRollup rollup;
 
   /** @param logDir the ingest log's folder, or null for direct writes (in-memory databases) */
-  private DuckDbStorage(DuckDBConnection root, Path logDir) throws SQLException, IOException {
+  private DuckDbStorage(DuckDBConnection root, Path logDir, boolean rollUpInBackground)
+      throws SQLException, IOException {
     this.root = root;
     migrateTextIds(root);
     boolean rollupExisted = tableExists(root, "map_marks");
@@ -70,8 +71,9 @@ public final class DuckDbStorage implements Storage {
     this.metadata = new DuckDbMetadata(root, writeLock, this::readConnection);
     this.discover = new DuckDbDiscover(this::dataConnection);
     this.serviceMap = new DuckDbServiceMap(this::dataConnection, metadata);
-    this.rollup = new CallRollup((DuckDBConnection) root.duplicate(), () -> System.currentTimeMillis() * 1000);
-    rollup.start();
+    this.rollup = new CallRollup((DuckDBConnection) root.duplicate(), writer::awaitVisible,
+        () -> System.currentTimeMillis() * 1000);
+    if (rollUpInBackground) rollup.start();
   }
 
   private static boolean tableExists(Connection c, String table) throws SQLException {
@@ -100,6 +102,11 @@ public final class DuckDbStorage implements Storage {
 
   /** Opens (creating when missing) the database file {@code file}; its folder is created too. */
   public static DuckDbStorage open(Path file) {
+    return open(file, true);
+  }
+
+  /** {@link #open(Path)}; tests roll the service map up themselves ({@link CallRollup#rollUp}). */
+  static DuckDbStorage open(Path file, boolean rollUpInBackground) {
     requireNonNull(file, "file");
     try {
       Path parent = file.toAbsolutePath().getParent();
@@ -108,21 +115,21 @@ public final class DuckDbStorage implements Storage {
       throw new StorageException("cannot create the folder of " + file, e);
     }
     Path abs = file.toAbsolutePath();
-    return connect("jdbc:duckdb:" + abs, abs.resolveSibling(abs.getFileName() + ".ingest"));
+    return connect("jdbc:duckdb:" + abs, abs.resolveSibling(abs.getFileName() + ".ingest"), rollUpInBackground);
   }
 
   /** An in-memory database, lost on close: for tests and benchmarks. */
   public static DuckDbStorage inMemory() {
-    return connect("jdbc:duckdb:", null);
+    return connect("jdbc:duckdb:", null, true);
   }
 
-  private static DuckDbStorage connect(String url, Path logDir) {
+  private static DuckDbStorage connect(String url, Path logDir, boolean rollUpInBackground) {
     try {
       Class.forName("org.duckdb.DuckDBDriver");
       Properties props = new Properties();
       DuckDBConnection c = (DuckDBConnection) DriverManager.getConnection(url, props);
       try {
-        return new DuckDbStorage(c, logDir);
+        return new DuckDbStorage(c, logDir, rollUpInBackground);
       } catch (SQLException | IOException | RuntimeException e) {
         c.close(); // else the file stays locked by this process
         throw e;
