@@ -34,7 +34,8 @@ import org.duckdb.DuckDBConnection;
  * late child turns its caller's client span from external into linked, a late parent turns an
  * orphan into a linked call, wherever they ended) and, for the root transactions it brings, the
  * minutes in which the client spans that such a root may have continued ended. A background
- * thread classifies marked minutes once they are {@link #SETTLE_US} old, an hour at a time,
+ * thread classifies marked minutes once they are {@link #SETTLE_US} old and no load has marked
+ * them for {@link #QUIET_US}, an hour at a time,
  * replacing their rows and clearing the marks it saw, in one transaction. A query reads the
  * rollup for the minutes of its period that are rolled up and not marked, and classifies the
  * rest (the newest minutes, minutes still marked, the partial minutes at the period's ends) from
@@ -49,6 +50,11 @@ final class CallRollup implements AutoCloseable {
   static final long MINUTE_US = 60_000_000L;
   /** Minutes younger than this (by the wall clock) are not rolled up: their calls still arrive. */
   static final long SETTLE_US = 2 * MINUTE_US;
+  /**
+   * A minute is rolled up once no load has marked it for this long, so that a bulk load, which
+   * marks the same minutes batch after batch, has each rolled up about once: 10 seconds.
+   */
+  static final long QUIET_US = 10_000_000L;
   /** How often the rollup looks for marked minutes. */
   static final long INTERVAL_MS = 5_000;
   /** The most minutes classified in one transaction (the spans of a chunk are read once). */
@@ -102,16 +108,21 @@ final class CallRollup implements AutoCloseable {
     }
   }
 
-  /** Rolls up every marked minute old enough; returns how many minutes were rolled up. */
+  /** Rolls up every marked minute old and quiet enough; returns how many minutes were rolled up. */
   int rollUp() throws SQLException {
+    return rollUp(nowUs.getAsLong());
+  }
+
+  /** {@link #rollUp()} as if the wall clock read {@code now}. */
+  int rollUp(long now) throws SQLException {
     synchronized (lock) {
       if (closed) return 0;
       awaitLoaded.run();
-      long now = nowUs.getAsLong();
       List<Long> minutes = new ArrayList<>();
       try (Statement s = c.createStatement();
-          ResultSet rs = s.executeQuery("SELECT DISTINCT minute FROM map_marks WHERE minute < "
-              + Math.floorDiv(now - SETTLE_US, MINUTE_US) + " ORDER BY minute")) {
+          ResultSet rs = s.executeQuery("SELECT minute FROM map_marks WHERE minute < "
+              + Math.floorDiv(now - SETTLE_US, MINUTE_US) + " GROUP BY minute HAVING max(marked_us) < "
+              + (now - QUIET_US) + " ORDER BY minute")) {
         while (rs.next()) minutes.add(rs.getLong(1));
       }
       int i = 0;
@@ -204,7 +215,7 @@ final class CallRollup implements AutoCloseable {
     long margin = ServiceMapQuery.DEFAULT_SKEW_US;
     try (Statement s = c.createStatement()) {
       // every minute of each trace the batch touches
-      s.execute("INSERT INTO map_marks SELECT DISTINCT m FROM (SELECT unnest(range(lo, hi + 1)) AS m"
+      s.execute("INSERT INTO map_marks SELECT DISTINCT m, " + nowUs() + " FROM (SELECT unnest(range(lo, hi + 1)) AS m"
           + " FROM (SELECT (min(i.start_us) - " + margin + ") // " + MINUTE_US + " AS lo, (max(i.end_us) + "
           + margin + ") // " + MINUTE_US + " AS hi FROM trace_index i"
           + " WHERE i.trace_id IN (SELECT trace_id FROM map_loaded) GROUP BY i.trace_id))");
@@ -230,7 +241,7 @@ final class CallRollup implements AutoCloseable {
   /** Marks the minutes from the one holding {@code fromUs} to the one holding {@code toUs}. */
   static void markRange(Connection c, long fromUs, long toUs) throws SQLException {
     try (Statement s = c.createStatement()) {
-      s.execute("INSERT INTO map_marks SELECT range FROM range("
+      s.execute("INSERT INTO map_marks SELECT range, " + nowUs() + " FROM range("
           + Math.floorDiv(fromUs, MINUTE_US) + ", " + (Math.floorDiv(toUs, MINUTE_US) + 1) + ")");
     }
   }
@@ -238,7 +249,7 @@ final class CallRollup implements AutoCloseable {
   /** Marks every minute that has spans: a database written before the rollup existed. */
   static void markAll(Connection c) throws SQLException {
     try (Statement s = c.createStatement()) {
-      s.execute("INSERT INTO map_marks SELECT DISTINCT end_us // " + MINUTE_US + " FROM spans");
+      s.execute("INSERT INTO map_marks SELECT DISTINCT end_us // " + MINUTE_US + ", 0 FROM spans");
     }
   }
 
@@ -261,6 +272,11 @@ final class CallRollup implements AutoCloseable {
     synchronized (lock) {
       work.run();
     }
+  }
+
+  /** When a load marks a minute, by the wall clock (the rollup's quiet time is measured from it). */
+  private static long nowUs() {
+    return System.currentTimeMillis() * 1000;
   }
 
   @Override

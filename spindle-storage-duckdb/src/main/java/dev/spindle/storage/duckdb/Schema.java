@@ -51,7 +51,7 @@ final class Schema {
           + ", bucket INTEGER NOT NULL, n BIGINT NOT NULL)",
       "CREATE TABLE IF NOT EXISTS map_examples (" + CallRollup.KEY_COLUMNS
           + ", e BIGINT NOT NULL, trace UUID NOT NULL, span UBIGINT NOT NULL, descr VARCHAR, cont UUID)",
-      "CREATE TABLE IF NOT EXISTS map_marks (minute BIGINT NOT NULL)",
+      "CREATE TABLE IF NOT EXISTS map_marks (minute BIGINT NOT NULL, marked_us BIGINT NOT NULL)",
       // scratch: the trace ids of the batch being loaded, while its minutes are marked
       "CREATE TABLE IF NOT EXISTS map_loaded (trace_id UUID NOT NULL)",
       // How far the ingest log is loaded (one row, written in each load's transaction).

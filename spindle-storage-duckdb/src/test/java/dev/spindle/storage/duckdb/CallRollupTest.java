@@ -45,6 +45,12 @@ class CallRollupTest {
         .startUs(start).endUs(end).service(parent.service()).build();
   }
 
+  /** Rolls up every minute old enough, as the background rollup does once the marks are quiet. */
+  static int rollUp(DuckDbStorage s) throws Exception {
+    ((BatchWriter) s.writer()).awaitVisible();
+    return s.rollup().rollUp(System.currentTimeMillis() * 1000 + CallRollup.QUIET_US);
+  }
+
   private static void write(DuckDbStorage s, SpanRow... rows) {
     s.writer().write(new WriteBatch(List.of(rows), List.of(), List.of()));
   }
@@ -68,7 +74,7 @@ class CallRollupTest {
       SpanRow front = root("frontend", hex(32), null, T, T + 2_000_000);
       SpanRow call = client(front, T + 100_000, T + 1_500_000);
       write(s, front, call);
-      s.rollup().rollUp();
+      rollUp(s);
       assertEquals(List.of(new DuckDbCalls.Range(PERIOD.startUs(), PERIOD.endUs())), rolledUp(s));
       assertEquals("[frontend->backend linked 0 n 1]", edges(s.serviceMap().serviceMap(PERIOD)),
           "a call to an un-instrumented host named backend");
@@ -80,7 +86,7 @@ class CallRollupTest {
       String linked = "[frontend->backend linked 1 n 1]";
       assertEquals(linked, edges(s.serviceMap().serviceMap(PERIOD)), "classified from the spans");
 
-      assertEquals(2, s.rollup().rollUp());
+      assertEquals(2, rollUp(s));
       assertEquals(List.of(new DuckDbCalls.Range(PERIOD.startUs(), PERIOD.endUs())), rolledUp(s));
       assertEquals(linked, edges(s.serviceMap().serviceMap(PERIOD)), "from the rollup");
     }
@@ -92,11 +98,11 @@ class CallRollupTest {
       s.metadata().createProject("shop", hex(32));
       SpanRow front = root("frontend", hex(32), null, T, T + 2_000_000);
       write(s, front, client(front, T + 100_000, T + 1_500_000));
-      s.rollup().rollUp();
+      rollUp(s);
       assertEquals(1, s.serviceMap().serviceMap(PERIOD).edges().size());
       s.deleteOlderThan(T + 10 * MINUTE);
       assertTrue(s.serviceMap().serviceMap(PERIOD).edges().isEmpty());
-      s.rollup().rollUp();
+      rollUp(s);
       assertTrue(s.serviceMap().serviceMap(PERIOD).edges().isEmpty());
     }
   }
@@ -119,7 +125,7 @@ class CallRollupTest {
     try (DuckDbStorage s = DuckDbStorage.open(file, false)) {
       assertEquals(List.of(new DuckDbCalls.Range(PERIOD.startUs(), T), new DuckDbCalls.Range(T + MINUTE, PERIOD.endUs())),
           rolledUp(s), "the minute with spans is marked on open");
-      s.rollup().rollUp();
+      rollUp(s);
       assertEquals("[frontend->backend linked 1 n 1]", edges(s.serviceMap().serviceMap(PERIOD)));
       assertEquals(List.of(new DuckDbCalls.Range(PERIOD.startUs(), PERIOD.endUs())), rolledUp(s));
     }

@@ -39,7 +39,7 @@ class DuckDbStorageTest extends StorageContract {
     @BeforeEach
     void rollUp() throws Exception {
       DuckDbStorage duck = (DuckDbStorage) storage;
-      duck.rollup().rollUp();
+      CallRollupTest.rollUp(duck);
       ServiceMapQuery hour = ServiceMapQuery.of(null, NOW - 3_600_000_000L, NOW);
       try (Connection c = duck.readConnection()) {
         assertEquals(List.of(new DuckDbCalls.Range(hour.startUs(), hour.endUs())), CallRollup.rolledUp(c, hour));
