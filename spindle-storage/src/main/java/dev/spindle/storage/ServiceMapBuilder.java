@@ -13,9 +13,8 @@ import java.util.function.LongFunction;
  * Turns what a backend's service-map queries return (figures per caller and callee as stored:
  * project id and service column) into a {@link ServiceMap} named by service: an empty service is
  * its project's name, caller project 0 the {@link ServiceMap#UNKNOWN_CALLER}, a non-empty leaf an
- * un-instrumented destination. Keys that end up with the same names are merged (counts add up,
- * the latencies of the busiest key are kept, or, when the backend gives duration buckets, read from
- * the merged buckets). Not thread-safe.
+ * un-instrumented destination. Keys that end up with the same names are merged (counts and
+ * duration buckets add up). Not thread-safe.
  */
 public final class ServiceMapBuilder {
   /**
@@ -55,29 +54,12 @@ public final class ServiceMapBuilder {
     n.failures += failures;
   }
 
-  /** The calls of one pair: see {@link ServiceMap.Edge} for the figures. */
-  public void edge(Pair p, double calls, long count, long failures, double p50Ms, double p95Ms,
-      long linked, long orphaned, long lost) {
-    EdgeAcc e = edge(p);
-    if (count > e.count) {
-      e.p50 = p50Ms;
-      e.p95 = p95Ms;
-    }
-    e.calls += calls;
-    e.count += count;
-    e.failures += failures;
-    e.linked += linked;
-    e.orphaned += orphaned;
-    e.lost += lost;
-  }
-
   /**
-   * The calls of one pair whose latencies come as {@link #durations}: the edge's p50 and p95 are
-   * then read from the sum of its duration buckets (see {@link DurationHistogram}).
+   * The calls of one pair (see {@link ServiceMap.Edge} for the figures); their latencies come as
+   * {@link #durations}.
    */
   public void edge(Pair p, double calls, long count, long failures, long linked, long orphaned, long lost) {
     EdgeAcc e = edge(p);
-    if (e.histogram == null) e.histogram = new DurationHistogram();
     e.calls += calls;
     e.count += count;
     e.failures += failures;
@@ -88,9 +70,7 @@ public final class ServiceMapBuilder {
 
   /** {@code count} calls of the pair whose callee took a duration in {@code bucket}. */
   public void durations(Pair p, int bucket, long count) {
-    EdgeAcc e = edge(p);
-    if (e.histogram == null) e.histogram = new DurationHistogram();
-    e.histogram.add(bucket, count);
+    edge(p).durations.add(bucket, count);
   }
 
   /** A lost or orphaned call of the pair; the backend gives them newest first. */
@@ -118,8 +98,7 @@ public final class ServiceMapBuilder {
     List<ServiceMap.Edge> es = new ArrayList<>();
     edges.forEach((names, e) -> es.add(new ServiceMap.Edge(names.get(0), names.get(1), e.calls,
         e.count, e.count == 0 ? 0 : (double) e.failures / e.count,
-        e.histogram == null ? e.p50 : e.histogram.percentileMs(0.5),
-        e.histogram == null ? e.p95 : e.histogram.percentileMs(0.95), e.linked,
+        e.durations.percentileMs(0.5), e.durations.percentileMs(0.95), e.linked,
         e.orphaned, e.lost, e.examples, series(e))));
     es.sort(Comparator.comparingDouble(ServiceMap.Edge::calls).reversed()
         .thenComparing(ServiceMap.Edge::source).thenComparing(ServiceMap.Edge::target));
@@ -174,10 +153,8 @@ public final class ServiceMapBuilder {
     double calls;
     long count;
     long failures;
-    double p50;
-    double p95;
-    /** The durations of every key merged into this edge, when the backend gives buckets. */
-    DurationHistogram histogram;
+    /** The durations of every key merged into this edge. */
+    final DurationHistogram durations = new DurationHistogram();
     long linked;
     long orphaned;
     long lost;
