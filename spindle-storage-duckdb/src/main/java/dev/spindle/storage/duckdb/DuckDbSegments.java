@@ -10,6 +10,7 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import org.duckdb.DuckDBConnection;
 
 /**
  * Span assembly's storage side: segments are assigned by one {@code UPDATE ... FROM (VALUES ...)}
@@ -23,12 +24,12 @@ final class DuckDbSegments implements SegmentStore {
   private static final String ROW = "(CAST(? AS BIGINT), CAST(? AS UUID), CAST(? AS UBIGINT), CAST(? AS UUID),"
       + " CAST(? AS VARCHAR), CAST(? AS VARCHAR), CAST(? AS VARCHAR), CAST(? AS VARCHAR), CAST(? AS VARCHAR))";
 
-  private final Connection writes;
+  private final DuckDBConnection writes;
   private final Object writeLock;
   private final BatchWriter writer;
   private final DuckDbQueries.ConnectionSource reads;
 
-  DuckDbSegments(Connection writes, Object writeLock, BatchWriter writer, DuckDbQueries.ConnectionSource reads) {
+  DuckDbSegments(DuckDBConnection writes, Object writeLock, BatchWriter writer, DuckDbQueries.ConnectionSource reads) {
     this.writes = writes;
     this.writeLock = writeLock;
     this.writer = writer;
@@ -45,6 +46,8 @@ final class DuckDbSegments implements SegmentStore {
           for (int from = 0; from < rows.size(); from += CHUNK) {
             update(rows.subList(from, Math.min(rows.size(), from + CHUNK)));
           }
+          // a span's service may have changed: its calls are classified again
+          CallRollup.mark(writes, rows);
         });
       } catch (SQLException e) {
         throw new StorageException("segment assignment failed: " + e.getMessage(), e);
