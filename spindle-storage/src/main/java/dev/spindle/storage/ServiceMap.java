@@ -35,6 +35,8 @@ import java.util.List;
 public record ServiceMap(List<Node> nodes, List<Edge> edges) {
   /** The caller of an orphan whose trace holds no enclosing transaction. */
   public static final String UNKNOWN_CALLER = "unknown caller";
+  /** A service of a project the asker may not see ({@link ServiceMapQuery#visibleProjects}). */
+  public static final String ANOTHER_PROJECT = "another project";
 
   public ServiceMap {
     nodes = List.copyOf(nodes);

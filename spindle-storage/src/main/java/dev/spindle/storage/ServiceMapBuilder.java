@@ -13,7 +13,8 @@ import java.util.function.LongFunction;
  * Turns what a backend's service-map queries return (figures per caller and callee as stored:
  * project id and service column) into a {@link ServiceMap} named by service: an empty service is
  * its project's name, caller project 0 the {@link ServiceMap#UNKNOWN_CALLER}, a non-empty leaf an
- * un-instrumented destination. Keys that end up with the same names are merged (counts and
+ * un-instrumented destination, a service of a project the asker may not see
+ * {@link ServiceMap#ANOTHER_PROJECT}. Keys that end up with the same names are merged (counts and
  * duration buckets add up). Not thread-safe.
  */
 public final class ServiceMapBuilder {
@@ -73,9 +74,13 @@ public final class ServiceMapBuilder {
     edge(p).durations.add(bucket, count);
   }
 
-  /** A lost or orphaned call of the pair; the backend gives them newest first. */
+  /**
+   * A lost or orphaned call of the pair; the backend gives them newest first. Its description
+   * (a URL, a transaction name) is left out when either side is a project the asker may not see.
+   */
   public void example(Pair p, String traceId, String spanId, String description, String continuedTraceId) {
     EdgeAcc e = edge(p);
+    if (!query.visible(p.sourceProject()) || !query.visible(p.targetProject())) description = null;
     if (e.examples.size() < ServiceMapQuery.EXAMPLES) {
       e.examples.add(new ServiceMap.Example(traceId, spanId, description,
           continuedTraceId == null || continuedTraceId.isEmpty() ? null : continuedTraceId));
@@ -121,8 +126,8 @@ public final class ServiceMapBuilder {
     String source = p.sourceProject() == 0 ? ServiceMap.UNKNOWN_CALLER : name(p.sourceProject(), p.sourceService());
     boolean leaf = !p.leaf().isEmpty();
     String target = leaf ? p.leaf() : name(p.targetProject(), p.targetService());
-    node(source, p.sourceProject() == 0);
-    node(target, leaf);
+    node(source, p.sourceProject() == 0 || !query.visible(p.sourceProject()));
+    node(target, leaf || !query.visible(p.targetProject()));
     return edges.computeIfAbsent(List.of(source, target), k -> new EdgeAcc());
   }
 
@@ -133,6 +138,7 @@ public final class ServiceMapBuilder {
   }
 
   private String name(long projectId, String service) {
+    if (projectId != 0 && !query.visible(projectId)) return ServiceMap.ANOTHER_PROJECT;
     if (service != null && !service.isEmpty()) return service;
     String name = projectNames.apply(projectId);
     return name != null ? name : "project " + projectId;

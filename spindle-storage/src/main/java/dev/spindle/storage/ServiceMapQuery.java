@@ -1,5 +1,7 @@
 package dev.spindle.storage;
 
+import java.util.Set;
+
 /**
  * Which calls the service map covers.
  *
@@ -11,8 +13,12 @@ package dev.spindle.storage;
  *                         span that lost its context: the root may start this much before the
  *                         client span starts or after it ends ({@link #DEFAULT_SKEW_US})
  * @param seriesIntervalUs the bucket width of each edge's lost-share series, or 0 for no series
+ * @param visibleProjects  the projects whose services the asker may see by name, empty for every
+ *                         project: a service of another project is shown as
+ *                         {@link ServiceMap#ANOTHER_PROJECT}, without its calls' descriptions
  */
-public record ServiceMapQuery(Long projectId, long startUs, long endUs, long skewUs, long seriesIntervalUs) {
+public record ServiceMapQuery(Long projectId, long startUs, long endUs, long skewUs, long seriesIntervalUs,
+    Set<Long> visibleProjects) {
   /** The default clock skew allowed between two hosts: 2 seconds. */
   public static final long DEFAULT_SKEW_US = 2_000_000L;
 
@@ -33,6 +39,7 @@ public record ServiceMapQuery(Long projectId, long startUs, long endUs, long ske
   public static final int MAX_BUCKETS = 2000;
 
   public ServiceMapQuery {
+    visibleProjects = Set.copyOf(visibleProjects);
     if (endUs <= startUs) {
       throw new IllegalArgumentException("endUs: " + endUs + " (expected: > startUs " + startUs + ")");
     }
@@ -50,11 +57,21 @@ public record ServiceMapQuery(Long projectId, long startUs, long endUs, long ske
 
   /** The map over a period with the default skew and no series. */
   public static ServiceMapQuery of(Long projectId, long startUs, long endUs) {
-    return new ServiceMapQuery(projectId, startUs, endUs, DEFAULT_SKEW_US, 0);
+    return new ServiceMapQuery(projectId, startUs, endUs, DEFAULT_SKEW_US, 0, Set.of());
   }
 
   /** This query with a lost-share series in buckets of {@code intervalUs}. */
   public ServiceMapQuery withSeries(long intervalUs) {
-    return new ServiceMapQuery(projectId, startUs, endUs, skewUs, intervalUs);
+    return new ServiceMapQuery(projectId, startUs, endUs, skewUs, intervalUs, visibleProjects);
+  }
+
+  /** This query for an asker who may see only {@code projects} (empty: every project). */
+  public ServiceMapQuery visibleTo(Set<Long> projects) {
+    return new ServiceMapQuery(projectId, startUs, endUs, skewUs, seriesIntervalUs, projects);
+  }
+
+  /** Whether the asker may see the services of project {@code id} by name. */
+  public boolean visible(long id) {
+    return visibleProjects.isEmpty() || visibleProjects.contains(id);
   }
 }

@@ -1,11 +1,16 @@
 package dev.spindle.server.api;
 
 import dev.spindle.server.http.ApiException;
+import dev.spindle.storage.ApiToken;
 import dev.spindle.storage.MetadataStore;
 import dev.spindle.storage.ServiceMapQuery;
 import io.javalin.http.Context;
+import java.util.Set;
 
-/** The parameters of the service-map endpoints: the period and {@code project}, which must exist. */
+/**
+ * The parameters of the service-map endpoints: the period and {@code project}, which must exist;
+ * a token limited to some projects sees the services of the others as "another project".
+ */
 final class ServiceMapParams {
   private ServiceMapParams() {}
 
@@ -15,6 +20,8 @@ final class ServiceMapParams {
     if (project != null && metadata.project(project).isEmpty()) {
       throw ApiException.notFound("project " + project + " not found");
     }
-    return ServiceMapQuery.of(project, range[0], range[1]);
+    ApiToken token = Access.token(ctx);
+    return ServiceMapQuery.of(project, range[0], range[1])
+        .visibleTo(token.allProjects() ? Set.of() : Set.copyOf(token.projects()));
   }
 }
