@@ -203,7 +203,11 @@ public final class SpindleOptions {
     return beforeSendTransaction;
   }
 
-  /** Whether integrations may record personal data (headers, IPs, user names). Default false. */
+  /**
+   * Whether integrations may record personal data. Default false. When true, the servlet and JDK
+   * HTTP server integrations record the caller's address ({@code client.address}) and request
+   * headers ({@code http.request.header.*}, never {@code Authorization} or {@code Cookie}).
+   */
   public SpindleOptions setSendDefaultPii(boolean sendDefaultPii) {
     if (change("send-default-pii")) this.sendDefaultPii = sendDefaultPii;
     return this;
