@@ -157,6 +157,9 @@ public final class SpindleOptions {
    * or matches it as a regular expression. Null (default) matches every URL; an empty list none.
    */
   public SpindleOptions setTracePropagationTargets(List<String> targets) {
+    if (targets != null) {
+      for (String t : targets) if (t == null) return invalid("tracePropagationTargets", targets, "no null entry");
+    }
     if (change("trace-propagation-targets")) {
       this.tracePropagationTargets = targets == null ? null : List.copyOf(targets);
     }

@@ -20,7 +20,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -80,7 +79,8 @@ public final class Tracer implements AutoCloseable {
   }
 
   static Tracer create(SpindleOptions options, Configuration configuration) {
-    return new Tracer(configuration.resolve(Objects.requireNonNull(options, "options")));
+    if (options == null) Misuse.report("Tracer.create(null); using the defaults");
+    return new Tracer(configuration.resolve(options != null ? options : new SpindleOptions()));
   }
 
   /** A tracer with the defaults only, reading no configuration: {@link Spindle}'s before init. */

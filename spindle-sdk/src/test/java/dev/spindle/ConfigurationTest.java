@@ -142,6 +142,14 @@ class ConfigurationTest {
   }
 
   @Test
+  void nullOptionsMeanTheDefaults() {
+    try (Tracer t = Tracer.create(null, config(Map.of(), Map.of("SPINDLE_RELEASE", "r"), NO_FILE))) {
+      assertEquals("r", t.options().getRelease());
+    }
+    assertTrue(Misuse.count("Tracer.create(null); using the defaults") >= 1);
+  }
+
+  @Test
   void theTracersOptionsAreASnapshot() {
     SpindleOptions code = new SpindleOptions().setTracesSampleRate(1.0).setMaxSpans(10);
     CapturingTransport transport = new CapturingTransport();

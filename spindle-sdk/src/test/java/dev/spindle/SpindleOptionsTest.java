@@ -32,7 +32,8 @@ class SpindleOptionsTest {
     SpindleOptions o = new SpindleOptions().setTracesSampleRate(0.5).setTracesSampleRate(1.5)
         .setMaxSpans(-1).setMaxQueueSize(0).setSpoolMaxBytes(-1)
         .setShutdownTimeout(Duration.ofSeconds(-1)).setOpenChildrenTimeout(null)
-        .setTag(null, "v").setTag("k", null).setClock(null);
+        .setTag(null, "v").setTag("k", null).setClock(null)
+        .setTracePropagationTargets(java.util.Arrays.asList("a", null));
     assertEquals(before + 1,
         Misuse.count("tracesSampleRate: 1.5 (expected: 0.0..1.0); the option keeps its value"));
     assertEquals(0.5, o.getTracesSampleRate());
@@ -43,6 +44,7 @@ class SpindleOptionsTest {
     assertEquals(SpindleOptions.DEFAULT_OPEN_CHILDREN_TIMEOUT, o.getOpenChildrenTimeout());
     assertTrue(o.getTags().isEmpty());
     assertSame(SpanClock.SYSTEM, o.getClock());
+    assertNull(o.getTracePropagationTargets());
     assertTrue(Misuse.count("maxSpans: -1 (expected: >= 0); the option keeps its value") >= 1);
     assertTrue(Misuse.count("clock: null (expected: a SpanClock); the option keeps its value") >= 1);
   }
