@@ -179,6 +179,7 @@ public final class Tracer implements AutoCloseable {
 
     Boolean sampled;
     Double rate;
+    Double configuredRate = tracesSampleRate; // read once: it may change at run time
     Double fromSampler = context.sampled() == null ? sample(context, customSamplingContext) : null;
     if (context.sampled() != null) {
       sampled = context.sampled();
@@ -189,7 +190,8 @@ public final class Tracer implements AutoCloseable {
     } else if (parentSampled != null) {
       sampled = parentSampled;
       rate = parentRate;
-    } else if ((rate = tracesSampleRate) != null) {
+    } else if (configuredRate != null) {
+      rate = configuredRate;
       sampled = rand < rate;
     } else {
       sampled = null; // tracing without performance: the decision is left to downstream
