@@ -1,13 +1,14 @@
 // The Spindle web UI: sign-in, the shell (project, time range, navigation) and the router.
 import { render } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
-import { h, api, parseHash, href, navigate, setParams, setUnauthorizedHandler } from './lib.js';
+import { h, api, parseHash, href, navigate, setParams, setUnauthorizedHandler, setAccess } from './lib.js';
 import { Overview } from './overview.js';
 import { Summary } from './summary.js';
 import { TraceView } from './trace.js';
 import { Discover } from './discover.js';
 import { Errors } from './errors.js';
 import { Services } from './services.js';
+import { Settings } from './settings.js';
 
 function SignIn({ onDone }) {
   const [token, setToken] = useState('');
@@ -55,12 +56,14 @@ function TimeRange({ params }) {
       : null);
 }
 
-function Shell({ route, projects, onSignOut }) {
+function Shell({ route, projects, me, onSignOut, onProjectsChanged }) {
   const { path, params } = route;
-  const project = projects.find((p) => String(p.id) === params.get('project')) || projects[0];
+  const chosen = projects.find((p) => String(p.id) === params.get('project'));
+  const project = chosen || projects[0];
   const section = path.split('/')[1];
-  // Every view is a shareable link: the project always goes into the URL.
-  const missingProject = !params.get('project') && project;
+  // Every view is a shareable link: the project always goes into the URL, and it is one this
+  // token may see (the list holds only those).
+  const missingProject = !chosen && project;
   useEffect(() => { if (missingProject) setParams({ project: String(project.id) }); }, [missingProject]);
   const link = (p, label) => h('a', { href: href(p), class: section === p.slice(1) ? 'active' : '' }, label);
   let view = null;
@@ -72,11 +75,13 @@ function Shell({ route, projects, onSignOut }) {
   else if (path === '/discover') view = h(Discover, props);
   else if (path === '/errors') view = h(Errors, props);
   else if (path === '/services') view = h(Services, props);
+  else if (path === '/settings') view = h(Settings, { ...props, me, onProjectsChanged });
   else view = h('div', { class: 'card' }, 'No such page. ', h('a', { href: href('/performance') }, 'Go to Performance'));
   return h('div', null,
     h('header', { class: 'top' },
       h('a', { class: 'brand', href: href('/performance') }, 'Spindle'),
-      h('nav', null, link('/performance', 'Performance'), link('/discover', 'Discover'), link('/errors', 'Errors'), link('/services', 'Services')),
+      h('nav', null, link('/performance', 'Performance'), link('/discover', 'Discover'), link('/errors', 'Errors'), link('/services', 'Services'),
+        me.scope === 'admin' ? link('/settings', 'Settings') : null),
       h('span', { class: 'spacer' }),
       h('select', { id: 'project', title: 'project', value: project ? String(project.id) : '',
         onChange: (e) => setParams({ project: e.target.value }) },
@@ -90,6 +95,7 @@ function App() {
   const [route, setRoute] = useState(parseHash());
   const [auth, setAuth] = useState(null); // null unknown, false signed out, true signed in
   const [projects, setProjects] = useState(null);
+  const [me, setMe] = useState(null); // the token behind the session: its scope and projects
   const [error, setError] = useState(null);
 
   useEffect(() => {
@@ -101,23 +107,24 @@ function App() {
   useEffect(() => {
     api('/auth/session').then((s) => setAuth(!!s.signedIn), (e) => setError(e.message));
   }, []);
+  const loadProjects = () => api('/api/v1/projects').then((r) => setProjects(r.data), (e) => setError(e.message));
   useEffect(() => {
     if (!auth) return;
-    api('/api/v1/projects').then((r) => {
-      setProjects(r.data);
-    }, (e) => setError(e.message));
+    api('/api/v1/whoami').then((t) => { setAccess(t); setMe(t); }, (e) => setError(e.message));
+    loadProjects();
   }, [auth]);
 
   if (error) return h('main', null, h('div', { class: 'notice bad' }, error));
   if (auth === null) return h('p', { class: 'loading' }, 'Loading…');
   if (!auth) return h(SignIn, { onDone: () => setAuth(true) });
-  if (!projects) return h('p', { class: 'loading' }, 'Loading projects…');
+  if (!projects || !me) return h('p', { class: 'loading' }, 'Loading projects…');
   const signOut = async () => {
     await api('/auth/session', {}, { method: 'DELETE' }).catch(() => {});
     setProjects(null);
+    setMe(null);
     setAuth(false);
   };
-  return h(Shell, { route, projects, onSignOut: signOut });
+  return h(Shell, { route, projects, me, onSignOut: signOut, onProjectsChanged: loadProjects });
 }
 
 // Uncaught errors are kept for the browser tests' failure messages.

@@ -13,6 +13,14 @@ export class ApiError extends Error {
 }
 
 let onUnauthorized = () => {};
+let access = { projects: null };
+/** The signed-in token (GET /api/v1/whoami): its scope and projects (null: every project). */
+export function setAccess(me) { access = me; }
+
+/** The project parameter for calls across projects (a trace): only a token limited to projects names one. */
+export function ownProject(params) {
+  return access.projects === null ? {} : { project: params.get('project') || undefined };
+}
 export function setUnauthorizedHandler(fn) { onUnauthorized = fn; }
 
 /** GET a query API path with its parameters (arrays repeat the key); the session cookie authenticates. */

@@ -1,6 +1,6 @@
 // The trace view: one waterfall for the whole trace across services, virtualized.
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
-import { h, api, href, fmtMs, fmtTime, colorFor } from './lib.js';
+import { h, api, href, fmtMs, fmtTime, colorFor, ownProject } from './lib.js';
 
 const ROW = 24;
 const OVERSCAN = 12;
@@ -331,20 +331,20 @@ export function TraceView({ params, traceId }) {
     let live = true;
     setState({ loading: true });
     const t0 = performance.now();
-    api('/api/v1/traces/' + encodeURIComponent(traceId)).then((trace) => {
+    api('/api/v1/traces/' + encodeURIComponent(traceId), ownProject(params)).then((trace) => {
       if (!live) return;
       const t1 = performance.now();
       const tree = buildTree(trace);
       setState({ trace, tree, timing: { fetchMs: t1 - t0, buildMs: performance.now() - t1, t0 } });
     }, (error) => live && setState({ error }));
     return () => { live = false; };
-  }, [traceId]);
+  }, [traceId, params.get('project')]);
   useEffect(() => {
     if (!state.tree) return undefined;
     let live = true;
     setLost(null);
     // The calls around this trace that lost their context (a narrow window: cheap).
-    api('/api/v1/service-map', { start: String(Math.floor(state.tree.start) - 90), end: String(Math.ceil(state.tree.end) + 90) })
+    api('/api/v1/service-map', { ...ownProject(params), start: String(Math.floor(state.tree.start) - 90), end: String(Math.ceil(state.tree.end) + 90) })
       .then((m) => live && setLost(lostContext(m, traceId)), () => {});
     return () => { live = false; };
   }, [state.tree]);

@@ -49,7 +49,10 @@ final class Configuration {
       new Option("open-children-timeout-ms",
           (o, v) -> o.setOpenChildrenTimeout(Duration.ofMillis(number(v, Long::valueOf)))),
       new Option("org-id", SpindleOptions::setOrgId),
-      new Option("strict-trace-continuation", (o, v) -> o.setStrictTraceContinuation(bool(v))));
+      new Option("strict-trace-continuation", (o, v) -> o.setStrictTraceContinuation(bool(v))),
+      new Option("in-app-includes", (o, v) -> o.setInAppIncludes(list(v))),
+      new Option("in-app-excludes", (o, v) -> o.setInAppExcludes(list(v))),
+      new Option("uncaught-exception-handler", (o, v) -> o.setUncaughtExceptionHandler(bool(v))));
 
   private final Function<String, String> systemProperties;
   private final Function<String, String> environment;

@@ -1,7 +1,12 @@
 package dev.spindle;
 
 import dev.spindle.protocol.JsonWriter;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /** Writes transaction and error events as Sentry event JSON. */
 final class EventJson {
@@ -65,16 +70,21 @@ final class EventJson {
     return w.toString();
   }
 
-  /** An error event for {@code error}, tied to the span that was current. */
-  static String error(String eventId, long timestampMicros, Throwable error, Span span,
-      String release, String environment, String serverName, ScopeData scope) {
+  /**
+   * An error event, tied to the span that was current: its level, logger, message, the exception
+   * chain (root cause first, as Sentry lists it) with frames marked by {@code inApp}.
+   */
+  static String error(ErrorEvent event, long timestampMicros, Span span, String release,
+      String environment, String serverName, ScopeData scope, InApp inApp) {
     JsonWriter w = new JsonWriter();
     w.beginObject();
-    w.name("event_id").value(eventId);
+    w.name("event_id").value(event.eventId());
     w.name("timestamp").timestampMicros(timestampMicros);
     w.name("platform").value("java");
-    w.name("level").value("error");
-    common(w, release, environment, serverName, scope.tags, scope.user);
+    w.name("level").value(event.level().protocolName());
+    if (event.logger() != null) w.name("logger").value(event.logger());
+    if (event.message() != null) w.name("message").beginObject().name("formatted").value(event.message()).endObject();
+    common(w, release, environment, serverName, event.tags(), event.user());
     breadcrumbs(w, scope.breadcrumbs);
     boolean traced = span.transaction() instanceof Traced;
     if (traced) w.name("transaction").value(span.transaction().name());
@@ -91,24 +101,31 @@ final class EventJson {
       }
       w.endObject();
     }
-    w.name("exception").beginObject().name("values").beginArray();
-    // Sentry lists the chain oldest first: the root cause, then what wrapped it.
-    java.util.List<Throwable> chain = new java.util.ArrayList<>();
-    java.util.Set<Throwable> seen = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
-    for (Throwable t = error; t != null && seen.add(t); t = t.getCause()) chain.add(0, t);
-    for (Throwable t : chain) exception(w, t);
-    w.endArray().endObject();
+    if (event.throwable() != null) {
+      w.name("exception").beginObject().name("values").beginArray();
+      List<Throwable> chain = new ArrayList<>();
+      Set<Throwable> seen = Collections.newSetFromMap(new IdentityHashMap<>());
+      for (Throwable t = event.throwable(); t != null && seen.add(t); t = t.getCause()) chain.add(0, t);
+      for (Throwable t : chain) {
+        exception(w, t, inApp, t == event.throwable() ? event.unhandledMechanism() : null);
+      }
+      w.endArray().endObject();
+    }
     sdk(w);
     w.endObject();
     return w.toString();
   }
 
-  private static void exception(JsonWriter w, Throwable t) {
+  private static void exception(JsonWriter w, Throwable t, InApp inApp, String unhandledMechanism) {
     w.beginObject();
     Class<?> c = t.getClass();
     w.name("type").value(c.getSimpleName().isEmpty() ? c.getName() : c.getSimpleName());
     if (c.getPackage() != null) w.name("module").value(c.getPackage().getName());
     if (t.getMessage() != null) w.name("value").value(t.getMessage());
+    if (unhandledMechanism != null) {
+      w.name("mechanism").beginObject().name("type").value(unhandledMechanism)
+          .name("handled").value(false).endObject();
+    }
     StackTraceElement[] frames = t.getStackTrace();
     if (frames.length > 0) {
       w.name("stacktrace").beginObject().name("frames").beginArray();
@@ -121,17 +138,12 @@ final class EventJson {
         w.name("module").value(cls);
         if (f.getFileName() != null) w.name("filename").value(f.getFileName());
         if (f.getLineNumber() > 0) w.name("lineno").value(f.getLineNumber());
-        w.name("in_app").value(!isFramework(cls));
+        w.name("in_app").value(inApp.test(cls));
         w.endObject();
       }
       w.endArray().endObject();
     }
     w.endObject();
-  }
-
-  private static boolean isFramework(String cls) {
-    return cls.startsWith("java.") || cls.startsWith("javax.") || cls.startsWith("jdk.")
-        || cls.startsWith("sun.") || cls.startsWith("dev.spindle.");
   }
 
   private static void common(JsonWriter w, String release, String environment, String serverName,
@@ -157,12 +169,14 @@ final class EventJson {
     }
   }
 
-  private static void breadcrumbs(JsonWriter w, java.util.List<Breadcrumb> breadcrumbs) {
+  private static void breadcrumbs(JsonWriter w, List<Breadcrumb> breadcrumbs) {
     if (breadcrumbs.isEmpty()) return;
     w.name("breadcrumbs").beginObject().name("values").beginArray();
     for (Breadcrumb b : breadcrumbs) {
       w.beginObject();
       w.name("timestamp").timestampMicros(b.timestampMicros());
+      if (b.type() != null) w.name("type").value(b.type());
+      if (b.level() != null) w.name("level").value(b.level().protocolName());
       if (b.category() != null) w.name("category").value(b.category());
       if (b.message() != null) w.name("message").value(b.message());
       if (!b.data().isEmpty()) w.name("data").anyValue(b.data());

@@ -62,12 +62,18 @@ public final class Spindle {
     return init(options);
   }
 
-  /** Configures Spindle with {@code options}, completed as {@link #init(Consumer)} does. */
+  /**
+   * Configures Spindle with {@code options}, completed as {@link #init(Consumer)} does; installs
+   * the uncaught-exception handler unless {@link SpindleOptions#setUncaughtExceptionHandler} turned
+   * it off.
+   */
   public static synchronized Tracer init(SpindleOptions options) {
     Tracer created = Tracer.create(options);
     Tracer previous = tracer;
     tracer = created;
     if (previous != null) previous.close();
+    if (created.isEnabled() && created.options().isUncaughtExceptionHandler()) UncaughtHandler.install();
+    else UncaughtHandler.uninstall();
     if (shutdownHook == null) {
       shutdownHook = new Thread(Spindle::close, "spindle-shutdown");
       try {
@@ -79,12 +85,16 @@ public final class Spindle {
     return created;
   }
 
-  /** Delivers what is queued, up to the shutdown timeout, and stops Spindle. */
+  /**
+   * Delivers what is queued, up to the shutdown timeout, and stops Spindle; puts back the
+   * uncaught-exception handler that was there before {@link #init}.
+   */
   public static void close() {
     Tracer t;
     synchronized (Spindle.class) {
       t = tracer;
       tracer = null;
+      UncaughtHandler.uninstall();
       if (shutdownHook != null && Thread.currentThread() != shutdownHook) {
         try {
           Runtime.getRuntime().removeShutdownHook(shutdownHook);
@@ -143,6 +153,19 @@ public final class Spindle {
   /** Sends an error event tied to the current span's trace; returns its event id. */
   public static String captureException(Throwable error) {
     return tracer().captureException(error);
+  }
+
+  /** Sends a message event at {@code level} tied to the current span's trace; returns its event id. */
+  public static String captureMessage(String message, EventLevel level) {
+    return tracer().captureMessage(message, level);
+  }
+
+  /**
+   * Sends an error event made with {@link ErrorEvent#of} or {@link ErrorEvent#ofMessage} (a
+   * level, a logger name, tags), tied to the current span's trace; returns its event id.
+   */
+  public static String captureEvent(ErrorEvent event) {
+    return tracer().captureEvent(event);
   }
 
   /**

@@ -23,7 +23,8 @@ import java.util.function.UnaryOperator;
  * {@code trace-propagation-targets} (comma-separated), {@code propagate-traceparent},
  * {@code max-spans}, {@code send-default-pii}, {@code max-queue-size}, {@code spool-dir},
  * {@code spool-max-bytes}, {@code shutdown-timeout-ms}, {@code open-children-timeout-ms},
- * {@code org-id}, {@code strict-trace-continuation}; booleans are {@code true} or {@code false}.
+ * {@code org-id}, {@code strict-trace-continuation}, {@code in-app-includes} and
+ * {@code in-app-excludes} (comma-separated), {@code uncaught-exception-handler}; booleans are {@code true} or {@code false}.
  * An invalid value, in code (a rate of 1.5, a null tag) or elsewhere ({@code SPINDLE_MAX_SPANS=lots}),
  * is logged once, counted, and ignored: the option keeps its default; nothing throws.
  *
@@ -35,7 +36,9 @@ import java.util.function.UnaryOperator;
  * performance: traces are continued and propagated, no transaction is sent),
  * {@code propagateTraceparent} on, {@code maxSpans} 1000, {@code sendDefaultPii} off,
  * queue of 1000 envelopes, no spool directory, spool of 50 MiB, shutdown flush timeout 2 s,
- * open children awaited 30 s after their transaction finishes, the system clock.
+ * open children awaited 30 s after their transaction finishes, the system clock, no
+ * {@code beforeSend}, frames in-app unless their class is in {@link #DEFAULT_IN_APP_EXCLUDES},
+ * the uncaught-exception handler installed by {@code Spindle.init}.
  */
 public final class SpindleOptions {
   /** Default of {@link #setMaxSpans(int)}. */
@@ -48,6 +51,9 @@ public final class SpindleOptions {
   public static final Duration DEFAULT_SHUTDOWN_TIMEOUT = Duration.ofSeconds(2);
   /** Default of {@link #setOpenChildrenTimeout(Duration)}. */
   public static final Duration DEFAULT_OPEN_CHILDREN_TIMEOUT = Duration.ofSeconds(30);
+  /** Default of {@link #setInAppExcludes(List)}: the JDK's and Spindle's own packages. */
+  public static final List<String> DEFAULT_IN_APP_EXCLUDES =
+      List.of("java.", "javax.", "jdk.", "sun.", "com.sun.", "dev.spindle.");
 
   private String dsn;
   private String release;
@@ -59,6 +65,10 @@ public final class SpindleOptions {
   private boolean propagateTraceparent = true;
   private int maxSpans = DEFAULT_MAX_SPANS;
   private UnaryOperator<TransactionData> beforeSendTransaction;
+  private UnaryOperator<ErrorEvent> beforeSend;
+  private List<String> inAppIncludes = List.of();
+  private List<String> inAppExcludes = DEFAULT_IN_APP_EXCLUDES;
+  private boolean uncaughtExceptionHandler = true;
   private boolean sendDefaultPii;
   private int maxQueueSize = DEFAULT_MAX_QUEUE_SIZE;
   private Path spoolDirectory;
@@ -157,8 +167,8 @@ public final class SpindleOptions {
    * or matches it as a regular expression. Null (default) matches every URL; an empty list none.
    */
   public SpindleOptions setTracePropagationTargets(List<String> targets) {
-    if (targets != null) {
-      for (String t : targets) if (t == null) return invalid("tracePropagationTargets", targets, "no null entry");
+    if (targets != null && !validPrefixes(targets)) {
+      return invalid("tracePropagationTargets", targets, "no null entry");
     }
     if (change("trace-propagation-targets")) {
       this.tracePropagationTargets = targets == null ? null : List.copyOf(targets);
@@ -204,6 +214,59 @@ public final class SpindleOptions {
 
   public UnaryOperator<TransactionData> getBeforeSendTransaction() {
     return beforeSendTransaction;
+  }
+
+  /**
+   * Called with every error event on the capturing thread, after the scopes' tags and user are
+   * filled in; return it (changed or not) or null to drop it (counted as {@code before_send} in
+   * client reports). If it throws, the event is sent unchanged.
+   */
+  public SpindleOptions setBeforeSend(UnaryOperator<ErrorEvent> hook) {
+    if (change("before-send")) this.beforeSend = hook;
+    return this;
+  }
+
+  public UnaryOperator<ErrorEvent> getBeforeSend() {
+    return beforeSend;
+  }
+
+  /**
+   * Package prefixes (such as {@code "com.shop."}) of the application's own classes: when given,
+   * stack frames are marked in-app only when their class starts with one. Default none.
+   */
+  public SpindleOptions setInAppIncludes(List<String> prefixes) {
+    if (!validPrefixes(prefixes)) return invalid("inAppIncludes", prefixes, "a list without null");
+    if (change("in-app-includes")) this.inAppIncludes = List.copyOf(prefixes);
+    return this;
+  }
+
+  public List<String> getInAppIncludes() {
+    return inAppIncludes;
+  }
+
+  /** Package prefixes of frames that are not in-app. Default {@link #DEFAULT_IN_APP_EXCLUDES}. */
+  public SpindleOptions setInAppExcludes(List<String> prefixes) {
+    if (!validPrefixes(prefixes)) return invalid("inAppExcludes", prefixes, "a list without null");
+    if (change("in-app-excludes")) this.inAppExcludes = List.copyOf(prefixes);
+    return this;
+  }
+
+  public List<String> getInAppExcludes() {
+    return inAppExcludes;
+  }
+
+  /**
+   * Whether {@code Spindle.init} installs a default uncaught-exception handler that sends what
+   * kills a thread as a {@code fatal} event (waiting up to the shutdown timeout for delivery) and
+   * then calls the handler that was installed before. Default true.
+   */
+  public SpindleOptions setUncaughtExceptionHandler(boolean install) {
+    if (change("uncaught-exception-handler")) this.uncaughtExceptionHandler = install;
+    return this;
+  }
+
+  public boolean isUncaughtExceptionHandler() {
+    return uncaughtExceptionHandler;
   }
 
   /**
@@ -351,6 +414,12 @@ public final class SpindleOptions {
     return true;
   }
 
+  private static boolean validPrefixes(List<String> items) {
+    if (items == null) return false;
+    for (String item : items) if (item == null) return false;
+    return true;
+  }
+
   private SpindleOptions invalid(String option, Object value, String expected) {
     Misuse.report(option + ": " + value + " (expected: " + expected + "); the option keeps its value");
     return this;
@@ -373,6 +442,10 @@ public final class SpindleOptions {
     c.propagateTraceparent = propagateTraceparent;
     c.maxSpans = maxSpans;
     c.beforeSendTransaction = beforeSendTransaction;
+    c.beforeSend = beforeSend;
+    c.inAppIncludes = inAppIncludes;
+    c.inAppExcludes = inAppExcludes;
+    c.uncaughtExceptionHandler = uncaughtExceptionHandler;
     c.sendDefaultPii = sendDefaultPii;
     c.maxQueueSize = maxQueueSize;
     c.spoolDirectory = spoolDirectory;

@@ -45,6 +45,7 @@ public final class Tracer implements AutoCloseable {
   private final TracePropagator propagator;
   private final TracePropagationTargets targets;
   private final SpanClock clock;
+  private final InApp inApp;
   private final Object scopeLock = new Object();
   /** Tags from the options, and what is set outside any transaction; guarded by scopeLock. */
   private volatile ScopeData globalScope;
@@ -67,6 +68,7 @@ public final class Tracer implements AutoCloseable {
     this.propagator = TracePropagator.create(options.isPropagateTraceparent());
     this.targets = TracePropagationTargets.of(options.getTracePropagationTargets());
     this.globalScope = ScopeData.EMPTY.withTags(options.getTags());
+    this.inApp = new InApp(options.getInAppIncludes(), options.getInAppExcludes());
   }
 
   /**
@@ -314,23 +316,68 @@ public final class Tracer implements AutoCloseable {
       Misuse.report("captureException(null)");
       return NoopSpan.INVALID_TRACE_ID;
     }
-    String eventId = Ids.newEventId();
+    return captureEvent(ErrorEvent.of(error));
+  }
+
+  /** Sends a message event at {@code level} ({@code info} when null); see {@link #captureEvent}. */
+  public String captureMessage(String message, EventLevel level) {
+    if (message == null) {
+      Misuse.report("captureMessage(null)");
+      return NoopSpan.INVALID_TRACE_ID;
+    }
+    return captureEvent(ErrorEvent.ofMessage(message, level));
+  }
+
+  /**
+   * Sends {@code event}, tied to the current span's trace, with the scopes' tags and user filled
+   * in, their contexts and breadcrumbs, after {@link SpindleOptions#setBeforeSend} (which may drop
+   * it). An exception event of level {@code error} or worse marks a recording current span
+   * {@code internal_error} unless it has a status. Returns the event id.
+   */
+  public String captureEvent(ErrorEvent event) {
+    if (event == null) {
+      Misuse.report("captureEvent(null)");
+      return NoopSpan.INVALID_TRACE_ID;
+    }
+    String eventId = event.eventId();
     if (closed || !enabled) return eventId;
     try {
       Span span = currentSpan();
-      if (span.isRecording() && span.status() == null) span.setStatus(SpanStatus.INTERNAL_ERROR);
-      String json = EventJson.error(eventId, clock.wallMicros(), error, span,
-          options.getRelease(), options.getEnvironment(), options.getServerName(),
-          ScopeData.merge(globalScope, requestScope(span)));
+      if (event.throwable() != null && event.level().compareTo(EventLevel.ERROR) <= 0
+          && span.isRecording() && span.status() == null) {
+        span.setStatus(SpanStatus.INTERNAL_ERROR);
+      }
+      ScopeData scope = ScopeData.merge(globalScope, requestScope(span));
+      event.fillFrom(scope);
+      if (options.getBeforeSend() != null) {
+        event = beforeSend(event);
+        if (event == null) {
+          transport.recordLostEvent(DiscardReason.BEFORE_SEND, "error", 1);
+          return eventId;
+        }
+        eventId = event.eventId(); // the hook may return another event
+      }
+      String json = EventJson.error(event, clock.wallMicros(), span, options.getRelease(),
+          options.getEnvironment(), options.getServerName(), scope, inApp);
       Envelope.Builder e = Envelope.builder().eventId(eventId)
           .sdk(EventJson.SDK_NAME, EventJson.SDK_VERSION)
           .addItem("event", "application/json", json.getBytes(StandardCharsets.UTF_8));
       if (span.transaction() instanceof Traced) e.traceJson(dscJson((Traced) span.transaction()));
       transport.send(e.build());
     } catch (RuntimeException e) {
-      LOG.log(Level.WARNING, "could not capture an exception", e);
+      LOG.log(Level.WARNING, "could not capture an error event", e);
+      transport.recordLostEvent(DiscardReason.INTERNAL_SDK_ERROR, "error", 1);
     }
     return eventId;
+  }
+
+  private ErrorEvent beforeSend(ErrorEvent event) {
+    try {
+      return options.getBeforeSend().apply(event);
+    } catch (RuntimeException e) {
+      LOG.log(Level.WARNING, "beforeSend threw; sending the event unchanged", e);
+      return event;
+    }
   }
 
   /**

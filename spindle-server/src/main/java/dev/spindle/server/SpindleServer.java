@@ -7,16 +7,20 @@ import dev.spindle.server.auth.AuthCache;
 import dev.spindle.server.auth.Tokens;
 import dev.spindle.server.http.HttpApp;
 import dev.spindle.server.ingest.IngestRoutes;
+import dev.spindle.server.ingest.OtlpGrpcServer;
 import dev.spindle.server.json.Json;
 import dev.spindle.server.ui.WebUi;
 import dev.spindle.storage.ApiToken;
 import dev.spindle.storage.Project;
+import dev.spindle.storage.SegmentStore;
+import dev.spindle.storage.SpanWriter;
 import dev.spindle.storage.Storage;
 import dev.spindle.storage.StorageConfig;
 import dev.spindle.storage.StorageProvider;
 import dev.spindle.storage.write.BatchQueue;
 import dev.spindle.storage.write.BatchQueueProvider;
 import dev.spindle.storage.write.GroupCommitWriter;
+import dev.spindle.storage.write.SpanAssembler;
 import io.javalin.Javalin;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -26,6 +30,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -53,6 +58,7 @@ public final class SpindleServer implements AutoCloseable {
   private final GroupCommitWriter groupCommit;
   private final BatchQueue batchQueue;
   private final Javalin app;
+  private OtlpGrpcServer otlpGrpc;
   private final ScheduledExecutorService retention;
   private final String publicUrl;
   private final Bootstrap bootstrap;
@@ -71,11 +77,11 @@ public final class SpindleServer implements AutoCloseable {
         queue = BatchQueueProvider.named(config.queueName).open(config.queueSettings);
       }
       if (config.role.ingests()) {
-        group = GroupCommitWriter.builder(config.role == Role.INGEST ? queue.writer() : storage.writer())
+        group = GroupCommitWriter.builder(config.role == Role.INGEST ? queue.writer() : assembled(storage))
             .maxPendingRows(config.maxPendingRows).maxRowsPerCommit(config.maxRowsPerCommit)
             .committers(COMMITTERS).commitTimeoutMs(config.commitTimeoutMs).build();
       }
-      if (config.role == Role.WRITER) queue.consumeInto(storage.writer());
+      if (config.role == Role.WRITER) queue.consumeInto(assembled(storage));
       this.groupCommit = group;
       this.batchQueue = queue;
       this.app = routes(config, storage, group);
@@ -92,6 +98,7 @@ public final class SpindleServer implements AutoCloseable {
         retention.scheduleWithFixedDelay(this::applyRetention, 1, 3600, TimeUnit.SECONDS);
       }
     } catch (RuntimeException e) {
+      if (otlpGrpc != null) otlpGrpc.close();
       if (group != null) group.close();
       if (queue != null) queue.close();
       storage.close();
@@ -99,15 +106,38 @@ public final class SpindleServer implements AutoCloseable {
     }
   }
 
+  /**
+   * The storage's writer behind span assembly, rebuilt from the storage: on the process every
+   * row of a trace passes ({@code all}, or the {@code writer} that Kafka's trace-id key gives the
+   * trace to). A storage without span assembly is written as it is.
+   */
+  private SpanWriter assembled(Storage storage) {
+    SegmentStore segments;
+    try {
+      segments = storage.segments();
+    } catch (UnsupportedOperationException e) {
+      LOG.warning(e.getMessage() + ": spans that arrive apart from their transaction keep none");
+      return storage.writer();
+    }
+    SpanAssembler a = SpanAssembler.builder(storage.writer(), segments)
+        .waitMs(config.assemblyWaitMs).maxSpans(config.assemblyMaxSpans).build();
+    int n = a.rebuild();
+    if (n > 0) LOG.info("span assembly: " + n + " stored spans of traces still waiting for their segment");
+    return a;
+  }
+
   private Javalin routes(Config config, Storage storage, GroupCommitWriter writer) {
     Javalin app = HttpApp.create(config.maxEnvelopeBytes);
     AuthCache auth = new AuthCache(storage.metadata());
     if (config.role.ingests()) {
-      IngestRoutes.register(app, new IngestRoutes.Settings(writer, auth, config.maxEnvelopeBytes,
-          config.maxItemBytes, config.maxInFlightBytes));
+      IngestRoutes ingest = IngestRoutes.register(app, new IngestRoutes.Settings(writer, auth, config.maxEnvelopeBytes,
+          config.maxItemBytes, config.maxInFlightBytes, config.projectRateLimit, config.keyRateLimit,
+          config.projectDailyQuota));
+      if (config.otlpGrpcPort >= 0) otlpGrpc = ingest.startOtlpGrpc(config.bind, config.otlpGrpcPort);
     }
     if (config.role.queries()) {
-      ApiRoutes.register(app, storage, auth, this::dsn);
+      ApiRoutes.register(app, storage, auth, this::dsn,
+          new ApiRoutes.Settings(config.sessionIdleTimeout, config.loginAttemptsPerMinute));
       new WebUi().register(app);
     }
     return app;
@@ -169,6 +199,11 @@ public final class SpindleServer implements AutoCloseable {
     return app.port();
   }
 
+  /** The OTLP/gRPC port, or -1 when it is off (see {@link Builder#otlpGrpcPort}). */
+  public int otlpGrpcPort() {
+    return otlpGrpc == null ? -1 : otlpGrpc.port();
+  }
+
   /** The base URL, e.g. {@code http://127.0.0.1:8790}. */
   public String url() {
     return publicUrl;
@@ -188,6 +223,7 @@ public final class SpindleServer implements AutoCloseable {
   @Override
   public void close() {
     retention.shutdownNow();
+    if (otlpGrpc != null) otlpGrpc.close();
     app.stop();
     if (groupCommit != null) groupCommit.close();
     if (batchQueue != null) batchQueue.close();
@@ -200,6 +236,7 @@ public final class SpindleServer implements AutoCloseable {
 
   static final class Config {
     int port;
+    int otlpGrpcPort;
     String bind;
     Path dataDir;
     Storage storage;
@@ -210,10 +247,17 @@ public final class SpindleServer implements AutoCloseable {
     int maxRowsPerCommit;
     int retentionDays;
     long commitTimeoutMs;
+    Duration sessionIdleTimeout;
+    int loginAttemptsPerMinute;
+    int projectRateLimit;
+    int keyRateLimit;
+    long projectDailyQuota;
     PrintStream out;
     Role role;
     String queueName;
     Map<String, String> queueSettings;
+    long assemblyWaitMs;
+    int assemblyMaxSpans;
   }
 
   /** Configures a server. Every setting has a documented default. */
@@ -222,6 +266,7 @@ public final class SpindleServer implements AutoCloseable {
 
     private Builder() {
       c.port = 8790;
+      c.otlpGrpcPort = -1;
       c.bind = "127.0.0.1";
       c.maxItemBytes = 1024 * 1024;
       c.maxEnvelopeBytes = 20L * 1024 * 1024;
@@ -230,8 +275,12 @@ public final class SpindleServer implements AutoCloseable {
       c.maxRowsPerCommit = 50_000;
       c.retentionDays = 30;
       c.commitTimeoutMs = 30_000;
+      c.sessionIdleTimeout = Duration.ofMinutes(30);
+      c.loginAttemptsPerMinute = 10;
       c.out = System.out;
       c.role = Role.ALL;
+      c.assemblyWaitMs = 30_000;
+      c.assemblyMaxSpans = 200_000;
     }
 
     /**
@@ -260,6 +309,16 @@ public final class SpindleServer implements AutoCloseable {
     public Builder port(int port) {
       if (port < 0 || port > 65535) throw new IllegalArgumentException("port: " + port + " (expected: 0..65535)");
       c.port = port;
+      return this;
+    }
+
+    /**
+     * The port of OTLP/gRPC ingestion (the OTLP default is 4317; 0 picks a free one), on the same
+     * address as HTTP, in roles that ingest; default -1: off.
+     */
+    public Builder otlpGrpcPort(int port) {
+      if (port < -1 || port > 65535) throw new IllegalArgumentException("otlpGrpcPort: " + port + " (expected: -1..65535)");
+      c.otlpGrpcPort = port;
       return this;
     }
 
@@ -319,10 +378,73 @@ public final class SpindleServer implements AutoCloseable {
       return this;
     }
 
+    /**
+     * How long span assembly waits for a segment's root after the last span of its trace came
+     * (spans are stored at once; those whose root comes later are joined to it then); default 30 s.
+     */
+    public Builder assemblyWaitMs(long ms) {
+      if (ms <= 0) throw new IllegalArgumentException("assemblyWaitMs: " + ms + " (expected: > 0)");
+      c.assemblyWaitMs = ms;
+      return this;
+    }
+
+    /** The most spans span assembly remembers while they wait; default 200 000 (about 40 MB). */
+    public Builder assemblyMaxSpans(int n) {
+      if (n <= 0) throw new IllegalArgumentException("assemblyMaxSpans: " + n + " (expected: > 0)");
+      c.assemblyMaxSpans = n;
+      return this;
+    }
+
     /** Days to keep data; default 30. */
     public Builder retentionDays(int days) {
       if (days <= 0) throw new IllegalArgumentException("retentionDays: " + days + " (expected: > 0)");
       c.retentionDays = days;
+      return this;
+    }
+
+    /**
+     * How long a web UI session may stay unused before it ends; default 30 minutes. Sessions
+     * also end 12 hours after sign-in, on sign-out and when their token is revoked.
+     */
+    public Builder sessionIdleTimeout(Duration timeout) {
+      if (timeout.compareTo(Duration.ofSeconds(1)) < 0) {
+        throw new IllegalArgumentException("sessionIdleTimeout: " + timeout + " (expected: >= 1 s)");
+      }
+      c.sessionIdleTimeout = timeout;
+      return this;
+    }
+
+    /** Web UI sign-in attempts allowed per client address and minute; default 10. More get 429. */
+    public Builder loginAttemptsPerMinute(int n) {
+      if (n <= 0) throw new IllegalArgumentException("loginAttemptsPerMinute: " + n + " (expected: > 0)");
+      c.loginAttemptsPerMinute = n;
+      return this;
+    }
+
+    /**
+     * Ingestion requests a minute per project; default 0, no limit. Beyond it requests get 429
+     * with {@code Retry-After} and {@code X-Sentry-Rate-Limits}, counted as outcomes.
+     */
+    public Builder projectRateLimit(int perMinute) {
+      if (perMinute < 0) throw new IllegalArgumentException("projectRateLimit: " + perMinute + " (expected: >= 0, 0: none)");
+      c.projectRateLimit = perMinute;
+      return this;
+    }
+
+    /** Ingestion requests a minute per DSN key; default 0, no limit; answered like {@link #projectRateLimit}. */
+    public Builder keyRateLimit(int perMinute) {
+      if (perMinute < 0) throw new IllegalArgumentException("keyRateLimit: " + perMinute + " (expected: >= 0, 0: none)");
+      c.keyRateLimit = perMinute;
+      return this;
+    }
+
+    /**
+     * Spans (transactions and their spans) a project may store per UTC day; default 0, no quota.
+     * Once reached, its requests get 429 until midnight UTC, like {@link #projectRateLimit}.
+     */
+    public Builder projectDailyQuota(long spans) {
+      if (spans < 0) throw new IllegalArgumentException("projectDailyQuota: " + spans + " (expected: >= 0, 0: none)");
+      c.projectDailyQuota = spans;
       return this;
     }
 
@@ -337,6 +459,9 @@ public final class SpindleServer implements AutoCloseable {
       if (c.storage == null && c.dataDir == null) throw new IllegalStateException("dataDir or storage is required");
       if ((c.role == Role.INGEST || c.role == Role.WRITER) && c.queueName == null) {
         throw new IllegalStateException("role " + c.role + " needs batchQueue(...)");
+      }
+      if (c.otlpGrpcPort >= 0 && !c.role.ingests()) {
+        throw new IllegalStateException("role " + c.role + " does not ingest: no OTLP/gRPC port");
       }
       if (c.dataDir != null) {
         try {

@@ -96,9 +96,9 @@ class BackpressureTest {
   }
 
   @Test
-  void httpAnswers503WithRetryAfterWhenTheWriterIsBehind() throws Exception {
+  void answers503WithRetryAfterOrUnavailableWithRetryInfoWhenTheWriterIsBehind() throws Exception {
     GatedStorage storage = new GatedStorage();
-    try (TestServer s = new TestServer(SpindleServer.builder().port(0).storage(storage).maxPendingRows(5))) {
+    try (TestServer s = new TestServer(SpindleServer.builder().port(0).otlpGrpcPort(0).storage(storage).maxPendingRows(5))) {
       double now = TestServer.nowSec();
       // The first request occupies the writer (6 rows > bound, admitted alone) and waits.
       CompletableFuture<HttpResponse<String>> first = TestServer.HTTP.sendAsync(
@@ -112,15 +112,18 @@ class BackpressureTest {
       assertEquals(503, second.statusCode(), second.body());
       assertTrue(second.headers().firstValue("Retry-After").isPresent());
       assertTrue(second.body().contains("retry later"), second.body());
+      io.grpc.StatusRuntimeException grpc = grpcRefusal(s, 1);
+      assertEquals(io.grpc.Status.Code.UNAVAILABLE, grpc.getStatus().getCode(), grpc.getStatus().toString());
+      assertTrue(retryDelaySeconds(grpc) > 0);
       storage.gate.countDown();
       assertEquals(200, first.get(20, TimeUnit.SECONDS).statusCode());
     }
   }
 
   @Test
-  void requestsBeyondTheInFlightMemoryBudgetGet503() throws Exception {
+  void requestsBeyondTheInFlightMemoryBudgetGet503OrResourceExhaustedWithRetryInfo() throws Exception {
     GatedStorage storage = new GatedStorage();
-    try (TestServer s = new TestServer(SpindleServer.builder().port(0).storage(storage).maxInFlightBytes(64 * 1024))) {
+    try (TestServer s = new TestServer(SpindleServer.builder().port(0).otlpGrpcPort(0).storage(storage).maxInFlightBytes(64 * 1024))) {
       double now = TestServer.nowSec();
       String big = TestServer.transaction(TestServer.hex(32), TestServer.hex(32), TestServer.hex(16), null, "big",
           now - 1, now, 200);
@@ -134,9 +137,31 @@ class BackpressureTest {
       assertEquals(503, second.statusCode(), second.body());
       assertTrue(second.body().contains("in flight"), second.body());
       assertTrue(second.headers().firstValue("Retry-After").isPresent());
+      io.grpc.StatusRuntimeException grpc = grpcRefusal(s, 600); // ~40 KiB, more than the budget has left
+      assertEquals(io.grpc.Status.Code.RESOURCE_EXHAUSTED, grpc.getStatus().getCode(), grpc.getStatus().toString());
+      assertTrue(grpc.getStatus().getDescription().contains("in flight"), grpc.getStatus().toString());
+      assertEquals(2, retryDelaySeconds(grpc));
       storage.gate.countDown();
       assertEquals(200, first.get(20, TimeUnit.SECONDS).statusCode());
       assertEquals(200, s.postEnvelope(big).statusCode(), "budget returned after the answer");
     }
+  }
+
+  /** Exports {@code spans} root spans (one per trace) over OTLP/gRPC; returns the refusal. */
+  private static io.grpc.StatusRuntimeException grpcRefusal(TestServer s, int spans) throws Exception {
+    List<io.opentelemetry.proto.trace.v1.Span> list = new ArrayList<>();
+    for (int i = 0; i < spans; i++) {
+      list.add(OtlpGrpcClient.span(TestServer.hex(32), TestServer.hex(16), "GET", System.currentTimeMillis()));
+    }
+    try (OtlpGrpcClient client = new OtlpGrpcClient(s.server.otlpGrpcPort())) {
+      return assertThrows(io.grpc.StatusRuntimeException.class, () -> client.export(
+          OtlpGrpcClient.request(list).toByteArray(), java.util.Map.of("sentry_key", s.key), false));
+    }
+  }
+
+  private static long retryDelaySeconds(io.grpc.StatusRuntimeException e) throws Exception {
+    com.google.rpc.Status status = io.grpc.protobuf.StatusProto.fromThrowable(e);
+    assertEquals(1, status.getDetailsCount(), status.toString());
+    return status.getDetails(0).unpack(com.google.rpc.RetryInfo.class).getRetryDelay().getSeconds();
   }
 }

@@ -302,4 +302,172 @@ class BadInputTest {
         .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString("{}")));
     assertRefused(noKey, 401, "missing authentication");
   }
+
+  // The same bad input on every ingestion endpoint (OTLP/gRPC: OtlpGrpcTest).
+
+  private static final String OTLP = "/api/1/integration/otlp/v1/traces";
+  private static final String ZIPKIN = "/api/1/integration/zipkin/api/v2/spans";
+  private static final double DAY_SEC = 86_400;
+
+  private HttpResponse<String> post(String path, String type, String encoding, byte[] body) {
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(s.base + path + "?sentry_key=" + s.key))
+        .POST(HttpRequest.BodyPublishers.ofByteArray(body));
+    if (type != null) b.header("Content-Type", type);
+    if (encoding != null) b.header("Content-Encoding", encoding);
+    return s.send(b);
+  }
+
+  private static String otlpJson(String traceId, String spanId, double startSec) {
+    return otlpJson(otlpSpan(traceId, spanId, startSec));
+  }
+
+  private static String otlpJson(String... spans) {
+    return "{\"resourceSpans\":[{\"scopeSpans\":[{\"spans\":[" + String.join(",", spans) + "]}]}]}";
+  }
+
+  private static String otlpSpan(String traceId, String spanId, double startSec) {
+    long ns = (long) (startSec * 1e9);
+    return "{\"traceId\":\"" + traceId + "\",\"spanId\":\"" + spanId + "\",\"name\":\"GET\",\"kind\":2,"
+        + "\"startTimeUnixNano\":" + ns + ",\"endTimeUnixNano\":" + (ns + 5_000_000) + "}";
+  }
+
+  private static String zipkinJson(String traceId, String spanId, double startSec) {
+    return "[{\"traceId\":\"" + traceId + "\",\"id\":\"" + spanId + "\",\"name\":\"get\",\"kind\":\"SERVER\",\"timestamp\":"
+        + (long) (startSec * 1e6) + ",\"duration\":5000}]";
+  }
+
+  private void assertNotStored(String traceId) {
+    assertEquals(404, s.get("/api/v1/traces/" + traceId).statusCode(), "nothing of trace " + traceId + " stored");
+  }
+
+  @Test
+  void truncatedProtobufOnEveryEndpoint() {
+    String traceId = TestServer.hex(32);
+    byte[] otlp = OtlpGrpcClient.request(java.util.List.of(OtlpGrpcClient.span(traceId, TestServer.hex(16), "GET",
+        System.currentTimeMillis()))).toByteArray();
+    assertRefused(post(OTLP, "application/x-protobuf", null, java.util.Arrays.copyOf(otlp, otlp.length - 5)), 400, "invalid protobuf");
+    byte[] zipkin = zipkin2.codec.SpanBytesEncoder.PROTO3.encodeList(java.util.List.of(zipkin2.Span.newBuilder()
+        .traceId(traceId).id(TestServer.hex(16)).name("get").timestamp(System.currentTimeMillis() * 1000).build()));
+    assertRefused(post(ZIPKIN, "application/x-protobuf", null, java.util.Arrays.copyOf(zipkin, zipkin.length - 5)), 400, "Zipkin proto3");
+    String env = validEnvelope();
+    assertRefused(post("/api/1/envelope/", null, null, utf8(env.substring(0, env.length() - 20))), 400, "runs past the end");
+    assertNotStored(traceId);
+  }
+
+  @Test
+  void wrongContentTypeOnEveryEndpoint() {
+    assertRefused(post(OTLP, "text/plain", null, utf8("{}")), 415, "Content-Type 'text/plain'");
+    assertRefused(post(OTLP, null, null, utf8("{}")), 415, "Content-Type");
+    assertRefused(post(ZIPKIN, "application/x-www-form-urlencoded", null, utf8("[]")), 415, "Content-Type");
+    // Envelopes are read whatever their Content-Type (SDKs send several).
+    assertEquals(200, post("/api/1/envelope/", "text/plain", null, utf8(validEnvelope())).statusCode());
+  }
+
+  @Test
+  void gzipBombOnEveryEndpoint() throws Exception {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    try (GZIPOutputStream g = new GZIPOutputStream(out)) {
+      byte[] zeros = new byte[1 << 20];
+      for (int i = 0; i < 25; i++) g.write(zeros); // 25 MiB of zeros (the limit is 20), ~25 KiB compressed
+    }
+    byte[] bomb = out.toByteArray();
+    assertRefused(post(OTLP, "application/x-protobuf", "gzip", bomb), 413, "decompressed body exceeds");
+    assertRefused(post(OTLP, "application/json", "gzip", bomb), 413, "decompressed body exceeds");
+    assertRefused(post(ZIPKIN, "application/json", "gzip", bomb), 413, "decompressed body exceeds");
+    assertRefused(post("/api/1/envelope/", null, "gzip", bomb), 413, "decompressed body exceeds");
+  }
+
+  @Test
+  void tenMegabyteBodiesOnEveryEndpoint() {
+    byte[] junk = new byte[10 * 1024 * 1024];
+    java.util.Arrays.fill(junk, (byte) 0xff);
+    assertRefused(post(OTLP, "application/x-protobuf", null, junk), 400, "invalid protobuf");
+    assertRefused(post(ZIPKIN, "application/x-protobuf", null, junk), 400, "Zipkin proto3");
+    java.util.Arrays.fill(junk, (byte) '[');
+    assertRefused(post(OTLP, "application/json", null, junk), 400, "OTLP JSON");
+    assertRefused(post(ZIPKIN, "application/json", null, junk), 400, "Zipkin JSON v2");
+    assertRefused(post("/api/1/envelope/", null, null, junk), 400, "envelope header");
+    byte[] tooBig = new byte[21 * 1024 * 1024]; // over the default 20 MiB body limit
+    assertRefused(post(OTLP, "application/json", null, tooBig), 413, "limit");
+    assertRefused(post(ZIPKIN, "application/json", null, tooBig), 413, "limit");
+  }
+
+  @Test
+  void invalidIdsOnEveryEndpoint() {
+    String traceId = TestServer.hex(32);
+    double now = TestServer.nowSec();
+    assertRefused(post(OTLP, "application/x-protobuf", null, OtlpGrpcClient.request(java.util.List.of(
+        OtlpGrpcClient.span(traceId, "0000000000000000", "GET", System.currentTimeMillis()))).toByteArray()),
+        400, "all 1 spans refused: 1 invalid_span");
+    assertRefused(post(OTLP, "application/json", null, utf8(otlpJson("00000000000000000000000000000000", TestServer.hex(16), now))),
+        400, "all 1 spans refused: 1 invalid_span");
+    assertRefused(post(ZIPKIN, "application/json", null, utf8(zipkinJson(traceId, "0000000000000000", now))), 400, "all zeros");
+    assertRefused(s.postEnvelope(1, utf8(TestServer.transaction("0".repeat(32), TestServer.hex(32), TestServer.hex(16), null,
+        "t", now - 1, now, 0)), "sentry_key=" + s.key, null), 400, "trace_id");
+    assertNotStored(traceId);
+  }
+
+  @Test
+  void spansInTheFarPastOrFutureOnEveryEndpoint() {
+    double now = TestServer.nowSec();
+    for (double start : new double[] {now - 31 * DAY_SEC, now + 2 * DAY_SEC}) {
+      String traceId = TestServer.hex(32);
+      String why = start < now ? "more than 30 days before" : "more than 1 day after";
+      assertRefused(post(OTLP, "application/json", null, utf8(otlpJson(traceId, TestServer.hex(16), start))),
+          400, "all 1 spans refused: 1 timestamp");
+      assertRefused(post(OTLP, "application/x-protobuf", null, OtlpGrpcClient.request(java.util.List.of(
+          OtlpGrpcClient.span(traceId, TestServer.hex(16), "GET", (long) (start * 1000)))).toByteArray()),
+          400, "1 timestamp (starts more than 30 days before or ends more than 1 day after");
+      assertRefused(post(ZIPKIN, "application/json", null, utf8(zipkinJson(traceId, TestServer.hex(16), start))),
+          400, "all 1 spans refused: 1 timestamp");
+      assertRefused(s.postEnvelope(1, utf8(TestServer.transaction(traceId, TestServer.hex(32), TestServer.hex(16), null,
+          "t", start, start + 1, 1)), "sentry_key=" + s.key, null), 400, "transaction: " + (start < now ? "starts " : "ends ") + why);
+      assertNotStored(traceId);
+    }
+  }
+
+  @Test
+  void untimelySpansBesideGoodOnesAreAPartialSuccess() {
+    String traceId = TestServer.hex(32);
+    double now = TestServer.nowSec();
+    String both = otlpJson(otlpSpan(traceId, TestServer.hex(16), now), otlpSpan(traceId, TestServer.hex(16), now - 40 * DAY_SEC));
+    HttpResponse<String> r = post(OTLP, "application/json", null, utf8(both));
+    assertEquals(200, r.statusCode(), r.body());
+    JsonNode partial = TestServer.json(r.body()).get("partialSuccess");
+    assertEquals(1, partial.get("rejectedSpans").asLong(), r.body());
+    assertTrue(partial.get("errorMessage").asText().contains("1 timestamp"), r.body());
+    assertEquals(1, s.getJson("/api/v1/traces/" + traceId).get("transactions").size());
+  }
+
+  @Test
+  void envelopeItemLimits() {
+    double now = TestServer.nowSec();
+    String tx = validEnvelope();
+    String txItem = tx.substring(tx.indexOf('\n') + 1);
+    assertRefused(s.postEnvelope(1, utf8("{}\n" + txItem + txItem), "sentry_key=" + s.key, null), 413,
+        "too many transaction items in the envelope (Sentry's limit: 1)");
+    String event = "{\"type\":\"event\"}\n{\"event_id\":\"" + TestServer.hex(32) + "\",\"message\":\"x\",\"timestamp\":" + now + "}\n";
+    assertRefused(s.postEnvelope(1, utf8("{}\n" + event + event), "sentry_key=" + s.key, null), 413, "too many event items");
+    String traceId = TestServer.hex(32);
+    StringBuilder spans = new StringBuilder("{}\n");
+    for (int i = 0; i < 26; i++) {
+      spans.append("{\"type\":\"span\"}\n{\"trace_id\":\"").append(traceId).append("\",\"span_id\":\"").append(TestServer.hex(16))
+          .append("\",\"start_timestamp\":").append(now - 1).append(",\"timestamp\":").append(now).append("}\n");
+    }
+    assertRefused(s.postEnvelope(1, utf8(spans.toString()), "sentry_key=" + s.key, null), 413,
+        "too many standalone spans in the envelope (Sentry's limit: 25)");
+    assertNotStored(traceId);
+    StringBuilder container = new StringBuilder("{\"items\":[");
+    for (int i = 0; i < 26; i++) {
+      if (i > 0) container.append(',');
+      container.append("{\"trace_id\":\"").append(traceId).append("\",\"span_id\":\"").append(TestServer.hex(16))
+          .append("\",\"start_timestamp\":").append(now - 1).append(",\"end_timestamp\":").append(now).append('}');
+    }
+    container.append("]}");
+    assertRefused(s.postEnvelope(1, utf8("{}\n{\"type\":\"span\"}\n" + container + "\n"), "sentry_key=" + s.key, null), 413,
+        "too many standalone spans");
+    assertNotStored(traceId);
+    String first25 = spans.substring(0, spans.lastIndexOf("{\"type\":\"span\"}"));
+    assertEquals(200, s.postEnvelope(1, utf8(first25), "sentry_key=" + s.key, null).statusCode(), "25 spans are fine");
+  }
 }

@@ -75,7 +75,13 @@ class OtlpJsonAndCliTest {
     assertTrue(token.matches("1\tci\tspd_[0-9a-f]{64}"), token);
     assertTrue(run("tokens", "list", "--data", data).contains("1\tci\tactive"));
     run("tokens", "revoke", "1", "--data", data);
-    assertTrue(run("tokens", "list", "--data", data).contains("1\tci\trevoked"));
+    assertTrue(run("tokens", "list", "--data", data).contains("1\tci\trevoked\tadmin\tall projects"));
+    String viewer = run("tokens", "create", "--name", "viewer", "--scope", "read", "--project", "1", "--data", data);
+    assertTrue(viewer.startsWith("2\tviewer\tspd_"), viewer);
+    assertTrue(run("tokens", "list", "--data", data).contains("2\tviewer\tactive\tread\tprojects 1"));
+    assertEquals(2, Main.run("tokens", "create", "--scope", "owner", "--data", data), "an unknown scope");
+    assertEquals(2, Main.run("tokens", "create", "--project", "7", "--data", data), "an unknown project");
+    assertTrue(run("serve", "--help").contains("--session-idle-timeout"));
     assertTrue(run("--help").contains("serve"));
     assertTrue(run("serve", "--help").contains("--retention-days"));
     assertTrue(run("tokens", "--help").contains("revoke"));

@@ -31,7 +31,8 @@ final class TestServer implements AutoCloseable {
   TestServer(SpindleServer.Builder builder) {
     server = builder.out(new PrintStream(new ByteArrayOutputStream(), true)).start();
     base = server.url();
-    key = TestServer.publicKey(server.bootstrap().dsn());
+    // A restart on a used data folder creates nothing: no key or token then.
+    key = server.bootstrap().dsn() == null ? null : TestServer.publicKey(server.bootstrap().dsn());
     token = server.bootstrap().apiToken();
   }
 

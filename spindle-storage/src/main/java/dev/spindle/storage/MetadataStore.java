@@ -3,7 +3,10 @@ package dev.spindle.storage;
 import java.util.List;
 import java.util.Optional;
 
-/** Projects, their public keys and API tokens: small, transactional metadata, apart from spans. */
+/**
+ * Projects, their public keys, API tokens and web UI sessions: small, transactional metadata,
+ * apart from spans.
+ */
 public interface MetadataStore {
   /** Creates a project with the next id (1 for the first). Durable on return. */
   Project createProject(String name, String publicKey);
@@ -22,8 +25,16 @@ public interface MetadataStore {
   /** Turns server-side PII scrubbing on or off for a project. */
   Optional<Project> setScrubPii(long projectId, boolean scrubPii);
 
-  /** Stores a token by its hash. Durable on return. */
-  ApiToken createToken(String name, String sha256Hex);
+  /** Stores an admin token of every project by its hash. Durable on return. */
+  default ApiToken createToken(String name, String sha256Hex) {
+    return createToken(name, sha256Hex, ApiToken.Scope.ADMIN, List.of());
+  }
+
+  /**
+   * Stores a token by its hash with its scope and projects (empty: every project). Durable on
+   * return.
+   */
+  ApiToken createToken(String name, String sha256Hex, ApiToken.Scope scope, List<Long> projects);
 
   /** All tokens, revoked ones included, by ascending id. */
   List<ApiToken> tokens();
@@ -31,6 +42,18 @@ public interface MetadataStore {
   /** The non-revoked token with this hash. */
   Optional<ApiToken> activeTokenByHash(String sha256Hex);
 
-  /** Revokes a token; false when there is no such token. */
+  /** Revokes a token and deletes its UI sessions; false when there is no such token. */
   boolean revokeToken(long id);
+
+  /** Stores a UI session, replacing the one with the same id hash. Durable on return. */
+  void saveSession(UiSession session);
+
+  /** The stored session with this id hash. */
+  Optional<UiSession> session(String idSha256);
+
+  /** Deletes a session (no-op when unknown). */
+  void deleteSession(String idSha256);
+
+  /** Deletes the sessions last used before {@code cutoffUs} (may complete in the background). */
+  void deleteSessionsUsedBefore(long cutoffUs);
 }

@@ -13,8 +13,8 @@ import java.util.function.LongFunction;
  * Turns what a backend's service-map queries return (figures per caller and callee as stored:
  * project id and service column) into a {@link ServiceMap} named by service: an empty service is
  * its project's name, caller project 0 the {@link ServiceMap#UNKNOWN_CALLER}, a non-empty leaf an
- * un-instrumented destination. Keys that end up with the same names are merged (counts add up,
- * the latencies of the busiest key are kept). Not thread-safe.
+ * un-instrumented destination. Keys that end up with the same names are merged (counts and
+ * duration buckets add up). Not thread-safe.
  */
 public final class ServiceMapBuilder {
   /**
@@ -54,20 +54,23 @@ public final class ServiceMapBuilder {
     n.failures += failures;
   }
 
-  /** The calls of one pair: see {@link ServiceMap.Edge} for the figures. */
-  public void edge(Pair p, double calls, long count, long failures, double p50Ms, double p95Ms,
-      long linked, long orphaned, long lost) {
+  /**
+   * The calls of one pair (see {@link ServiceMap.Edge} for the figures); their latencies come as
+   * {@link #durations}.
+   */
+  public void edge(Pair p, double calls, long count, long failures, long linked, long orphaned, long lost) {
     EdgeAcc e = edge(p);
-    if (count > e.count) {
-      e.p50 = p50Ms;
-      e.p95 = p95Ms;
-    }
     e.calls += calls;
     e.count += count;
     e.failures += failures;
     e.linked += linked;
     e.orphaned += orphaned;
     e.lost += lost;
+  }
+
+  /** {@code count} calls of the pair whose callee took a duration in {@code bucket}. */
+  public void durations(Pair p, int bucket, long count) {
+    edge(p).durations.add(bucket, count);
   }
 
   /** A lost or orphaned call of the pair; the backend gives them newest first. */
@@ -94,7 +97,8 @@ public final class ServiceMapBuilder {
         .thenComparing(ServiceMap.Node::service));
     List<ServiceMap.Edge> es = new ArrayList<>();
     edges.forEach((names, e) -> es.add(new ServiceMap.Edge(names.get(0), names.get(1), e.calls,
-        e.count, e.count == 0 ? 0 : (double) e.failures / e.count, e.p50, e.p95, e.linked,
+        e.count, e.count == 0 ? 0 : (double) e.failures / e.count,
+        e.durations.percentileMs(0.5), e.durations.percentileMs(0.95), e.linked,
         e.orphaned, e.lost, e.examples, series(e))));
     es.sort(Comparator.comparingDouble(ServiceMap.Edge::calls).reversed()
         .thenComparing(ServiceMap.Edge::source).thenComparing(ServiceMap.Edge::target));
@@ -149,8 +153,8 @@ public final class ServiceMapBuilder {
     double calls;
     long count;
     long failures;
-    double p50;
-    double p95;
+    /** The durations of every key merged into this edge. */
+    final DurationHistogram durations = new DurationHistogram();
     long linked;
     long orphaned;
     long lost;

@@ -80,6 +80,28 @@ public record SpanRow(
     return endUs - startUs;
   }
 
+  /**
+   * Whether the row knows its transaction: a segment root, or a span with its segment's id.
+   * Spans that arrive apart from their root (OTLP, Zipkin) are not, until span assembly joins
+   * them to it ({@link #joinedTo}).
+   */
+  public boolean assembled() {
+    return segment || segmentId != null;
+  }
+
+  /**
+   * This span as a member of the segment rooted at {@code root}: the one rule for what a span
+   * takes from its segment, wherever it is joined (in one request or later): the segment id,
+   * the transaction name and source, and the service, release and environment it lacks.
+   */
+  public SpanRow joinedTo(SpanRow root) {
+    return toBuilder().segmentId(root.segmentId).transaction(root.transaction)
+        .transactionSource(root.transactionSource)
+        .service(service != null ? service : root.service)
+        .release(release != null ? release : root.release)
+        .environment(environment != null ? environment : root.environment).build();
+  }
+
   /** A builder; defaults: status {@code ok}, sample rate 1, no tags. */
   public static Builder builder() {
     return new Builder();

@@ -44,6 +44,14 @@ public interface Storage extends AutoCloseable {
   }
 
   /**
+   * Span assembly's storage side. Backends without it keep this default, which throws
+   * {@link UnsupportedOperationException}; the server then stores spans as they come.
+   */
+  default SegmentStore segments() {
+    throw new UnsupportedOperationException(getClass().getSimpleName() + " has no span assembly");
+  }
+
+  /**
    * Deletes spans, errors and client reports that ended before {@code cutoffUs}.
    *
    * @return the number of rows deleted

@@ -55,7 +55,7 @@ class TracingFilterAsyncTest {
       if (((HttpServletRequest) req).getRequestURI().equals("/held")) dispatchReturned.countDown();
     };
     jetty = JettyServer.start(tracer, Map.of(
-        "/held", ITTracingFilter.servlet((req, res) -> started.add(req.startAsync())),
+        "/held", TracingFilterTest.servlet((req, res) -> started.add(req.startAsync())),
         "/dispatch", new HttpServlet() {
           @Override
           protected void doGet(HttpServletRequest req, HttpServletResponse res) throws IOException {
@@ -67,7 +67,7 @@ class TracingFilterAsyncTest {
             }
           }
         },
-        "/timeout", ITTracingFilter.servlet((req, res) -> req.startAsync().setTimeout(200))), outer);
+        "/timeout", TracingFilterTest.servlet((req, res) -> req.startAsync().setTimeout(200))), outer);
     http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
   }
 

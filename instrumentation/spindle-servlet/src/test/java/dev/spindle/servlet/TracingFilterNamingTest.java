@@ -35,9 +35,9 @@ class TracingFilterNamingTest {
     transport = new CapturingTransport();
     tracer = Tracer.create(new SpindleOptions().setTracesSampleRate(1.0).setTransport(transport));
     jetty = JettyServer.start(tracer, Map.of(
-        "/health", ITTracingFilter.servlet((req, res) -> res.getWriter().write("up")),
-        "", ITTracingFilter.servlet((req, res) -> res.getWriter().write("root")),
-        "/", ITTracingFilter.servlet((req, res) -> res.getWriter().write("default"))), null, "/app");
+        "/health", TracingFilterTest.servlet((req, res) -> res.getWriter().write("up")),
+        "", TracingFilterTest.servlet((req, res) -> res.getWriter().write("root")),
+        "/", TracingFilterTest.servlet((req, res) -> res.getWriter().write("default"))), null, "/app");
     http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
   }
 

@@ -8,6 +8,7 @@ import dev.spindle.server.auth.Tokens;
 import dev.spindle.server.http.ApiException;
 import dev.spindle.server.http.Responses;
 import dev.spindle.server.json.Json;
+import dev.spindle.storage.ApiToken;
 import dev.spindle.storage.MetadataStore;
 import dev.spindle.storage.Project;
 import io.javalin.http.Context;
@@ -17,7 +18,8 @@ import java.util.function.Function;
 /**
  * Projects: {@code GET /api/v1/projects}, {@code POST /api/v1/projects {"name"}},
  * {@code POST /api/v1/projects/{id}/rotate-key} and {@code PATCH /api/v1/projects/{id}
- * {"scrubPii"}}; each project answered with its DSN. Changes clear the auth cache at once.
+ * {"scrubPii"}}; each project answered with its DSN. Changes clear the auth cache at once. The
+ * list holds only the projects the token may see.
  */
 final class ProjectAdmin {
   private final MetadataStore metadata;
@@ -35,9 +37,11 @@ final class ProjectAdmin {
         .put("scrubPii", p.scrubPii());
   }
 
+  /** The projects the request's token may see. */
   void list(Context ctx) {
+    ApiToken token = Access.token(ctx);
     ArrayNode data = Responses.array();
-    for (Project p : metadata.projects()) data.add(render(p));
+    for (Project p : metadata.projects()) if (token.maySee(p.id())) data.add(render(p));
     Responses.data(ctx, data);
   }
 

@@ -3,6 +3,7 @@ package dev.spindle.server.api;
 import dev.spindle.server.http.ApiException;
 import dev.spindle.server.json.Json;
 import dev.spindle.server.json.Timestamps;
+import dev.spindle.storage.ApiToken;
 import dev.spindle.storage.Filter;
 import dev.spindle.storage.SummaryQuery;
 import io.javalin.http.Context;
@@ -49,11 +50,22 @@ final class QueryParams {
     return new long[] {now - p, now + 1};
   }
 
-  /** The {@code project} parameter, or null for every project. */
+  /**
+   * The {@code project} parameter, or null for every project, within what the request's token may
+   * see: 403 for a project it may not see; without the parameter, a token of one project means
+   * that project and a token of several must name one (403).
+   */
   static Long project(Context ctx) {
     String p = ctx.queryParam("project");
-    if (p == null || p.isBlank()) return null;
-    return id(p.trim(), "project");
+    ApiToken token = Access.token(ctx);
+    if (p == null || p.isBlank()) {
+      if (token.allProjects()) return null;
+      if (token.projects().size() == 1) return token.projects().get(0);
+      throw ApiException.forbidden("this API token sees " + TokenAuth.projects(token) + " only: pass project=<id>");
+    }
+    long id = id(p.trim(), "project");
+    if (!token.maySee(id)) throw ApiException.forbidden(TokenAuth.notVisible(token, id));
+    return id;
   }
 
   /** A positive integer id (a project, a token). */

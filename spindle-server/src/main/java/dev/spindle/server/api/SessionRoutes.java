@@ -3,6 +3,7 @@ package dev.spindle.server.api;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.spindle.server.auth.Tokens;
 import dev.spindle.server.http.ApiException;
+import dev.spindle.server.http.RateLimiter;
 import dev.spindle.server.http.Responses;
 import dev.spindle.server.json.Json;
 import dev.spindle.storage.MetadataStore;
@@ -12,7 +13,8 @@ import java.io.IOException;
 
 /**
  * Sign-in for the web UI: {@code POST /auth/session {"token": "..."}} exchanges an API token for
- * an HttpOnly, SameSite=Strict session cookie; {@code DELETE /auth/session} signs out;
+ * an HttpOnly, SameSite=Strict session cookie (attempts are limited per client address: 429 with
+ * {@code Retry-After} beyond the limit); {@code DELETE /auth/session} signs out;
  * {@code GET /auth/session} tells whether the cookie is a live session.
  */
 final class SessionRoutes {
@@ -20,10 +22,12 @@ final class SessionRoutes {
 
   private final Sessions sessions;
   private final MetadataStore metadata;
+  private final RateLimiter limiter;
 
-  SessionRoutes(Sessions sessions, MetadataStore metadata) {
+  SessionRoutes(Sessions sessions, MetadataStore metadata, RateLimiter limiter) {
     this.sessions = sessions;
     this.metadata = metadata;
+    this.limiter = limiter;
   }
 
   void register(Javalin app) {
@@ -33,16 +37,18 @@ final class SessionRoutes {
   }
 
   private void signIn(Context ctx) throws IOException {
+    long wait = limiter.acquire(ctx.ip());
+    if (wait > 0) {
+      throw ApiException.tooManyRequests("too many sign-in attempts from " + ctx.ip() + ": retry in " + wait + " s", wait);
+    }
     JsonNode token = JsonBodies.object(ctx).get("token");
     if (token == null || !token.isTextual() || token.asText().isBlank()) {
       throw ApiException.badRequest("token: required, the API token as a string");
     }
     String hash = Tokens.sha256(token.asText().trim());
-    if (metadata.activeTokenByHash(hash).isEmpty()) {
-      throw ApiException.unauthorized("invalid or revoked API token");
-    }
+    if (metadata.activeTokenByHash(hash).isEmpty()) throw ApiException.unauthorized("invalid or revoked API token");
     String id = sessions.create(hash);
-    ctx.header("Set-Cookie", cookie(id, Sessions.TTL_MS / 1000));
+    ctx.header("Set-Cookie", cookie(id, Sessions.cookieMaxAgeSeconds()));
     ctx.header("Cache-Control", "no-store");
     Responses.json(ctx, 200, Json.object().put("signedIn", true));
   }
@@ -55,7 +61,7 @@ final class SessionRoutes {
 
   private void status(Context ctx) {
     ctx.header("Cache-Control", "no-store");
-    Responses.json(ctx, 200, Json.object().put("signedIn", sessions.isValid(ctx.cookie(Sessions.COOKIE), metadata)));
+    Responses.json(ctx, 200, Json.object().put("signedIn", sessions.token(ctx.cookie(Sessions.COOKIE)).isPresent()));
   }
 
   private static String cookie(String value, long maxAgeSeconds) {

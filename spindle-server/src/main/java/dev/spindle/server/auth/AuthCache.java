@@ -1,5 +1,6 @@
 package dev.spindle.server.auth;
 
+import dev.spindle.storage.ApiToken;
 import dev.spindle.storage.MetadataStore;
 import dev.spindle.storage.Project;
 import java.util.Optional;
@@ -17,7 +18,7 @@ public final class AuthCache {
 
   private final MetadataStore metadata;
   private final ConcurrentHashMap<String, Entry<Optional<Project>>> projects = new ConcurrentHashMap<>();
-  private final ConcurrentHashMap<String, Entry<Boolean>> tokens = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<String, Entry<Optional<ApiToken>>> tokens = new ConcurrentHashMap<>();
 
   public AuthCache(MetadataStore metadata) {
     this.metadata = metadata;
@@ -33,14 +34,15 @@ public final class AuthCache {
     return p;
   }
 
-  public boolean tokenValid(String sha256Hex) {
+  /** The active (not revoked) token with this SHA-256. */
+  public Optional<ApiToken> token(String sha256Hex) {
     long now = System.nanoTime();
-    Entry<Boolean> e = tokens.get(sha256Hex);
+    Entry<Optional<ApiToken>> e = tokens.get(sha256Hex);
     if (e != null && now - e.expires < 0) return e.value;
-    boolean valid = metadata.activeTokenByHash(sha256Hex).isPresent();
+    Optional<ApiToken> t = metadata.activeTokenByHash(sha256Hex);
     if (tokens.size() >= MAX_ENTRIES) tokens.clear();
-    tokens.put(sha256Hex, new Entry<>(valid, now + TTL_NANOS));
-    return valid;
+    tokens.put(sha256Hex, new Entry<>(t, now + TTL_NANOS));
+    return t;
   }
 
   /** Forgets every lookup: call after an admin change. */

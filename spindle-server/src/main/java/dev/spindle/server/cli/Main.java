@@ -8,7 +8,10 @@ import dev.spindle.storage.Storage;
 import dev.spindle.storage.StorageConfig;
 import dev.spindle.storage.StorageException;
 import dev.spindle.storage.StorageProvider;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -42,6 +45,9 @@ public final class Main implements Runnable {
   static final class Serve implements Callable<Integer> {
     @Option(names = "--port", defaultValue = "8790", description = "Port (default: ${DEFAULT-VALUE}; 0 = any free port).")
     int port;
+
+    @Option(names = "--otlp-grpc-port", defaultValue = "-1", description = "Port of OTLP/gRPC trace ingestion, e.g. 4317, on the --bind address (default: off; 0 = any free port).")
+    int otlpGrpcPort;
 
     @Option(names = "--bind", defaultValue = "127.0.0.1", description = "Address to bind (default: ${DEFAULT-VALUE}).")
     String bind;
@@ -78,6 +84,25 @@ public final class Main implements Runnable {
     @Option(names = "--max-envelope-bytes", defaultValue = "20971520", description = "Largest request body, compressed or not (default: ${DEFAULT-VALUE}).")
     long maxEnvelopeBytes;
 
+    @Option(names = "--project-rate-limit", defaultValue = "0",
+        description = "Ingestion requests a minute per project; beyond: 429 (default: ${DEFAULT-VALUE}, no limit).")
+    int projectRateLimit;
+
+    @Option(names = "--key-rate-limit", defaultValue = "0",
+        description = "Ingestion requests a minute per DSN key; beyond: 429 (default: ${DEFAULT-VALUE}, no limit).")
+    int keyRateLimit;
+
+    @Option(names = "--project-daily-quota", defaultValue = "0",
+        description = "Spans a project may store per UTC day; beyond: 429 until midnight UTC (default: ${DEFAULT-VALUE}, no quota).")
+    long projectDailyQuota;
+
+    @Option(names = "--session-idle-timeout", defaultValue = "30m", converter = DurationConverter.class,
+        description = "A web UI session ends after this long unused, e.g. 90s, 30m, 8h (default: ${DEFAULT-VALUE}).")
+    Duration sessionIdleTimeout;
+
+    @Option(names = "--assembly-wait-seconds", defaultValue = "30", description = "How long spans that came before their transaction's root span wait for it (default: ${DEFAULT-VALUE}).")
+    long assemblyWaitSeconds;
+
     @Override
     public Integer call() throws InterruptedException {
       Role r;
@@ -107,13 +132,17 @@ public final class Main implements Runnable {
       if (clickhouseCluster != null) options.put("cluster", clickhouseCluster);
       if (clickhouseOnCluster) options.put("on-cluster", "true");
       SpindleServer.Builder b = SpindleServer.builder().port(port).bind(bind).dataDir(storage.data).role(r)
-          .retentionDays(retentionDays).maxItemBytes(maxItemBytes).maxEnvelopeBytes(maxEnvelopeBytes);
+          .retentionDays(retentionDays).maxItemBytes(maxItemBytes).maxEnvelopeBytes(maxEnvelopeBytes)
+          .sessionIdleTimeout(sessionIdleTimeout).projectRateLimit(projectRateLimit).keyRateLimit(keyRateLimit)
+          .projectDailyQuota(projectDailyQuota);
       SpindleServer server;
       try {
+        b.otlpGrpcPort(otlpGrpcPort);
+        b.assemblyWaitMs(assemblyWaitSeconds * 1000);
         b.storage(provider.open(new StorageConfig(storage.data, options, retentionDays)));
         if (kafkaBootstrap != null && !kafkaBootstrap.isBlank()) b.batchQueue("kafka", kafkaSettings());
         server = b.start();
-      } catch (StorageException | IllegalArgumentException | IllegalStateException e) {
+      } catch (StorageException | IllegalArgumentException | IllegalStateException | java.io.UncheckedIOException e) {
         System.err.println("spindle: cannot start: " + e.getMessage());
         return 1;
       } catch (RuntimeException e) {
@@ -127,7 +156,8 @@ public final class Main implements Runnable {
         stopped.countDown();
       }, "spindle-shutdown"));
       System.out.println("Spindle listening on " + server.url() + " (" + storage.where()
-          + (r == Role.ALL ? "" : ", role: " + r.name().toLowerCase(java.util.Locale.ROOT)) + ")");
+          + (r == Role.ALL ? "" : ", role: " + r.name().toLowerCase(java.util.Locale.ROOT)) + ")"
+          + (server.otlpGrpcPort() < 0 ? "" : "; OTLP/gRPC on port " + server.otlpGrpcPort()));
       System.out.flush();
       stopped.await();
       return 0;
@@ -204,16 +234,36 @@ public final class Main implements Runnable {
     }
 
     @Command(name = "create", mixinStandardHelpOptions = true, description = "Create an API token and print it (once).")
-    static final class Create implements Runnable {
+    static final class Create implements Callable<Integer> {
       @CommandLine.Mixin StorageOptions storage = new StorageOptions();
       @Option(names = "--name", defaultValue = "cli", description = "A label (default: ${DEFAULT-VALUE}).") String name;
+      @Option(names = "--scope", defaultValue = "admin",
+          description = "read (query data only) or admin (also manage projects and tokens) (default: ${DEFAULT-VALUE}).")
+      String scope;
+      @Option(names = "--project", split = ",", paramLabel = "ID",
+          description = "The projects it may see, e.g. --project 1,3 (default: every project).")
+      List<Long> projects = new ArrayList<>();
 
       @Override
-      public void run() {
+      public Integer call() {
+        ApiToken.Scope sc;
+        try {
+          sc = ApiToken.Scope.parse(scope);
+        } catch (IllegalArgumentException e) {
+          System.err.println("--" + e.getMessage());
+          return 2;
+        }
         String token = dev.spindle.server.auth.Tokens.newApiToken();
         try (Storage s = storage.open()) {
-          ApiToken t = s.metadata().createToken(name, dev.spindle.server.auth.Tokens.sha256(token));
+          for (long p : projects) {
+            if (s.metadata().project(p).isEmpty()) {
+              System.err.println("--project: no project " + p);
+              return 2;
+            }
+          }
+          ApiToken t = s.metadata().createToken(name, dev.spindle.server.auth.Tokens.sha256(token), sc, projects);
           System.out.println(t.id() + "\t" + t.name() + "\t" + token);
+          return 0;
         }
       }
     }
@@ -244,10 +294,27 @@ public final class Main implements Runnable {
       public void run() {
         try (Storage s = storage.open()) {
           for (ApiToken t : s.metadata().tokens()) {
-            System.out.println(t.id() + "\t" + t.name() + (t.revoked() ? "\trevoked" : "\tactive"));
+            System.out.println(t.id() + "\t" + t.name() + (t.revoked() ? "\trevoked" : "\tactive") + "\t"
+                + t.scope().wireName() + "\t" + (t.allProjects() ? "all projects" : "projects " + t.projectsText()));
           }
         }
       }
+    }
+  }
+
+  /** {@code 90s}, {@code 30m}, {@code 8h}, {@code 2d}: a number and a unit. */
+  static final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
+    @Override
+    public Duration convert(String value) {
+      java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d{1,9})([smhd])").matcher(value.trim());
+      if (!m.matches()) throw new CommandLine.TypeConversionException("'" + value + "' (expected: e.g. 90s, 30m, 8h, 2d)");
+      long n = Long.parseLong(m.group(1));
+      return switch (m.group(2)) {
+        case "s" -> Duration.ofSeconds(n);
+        case "m" -> Duration.ofMinutes(n);
+        case "h" -> Duration.ofHours(n);
+        default -> Duration.ofDays(n);
+      };
     }
   }
 }

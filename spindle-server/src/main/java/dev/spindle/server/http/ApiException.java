@@ -41,6 +41,15 @@ public final class ApiException extends RuntimeException {
     return new ApiException(401, message);
   }
 
+  public static ApiException forbidden(String message) {
+    return new ApiException(403, message);
+  }
+
+  /** 429 with {@code Retry-After}: too many requests from this client; retry after the delay. */
+  public static ApiException tooManyRequests(String message, long retryAfterSeconds) {
+    return new ApiException(429, message, Map.of("Retry-After", Long.toString(retryAfterSeconds)));
+  }
+
   public static ApiException tooLarge(String message) {
     return new ApiException(413, message);
   }

@@ -16,11 +16,17 @@ import java.util.Map;
 
 /**
  * {@code POST /api/<project>/envelope/}: a Sentry envelope's transaction, event, span and
- * client_report items become rows (other items are skipped); answers {@code {"id": ..}}.
+ * client_report items become rows (other items are skipped); answers {@code {"id": ..}}. Sentry's
+ * limits hold, each answered 413 (Sentry's status for too large): the body ({@code maxBodyBytes},
+ * compressed or not), each item ({@code maxItemBytes}), at most {@value #MAX_ITEMS} items, one
+ * transaction, one event and {@value #MAX_STANDALONE_SPANS} standalone spans (span items, or the
+ * spans of a span container) per envelope.
  */
 final class EnvelopeHandler extends IngestHandler {
   /** Items per envelope at most. */
   static final int MAX_ITEMS = 10_000;
+  /** Standalone spans per envelope at most, as Sentry documents it. */
+  static final int MAX_STANDALONE_SPANS = 25;
 
   private final EnvelopeReader reader;
 
@@ -51,12 +57,26 @@ final class EnvelopeHandler extends IngestHandler {
     String environment = dsc.get("environment") instanceof String e ? e : null;
     SentryMapper m = new SentryMapper(project.id(), project.scrubPii(), System.currentTimeMillis() * 1000);
     String id = null;
+    int transactions = 0;
+    int events = 0;
+    int standaloneSpans = 0;
     for (EnvelopeReader.Item item : env.items()) {
       String itemId = null;
       switch (item.type()) {
-        case "transaction" -> itemId = m.transaction(json(item), envelopeEventId, rate);
-        case "event" -> itemId = m.event(json(item), envelopeEventId);
-        case "span" -> m.span(json(item), rate, release, environment);
+        case "transaction" -> {
+          atMost(++transactions, 1, "transaction items");
+          itemId = m.transaction(json(item), envelopeEventId, rate);
+        }
+        case "event" -> {
+          atMost(++events, 1, "event items");
+          itemId = m.event(json(item), envelopeEventId);
+        }
+        case "span" -> {
+          JsonNode span = json(item);
+          standaloneSpans += span.path("items").isArray() ? span.get("items").size() : 1;
+          atMost(standaloneSpans, MAX_STANDALONE_SPANS, "standalone spans");
+          m.span(span, rate, release, environment);
+        }
         case "client_report" -> m.clientReport(json(item));
         default -> { } // unknown items are skipped
       }
@@ -69,6 +89,10 @@ final class EnvelopeHandler extends IngestHandler {
     if (id == null) res.putNull("id");
     else res.put("id", id);
     Responses.json(ctx, 200, res);
+  }
+
+  private static void atMost(int n, int limit, String what) {
+    if (n > limit) throw IngestException.tooLarge("too many " + what + " in the envelope (Sentry's limit: " + limit + ")");
   }
 
   private static JsonNode json(EnvelopeReader.Item item) {

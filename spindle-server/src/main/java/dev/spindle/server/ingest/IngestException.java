@@ -19,8 +19,12 @@ final class IngestException extends RuntimeException {
     TOO_LARGE(413),
     /** A content type or encoding ingestion does not read. */
     UNSUPPORTED(415),
-    /** Ingestion or storage is behind: retry after {@link #retryAfterSeconds()}. */
-    OVERLOADED(503);
+    /** A rate limit or quota ({@link Quotas}): retry after {@link #retryAfterSeconds()}. */
+    RATE_LIMITED(429),
+    /** Too much request data in flight: retry after {@link #retryAfterSeconds()}. */
+    OVERLOADED(503),
+    /** The writer is behind or storage failed to write: retry after {@link #retryAfterSeconds()}. */
+    UNAVAILABLE(503);
 
     final int status;
 
@@ -31,20 +35,34 @@ final class IngestException extends RuntimeException {
 
   private final Kind kind;
   private final int retryAfterSeconds;
+  private final String rateLimits;
 
-  private IngestException(Kind kind, String message, int retryAfterSeconds) {
+  private IngestException(Kind kind, String message, int retryAfterSeconds, String rateLimits) {
     super(message, null, false, false);
     this.kind = kind;
     this.retryAfterSeconds = retryAfterSeconds;
+    this.rateLimits = rateLimits;
+  }
+
+  private IngestException(Kind kind, String message, int retryAfterSeconds) {
+    this(kind, message, retryAfterSeconds, null);
   }
 
   Kind kind() {
     return kind;
   }
 
-  /** Seconds the client should wait before retrying; 0 unless {@link Kind#OVERLOADED}. */
+  /**
+   * Seconds the client should wait before retrying; 0 unless {@link Kind#OVERLOADED},
+   * {@link Kind#UNAVAILABLE} or {@link Kind#RATE_LIMITED}.
+   */
   int retryAfterSeconds() {
     return retryAfterSeconds;
+  }
+
+  /** The {@code X-Sentry-Rate-Limits} value of a {@link Kind#RATE_LIMITED} refusal, else null. */
+  String rateLimits() {
+    return rateLimits;
   }
 
   static IngestException malformed(String message) {
@@ -67,7 +85,15 @@ final class IngestException extends RuntimeException {
     return new IngestException(Kind.UNSUPPORTED, message, 0);
   }
 
+  static IngestException rateLimited(String message, int retryAfterSeconds, String rateLimits) {
+    return new IngestException(Kind.RATE_LIMITED, message, retryAfterSeconds, rateLimits);
+  }
+
   static IngestException overloaded(String message, int retryAfterSeconds) {
     return new IngestException(Kind.OVERLOADED, message, retryAfterSeconds);
+  }
+
+  static IngestException unavailable(String message, int retryAfterSeconds) {
+    return new IngestException(Kind.UNAVAILABLE, message, retryAfterSeconds);
   }
 }

@@ -1,12 +1,14 @@
 package dev.spindle.server.ingest;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.spindle.server.http.Responses;
+import dev.spindle.server.json.Json;
 import dev.spindle.storage.Project;
-import dev.spindle.storage.WriteBatch;
 import io.javalin.http.Context;
+import io.opentelemetry.proto.collector.trace.v1.ExportTracePartialSuccess;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceResponse;
 import java.io.IOException;
-import java.util.List;
 
 /**
  * {@code POST /api/<project>/integration/otlp/v1/traces}: an OTLP/HTTP export, protobuf or JSON
@@ -22,14 +24,32 @@ final class OtlpHandler extends IngestHandler {
     Project project = ingestion.authenticate(ctx, null);
     boolean json = isJson(ctx, "application/x-protobuf", "application/protobuf");
     byte[] body = ingestion.body(ctx, lease);
-    ExportTraceServiceRequest req = json ? OtlpMapper.parseJson(body) : OtlpMapper.parseProtobuf(body);
-    OtlpMapper.Mapped mapped = OtlpMapper.map(req, project.id(), project.scrubPii(), System.currentTimeMillis() * 1000);
-    ingestion.write(new WriteBatch(mapped.spans(), List.of(), mapped.drops()));
-    ctx.status(200);
+    ExportTraceServiceResponse res = export(ingestion, project,
+        json ? OtlpMapper.parseJson(body) : OtlpMapper.parseProtobuf(body));
     if (json) {
-      ctx.contentType("application/json").result("{}");
+      ObjectNode out = Json.object();
+      if (res.hasPartialSuccess()) {
+        out.putObject("partialSuccess").put("rejectedSpans", res.getPartialSuccess().getRejectedSpans())
+            .put("errorMessage", res.getPartialSuccess().getErrorMessage());
+      }
+      Responses.json(ctx, 200, out);
     } else {
-      ctx.contentType("application/x-protobuf").result(ExportTraceServiceResponse.getDefaultInstance().toByteArray());
+      ctx.status(200).contentType("application/x-protobuf").result(res.toByteArray());
     }
+  }
+
+  /**
+   * Maps and writes an export (OTLP/HTTP and OTLP/gRPC); returns once the rows are durable, with a
+   * partial success naming the spans that were dropped (all dropped: refused, see {@link Ingestion#write}).
+   */
+  static ExportTraceServiceResponse export(Ingestion ingestion, Project project, ExportTraceServiceRequest req) {
+    OtlpMapper.Mapped mapped = OtlpMapper.map(req, project.id(), project.scrubPii(), System.currentTimeMillis() * 1000);
+    ingestion.write(mapped);
+    ExportTraceServiceResponse.Builder res = ExportTraceServiceResponse.newBuilder();
+    if (!mapped.drops().isEmpty()) {
+      res.setPartialSuccess(ExportTracePartialSuccess.newBuilder().setRejectedSpans(Rejections.count(mapped.drops()))
+          .setErrorMessage(Rejections.describe(mapped.drops())));
+    }
+    return res.build();
   }
 }

@@ -135,6 +135,7 @@ final class OtlpMapper {
   static Mapped map(ExportTraceServiceRequest req, long projectId, boolean scrub, long nowUs) {
     List<SpanRow> rows = new ArrayList<>();
     long invalid = 0;
+    long untimely = 0;
     for (ResourceSpans rs : req.getResourceSpansList()) {
       Map<String, Object> resource = flatten(rs.getResource().getAttributesList());
       String service = string(resource.get("service.name"));
@@ -154,6 +155,10 @@ final class OtlpMapper {
           }
           if (start <= 0 || end < start) {
             invalid++;
+            continue;
+          }
+          if (!TimeWindow.accepts(start, end, nowUs)) {
+            untimely++;
             continue;
           }
           String parent = Ids.spanId(s.getParentSpanId().toByteArray());
@@ -182,9 +187,15 @@ final class OtlpMapper {
         }
       }
     }
-    List<ClientReportRow> drops = invalid == 0 ? List.of()
-        : List.of(new ClientReportRow(projectId, nowUs, "invalid_span", "span", invalid));
-    return new Mapped(Segments.join(rows), drops);
+    return new Mapped(Segments.join(rows), drops(projectId, nowUs, invalid, untimely));
+  }
+
+  /** The outcome rows of spans dropped as invalid or outside {@link TimeWindow}. */
+  static List<ClientReportRow> drops(long projectId, long nowUs, long invalid, long untimely) {
+    List<ClientReportRow> drops = new ArrayList<>(2);
+    if (invalid > 0) drops.add(new ClientReportRow(projectId, nowUs, "invalid_span", "span", invalid));
+    if (untimely > 0) drops.add(new ClientReportRow(projectId, nowUs, TimeWindow.OUTCOME, "span", untimely));
+    return drops;
   }
 
   private static TransactionNames.Named transactionName(String name, Map<String, Object> attrs) {

@@ -9,8 +9,8 @@ import java.util.Map;
 /**
  * Transactions (segments) of spans that arrive as loose spans, as OTLP and Zipkin send them: the
  * event id of a segment root, and each other span joined to the segment of its nearest ancestor in
- * the same request. A span whose ancestors are not in the request keeps no segment; the trace view
- * attaches it to its ancestor's transaction when the trace is read.
+ * the same request ({@link SpanRow#joinedTo}). A span whose ancestors are not in the request keeps
+ * no segment here; span assembly ({@code SpanAssembler}, after the write path) joins it later.
  */
 final class Segments {
   private Segments() {}
@@ -21,9 +21,8 @@ final class Segments {
   }
 
   /**
-   * {@code rows} in their order, each non-segment span given the segment id and transaction name
-   * of its nearest ancestor segment among {@code rows}. Of rows with the same trace and span id,
-   * the last is kept.
+   * {@code rows} in their order, each non-segment span joined to its nearest ancestor segment
+   * among {@code rows}. Of rows with the same trace and span id, the last is kept.
    */
   static List<SpanRow> join(List<SpanRow> rows) {
     Map<String, SpanRow> byId = new LinkedHashMap<>();
@@ -31,7 +30,7 @@ final class Segments {
     List<SpanRow> out = new ArrayList<>(byId.size());
     for (SpanRow r : byId.values()) {
       SpanRow seg = r.segment() ? null : segmentOf(r, byId);
-      out.add(seg == null ? r : r.toBuilder().segmentId(seg.segmentId()).transaction(seg.transaction()).build());
+      out.add(seg == null ? r : r.joinedTo(seg));
     }
     return out;
   }

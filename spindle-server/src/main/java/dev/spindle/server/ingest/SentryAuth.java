@@ -57,16 +57,23 @@ final class SentryAuth {
       throw IngestException.unauthenticated("missing authentication: send X-Sentry-Auth, the sentry_key "
           + "query parameter or a dsn envelope header");
     }
-    if (keys.size() > 1) {
-      throw IngestException.unauthenticated("conflicting sentry keys in the request (" + keys.size() + " different keys)");
-    }
-    String key = keys.iterator().next();
-    Project p = metadata.projectByKey(key).orElseThrow(
-        () -> IngestException.unauthenticated("unknown or revoked public key"));
+    Project p = projectOfKey(metadata, keys);
     if (p.id() != projectId) {
       throw IngestException.forbidden("this public key is not valid for project " + projectId);
     }
     return p;
+  }
+
+  /**
+   * The project of the one key in {@code keys} (not empty; OTLP/gRPC uses it directly, no path
+   * naming the project there): 401 with conflicting keys or an unknown one.
+   */
+  static Project projectOfKey(AuthCache metadata, Set<String> keys) {
+    if (keys.size() > 1) {
+      throw IngestException.unauthenticated("conflicting sentry keys in the request (" + keys.size() + " different keys)");
+    }
+    return metadata.projectByKey(keys.iterator().next()).orElseThrow(
+        () -> IngestException.unauthenticated("unknown or revoked public key"));
   }
 
   static long parseProjectId(String s) {

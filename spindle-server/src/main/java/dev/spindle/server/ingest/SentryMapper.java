@@ -65,6 +65,8 @@ final class SentryMapper {
     if (start == null) throw IngestException.malformed("transaction: missing or invalid start_timestamp");
     if (end == null) throw IngestException.malformed("transaction: missing or invalid timestamp");
     if (start > end) throw IngestException.malformed("transaction: start_timestamp is after timestamp");
+    String untimely = TimeWindow.refusal(start, end, nowUs);
+    if (untimely != null) throw IngestException.malformed("transaction: " + untimely);
 
     TransactionNames.Named named = TransactionNames.sanitize(Json.str(t, "transaction"),
         Json.str(t.path("transaction_info"), "source"));
@@ -122,6 +124,10 @@ final class SentryMapper {
       drop("invalid_timestamps");
       return null;
     }
+    if (!TimeWindow.accepts(start, end, nowUs)) {
+      drop(TimeWindow.OUTCOME);
+      return null;
+    }
     ObjectNode data = Json.object();
     JsonNode d = s.get("data");
     if (d != null && d.isObject()) data.set("data", d);
@@ -154,6 +160,10 @@ final class SentryMapper {
     Long end = Timestamps.micros(s.has("end_timestamp") ? s.get("end_timestamp") : s.get("timestamp"));
     if (start == null || end == null || start > end) {
       drop("invalid_timestamps");
+      return;
+    }
+    if (!TimeWindow.accepts(start, end, nowUs)) {
+      drop(TimeWindow.OUTCOME);
       return;
     }
     String parent = Ids.spanId(Json.str(s, "parent_span_id"));

@@ -1,10 +1,8 @@
 package dev.spindle.server.ingest;
 
 import dev.spindle.storage.Project;
-import dev.spindle.storage.WriteBatch;
 import io.javalin.http.Context;
 import java.io.IOException;
-import java.util.List;
 
 /**
  * {@code POST /api/<project>/integration/zipkin/api/v2/spans}: Zipkin v2 spans, JSON or proto3,
@@ -23,7 +21,7 @@ final class ZipkinHandler extends IngestHandler {
     byte[] body = ingestion.body(ctx, lease);
     OtlpMapper.Mapped mapped = ZipkinMapper.map(json ? ZipkinMapper.parseJson(body) : ZipkinMapper.parseProto3(body),
         project.id(), project.scrubPii(), System.currentTimeMillis() * 1000);
-    ingestion.write(new WriteBatch(mapped.spans(), List.of(), mapped.drops()));
+    ingestion.write(mapped);
     ctx.status(202);
   }
 }

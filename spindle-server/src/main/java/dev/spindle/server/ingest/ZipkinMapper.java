@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.spindle.protocol.Ids;
 import dev.spindle.protocol.SpanStatus;
 import dev.spindle.server.json.Json;
-import dev.spindle.storage.ClientReportRow;
 import dev.spindle.storage.SpanRow;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -79,6 +78,7 @@ final class ZipkinMapper {
     }
     List<SpanRow> rows = new ArrayList<>(spans.size());
     long invalid = 0;
+    long untimely = 0;
     for (Span s : spans) {
       String traceId = s.traceId().length() == 16 ? "0000000000000000" + s.traceId() : s.traceId();
       long start = s.timestampAsLong();
@@ -86,6 +86,10 @@ final class ZipkinMapper {
       if (!Ids.isValidTraceId(traceId) || !Ids.isValidSpanId(s.id())
           || start <= 0 || duration > Long.MAX_VALUE - start) {
         invalid++;
+        continue;
+      }
+      if (!TimeWindow.accepts(start, start + duration, nowUs)) {
+        untimely++;
         continue;
       }
       boolean shared = Boolean.TRUE.equals(s.shared());
@@ -114,9 +118,7 @@ final class ZipkinMapper {
       }
       rows.add(b.build());
     }
-    List<ClientReportRow> drops = invalid == 0 ? List.of()
-        : List.of(new ClientReportRow(projectId, nowUs, "invalid_span", "span", invalid));
-    return new OtlpMapper.Mapped(Segments.join(rows), drops);
+    return new OtlpMapper.Mapped(Segments.join(rows), OtlpMapper.drops(projectId, nowUs, invalid, untimely));
   }
 
   /**

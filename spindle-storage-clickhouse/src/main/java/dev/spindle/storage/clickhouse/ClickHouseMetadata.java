@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.spindle.storage.ApiToken;
 import dev.spindle.storage.MetadataStore;
 import dev.spindle.storage.Project;
+import dev.spindle.storage.UiSession;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -14,7 +15,7 @@ import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Projects and tokens in ReplacingMergeTree tables keyed by id: a change inserts a newer version
+ * Projects, tokens and UI sessions in ReplacingMergeTree tables keyed by id: a change inserts a newer version
  * of the row and reads use {@code FINAL}. Ids come from {@code max(id) + 1} under this object's
  * lock, so one process at a time should run admin changes (the query nodes' admin API).
  */
@@ -24,11 +25,13 @@ final class ClickHouseMetadata implements MetadataStore {
   private final ClickHouseHttp http;
   private final String projects;
   private final String tokens;
+  private final String sessions;
 
   ClickHouseMetadata(ClickHouseHttp http, String db) {
     this.http = http;
     this.projects = db + ".projects";
     this.tokens = db + ".api_tokens";
+    this.sessions = db + ".ui_sessions";
   }
 
   private static long nowUs() {
@@ -58,7 +61,14 @@ final class ClickHouseMetadata implements MetadataStore {
 
   private void putToken(ApiToken t) {
     insert(tokens, Map.of("id", t.id(), "name", t.name(), "sha256", t.sha256Hex(),
-        "created_us", t.createdUs(), "revoked", t.revoked() ? 1 : 0, "version", nextVersion()));
+        "created_us", t.createdUs(), "revoked", t.revoked() ? 1 : 0, "scope", t.scope().wireName(),
+        "projects", t.projectsText(), "version", nextVersion()));
+  }
+
+  private void putSession(UiSession s, boolean ended) {
+    insert(sessions, Map.of("id_sha256", s.idSha256(), "token_sha256", s.tokenSha256(),
+        "created_us", s.createdUs(), "last_used_us", s.lastUsedUs(), "ended", ended ? 1 : 0,
+        "version", nextVersion()));
   }
 
   private long nextId(String table) {
@@ -113,18 +123,20 @@ final class ClickHouseMetadata implements MetadataStore {
   }
 
   @Override
-  public synchronized ApiToken createToken(String name, String sha256Hex) {
-    ApiToken t = new ApiToken(nextId(tokens), name, sha256Hex, nowUs(), false);
+  public synchronized ApiToken createToken(String name, String sha256Hex, ApiToken.Scope scope,
+      List<Long> projectIds) {
+    ApiToken t = new ApiToken(nextId(tokens), name, sha256Hex, nowUs(), false, scope, projectIds);
     putToken(t);
     return t;
   }
 
   private List<ApiToken> queryTokens(String where) {
     List<ApiToken> out = new ArrayList<>();
-    for (JsonNode r : http.query("SELECT id, name, sha256, created_us, revoked FROM " + tokens
+    for (JsonNode r : http.query("SELECT id, name, sha256, created_us, revoked, scope, projects FROM " + tokens
         + " FINAL" + where + " ORDER BY id")) {
       out.add(new ApiToken(r.get("id").asLong(), r.get("name").asText(), r.get("sha256").asText(),
-          r.get("created_us").asLong(), r.get("revoked").asInt() == 1));
+          r.get("created_us").asLong(), r.get("revoked").asInt() == 1, ApiToken.Scope.parse(r.get("scope").asText()),
+          ApiToken.parseProjects(r.get("projects").asText())));
     }
     return out;
   }
@@ -146,7 +158,43 @@ final class ClickHouseMetadata implements MetadataStore {
     Optional<ApiToken> t = queryTokens(new Sql(" WHERE id = ").num(id).toString()).stream().findFirst();
     if (t.isEmpty()) return false;
     ApiToken old = t.get();
-    putToken(new ApiToken(old.id(), old.name(), old.sha256Hex(), old.createdUs(), true));
+    putToken(new ApiToken(old.id(), old.name(), old.sha256Hex(), old.createdUs(), true, old.scope(), old.projects()));
+    for (UiSession s : querySessions(new Sql(" WHERE token_sha256 = ").str(old.sha256Hex()).toString())) {
+      putSession(s, true);
+    }
     return true;
+  }
+
+  private List<UiSession> querySessions(String where) {
+    List<UiSession> out = new ArrayList<>();
+    for (JsonNode r : http.query("SELECT id_sha256, token_sha256, created_us, last_used_us FROM " + sessions
+        + " FINAL" + where + " AND ended = 0")) {
+      out.add(new UiSession(r.get("id_sha256").asText(), r.get("token_sha256").asText(),
+          r.get("created_us").asLong(), r.get("last_used_us").asLong()));
+    }
+    return out;
+  }
+
+  @Override
+  public void saveSession(UiSession s) {
+    putSession(s, false);
+  }
+
+  @Override
+  public Optional<UiSession> session(String idSha256) {
+    if (idSha256 == null) return Optional.empty();
+    return querySessions(new Sql(" WHERE id_sha256 = ").str(idSha256).toString()).stream().findFirst();
+  }
+
+  /** Shadows the session with a newer, ended version (a plain insert; the rows go at the next purge). */
+  @Override
+  public void deleteSession(String idSha256) {
+    session(idSha256).ifPresent(s -> putSession(new UiSession(s.idSha256(), s.tokenSha256(), s.createdUs(), nowUs()), true));
+  }
+
+  /** A mutation, applied in the background; versions are written in last-use order, so no live one goes. */
+  @Override
+  public void deleteSessionsUsedBefore(long cutoffUs) {
+    http.execute("ALTER TABLE " + sessions + new Sql(" DELETE WHERE last_used_us < ").num(cutoffUs));
   }
 }

@@ -27,9 +27,10 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 
 /**
- * The read side. Rows written twice (a replay after a crash) are returned once: searches and
- * aggregates read with {@code FINAL}; trace reads skip it (on a primary-key range it multiplies
- * the cost) and drop the identical copies by key. Every value goes through {@link Sql}.
+ * The read side. Rows written twice (a replay after a crash, a span assembly assigned a segment
+ * to) are returned once: searches and aggregates read with {@code FINAL} (the last written
+ * wins); trace reads skip it (on a primary-key range it multiplies the cost) and keep one copy
+ * by key, the assembled one if any. Every value goes through {@link Sql}.
  */
 final class ClickHouseQueries implements TraceReader, TraceSearch, TransactionAggregator, OutcomeReader {
   static final String SPAN_COLUMNS = "project_id, trace_id, span_id, parent_span_id, segment_id,"
@@ -73,7 +74,8 @@ final class ClickHouseQueries implements TraceReader, TraceSearch, TransactionAg
     try {
       for (JsonNode r : spanResult.join()) {
         SpanRow row = span(r);
-        spanRows.putIfAbsent(row.projectId() + "/" + row.spanId(), row);
+        // Of a span's copies, an assembled one: span assembly writes it after the first.
+        spanRows.merge(row.projectId() + "/" + row.spanId(), row, (a, b) -> a.assembled() ? a : b);
       }
     } catch (CompletionException e) {
       if (e.getCause() instanceof RuntimeException re) throw re;
@@ -96,7 +98,8 @@ final class ClickHouseQueries implements TraceReader, TraceSearch, TransactionAg
     return m;
   }
 
-  private static SpanRow span(JsonNode r) {
+  /** A span row from the columns of {@link #SPAN_COLUMNS}. */
+  static SpanRow span(JsonNode r) {
     return new SpanRow(r.get("project_id").asLong(), text(r, "trace_id"), text(r, "span_id"),
         text(r, "parent_span_id"), text(r, "segment_id"), r.get("is_segment").asInt() == 1,
         text(r, "transaction"), text(r, "transaction_source"), text(r, "op"),

@@ -2,6 +2,7 @@ package dev.spindle.storage.clickhouse;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 
 /**
  * The ClickHouse schema, written for Debian's 18.16 and for current servers alike; what only
@@ -18,7 +19,8 @@ import java.util.List;
  *       {@code (project_id, end_time, ...)}, for summaries and time series over a period.
  *   <li>{@code errors}: error events, replacing by {@code (trace_id, project_id, event_id)}.
  *   <li>{@code client_reports}: counts of dropped items.
- *   <li>{@code projects}, {@code api_tokens}: metadata, ReplacingMergeTree by version.
+ *   <li>{@code projects}, {@code api_tokens}, {@code ui_sessions}: metadata, ReplacingMergeTree
+ *       by version.
  * </ul>
  *
  * <p>Cluster mode: the data tables are {@code <name>_local} and a {@code Distributed} table of the
@@ -153,8 +155,29 @@ final class ClickHouseSchema {
         + "id UInt64, name String, public_key String, scrub_pii UInt8, created_us Int64, version UInt64"
         + ") ENGINE = ReplacingMergeTree(version) ORDER BY id");
     out.add("CREATE TABLE IF NOT EXISTS " + db + ".api_tokens ("
-        + "id UInt64, name String, sha256 String, created_us Int64, revoked UInt8, version UInt64"
+        + "id UInt64, name String, sha256 String, created_us Int64, revoked UInt8, version UInt64, "
+        + TOKEN_SCOPE_COLUMNS.get(0) + ", " + TOKEN_SCOPE_COLUMNS.get(1)
         + ") ENGINE = ReplacingMergeTree(version) ORDER BY id");
+    out.add("CREATE TABLE IF NOT EXISTS " + db + ".ui_sessions ("
+        + "id_sha256 String, token_sha256 String, created_us Int64, last_used_us Int64, ended UInt8, "
+        + "version UInt64) ENGINE = ReplacingMergeTree(version) ORDER BY id_sha256");
+    return out;
+  }
+
+  /**
+   * The token columns added with scopes, for tables made before them (18.16 has no
+   * {@code ADD COLUMN IF NOT EXISTS}): a token from before scopes is an admin of every project.
+   */
+  static final List<String> TOKEN_SCOPE_COLUMNS = List.of("scope String DEFAULT 'admin'", "projects String DEFAULT ''");
+
+  /** The {@code ALTER}s adding what {@code api_tokens} lacks of {@link #TOKEN_SCOPE_COLUMNS}, given its columns. */
+  List<String> tokenMigration(Set<String> existingColumns) {
+    List<String> out = new ArrayList<>();
+    for (String col : TOKEN_SCOPE_COLUMNS) {
+      if (!existingColumns.contains(col.substring(0, col.indexOf(' ')))) {
+        out.add("ALTER TABLE " + db + ".api_tokens ADD COLUMN " + col);
+      }
+    }
     return out;
   }
 

@@ -4,6 +4,7 @@ import static dev.spindle.storage.ServiceMapQuery.MATCH_WINDOW_US;
 import static dev.spindle.storage.ServiceMapQuery.PARENT_LOOKBACK_US;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.spindle.storage.DurationHistogram;
 import dev.spindle.storage.MetadataStore;
 import dev.spindle.storage.Project;
 import dev.spindle.storage.ServiceMap;
@@ -49,6 +50,9 @@ final class ClickHouseServiceMap implements ServiceMapReader {
   private static final Pattern PLACEHOLDER = Pattern.compile("\\{(\\w+)}");
   private static final String PAIR = "sp, ss, tp, ts, leaf";
   private static final String FAILED = Figures.failed("status");
+  /** The {@link DurationHistogram} bucket of a call's {@code dur}. */
+  private static final String DURATION_BUCKET =
+      "toInt32(" + DurationHistogram.bucketSql("log(greatest(dur, 1))") + ")";
 
   private final ClickHouseHttp http;
   private final ClickHouseSchema schema;
@@ -184,12 +188,15 @@ final class ClickHouseServiceMap implements ServiceMapReader {
     }
     String calls = calls(q);
     for (JsonNode r : http.query("SELECT " + PAIR + ", sum(w) AS calls, count() AS n, sum(f) AS failures,"
-        + " quantile(0.5)(dur / 1000.0) AS p50, quantile(0.95)(dur / 1000.0) AS p95,"
+        + " sumMap([" + DURATION_BUCKET + "], [toUInt64(1)]) AS durations,"
         + " countIf(kind = 'linked') AS linked, countIf(kind = 'orphaned') AS orphaned,"
         + " countIf(kind = 'lost') AS lost FROM " + calls + " GROUP BY " + PAIR)) {
-      b.edge(pair(r), r.get("calls").asDouble(), r.get("n").asLong(), r.get("failures").asLong(),
-          r.get("p50").asDouble(), r.get("p95").asDouble(), r.get("linked").asLong(),
-          r.get("orphaned").asLong(), r.get("lost").asLong());
+      ServiceMapBuilder.Pair p = pair(r);
+      b.edge(p, r.get("calls").asDouble(), r.get("n").asLong(), r.get("failures").asLong(),
+          r.get("linked").asLong(), r.get("orphaned").asLong(), r.get("lost").asLong());
+      JsonNode buckets = r.get("durations").get(0);
+      JsonNode counts = r.get("durations").get(1);
+      for (int i = 0; i < buckets.size(); i++) b.durations(p, buckets.get(i).asInt(), counts.get(i).asLong());
     }
     for (JsonNode r : http.query("SELECT " + PAIR + ", trace, span, descr, cont FROM " + calls
         + " WHERE kind IN ('lost', 'orphaned') ORDER BY " + PAIR + ", e DESC, span LIMIT "

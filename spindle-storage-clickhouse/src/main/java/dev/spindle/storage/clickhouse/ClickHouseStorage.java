@@ -8,6 +8,7 @@ import dev.spindle.storage.ClientReportRow;
 import dev.spindle.storage.ErrorRow;
 import dev.spindle.storage.MetadataStore;
 import dev.spindle.storage.OutcomeReader;
+import dev.spindle.storage.SegmentStore;
 import dev.spindle.storage.ServiceMapReader;
 import dev.spindle.storage.SpanRow;
 import dev.spindle.storage.SpanWriter;
@@ -23,8 +24,10 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.URI;
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.logging.Logger;
 
 /**
@@ -57,6 +60,7 @@ public final class ClickHouseStorage implements Storage {
   private final ClickHouseServiceMap serviceMap;
   private final Map<String, String> insertSettings;
   private final SpanWriter writer = this::write;
+  private final ClickHouseSegments segments;
 
   private ClickHouseStorage(Builder b) {
     this.http = new ClickHouseHttp(b.url, b.user, b.password, b.timeout);
@@ -64,11 +68,18 @@ public final class ClickHouseStorage implements Storage {
     this.version = ServerVersion.parse(http.query("SELECT version() AS v").get(0).get("v").asText());
     this.schema = new ClickHouseSchema(b.database, b.cluster, b.onCluster, version, b.ttlDays);
     for (String ddl : schema.ddl()) http.execute(ddl);
+    Set<String> tokenColumns = new HashSet<>();
+    for (JsonNode r : http.query("SELECT name FROM system.columns WHERE database = "
+        + Sql.literal(b.database) + " AND table = 'api_tokens'")) {
+      tokenColumns.add(r.get("name").asText());
+    }
+    for (String alter : schema.tokenMigration(tokenColumns)) http.execute(alter);
     this.queries = new ClickHouseQueries(http, schema);
     this.insights = new ClickHouseInsights(http, schema);
     this.metadata = new ClickHouseMetadata(http, b.database);
     this.discover = new ClickHouseDiscover(http, schema);
     this.serviceMap = new ClickHouseServiceMap(http, schema, metadata);
+    this.segments = new ClickHouseSegments(http, schema, writer);
     this.insertSettings = b.cluster == null ? Map.of() : Map.of("insert_distributed_sync", "1");
     LOG.fine(() -> "ClickHouse " + version + " at " + b.url + ", database " + b.database
         + (b.cluster == null ? "" : ", cluster " + b.cluster));
@@ -132,6 +143,11 @@ public final class ClickHouseStorage implements Storage {
   @Override
   public ServiceMapReader serviceMap() {
     return serviceMap;
+  }
+
+  @Override
+  public SegmentStore segments() {
+    return segments;
   }
 
   // ---------------------------------------------------------------- writes

@@ -23,9 +23,13 @@ final class DuckDbInsights implements TransactionInsights {
     this.connections = connections;
   }
 
-  /** The matching segment rows as {@code (segment_id, d)} with d in milliseconds. */
+  /**
+   * The matching segment rows as {@code (segment_id, ts, te, d)}: start and end in microseconds,
+   * d the duration in milliseconds.
+   */
   private static String segments(SummaryQuery q, List<Object> params) {
-    StringBuilder sql = new StringBuilder("SELECT segment_id, (end_us - start_us) / 1000.0 AS d"
+    StringBuilder sql = new StringBuilder("SELECT segment_id, start_us AS ts, end_us AS te,"
+        + " (end_us - start_us) / 1000.0 AS d"
         + " FROM spans WHERE is_segment AND end_us >= ? AND end_us < ?");
     params.add(q.startUs());
     params.add(q.endUs());
@@ -80,28 +84,37 @@ final class DuckDbInsights implements TransactionInsights {
   public List<SpanOpSummary> spanOps(SummaryQuery q) {
     List<Object> params = new ArrayList<>();
     String t = segments(q, params);
-    DiscoverSql p95 = DiscoverSql.of(w ->
-        DuckDbFunctions.FIGURES.percentile(w, "((s.end_us - s.start_us) / 1000.0)", 0.95));
-    params.addAll(p95.values());
-    StringBuilder sql = new StringBuilder("WITH t AS (" + t + "), total AS (SELECT sum(d) AS all_ms FROM t)"
-        + " SELECT s.op, count(*), count(DISTINCT s.segment_id), sum(s.end_us - s.start_us) / 1000.0, "
-        + p95.text() + ", (SELECT all_ms FROM total)"
+    StringBuilder spans = new StringBuilder("SELECT s.op, s.segment_id, s.start_us, s.end_us,"
+        + " greatest(s.start_us, t.ts) AS a, least(s.end_us, t.te) AS b"
         + " FROM spans s JOIN t ON s.segment_id = t.segment_id WHERE NOT s.is_segment");
     if (q.projectId() != null) {
-      sql.append(" AND s.project_id = ?");
+      spans.append(" AND s.project_id = ?");
       params.add(q.projectId());
     }
-    sql.append(" GROUP BY s.op ORDER BY 4 DESC, s.op LIMIT ?");
+    DiscoverSql p95 = DiscoverSql.of(w ->
+        DuckDbFunctions.FIGURES.percentile(w, "((end_us - start_us) / 1000.0)", 0.95));
+    params.addAll(p95.values());
+    // Covered time (Figures.coveredTime): each clipped span adds what it reaches beyond the
+    // furthest end of the same op's spans that started before it in its transaction.
+    String sql = "WITH t AS (" + t + "), total AS (SELECT sum(d) AS all_ms FROM t), s AS (" + spans + "),"
+        + " agg AS (SELECT op, count(*) AS n, count(DISTINCT segment_id) AS txns,"
+        + " sum(end_us - start_us) / 1000.0 AS total_ms, " + p95.text() + " AS p95 FROM s GROUP BY op),"
+        + " u AS (SELECT op, a, b, max(b) OVER (PARTITION BY segment_id, op ORDER BY a, b"
+        + " ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS reached FROM s WHERE b > a),"
+        + " cov AS (SELECT op, sum(greatest(0, b - greatest(a, coalesce(reached, a)))) / 1000.0 AS covered_ms"
+        + " FROM u GROUP BY op)"
+        + " SELECT agg.op, n, txns, total_ms, p95, coalesce(covered_ms, 0) AS covered, (SELECT all_ms FROM total)"
+        + " FROM agg LEFT JOIN cov ON agg.op IS NOT DISTINCT FROM cov.op"
+        + " ORDER BY covered DESC, total_ms DESC, agg.op LIMIT ?";
     params.add(q.limit());
     List<SpanOpSummary> out = new ArrayList<>();
-    try (Connection c = connections.get(); PreparedStatement ps = c.prepareStatement(sql.toString())) {
+    try (Connection c = connections.get(); PreparedStatement ps = c.prepareStatement(sql)) {
       DuckDbQueries.bind(ps, params);
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
-          double total = rs.getDouble(4);
-          double all = rs.getDouble(6);
-          out.add(new SpanOpSummary(rs.getString(1), rs.getLong(2), rs.getLong(3), total,
-              rs.getDouble(5), all > 0 ? total / all : 0));
+          double all = rs.getDouble(7);
+          out.add(new SpanOpSummary(rs.getString(1), rs.getLong(2), rs.getLong(3), rs.getDouble(4),
+              rs.getDouble(5), all > 0 ? rs.getDouble(6) / all : 0));
         }
       }
     } catch (SQLException e) {

@@ -4,6 +4,7 @@ import dev.spindle.storage.ApiToken;
 import dev.spindle.storage.MetadataStore;
 import dev.spindle.storage.Project;
 import dev.spindle.storage.StorageException;
+import dev.spindle.storage.UiSession;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -13,7 +14,7 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Projects and tokens in DuckDB tables. Writes use the writer connection under the storage's write
+ * Projects, tokens and UI sessions in DuckDB tables. Writes use the writer connection under the storage's write
  * lock; reads use their own connection, so ingestion's key lookups never wait for a group commit.
  */
 final class DuckDbMetadata implements MetadataStore {
@@ -119,16 +120,19 @@ final class DuckDbMetadata implements MetadataStore {
   }
 
   @Override
-  public ApiToken createToken(String name, String sha256Hex) {
+  public ApiToken createToken(String name, String sha256Hex, ApiToken.Scope scope, List<Long> projects) {
     synchronized (lock) {
       try {
-        ApiToken t = new ApiToken(nextId("api_tokens"), name, sha256Hex, nowUs(), false);
-        try (PreparedStatement ps = c.prepareStatement("INSERT INTO api_tokens VALUES (?, ?, ?, ?, ?)")) {
+        ApiToken t = new ApiToken(nextId("api_tokens"), name, sha256Hex, nowUs(), false, scope, projects);
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO api_tokens "
+            + "(id, name, sha256, created_us, revoked, scope, projects) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
           ps.setLong(1, t.id());
           ps.setString(2, t.name());
           ps.setString(3, t.sha256Hex());
           ps.setLong(4, t.createdUs());
           ps.setBoolean(5, false);
+          ps.setString(6, t.scope().wireName());
+          ps.setString(7, t.projectsText());
           ps.executeUpdate();
         }
         return t;
@@ -140,13 +144,15 @@ final class DuckDbMetadata implements MetadataStore {
 
   private List<ApiToken> queryTokens(String where, String arg) {
     try (Connection rc = reads.get(); PreparedStatement ps = rc.prepareStatement(
-        "SELECT id, name, sha256, created_us, revoked FROM api_tokens " + where + " ORDER BY id")) {
+        "SELECT id, name, sha256, created_us, revoked, scope, projects FROM api_tokens " + where
+            + " ORDER BY id")) {
       if (arg != null) ps.setString(1, arg);
       List<ApiToken> out = new ArrayList<>();
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
           out.add(new ApiToken(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getLong(4),
-              rs.getBoolean(5)));
+              rs.getBoolean(5), rs.getString(6) == null ? ApiToken.Scope.ADMIN : ApiToken.Scope.parse(rs.getString(6)),
+              ApiToken.parseProjects(rs.getString(7))));
         }
       }
       return out;
@@ -169,11 +175,58 @@ final class DuckDbMetadata implements MetadataStore {
   @Override
   public boolean revokeToken(long id) {
     synchronized (lock) {
-      try (PreparedStatement ps = c.prepareStatement("UPDATE api_tokens SET revoked = true WHERE id = ?")) {
+      try (PreparedStatement ps = c.prepareStatement("UPDATE api_tokens SET revoked = true WHERE id = ?");
+          PreparedStatement sessions = c.prepareStatement(
+              "DELETE FROM ui_sessions WHERE token_sha256 IN (SELECT sha256 FROM api_tokens WHERE id = ?)")) {
         ps.setLong(1, id);
-        return ps.executeUpdate() > 0;
+        if (ps.executeUpdate() == 0) return false;
+        sessions.setLong(1, id);
+        sessions.executeUpdate();
+        return true;
       } catch (SQLException e) {
         throw new StorageException("revoke failed: " + e.getMessage(), e);
+      }
+    }
+  }
+
+  @Override
+  public void saveSession(UiSession s) {
+    execute("INSERT OR REPLACE INTO ui_sessions VALUES (?, ?, ?, ?)", "save session",
+        s.idSha256(), s.tokenSha256(), s.createdUs(), s.lastUsedUs());
+  }
+
+  @Override
+  public Optional<UiSession> session(String idSha256) {
+    if (idSha256 == null) return Optional.empty();
+    try (Connection rc = reads.get(); PreparedStatement ps = rc.prepareStatement(
+        "SELECT id_sha256, token_sha256, created_us, last_used_us FROM ui_sessions WHERE id_sha256 = ?")) {
+      ps.setString(1, idSha256);
+      try (ResultSet rs = ps.executeQuery()) {
+        if (!rs.next()) return Optional.empty();
+        return Optional.of(new UiSession(rs.getString(1), rs.getString(2), rs.getLong(3), rs.getLong(4)));
+      }
+    } catch (SQLException e) {
+      throw new StorageException("session query failed: " + e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public void deleteSession(String idSha256) {
+    execute("DELETE FROM ui_sessions WHERE id_sha256 = ?", "delete session", idSha256);
+  }
+
+  @Override
+  public void deleteSessionsUsedBefore(long cutoffUs) {
+    execute("DELETE FROM ui_sessions WHERE last_used_us < ?", "delete sessions", cutoffUs);
+  }
+
+  private void execute(String sql, String what, Object... args) {
+    synchronized (lock) {
+      try (PreparedStatement ps = c.prepareStatement(sql)) {
+        for (int i = 0; i < args.length; i++) ps.setObject(i + 1, args[i]);
+        ps.executeUpdate();
+      } catch (SQLException e) {
+        throw new StorageException(what + " failed: " + e.getMessage(), e);
       }
     }
   }

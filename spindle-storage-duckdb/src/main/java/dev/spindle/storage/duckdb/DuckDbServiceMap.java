@@ -1,7 +1,7 @@
 package dev.spindle.storage.duckdb;
 
-import static dev.spindle.storage.ServiceMapQuery.MATCH_WINDOW_US;
-import static dev.spindle.storage.ServiceMapQuery.PARENT_LOOKBACK_US;
+import static dev.spindle.storage.duckdb.CallRollup.MINUTE_US;
+import static dev.spindle.storage.duckdb.CallRollup.PAIR;
 
 import dev.spindle.storage.MetadataStore;
 import dev.spindle.storage.Project;
@@ -9,41 +9,24 @@ import dev.spindle.storage.ServiceMap;
 import dev.spindle.storage.ServiceMapBuilder;
 import dev.spindle.storage.ServiceMapQuery;
 import dev.spindle.storage.ServiceMapReader;
-import dev.spindle.storage.ServiceMapSql;
 import dev.spindle.storage.StorageException;
 import dev.spindle.storage.discover.Figures;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
- * The service map on DuckDB: one chain of CTEs classifies every call of the period (see
- * {@link ServiceMap}) into {@code calls}, one row per call, materialized once; one query over it
- * gives the edges, the examples and the lost-share series (a part number tells them apart), a
- * second the nodes. Every value in the text is a number
- * the program formatted (ids, times), so nothing is bound.
- *
- * <p>Lost calls are matched without a cross product: the client spans without a child and the
- * root transactions are joined on equal method, path and minute bucket (each client span's window
- * is cut to {@link ServiceMapQuery#MATCH_WINDOW_US} and looked up in the bucket it starts in and
- * the next), then filtered to the window; each client span keeps the root closest to its start.
+ * The service map on DuckDB: the calls of the period's rolled-up minutes are read from the
+ * rollup ({@link CallRollup}), the others are classified from the spans ({@link DuckDbCalls});
+ * one query adds both up into the edges, their duration buckets, the examples and the lost-share
+ * series (a part number tells them apart), a second gives the nodes.
  */
 final class DuckDbServiceMap implements ServiceMapReader {
-  private static final ServiceMapSql.Dialect DIALECT = new ServiceMapSql.Dialect() {
-    @Override
-    public String extract(String expr, String pattern) {
-      return "regexp_extract(coalesce(" + expr + ", ''), " + literal(pattern) + ", 1)";
-    }
-
-    @Override
-    public String literal(String text) {
-      return "'" + text.replace("'", "''") + "'";
-    }
-  };
-
   private final DuckDbQueries.ConnectionSource connections;
   private final MetadataStore metadata;
 
@@ -52,92 +35,11 @@ final class DuckDbServiceMap implements ServiceMapReader {
     this.metadata = metadata;
   }
 
-  /** The CTEs ending in {@code calls}. */
-  private static String calls(ServiceMapQuery q) {
-    long s = q.startUs();
-    long e = q.endUs();
-    long skew = q.skewUs();
-    long w = MATCH_WINDOW_US;
-    String inPeriod = " AND end_us >= " + s + " AND end_us < " + e;
-    String project = q.projectId() == null ? "" : " AND project_id = " + q.projectId();
-    String url = ServiceMapSql.url(DIALECT, "data", "description");
-    // r is referenced many times: inlined, it is a scan of the columns each use needs
-    return "WITH r AS NOT MATERIALIZED (SELECT project_id, trace_id, span_id, parent_span_id, segment_id, is_segment,"
-        + " coalesce(service, '') AS service, coalesce(op, '') AS op, description, transaction,"
-        + " status, " + Figures.failed("status") + " AS f, start_us, end_us, sample_rate, data FROM spans"
-        + " WHERE end_us >= " + (s - PARENT_LOOKBACK_US) + " AND start_us < " + (e + w) + "),"
-        // the rows that may be a service's entry, with a parent
-        + " ent AS (SELECT * FROM r WHERE parent_span_id IS NOT NULL AND " + ServiceMapSql.entry() + "),"
-        // linked: an entry whose parent span belongs to another service
-        + " linked AS (SELECT p.project_id AS sp, p.service AS ss, t.project_id AS tp,"
-        + " t.service AS ts, '' AS leaf, 'linked' AS kind, t.end_us AS e, t.end_us - t.start_us AS dur,"
-        + " t.f, 1.0 / t.sample_rate AS w, NULL::UUID AS trace, NULL::UBIGINT AS span,"
-        + " NULL::VARCHAR AS descr, NULL::UUID AS cont"
-        + " FROM ent t JOIN r p ON p.trace_id = t.trace_id AND p.span_id = t.parent_span_id"
-        + " WHERE t.end_us >= " + s + " AND t.end_us < " + e
-        + " AND (p.project_id != t.project_id OR p.service != t.service)"
-        + (q.projectId() == null ? ""
-            : " AND (t.project_id = " + q.projectId() + " OR p.project_id = " + q.projectId() + ")")
-        + "),"
-        // orphaned: a transaction whose parent names no span of its trace
-        + " o AS (SELECT * FROM r t WHERE is_segment AND parent_span_id IS NOT NULL" + inPeriod + project
-        + " AND NOT EXISTS (SELECT 1 FROM r p WHERE p.trace_id = t.trace_id AND p.span_id = t.parent_span_id)),"
-        + " orphaned AS (SELECT coalesce(arg_max(x.project_id, x.start_us), 0) AS sp,"
-        + " coalesce(arg_max(x.service, x.start_us), '') AS ss, o.project_id AS tp, o.service AS ts,"
-        + " '' AS leaf, 'orphaned' AS kind, o.end_us AS e, o.end_us - o.start_us AS dur, o.f,"
-        + " 1.0 / o.sample_rate AS w, o.trace_id AS trace, o.span_id AS span, o.transaction AS descr,"
-        + " NULL::UUID AS cont FROM o LEFT JOIN r x ON x.trace_id = o.trace_id AND x.is_segment"
-        + " AND x.span_id != o.span_id AND x.start_us <= o.start_us AND x.end_us >= o.start_us"
-        + " GROUP BY o.project_id, o.service, o.end_us, o.start_us, o.f, o.sample_rate, o.trace_id,"
-        + " o.span_id, o.transaction),"
-        // client spans without a child transaction in another service
-        + " c0 AS (SELECT *, " + url + " AS url FROM r WHERE " + ServiceMapSql.clientOp("op") + inPeriod + project
-        + "),"
-        + " c AS (SELECT *, if(" + ServiceMapSql.matchable("op") + ", "
-        + ServiceMapSql.method(DIALECT, "data", "description") + ", '') AS method, if("
-        + ServiceMapSql.matchable("op") + ", " + ServiceMapSql.clientPath(DIALECT, "data", "url") + ", '') AS path,"
-        + " " + ServiceMapSql.leaf(DIALECT, "op", "data", "url") + " AS leaf FROM c0 n"
-        + " WHERE NOT EXISTS (SELECT 1 FROM ent t WHERE t.trace_id = n.trace_id AND t.parent_span_id = n.span_id"
-        + " AND (t.is_segment OR t.project_id != n.project_id OR t.service != n.service))),"
-        // root transactions that may have started in their place
-        + " roots AS (SELECT *, CAST(floor(start_us / " + w + ") AS BIGINT) AS bucket FROM (SELECT"
-        + " project_id, service, trace_id, start_us, end_us, f, "
-        + ServiceMapSql.method(DIALECT, "data", "transaction") + " AS method, "
-        + ServiceMapSql.rootPath(DIALECT, "data", "transaction") + " AS path FROM r"
-        + " WHERE is_segment AND parent_span_id IS NULL AND start_us >= " + (s - PARENT_LOOKBACK_US)
-        + ") WHERE method != '' AND path != ''),"
-        + " cand AS (SELECT n.project_id, n.trace_id, n.span_id, n.service, n.start_us, n.method, n.path,"
-        + " n.start_us - " + skew + " AS lo,"
-        + " least(n.end_us + " + skew + ", n.start_us - " + skew + " + " + w + ") AS hi,"
-        + " CAST(floor((n.start_us - " + skew + ") / " + w + ") AS BIGINT) + k.o AS bucket"
-        + " FROM c n, (VALUES (0), (1)) k(o) WHERE " + ServiceMapSql.matchable("n.op")
-        + " AND n.method != '' AND n.path != ''),"
-        + " m AS (SELECT n.project_id, n.trace_id, n.span_id, arg_min({'trace': x.trace_id,"
-        + " 'project': x.project_id, 'service': x.service, 'dur': x.end_us - x.start_us, 'f': x.f},"
-        + " abs(x.start_us - n.start_us)) AS root"
-        + " FROM cand n JOIN roots x ON x.method = n.method AND x.path = n.path AND x.bucket = n.bucket"
-        + " WHERE x.start_us BETWEEN n.lo AND n.hi AND x.trace_id != n.trace_id"
-        + " AND (x.project_id != n.project_id OR x.service != n.service)"
-        + " GROUP BY n.project_id, n.trace_id, n.span_id),"
-        + " clientcalls AS (SELECT n.project_id AS sp, n.service AS ss,"
-        + " coalesce(m.root.project, 0) AS tp, coalesce(m.root.service, '') AS ts,"
-        + " if(m.root IS NULL, n.leaf, '') AS leaf, if(m.root IS NULL, 'external', 'lost') AS kind,"
-        + " n.end_us AS e, coalesce(m.root.dur, n.end_us - n.start_us) AS dur, coalesce(m.root.f, n.f) AS f,"
-        + " 1.0 / n.sample_rate AS w, n.trace_id AS trace, n.span_id AS span, n.description AS descr,"
-        + " m.root.trace AS cont FROM c n LEFT JOIN m ON m.project_id = n.project_id"
-        + " AND m.trace_id = n.trace_id AND m.span_id = n.span_id),"
-        + " calls AS MATERIALIZED (SELECT * FROM linked UNION ALL SELECT * FROM orphaned"
-        + " UNION ALL SELECT * FROM clientcalls) ";
-  }
-
-  private static final String PAIR = "sp, ss, tp, ts, leaf";
-
   @Override
   public ServiceMap serviceMap(ServiceMapQuery q) {
     Map<Long, String> names = new HashMap<>();
     for (Project p : metadata.projects()) names.put(p.id(), p.name());
     ServiceMapBuilder b = new ServiceMapBuilder(q, names::get);
-    String with = calls(q);
     try (Connection c = connections.get(); Statement st = c.createStatement()) {
       try (ResultSet rs = st.executeQuery("SELECT project_id, coalesce(service, ''), count(*),"
           + " count(*) FILTER (WHERE " + Figures.failed("status") + "),"
@@ -146,37 +48,18 @@ final class DuckDbServiceMap implements ServiceMapReader {
           + (q.projectId() == null ? "" : " AND project_id = " + q.projectId()) + " GROUP BY ALL")) {
         while (rs.next()) b.node(rs.getLong(1), rs.getString(2), rs.getLong(3), rs.getLong(4), rs.getDouble(5));
       }
-      // One pass over the calls: part 0 the edges, 1 the examples, 2 the series buckets.
-      String none = ", NULL::DOUBLE, NULL::BIGINT, NULL::BIGINT, NULL::DOUBLE, NULL::DOUBLE";
-      String noExample = ", NULL::VARCHAR, NULL::VARCHAR, NULL::VARCHAR, NULL::VARCHAR";
-      StringBuilder sql = new StringBuilder(with).append("SELECT 0 AS part, ").append(PAIR)
-          .append(", sum(w), count(*), count(*) FILTER (WHERE f), quantile_cont(dur / 1000.0, 0.5),"
-              + " quantile_cont(dur / 1000.0, 0.95), count(*) FILTER (WHERE kind = 'linked'),"
-              + " count(*) FILTER (WHERE kind = 'orphaned'), count(*) FILTER (WHERE kind = 'lost')")
-          .append(noExample).append(", NULL::BIGINT AS b, NULL::BIGINT AS e FROM calls GROUP BY ").append(PAIR)
-          .append(" UNION ALL SELECT 1, ").append(PAIR).append(none).append(", NULL, NULL, NULL, ")
-          .append(Schema.hex128("trace")).append(", ").append(Schema.hex64("span")).append(", descr, ")
-          .append(Schema.hex128("cont")).append(", NULL, e FROM calls WHERE kind IN ('lost', 'orphaned')"
-              + " QUALIFY row_number() OVER (PARTITION BY ").append(PAIR).append(" ORDER BY e DESC, span) <= ")
-          .append(ServiceMapQuery.EXAMPLES);
-      long i = q.seriesIntervalUs();
-      if (i > 0) {
-        sql.append(" UNION ALL SELECT 2, ").append(PAIR).append(none)
-            .append(", count(*) FILTER (WHERE kind = 'linked'),"
-            + " NULL, count(*) FILTER (WHERE kind = 'lost')").append(noExample)
-            .append(", CAST(floor(e / ").append(i).append(") AS BIGINT) * ").append(i).append(" AS bucket, NULL")
-            .append(" FROM calls WHERE kind IN ('linked', 'lost') GROUP BY ").append(PAIR).append(", bucket");
-      }
-      sql.append(" ORDER BY e DESC NULLS LAST");
-      try (ResultSet rs = st.executeQuery(sql.toString())) {
+      List<DuckDbCalls.Range> rolledUp = CallRollup.rolledUp(c, q);
+      // the parts come in order: the edges first, then what belongs to them
+      try (ResultSet rs = st.executeQuery(sql(q, rolledUp))) {
         while (rs.next()) {
           ServiceMapBuilder.Pair p = new ServiceMapBuilder.Pair(rs.getLong(2), rs.getString(3), rs.getLong(4),
               rs.getString(5), rs.getString(6));
           switch (rs.getInt(1)) {
-            case 0 -> b.edge(p, rs.getDouble(7), rs.getLong(8), rs.getLong(9), rs.getDouble(10),
-                rs.getDouble(11), rs.getLong(12), rs.getLong(13), rs.getLong(14));
-            case 1 -> b.example(p, rs.getString(15), rs.getString(16), rs.getString(17), rs.getString(18));
-            default -> b.bucket(p, rs.getLong(19), rs.getLong(12), rs.getLong(14));
+            case 0 -> b.edge(p, rs.getDouble(7), rs.getLong(8), rs.getLong(9), rs.getLong(10), rs.getLong(11),
+                rs.getLong(12));
+            case 1 -> b.example(p, rs.getString(13), rs.getString(14), rs.getString(15), rs.getString(16));
+            case 2 -> b.durations(p, rs.getInt(8), rs.getLong(9));
+            default -> b.bucket(p, rs.getLong(8), rs.getLong(9), rs.getLong(10));
           }
         }
       }
@@ -184,5 +67,78 @@ final class DuckDbServiceMap implements ServiceMapReader {
       throw new StorageException("service map query failed: " + e.getMessage(), e);
     }
     return b.build();
+  }
+
+  /**
+   * One query: part 0 the edges ({@code d} weighted calls, {@code n1..n5} calls, failed, linked,
+   * orphaned, lost), 1 the examples newest first ({@code s1..s4}), 2 the duration buckets
+   * ({@code n1} bucket, {@code n2} calls), 3 the series ({@code n1} bucket start, {@code n2}
+   * linked, {@code n3} lost).
+   */
+  private static String sql(ServiceMapQuery q, List<DuckDbCalls.Range> rolledUp) {
+    List<DuckDbCalls.Range> raw = new ArrayList<>();
+    long from = q.startUs();
+    for (DuckDbCalls.Range r : rolledUp) {
+      if (r.startUs() > from) raw.add(new DuckDbCalls.Range(from, r.startUs()));
+      from = r.endUs();
+    }
+    if (from < q.endUs()) raw.add(new DuckDbCalls.Range(from, q.endUs()));
+    List<DuckDbCalls.Range> minutes = new ArrayList<>();
+    for (DuckDbCalls.Range r : rolledUp) minutes.add(new DuckDbCalls.Range(r.startUs() / MINUTE_US, r.endUs() / MINUTE_US));
+    String stored = " WHERE " + DuckDbCalls.within("minute", minutes) + own(q.projectId());
+    StringBuilder sql = new StringBuilder(DuckDbCalls.calls(q, raw)).append(", agg AS (SELECT kind, ").append(PAIR)
+        .append(", sum(w) AS weighted, count(*) AS n, count(*) FILTER (WHERE f) AS failed FROM calls GROUP BY ALL")
+        .append(" UNION ALL SELECT kind, ").append(PAIR).append(", weighted, calls, failed FROM map_calls")
+        .append(stored).append("), hist AS (SELECT ").append(PAIR).append(", ")
+        .append(DuckDbCalls.DURATION_BUCKET).append(" AS bucket, count(*) AS n FROM calls GROUP BY ALL")
+        .append(" UNION ALL SELECT ").append(PAIR).append(", bucket, n FROM map_durations").append(stored)
+        .append("), ex AS (SELECT ").append(PAIR).append(", e, trace, span, descr, cont")
+        .append(" FROM calls WHERE kind IN ('lost', 'orphaned') UNION ALL SELECT ").append(PAIR)
+        .append(", e, trace, span, descr, cont FROM map_examples").append(stored).append(")");
+    long i = q.seriesIntervalUs();
+    if (i > 0) {
+      sql.append(", ser AS (SELECT ").append(PAIR).append(", e // ").append(i).append(" * ").append(i)
+          .append(" AS b, count(*) FILTER (WHERE kind = 'linked') AS linked,")
+          .append(" count(*) FILTER (WHERE kind = 'lost') AS lost FROM calls WHERE kind IN ('linked', 'lost')")
+          .append(" GROUP BY ALL UNION ALL SELECT ").append(PAIR).append(", minute * ").append(MINUTE_US)
+          .append(" // ").append(i).append(" * ").append(i).append(" AS b,")
+          .append(" sum(calls) FILTER (WHERE kind = 'linked'), sum(calls) FILTER (WHERE kind = 'lost')")
+          .append(" FROM map_calls").append(stored).append(" AND kind IN ('linked', 'lost') GROUP BY ALL)");
+    }
+    String none = ", NULL::BIGINT, NULL::BIGINT, NULL::BIGINT, NULL::BIGINT";
+    String noText = ", NULL::VARCHAR, NULL::VARCHAR, NULL::VARCHAR, NULL::VARCHAR";
+    sql.append(" SELECT 0 AS part, ").append(PAIR).append(", sum(weighted) AS d, ").append(bigint("sum(n)"))
+        .append(" AS n1, ").append(bigint("sum(failed)")).append(", ")
+        .append(bigint("sum(n) FILTER (WHERE kind = 'linked')")).append(", ")
+        .append(bigint("sum(n) FILTER (WHERE kind = 'orphaned')")).append(", ")
+        .append(bigint("sum(n) FILTER (WHERE kind = 'lost')")).append(noText)
+        .append(", NULL::BIGINT AS ord FROM agg GROUP BY ").append(PAIR)
+        .append(" UNION ALL SELECT 1, ").append(PAIR).append(", NULL").append(none).append(", NULL, ")
+        .append(Schema.hex128("trace")).append(", ").append(Schema.hex64("span")).append(", descr, ")
+        .append(Schema.hex128("cont")).append(", e FROM ex QUALIFY row_number() OVER (PARTITION BY ").append(PAIR)
+        .append(" ORDER BY e DESC, span) <= ").append(ServiceMapQuery.EXAMPLES)
+        .append(" UNION ALL SELECT 2, ").append(PAIR).append(", NULL, bucket, ").append(bigint("sum(n)"))
+        .append(", NULL, NULL, NULL").append(noText).append(", NULL FROM hist GROUP BY ").append(PAIR).append(", bucket");
+    if (i > 0) {
+      sql.append(" UNION ALL SELECT 3, ").append(PAIR).append(", NULL, b, ").append(bigint("sum(linked)"))
+          .append(", ").append(bigint("sum(lost)")).append(", NULL, NULL").append(noText)
+          .append(", NULL FROM ser GROUP BY ").append(PAIR).append(", b");
+    }
+    return sql.append(" ORDER BY part, ord DESC NULLS LAST").toString();
+  }
+
+  private static String bigint(String expr) {
+    return "CAST(coalesce(" + expr + ", 0) AS BIGINT)";
+  }
+
+  /**
+   * SQL ({@code AND ...}) keeping the stored calls of project {@code id} (all when null), as
+   * {@link DuckDbCalls} does: a linked call belongs to its caller's and its callee's project, an
+   * orphaned one to the orphan's, a client call to the caller's.
+   */
+  private static String own(Long id) {
+    if (id == null) return "";
+    return " AND CASE kind WHEN 'linked' THEN sp = " + id + " OR tp = " + id + " WHEN 'orphaned' THEN tp = " + id
+        + " ELSE sp = " + id + " END";
   }
 }

@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import dev.spindle.storage.MetadataStore;
 import dev.spindle.storage.OutcomeReader;
+import dev.spindle.storage.SegmentStore;
 import dev.spindle.storage.ServiceMapReader;
 import dev.spindle.storage.SpanWriter;
 import dev.spindle.storage.Storage;
@@ -34,7 +35,8 @@ import org.duckdb.DuckDBConnection;
  *
  * <p>Schema: {@code spans} (one row per span, the transaction root flagged by
  * {@code is_segment}), {@code errors}, {@code client_reports}, {@code trace_index}, the metadata
- * tables {@code projects} and {@code api_tokens}, and the loader's {@code ingest_log}; see
+ * tables {@code projects}, {@code api_tokens} and {@code ui_sessions}, the loader's
+ * {@code ingest_log} and the service map's rollup ({@code map_*}, {@link CallRollup}); see
  * {@link Schema}.
  */
 public final class DuckDbStorage implements Storage {
@@ -47,11 +49,15 @@ public final class DuckDbStorage implements Storage {
   private final ReadPool reads;
   private final DuckDbDiscover discover;
   private final DuckDbServiceMap serviceMap;
+  private final DuckDbSegments segments;
+  private final CallRollup rollup;
 
   /** @param logDir the ingest log's folder, or null for direct writes (in-memory databases) */
-  private DuckDbStorage(DuckDBConnection root, Path logDir) throws SQLException, IOException {
+  private DuckDbStorage(DuckDBConnection root, Path logDir, boolean rollUpInBackground)
+      throws SQLException, IOException {
     this.root = root;
     migrateTextIds(root);
+    boolean rollupExisted = tableExists(root, "map_marks");
     try (Statement s = root.createStatement()) {
       s.execute(Schema.CHECKPOINT_THRESHOLD);
       for (String ddl : Schema.DDL) s.execute(ddl);
@@ -59,6 +65,7 @@ public final class DuckDbStorage implements Storage {
       s.execute("INSERT INTO trace_index SELECT trace_id, project_id, min(start_us), max(end_us) "
           + "FROM spans WHERE NOT EXISTS (SELECT 1 FROM trace_index) GROUP BY trace_id, project_id");
     }
+    if (!rollupExisted) CallRollup.markAll(root); // the service map's rollup starts with every minute
     DuckDBConnection load = (DuckDBConnection) root.duplicate();
     this.writer = logDir == null ? new DirectWriter(load) : LogLoader.open(new DuckDbLoadTarget(load), logDir);
     this.reads = new ReadPool(root, READ_CONNECTIONS);
@@ -67,6 +74,20 @@ public final class DuckDbStorage implements Storage {
     this.metadata = new DuckDbMetadata(root, writeLock, this::readConnection);
     this.discover = new DuckDbDiscover(this::dataConnection);
     this.serviceMap = new DuckDbServiceMap(this::dataConnection, metadata);
+    this.segments = new DuckDbSegments(root, writeLock, writer, this::dataConnection);
+    this.rollup = new CallRollup((DuckDBConnection) root.duplicate(), writer::awaitVisible,
+        () -> System.currentTimeMillis() * 1000);
+    if (rollUpInBackground) rollup.start();
+  }
+
+  private static boolean tableExists(Connection c, String table) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement(
+        "SELECT 1 FROM information_schema.tables WHERE table_name = ?")) {
+      ps.setString(1, table);
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next();
+      }
+    }
   }
 
   /** Converts a database from before binary ids ({@link Schema#TEXT_ID_MIGRATION}). */
@@ -85,6 +106,11 @@ public final class DuckDbStorage implements Storage {
 
   /** Opens (creating when missing) the database file {@code file}; its folder is created too. */
   public static DuckDbStorage open(Path file) {
+    return open(file, true);
+  }
+
+  /** {@link #open(Path)}; tests roll the service map up themselves ({@link CallRollup#rollUp}). */
+  static DuckDbStorage open(Path file, boolean rollUpInBackground) {
     requireNonNull(file, "file");
     try {
       Path parent = file.toAbsolutePath().getParent();
@@ -93,21 +119,21 @@ public final class DuckDbStorage implements Storage {
       throw new StorageException("cannot create the folder of " + file, e);
     }
     Path abs = file.toAbsolutePath();
-    return connect("jdbc:duckdb:" + abs, abs.resolveSibling(abs.getFileName() + ".ingest"));
+    return connect("jdbc:duckdb:" + abs, abs.resolveSibling(abs.getFileName() + ".ingest"), rollUpInBackground);
   }
 
   /** An in-memory database, lost on close: for tests and benchmarks. */
   public static DuckDbStorage inMemory() {
-    return connect("jdbc:duckdb:", null);
+    return connect("jdbc:duckdb:", null, true);
   }
 
-  private static DuckDbStorage connect(String url, Path logDir) {
+  private static DuckDbStorage connect(String url, Path logDir, boolean rollUpInBackground) {
     try {
       Class.forName("org.duckdb.DuckDBDriver");
       Properties props = new Properties();
       DuckDBConnection c = (DuckDBConnection) DriverManager.getConnection(url, props);
       try {
-        return new DuckDbStorage(c, logDir);
+        return new DuckDbStorage(c, logDir, rollUpInBackground);
       } catch (SQLException | IOException | RuntimeException e) {
         c.close(); // else the file stays locked by this process
         throw e;
@@ -128,6 +154,11 @@ public final class DuckDbStorage implements Storage {
   private Connection dataConnection() throws SQLException {
     writer.awaitVisible();
     return reads.get();
+  }
+
+  /** The service map's rollup (tests roll up at once with {@link CallRollup#rollUp}). */
+  CallRollup rollup() {
+    return rollup;
   }
 
   @Override
@@ -176,17 +207,23 @@ public final class DuckDbStorage implements Storage {
   }
 
   @Override
+  public SegmentStore segments() {
+    return segments;
+  }
+
+  @Override
   public long deleteOlderThan(long cutoffUs) {
     writer.awaitVisible(); // old rows still on their way from the ingest log are deleted too
     synchronized (writeLock) {
       long[] n = {0};
       try {
-        Transactions.run(root, () -> {
+        rollup.exclusive(() -> Transactions.run(root, () -> {
           n[0] += delete("DELETE FROM spans WHERE end_us < ?", cutoffUs);
           delete("DELETE FROM trace_index WHERE end_us < ?", cutoffUs);
           n[0] += delete("DELETE FROM errors WHERE timestamp_us < ?", cutoffUs);
           n[0] += delete("DELETE FROM client_reports WHERE timestamp_us < ?", cutoffUs);
-        });
+          CallRollup.deleteBefore(root, cutoffUs);
+        }));
         return n[0];
       } catch (SQLException e) {
         throw new StorageException("retention delete failed: " + e.getMessage(), e);
@@ -205,6 +242,7 @@ public final class DuckDbStorage implements Storage {
   public void close() {
     synchronized (writeLock) {
       try {
+        rollup.close();
         writer.close();
         reads.close();
         root.close();

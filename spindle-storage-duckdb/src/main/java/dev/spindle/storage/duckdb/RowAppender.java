@@ -50,6 +50,7 @@ final class RowAppender {
       a.flush();
     }
     appendTraceIndex(c, batch);
+    CallRollup.mark(c, batch.spans());
   }
 
   private static void appendTraceIndex(DuckDBConnection c, WriteBatch batch) throws SQLException {
@@ -121,7 +122,7 @@ final class RowAppender {
   }
 
   /** A 32-hex id (or null) as a UUID. */
-  private static void uuid(DuckDBAppender a, String hex) throws SQLException {
+  static void uuid(DuckDBAppender a, String hex) throws SQLException {
     if (hex == null) a.appendNull();
     else a.appendUUID(Long.parseUnsignedLong(hex, 0, 16, 16), Long.parseUnsignedLong(hex, 16, 32, 16));
   }

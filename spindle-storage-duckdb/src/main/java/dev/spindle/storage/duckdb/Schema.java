@@ -41,6 +41,19 @@ final class Schema {
       // (measured at 500,000 traces: 6.5 ms scanned, 0.5 ms indexed). It lives in memory: about
       // tens of bytes per trace in the retention window.
       "CREATE INDEX IF NOT EXISTS trace_index_trace_id ON trace_index (trace_id)",
+      // The service map's rollup (CallRollup): the calls of each rolled-up minute (by the end of
+      // the call's span) as counts, duration buckets and the newest examples, per kind, caller
+      // and callee; and the minutes whose calls rows loaded since may have changed (marked in the
+      // load's transaction, cleared by the rollup).
+      "CREATE TABLE IF NOT EXISTS map_calls (" + CallRollup.KEY_COLUMNS
+          + ", weighted DOUBLE NOT NULL, calls BIGINT NOT NULL, failed BIGINT NOT NULL)",
+      "CREATE TABLE IF NOT EXISTS map_durations (" + CallRollup.KEY_COLUMNS
+          + ", bucket INTEGER NOT NULL, n BIGINT NOT NULL)",
+      "CREATE TABLE IF NOT EXISTS map_examples (" + CallRollup.KEY_COLUMNS
+          + ", e BIGINT NOT NULL, trace UUID NOT NULL, span UBIGINT NOT NULL, descr VARCHAR, cont UUID)",
+      "CREATE TABLE IF NOT EXISTS map_marks (minute BIGINT NOT NULL, marked_us BIGINT NOT NULL)",
+      // scratch: the trace ids of the batch being loaded, while its minutes are marked
+      "CREATE TABLE IF NOT EXISTS map_loaded (trace_id UUID NOT NULL)",
       // How far the ingest log is loaded (one row, written in each load's transaction).
       "CREATE TABLE IF NOT EXISTS ingest_log (id INTEGER PRIMARY KEY, position BIGINT NOT NULL)",
       "CREATE TABLE IF NOT EXISTS projects ("
@@ -48,7 +61,13 @@ final class Schema {
           + "scrub_pii BOOLEAN NOT NULL, created_us BIGINT NOT NULL)",
       "CREATE TABLE IF NOT EXISTS api_tokens ("
           + "id BIGINT PRIMARY KEY, name VARCHAR NOT NULL, sha256 VARCHAR NOT NULL, "
-          + "created_us BIGINT NOT NULL, revoked BOOLEAN NOT NULL)");
+          + "created_us BIGINT NOT NULL, revoked BOOLEAN NOT NULL)",
+      // Scopes came later: a token from before them is an admin of every project.
+      "ALTER TABLE api_tokens ADD COLUMN IF NOT EXISTS scope VARCHAR DEFAULT 'admin'",
+      "ALTER TABLE api_tokens ADD COLUMN IF NOT EXISTS projects VARCHAR DEFAULT ''",
+      "CREATE TABLE IF NOT EXISTS ui_sessions ("
+          + "id_sha256 VARCHAR PRIMARY KEY, token_sha256 VARCHAR NOT NULL, created_us BIGINT NOT NULL, "
+          + "last_used_us BIGINT NOT NULL)");
 
   /**
    * DuckDB checkpoints (compresses what its write-ahead log holds into the file) once the log

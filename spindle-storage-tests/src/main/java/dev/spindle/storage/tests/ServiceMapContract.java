@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.spindle.storage.DurationHistogram;
 import dev.spindle.storage.ServiceMap;
 import dev.spindle.storage.ServiceMapQuery;
 import dev.spindle.storage.SpanRow;
@@ -153,7 +154,7 @@ public abstract class ServiceMapContract {
     assertEquals(0, e.orphaned());
     assertEquals(0.0, e.lostShare());
     assertEquals(1 / 3.0, e.failureRate(), 1e-9, "the callee's transaction failed once");
-    assertEquals(100.0, e.p50(), 1e-6, "callee durations 50, 100, 150 ms");
+    assertEquals(100.0, e.p50(), 100.0 * DurationHistogram.RELATIVE_ERROR, "callee durations 50, 100, 150 ms");
     assertTrue(e.p95() > 140 && e.p95() <= 150, "p95 " + e.p95());
     assertTrue(e.examples().isEmpty());
   }
@@ -179,7 +180,7 @@ public abstract class ServiceMapContract {
     assertEquals(1.0, e.lostShare());
     assertEquals(List.of(new ServiceMap.Example(paymentsClient.traceId(), paymentsClient.spanId(),
         "POST http://payments.svc/charge", paymentsRoot.traceId())), e.examples());
-    assertEquals(1000.0, e.p50(), 1e-6, "the root's duration");
+    assertEquals(1000.0, e.p50(), 1000.0 * DurationHistogram.RELATIVE_ERROR, "the root's duration");
   }
 
   @Test
@@ -198,7 +199,7 @@ public abstract class ServiceMapContract {
     assertEquals(1, inv.count());
     assertEquals(0, inv.lost());
     assertEquals(0, inv.linked());
-    assertEquals(1000.0, inv.p50(), 1e-6, "the client span's duration");
+    assertEquals(1000.0, inv.p50(), 1000.0 * DurationHistogram.RELATIVE_ERROR, "the client span's duration");
     assertTrue(node(m, "inventory.internal").external());
     assertEquals(1, edge(m, "frontend-app", "postgresql").count());
     assertTrue(node(m, "postgresql").external());

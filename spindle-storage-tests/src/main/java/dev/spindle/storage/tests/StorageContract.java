@@ -24,6 +24,7 @@ import dev.spindle.storage.TraceData;
 import dev.spindle.storage.TraceQuery;
 import dev.spindle.storage.TraceSummary;
 import dev.spindle.storage.TransactionSummary;
+import dev.spindle.storage.UiSession;
 import dev.spindle.storage.WriteBatch;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -498,6 +499,59 @@ public abstract class StorageContract {
       assertTrue(storage.metadata().tokens().get(0).revoked());
       assertFalse(storage.metadata().revokeToken(12345));
     }
+
+    @Test
+    void tokensKeepTheirScopeAndProjects() {
+      ApiToken admin = storage.metadata().createToken("admin", hex(64));
+      assertEquals(ApiToken.Scope.ADMIN, admin.scope());
+      assertTrue(admin.allProjects());
+      String hash = hex(64);
+      ApiToken read = storage.metadata().createToken("viewer", hash, ApiToken.Scope.READ, List.of(3L, 1L));
+      assertEquals(List.of(1L, 3L), read.projects());
+      assertEquals(Optional.of(read), storage.metadata().activeTokenByHash(hash));
+      assertEquals(List.of(admin, read), storage.metadata().tokens());
+      assertTrue(storage.metadata().revokeToken(read.id()));
+      ApiToken revoked = storage.metadata().tokens().get(1);
+      assertTrue(revoked.revoked());
+      assertEquals(ApiToken.Scope.READ, revoked.scope(), "revoking keeps the scope");
+      assertEquals(List.of(1L, 3L), revoked.projects());
+    }
+
+    @Test
+    void sessionsOutliveAReopenAndGoWithTheirToken() throws Exception {
+      String tokenHash = hex(64);
+      ApiToken t = storage.metadata().createToken("ui", tokenHash, ApiToken.Scope.READ, List.of(1L));
+      UiSession s = new UiSession(hex(64), tokenHash, NOW_US, NOW_US);
+      storage.metadata().saveSession(s);
+      assertEquals(Optional.of(s), storage.metadata().session(s.idSha256()));
+      UiSession used = new UiSession(s.idSha256(), tokenHash, NOW_US, NOW_US + 60_000_000L);
+      storage.metadata().saveSession(used);
+      assertEquals(Optional.of(used), storage.metadata().session(s.idSha256()), "saving replaces");
+      assertEquals(Optional.empty(), storage.metadata().session(hex(64)));
+      storage.close();
+      storage = null;
+      storage = open(dir);
+      assertEquals(Optional.of(used), storage.metadata().session(s.idSha256()), "after a re-open");
+      UiSession other = new UiSession(hex(64), tokenHash, NOW_US, NOW_US);
+      storage.metadata().saveSession(other);
+      storage.metadata().deleteSession(other.idSha256());
+      assertEquals(Optional.empty(), storage.metadata().session(other.idSha256()));
+      assertTrue(storage.metadata().revokeToken(t.id()));
+      assertEquals(Optional.empty(), storage.metadata().session(s.idSha256()), "revoked with its token");
+    }
+
+    @Test
+    void idleSessionsArePurged() throws Exception {
+      UiSession idle = new UiSession(hex(64), hex(64), NOW_US - 7_200_000_000L, NOW_US - 3_600_000_000L);
+      UiSession live = new UiSession(hex(64), hex(64), NOW_US - 7_200_000_000L, NOW_US);
+      storage.metadata().saveSession(idle);
+      storage.metadata().saveSession(live);
+      storage.metadata().deleteSessionsUsedBefore(NOW_US - 60_000_000L);
+      // A backend may purge in the background: wait a bounded time.
+      for (int i = 0; i < 100 && storage.metadata().session(idle.idSha256()).isPresent(); i++) Thread.sleep(50);
+      assertEquals(Optional.empty(), storage.metadata().session(idle.idSha256()));
+      assertEquals(Optional.of(live), storage.metadata().session(live.idSha256()));
+    }
   }
 
   /** Histogram, span operations and the error list behind the transaction summary view. */
@@ -543,9 +597,36 @@ public abstract class StorageContract {
       assertEquals(3, db.spanCount());
       assertEquals(2, db.transactionCount());
       assertEquals(100.0, db.totalMs(), 1e-9);
-      assertEquals(0.5, db.shareOfTime(), 1e-9);
+      assertEquals(0.4, db.shareOfTime(), 1e-9, "a's two db spans overlap: 60 ms covered, not 80");
       assertEquals("http.client", ops.get(1).op());
       assertEquals(0.05, ops.get(1).shareOfTime(), 1e-9);
+    }
+
+    @Test
+    void parallelSpansShareTheirTimeOnceAndNeverPastTheTransaction() {
+      SpanRow a = txn(1, hex(32), "GET /fan-out", NOW_US, 100).build();
+      SpanRow b = txn(1, hex(32), "GET /fan-out", NOW_US, 100).build();
+      long a0 = a.startUs();
+      long b0 = b.startUs();
+      write(a, b,
+          // a: three calls in parallel, 0-60, 20-80 and 90-130 ms (its end clipped at 100): 90 ms
+          child(a, "http.client", a0, a0 + 60_000),
+          child(a, "http.client", a0 + 20_000, a0 + 80_000),
+          child(a, "http.client", a0 + 90_000, a0 + 130_000),
+          child(a, "db.query", a0 + 10_000, a0 + 30_000),
+          // b: the same call twice at once, 0-50 ms: 50 ms; a span wholly outside b adds nothing
+          child(b, "http.client", b0, b0 + 50_000),
+          child(b, "http.client", b0, b0 + 50_000),
+          child(b, "db.query", b0 + 200_000, b0 + 300_000));
+      List<SpanOpSummary> ops = storage.insights().spanOps(
+          lastDay(1L, List.of(Filter.eq(Filter.Field.TRANSACTION, "GET /fan-out"))));
+      assertEquals(List.of("http.client", "db.query"), ops.stream().map(SpanOpSummary::op).toList());
+      SpanOpSummary http = ops.get(0);
+      assertEquals(5, http.spanCount());
+      assertEquals(60 + 60 + 40 + 50 + 50, http.totalMs(), 1e-9, "the summed time stays the spans' sum");
+      assertEquals((90 + 50) / 200.0, http.shareOfTime(), 1e-9, "the union of each transaction's calls");
+      assertEquals(20 / 200.0, ops.get(1).shareOfTime(), 1e-9);
+      for (SpanOpSummary o : ops) assertTrue(o.shareOfTime() <= 1, o.op() + " " + o.shareOfTime());
     }
 
     @Test
@@ -573,6 +654,14 @@ public abstract class StorageContract {
 
   @Nested
   class Discover extends DiscoverContract {
+    @Override
+    protected Storage storage() {
+      return storage;
+    }
+  }
+
+  @Nested
+  class SpanAssembly extends SpanAssemblyContract {
     @Override
     protected Storage storage() {
       return storage;

@@ -20,6 +20,10 @@ import java.util.function.Consumer;
  *       user having had a row slower than 4T; the constants are Sentry's prior.
  *   <li>percentile(q): the continuous quantile q of the durations.
  *   <li>estimated count: Σ 1 / sample rate; tpm, tps: rows per minute, second of the period.
+ *   <li>an operation's covered time in a transaction (the summary's "where the time goes", as
+ *       Sentry's operation breakdown): the length of the union of its spans' intervals, each
+ *       clipped to the transaction's; its share: covered time summed over the transactions /
+ *       their summed duration, so parallel spans count once and shares never pass 100 %.
  * </ul>
  *
  * Over no rows (an aggregate without {@code GROUP BY} that matched nothing), failure rate, Apdex

@@ -14,7 +14,7 @@ import okhttp3.Request;
 import okhttp3.Response;
 
 /** The shared client suite, run against one pooled OkHttp client per tracer. */
-class ITTracingInterceptor extends AbstractHttpClientTest<TracingCallFactory> {
+class TracingInterceptorTest extends AbstractHttpClientTest<TracingCallFactory> {
   @Override
   protected TracingCallFactory newClient(Tracer tracer) {
     OkHttpClient client = new OkHttpClient.Builder()

@@ -15,7 +15,7 @@ import java.util.Map;
  * so the items and status servlets name their route with {@link TracingFilter#ROUTE_ATTRIBUTE},
  * as a framework on top of servlets would; {@code /ok} and the others are exact mappings.
  */
-class ITTracingFilter extends AbstractHttpServerTest {
+class TracingFilterTest extends AbstractHttpServerTest {
   private JettyServer jetty;
 
   @Override

@@ -1,0 +1,298 @@
+package dev.spindle.storage.duckdb;
+
+import static dev.spindle.storage.ServiceMapQuery.MATCH_WINDOW_US;
+import static dev.spindle.storage.ServiceMapQuery.PARENT_LOOKBACK_US;
+
+import dev.spindle.storage.ServiceMapQuery;
+import dev.spindle.storage.ServiceMapSql;
+import dev.spindle.storage.SpanRow;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.function.LongSupplier;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import org.duckdb.DuckDBAppender;
+import org.duckdb.DuckDBConnection;
+
+/**
+ * The service map's rollup: the calls of each minute (by the end of the call's span), classified
+ * once by {@link DuckDbCalls} and kept as counts, duration buckets and the newest examples per
+ * kind, caller and callee, so that a map over a day reads about a thousand small rows per edge
+ * instead of classifying millions of spans (BENCHMARKS.md). A minute no load has marked since
+ * its last rollup (or ever) is answered from these rows.
+ *
+ * <p>Which minutes must be classified again: every load marks, in its own transaction, the
+ * minutes whose calls its rows may change -- the whole time range of each trace it touches (a
+ * late child turns its caller's client span from external into linked, a late parent turns an
+ * orphan into a linked call, wherever they ended) and, for the root transactions it brings, the
+ * minutes in which the client spans that such a root may have continued ended. A background
+ * thread classifies marked minutes once they are {@link #SETTLE_US} old and no load has marked
+ * them for {@link #QUIET_US}, an hour at a time,
+ * replacing their rows and clearing the marks it saw, in one transaction. A query reads the
+ * rollup for the minutes of its period that are rolled up and not marked, and classifies the
+ * rest (the newest minutes, minutes still marked, the partial minutes at the period's ends) from
+ * the spans, so its answer never depends on whether the rollup is behind.
+ *
+ * <p>The rollup holds the calls of every project at the default skew; a query with another skew,
+ * or a series whose interval is not whole minutes, classifies its whole period from the spans.
+ */
+final class CallRollup implements AutoCloseable {
+  private static final Logger LOG = Logger.getLogger(CallRollup.class.getName());
+
+  static final long MINUTE_US = 60_000_000L;
+  /** Minutes younger than this (by the wall clock) are not rolled up: their calls still arrive. */
+  static final long SETTLE_US = 2 * MINUTE_US;
+  /**
+   * A minute is rolled up once no load has marked it for this long, so that a bulk load, which
+   * marks the same minutes batch after batch, has each rolled up about once: 10 seconds.
+   */
+  static final long QUIET_US = 10_000_000L;
+  /** How often the rollup looks for marked minutes. */
+  static final long INTERVAL_MS = 5_000;
+  /** The most minutes classified in one transaction (the spans of a chunk are read once). */
+  static final int CHUNK_MINUTES = 60;
+
+  /** The key of every rollup table: minute, kind, caller and callee. */
+  static final String KEY_COLUMNS = "minute BIGINT NOT NULL, kind VARCHAR NOT NULL, sp BIGINT NOT NULL,"
+      + " ss VARCHAR NOT NULL, tp BIGINT NOT NULL, ts VARCHAR NOT NULL, leaf VARCHAR NOT NULL";
+  static final String PAIR = "sp, ss, tp, ts, leaf";
+  private static final String[] TABLES = {"map_calls", "map_durations", "map_examples"};
+
+  private final DuckDBConnection c;
+  private final Runnable awaitLoaded;
+  private final LongSupplier nowUs;
+  private final Object lock = new Object();
+  private final Thread thread;
+  private boolean closed;
+
+  /**
+   * @param c           a connection of its own (closed with this)
+   * @param awaitLoaded returns once what was acknowledged is loaded (a rollup sees it all)
+   */
+  CallRollup(DuckDBConnection c, Runnable awaitLoaded, LongSupplier nowUs) {
+    this.c = c;
+    this.awaitLoaded = awaitLoaded;
+    this.nowUs = nowUs;
+    this.thread = new Thread(this::run, "spindle-duckdb-servicemap");
+    thread.setDaemon(true);
+  }
+
+  /** Starts rolling up in the background. */
+  void start() {
+    thread.start();
+  }
+
+  private void run() {
+    while (true) {
+      synchronized (lock) {
+        try {
+          lock.wait(INTERVAL_MS);
+        } catch (InterruptedException e) {
+          return;
+        }
+        if (closed) return;
+      }
+      try {
+        rollUp();
+      } catch (SQLException | RuntimeException e) {
+        LOG.log(Level.WARNING, "service map rollup failed; retrying in " + INTERVAL_MS + " ms", e);
+      }
+    }
+  }
+
+  /** Rolls up every marked minute old and quiet enough; returns how many minutes were rolled up. */
+  int rollUp() throws SQLException {
+    return rollUp(nowUs.getAsLong());
+  }
+
+  /** {@link #rollUp()} as if the wall clock read {@code now}. */
+  int rollUp(long now) throws SQLException {
+    synchronized (lock) {
+      if (closed) return 0;
+      awaitLoaded.run();
+      List<Long> minutes = new ArrayList<>();
+      try (Statement s = c.createStatement();
+          ResultSet rs = s.executeQuery("SELECT minute FROM map_marks WHERE minute < "
+              + Math.floorDiv(now - SETTLE_US, MINUTE_US) + " GROUP BY minute HAVING max(marked_us) < "
+              + (now - QUIET_US) + " ORDER BY minute")) {
+        while (rs.next()) minutes.add(rs.getLong(1));
+      }
+      int i = 0;
+      while (i < minutes.size()) {
+        long first = minutes.get(i);
+        int j = i + 1;
+        while (j < minutes.size() && minutes.get(j) == minutes.get(j - 1) + 1 && j - i < CHUNK_MINUTES) j++;
+        rollUp(first, minutes.get(j - 1) + 1);
+        i = j;
+      }
+      return minutes.size();
+    }
+  }
+
+  /** Classifies the calls of minutes {@code from} (inclusive) to {@code to} and replaces their rows. */
+  private void rollUp(long from, long to) throws SQLException {
+    ServiceMapQuery q = ServiceMapQuery.of(null, from * MINUTE_US, to * MINUTE_US);
+    String calls = DuckDbCalls.calls(q, List.of(new DuckDbCalls.Range(q.startUs(), q.endUs())));
+    String minutes = " WHERE minute >= " + from + " AND minute < " + to;
+    Transactions.run(c, () -> {
+      try (Statement s = c.createStatement()) {
+        s.execute("CREATE OR REPLACE TEMP TABLE map_chunk AS " + calls
+            + "SELECT *, e // " + MINUTE_US + " AS minute FROM calls");
+        for (String t : TABLES) s.execute("DELETE FROM " + t + minutes);
+        s.execute("INSERT INTO map_calls SELECT minute, kind, " + PAIR + ", sum(w), count(*),"
+            + " count(*) FILTER (WHERE f) FROM map_chunk GROUP BY ALL");
+        s.execute("INSERT INTO map_durations SELECT minute, kind, " + PAIR + ", "
+            + DuckDbCalls.DURATION_BUCKET + " AS bucket, count(*) FROM map_chunk GROUP BY ALL");
+        s.execute("INSERT INTO map_examples SELECT minute, kind, " + PAIR + ", e, trace, span, descr, cont"
+            + " FROM map_chunk WHERE kind IN ('lost', 'orphaned') QUALIFY row_number() OVER"
+            + " (PARTITION BY minute, kind, " + PAIR + " ORDER BY e DESC, span) <= " + ServiceMapQuery.EXAMPLES);
+        // marks committed after this transaction began are not seen (snapshot isolation), hence
+        // kept: their rows were not classified here
+        s.execute("DELETE FROM map_marks" + minutes);
+        s.execute("DROP TABLE map_chunk");
+      }
+    });
+  }
+
+  /**
+   * The minutes of {@code q}'s period the rollup answers for (those not marked: rolled up since
+   * their last load, or never loaded into), as time ranges in order; none when {@code q} is not
+   * one the rollup holds.
+   */
+  static List<DuckDbCalls.Range> rolledUp(Connection c, ServiceMapQuery q) throws SQLException {
+    long interval = q.seriesIntervalUs();
+    if (q.skewUs() != ServiceMapQuery.DEFAULT_SKEW_US || interval % MINUTE_US != 0) return List.of();
+    long first = Math.floorDiv(q.startUs() + MINUTE_US - 1, MINUTE_US);
+    long last = Math.floorDiv(q.endUs(), MINUTE_US);
+    List<DuckDbCalls.Range> out = new ArrayList<>();
+    if (first >= last) return out;
+    String in = "minute >= " + first + " AND minute < " + last;
+    long from = first;
+    try (Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery("SELECT DISTINCT minute FROM map_marks WHERE " + in + " ORDER BY minute")) {
+      while (rs.next()) {
+        long marked = rs.getLong(1);
+        if (marked > from) out.add(new DuckDbCalls.Range(from * MINUTE_US, marked * MINUTE_US));
+        from = marked + 1;
+      }
+    }
+    if (from < last) out.add(new DuckDbCalls.Range(from * MINUTE_US, last * MINUTE_US));
+    return out;
+  }
+
+  /**
+   * In the transaction that loads or changes {@code spans}, after their trace index rows: marks
+   * the minutes whose calls they may change.
+   */
+  static void mark(DuckDBConnection c, List<SpanRow> spans) throws SQLException {
+    Set<String> traces = new LinkedHashSet<>();
+    long rootsFrom = Long.MAX_VALUE;
+    long rootsTo = Long.MIN_VALUE;
+    for (SpanRow r : spans) {
+      traces.add(r.traceId());
+      if (r.segment() && r.parentSpanId() == null) {
+        rootsFrom = Math.min(rootsFrom, r.startUs());
+        rootsTo = Math.max(rootsTo, r.startUs());
+      }
+    }
+    if (traces.isEmpty()) return;
+    try (DuckDBAppender a = c.createAppender(DuckDBConnection.DEFAULT_SCHEMA, "map_loaded")) {
+      for (String t : traces) {
+        a.beginRow();
+        RowAppender.uuid(a, t);
+        a.endRow();
+      }
+      a.flush();
+    }
+    long margin = ServiceMapQuery.DEFAULT_SKEW_US;
+    try (Statement s = c.createStatement()) {
+      // every minute of each trace the batch touches
+      s.execute("INSERT INTO map_marks SELECT DISTINCT m, " + nowUs() + " FROM (SELECT unnest(range(lo, hi + 1)) AS m"
+          + " FROM (SELECT (min(i.start_us) - " + margin + ") // " + MINUTE_US + " AS lo, (max(i.end_us) + "
+          + margin + ") // " + MINUTE_US + " AS hi FROM trace_index i"
+          + " WHERE i.trace_id IN (SELECT trace_id FROM map_loaded) GROUP BY i.trace_id))");
+      s.execute("DELETE FROM map_loaded");
+    }
+    if (rootsFrom == Long.MAX_VALUE) return;
+    // a new root may continue a client span of another trace that started up to a match window
+    // before it; that call counts where its span ended
+    long from = rootsFrom - MATCH_WINDOW_US - margin;
+    long to = rootsTo + margin;
+    long end = to;
+    try (PreparedStatement ps = c.prepareStatement("SELECT max(end_us) FROM spans WHERE start_us >= ?"
+        + " AND start_us <= ? AND " + ServiceMapSql.matchable("coalesce(op, '')"))) {
+      ps.setLong(1, from);
+      ps.setLong(2, to);
+      try (ResultSet rs = ps.executeQuery()) {
+        if (rs.next() && rs.getObject(1) != null) end = Math.max(end, rs.getLong(1));
+      }
+    }
+    markRange(c, from, end + margin);
+  }
+
+  /** Marks the minutes from the one holding {@code fromUs} to the one holding {@code toUs}. */
+  static void markRange(Connection c, long fromUs, long toUs) throws SQLException {
+    try (Statement s = c.createStatement()) {
+      s.execute("INSERT INTO map_marks SELECT range, " + nowUs() + " FROM range("
+          + Math.floorDiv(fromUs, MINUTE_US) + ", " + (Math.floorDiv(toUs, MINUTE_US) + 1) + ")");
+    }
+  }
+
+  /** Marks every minute that has spans: a database written before the rollup existed. */
+  static void markAll(Connection c) throws SQLException {
+    try (Statement s = c.createStatement()) {
+      s.execute("INSERT INTO map_marks SELECT DISTINCT end_us // " + MINUTE_US + ", 0 FROM spans");
+    }
+  }
+
+  /**
+   * In the retention delete's transaction: forgets the minutes before {@code cutoffUs} and marks
+   * the calls after it that may have lost a parent, child or match to the delete. Run it
+   * {@link #exclusive}ly: the rollup would conflict with it.
+   */
+  static void deleteBefore(Connection retention, long cutoffUs) throws SQLException {
+    long minute = Math.floorDiv(cutoffUs, MINUTE_US);
+    try (Statement s = retention.createStatement()) {
+      for (String t : TABLES) s.execute("DELETE FROM " + t + " WHERE minute < " + minute);
+      s.execute("DELETE FROM map_marks WHERE minute < " + minute);
+    }
+    markRange(retention, cutoffUs, cutoffUs + PARENT_LOOKBACK_US + MATCH_WINDOW_US);
+  }
+
+  /** Runs {@code work} while no rollup runs. */
+  void exclusive(Transactions.Work work) throws SQLException {
+    synchronized (lock) {
+      work.run();
+    }
+  }
+
+  /** When a load marks a minute, by the wall clock (the rollup's quiet time is measured from it). */
+  private static long nowUs() {
+    return System.currentTimeMillis() * 1000;
+  }
+
+  @Override
+  public void close() {
+    synchronized (lock) {
+      closed = true;
+      lock.notifyAll();
+    }
+    try {
+      thread.join();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    try {
+      c.close();
+    } catch (SQLException ignored) {
+      // closing anyway
+    }
+  }
+}
