@@ -15,7 +15,7 @@ import org.junit.jupiter.api.extension.ParameterResolver;
 /**
  * A JUnit 5 extension that gives each test a fresh tracer, installed as {@link Spindle}'s, which
  * samples every transaction and sends to an {@link InMemoryTransport}, timed by a
- * {@link ManualClock}:
+ * {@link ManualClock} (and installs no uncaught-exception handler unless configured to):
  * <pre>{@code
  * @RegisterExtension
  * static final SpindleExtension spindle = SpindleExtension.create();
@@ -61,7 +61,8 @@ public final class SpindleExtension implements BeforeEachCallback, AfterEachCall
     transport = t;
     clock = c;
     tracer = Spindle.init(o -> {
-      o.setEnabled(true).setTracesSampleRate(1.0);
+      // a test does not replace the JVM's uncaught-exception handler unless it asks to
+      o.setEnabled(true).setTracesSampleRate(1.0).setUncaughtExceptionHandler(false);
       configuration.accept(o);
       o.setTransport(t).setClock(c);
     });
