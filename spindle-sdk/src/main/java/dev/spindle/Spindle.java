@@ -50,27 +50,29 @@ public final class Spindle {
   private Spindle() {}
 
   /**
-   * Configures Spindle: options are read from {@code SPINDLE_*} environment variables, then
-   * {@code configuration} may change them. Replaces (and closes) any earlier tracer. Registers a
-   * shutdown hook that delivers what is queued.
+   * Configures Spindle: what {@code configuration} sets, then system properties
+   * ({@code spindle.dsn}), the environment ({@code SPINDLE_DSN}) and {@code spindle.properties}
+   * for the rest (see {@link SpindleOptions}). Replaces (and closes) any earlier tracer. Registers
+   * a shutdown hook that delivers what is queued.
    */
   public static synchronized Tracer init(Consumer<SpindleOptions> configuration) {
-    Objects.requireNonNull(configuration, "configuration");
-    SpindleOptions options = SpindleOptions.fromEnvironment();
-    configuration.accept(options);
+    SpindleOptions options = new SpindleOptions();
+    if (configuration != null) configuration.accept(options);
+    else Misuse.report("Spindle.init(null)");
     return init(options);
   }
 
   /**
-   * Configures Spindle with {@code options} as they are; installs the uncaught-exception handler
-   * unless {@link SpindleOptions#setUncaughtExceptionHandler} turned it off.
+   * Configures Spindle with {@code options}, completed as {@link #init(Consumer)} does; installs
+   * the uncaught-exception handler unless {@link SpindleOptions#setUncaughtExceptionHandler} turned
+   * it off.
    */
   public static synchronized Tracer init(SpindleOptions options) {
     Tracer created = Tracer.create(options);
     Tracer previous = tracer;
     tracer = created;
     if (previous != null) previous.close();
-    if (options.isUncaughtExceptionHandler()) UncaughtHandler.install();
+    if (created.isEnabled() && created.options().isUncaughtExceptionHandler()) UncaughtHandler.install();
     else UncaughtHandler.uninstall();
     if (shutdownHook == null) {
       shutdownHook = new Thread(Spindle::close, "spindle-shutdown");
@@ -111,9 +113,10 @@ public final class Spindle {
     return t == null || t.flush(timeout);
   }
 
-  /** True after {@link #init} and before {@link #close()}. */
+  /** True after {@link #init} (unless configured with {@code enabled=false}) and before {@link #close()}. */
   public static boolean isEnabled() {
-    return tracer != null;
+    Tracer t = tracer;
+    return t != null && t.isEnabled();
   }
 
   /** The tracer set by {@link #init}, or a tracer that records and sends nothing. */
@@ -254,6 +257,6 @@ public final class Spindle {
   }
 
   private static final class NoopTracerHolder {
-    static final Tracer NOOP = Tracer.create(new SpindleOptions());
+    static final Tracer NOOP = Tracer.unconfigured();
   }
 }

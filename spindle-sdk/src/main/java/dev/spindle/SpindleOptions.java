@@ -2,22 +2,35 @@ package dev.spindle;
 
 import dev.spindle.transport.Transport;
 import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
-import java.util.function.Function;
+import java.util.Set;
 import java.util.function.UnaryOperator;
 
 /**
- * How Spindle is configured. Set in {@code Spindle.init(options -> ...)} or passed to
- * {@link Tracer#create(SpindleOptions)}; {@link #fromEnvironment()} reads {@code SPINDLE_*}
- * variables first. Every setter validates its argument and names it in the error.
+ * How Spindle is configured in code: set in {@code Spindle.init(options -> ...)} or passed to
+ * {@link Spindle#init(SpindleOptions)} or {@link Tracer#create(SpindleOptions)}. What code does not
+ * set is read, first found wins, from system properties ({@code -Dspindle.traces-sample-rate=0.1}),
+ * environment variables ({@code SPINDLE_TRACES_SAMPLE_RATE=0.1}) and a properties file
+ * ({@code traces-sample-rate=0.1}): the one named by {@code spindle.config} / {@code SPINDLE_CONFIG},
+ * else {@code spindle.properties} on the classpath. The keys: {@code enabled}, {@code dsn},
+ * {@code release}, {@code environment}, {@code server-name}, {@code traces-sample-rate},
+ * {@code trace-propagation-targets} (comma-separated), {@code propagate-traceparent},
+ * {@code max-spans}, {@code send-default-pii}, {@code max-queue-size}, {@code spool-dir},
+ * {@code spool-max-bytes}, {@code shutdown-timeout-ms}, {@code open-children-timeout-ms},
+ * {@code org-id}, {@code strict-trace-continuation}, {@code in-app-includes} and
+ * {@code in-app-excludes} (comma-separated), {@code uncaught-exception-handler}; booleans are {@code true} or {@code false}.
+ * An invalid value, in code (a rate of 1.5, a null tag) or elsewhere ({@code SPINDLE_MAX_SPANS=lots}),
+ * is logged once, counted, and ignored: the option keeps its default; nothing throws.
+ *
+ * <p>A tracer takes a snapshot of its options when it starts: {@link Tracer#options()} are
+ * fixed (their setters are reported and ignored), and what may change at run time changes through
+ * the tracer ({@link Tracer#setTracesSampleRate(Double)}).
  *
  * <p>Defaults: no DSN (nothing is sent), no sample rate and no sampler (tracing without
  * performance: traces are continued and propagated, no transaction is sent),
@@ -67,73 +80,32 @@ public final class SpindleOptions {
   private final Map<String, String> tags = new LinkedHashMap<>();
   private Transport transport;
   private SpanClock clock = SpanClock.SYSTEM;
+  private boolean enabled = true;
+  /** The {@link Configuration} keys set in code, which no other source overrides. */
+  private final Set<String> setInCode = new HashSet<>();
+  /** Set on the tracer's own copy: its options no longer change. */
+  private boolean frozen;
 
   /** Options with the defaults above. */
   public SpindleOptions() {}
 
   /**
-   * Options with values read from the process environment: {@code SPINDLE_DSN},
-   * {@code SPINDLE_RELEASE}, {@code SPINDLE_ENVIRONMENT}, {@code SPINDLE_TRACES_SAMPLE_RATE},
-   * {@code SPINDLE_TRACE_PROPAGATION_TARGETS} (comma-separated),
-   * {@code SPINDLE_PROPAGATE_TRACEPARENT}, {@code SPINDLE_MAX_SPANS},
-   * {@code SPINDLE_SEND_DEFAULT_PII}, {@code SPINDLE_MAX_QUEUE_SIZE},
-   * {@code SPINDLE_SPOOL_DIR}, {@code SPINDLE_SPOOL_MAX_BYTES},
-   * {@code SPINDLE_SHUTDOWN_TIMEOUT_MS}, {@code SPINDLE_ORG_ID}.
+   * Whether Spindle records and sends anything. Default true. When false every call is a no-op,
+   * except that a transaction continued from incoming headers passes them on unchanged: outgoing
+   * calls carry the caller's trace id, span id, decision and baggage, as if Spindle were absent.
    */
-  public static SpindleOptions fromEnvironment() {
-    return fromEnvironment(System::getenv);
+  public SpindleOptions setEnabled(boolean enabled) {
+    if (change("enabled")) this.enabled = enabled;
+    return this;
   }
 
-  static SpindleOptions fromEnvironment(Function<String, String> env) {
-    SpindleOptions o = new SpindleOptions();
-    String v;
-    if ((v = env.apply("SPINDLE_DSN")) != null && !v.isBlank()) o.setDsn(v.trim());
-    if ((v = env.apply("SPINDLE_RELEASE")) != null) o.setRelease(v);
-    if ((v = env.apply("SPINDLE_ENVIRONMENT")) != null) o.setEnvironment(v);
-    if ((v = env.apply("SPINDLE_TRACES_SAMPLE_RATE")) != null) {
-      o.setTracesSampleRate(parse("SPINDLE_TRACES_SAMPLE_RATE", v, Double::valueOf));
-    }
-    if ((v = env.apply("SPINDLE_TRACE_PROPAGATION_TARGETS")) != null) {
-      List<String> targets = new ArrayList<>();
-      for (String t : v.split(",")) if (!t.isBlank()) targets.add(t.trim());
-      o.setTracePropagationTargets(targets);
-    }
-    if ((v = env.apply("SPINDLE_PROPAGATE_TRACEPARENT")) != null) {
-      o.setPropagateTraceparent(Boolean.parseBoolean(v.trim()));
-    }
-    if ((v = env.apply("SPINDLE_MAX_SPANS")) != null) {
-      o.setMaxSpans(parse("SPINDLE_MAX_SPANS", v, Integer::valueOf));
-    }
-    if ((v = env.apply("SPINDLE_SEND_DEFAULT_PII")) != null) {
-      o.setSendDefaultPii(Boolean.parseBoolean(v.trim()));
-    }
-    if ((v = env.apply("SPINDLE_MAX_QUEUE_SIZE")) != null) {
-      o.setMaxQueueSize(parse("SPINDLE_MAX_QUEUE_SIZE", v, Integer::valueOf));
-    }
-    if ((v = env.apply("SPINDLE_SPOOL_DIR")) != null && !v.isBlank()) {
-      o.setSpoolDirectory(Paths.get(v.trim()));
-    }
-    if ((v = env.apply("SPINDLE_SPOOL_MAX_BYTES")) != null) {
-      o.setSpoolMaxBytes(parse("SPINDLE_SPOOL_MAX_BYTES", v, Long::valueOf));
-    }
-    if ((v = env.apply("SPINDLE_SHUTDOWN_TIMEOUT_MS")) != null) {
-      o.setShutdownTimeout(Duration.ofMillis(parse("SPINDLE_SHUTDOWN_TIMEOUT_MS", v, Long::valueOf)));
-    }
-    if ((v = env.apply("SPINDLE_ORG_ID")) != null && !v.isBlank()) o.setOrgId(v.trim());
-    return o;
-  }
-
-  private static <T> T parse(String name, String value, Function<String, T> parser) {
-    try {
-      return parser.apply(value.trim());
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException(name + ": " + value + " (expected: a number)");
-    }
+  public boolean isEnabled() {
+    return enabled;
   }
 
   /** Where to send: {@code http://<public_key>@<host>:<port>/<project_id>}. Null sends nothing. */
   public SpindleOptions setDsn(String dsn) {
-    this.dsn = dsn;
+    if (change("dsn")) this.dsn = dsn;
     return this;
   }
 
@@ -142,7 +114,7 @@ public final class SpindleOptions {
   }
 
   public SpindleOptions setRelease(String release) {
-    this.release = release;
+    if (change("release")) this.release = release;
     return this;
   }
 
@@ -152,7 +124,7 @@ public final class SpindleOptions {
 
   /** Default {@code production}. */
   public SpindleOptions setEnvironment(String environment) {
-    this.environment = environment;
+    if (change("environment")) this.environment = environment;
     return this;
   }
 
@@ -161,7 +133,7 @@ public final class SpindleOptions {
   }
 
   public SpindleOptions setServerName(String serverName) {
-    this.serverName = serverName;
+    if (change("server-name")) this.serverName = serverName;
     return this;
   }
 
@@ -171,10 +143,8 @@ public final class SpindleOptions {
 
   /** The share of new traces to sample, in [0, 1]; null (default) samples none. */
   public SpindleOptions setTracesSampleRate(Double rate) {
-    if (rate != null && !(rate >= 0.0 && rate <= 1.0)) {
-      throw new IllegalArgumentException("tracesSampleRate: " + rate + " (expected: 0.0..1.0)");
-    }
-    this.tracesSampleRate = rate;
+    if (rate != null && !(rate >= 0.0 && rate <= 1.0)) return invalid("tracesSampleRate", rate, "0.0..1.0");
+    if (change("traces-sample-rate")) this.tracesSampleRate = rate;
     return this;
   }
 
@@ -184,7 +154,7 @@ public final class SpindleOptions {
 
   /** Decides the rate per transaction; takes precedence over the parent and the rate. */
   public SpindleOptions setTracesSampler(TracesSampler tracesSampler) {
-    this.tracesSampler = tracesSampler;
+    if (change("traces-sampler")) this.tracesSampler = tracesSampler;
     return this;
   }
 
@@ -192,18 +162,17 @@ public final class SpindleOptions {
     return tracesSampler;
   }
 
-  /** True when a rate or a sampler is set, i.e. transactions may be sent. */
-  public boolean isTracingEnabled() {
-    return tracesSampleRate != null || tracesSampler != null;
-  }
-
   /**
    * URLs that outgoing requests carry trace headers to: an entry matches when the URL contains it
    * or matches it as a regular expression. Null (default) matches every URL; an empty list none.
    */
   public SpindleOptions setTracePropagationTargets(List<String> targets) {
-    this.tracePropagationTargets =
-        targets == null ? null : Collections.unmodifiableList(new ArrayList<>(targets));
+    if (targets != null && !validPrefixes(targets)) {
+      return invalid("tracePropagationTargets", targets, "no null entry");
+    }
+    if (change("trace-propagation-targets")) {
+      this.tracePropagationTargets = targets == null ? null : List.copyOf(targets);
+    }
     return this;
   }
 
@@ -213,7 +182,7 @@ public final class SpindleOptions {
 
   /** Whether outgoing requests also carry W3C {@code traceparent}. Default true. */
   public SpindleOptions setPropagateTraceparent(boolean propagateTraceparent) {
-    this.propagateTraceparent = propagateTraceparent;
+    if (change("propagate-traceparent")) this.propagateTraceparent = propagateTraceparent;
     return this;
   }
 
@@ -223,8 +192,8 @@ public final class SpindleOptions {
 
   /** Most child spans recorded per transaction; further children are dropped. Default 1000. */
   public SpindleOptions setMaxSpans(int maxSpans) {
-    if (maxSpans < 0) throw new IllegalArgumentException("maxSpans: " + maxSpans + " (expected: >= 0)");
-    this.maxSpans = maxSpans;
+    if (maxSpans < 0) return invalid("maxSpans", maxSpans, ">= 0");
+    if (change("max-spans")) this.maxSpans = maxSpans;
     return this;
   }
 
@@ -239,7 +208,7 @@ public final class SpindleOptions {
    * sending (queue full, rate limited).
    */
   public SpindleOptions setBeforeSendTransaction(UnaryOperator<TransactionData> hook) {
-    this.beforeSendTransaction = hook;
+    if (change("before-send-transaction")) this.beforeSendTransaction = hook;
     return this;
   }
 
@@ -253,7 +222,7 @@ public final class SpindleOptions {
    * client reports). If it throws, the event is sent unchanged.
    */
   public SpindleOptions setBeforeSend(UnaryOperator<ErrorEvent> hook) {
-    this.beforeSend = hook;
+    if (change("before-send")) this.beforeSend = hook;
     return this;
   }
 
@@ -266,7 +235,8 @@ public final class SpindleOptions {
    * stack frames are marked in-app only when their class starts with one. Default none.
    */
   public SpindleOptions setInAppIncludes(List<String> prefixes) {
-    this.inAppIncludes = List.copyOf(Objects.requireNonNull(prefixes, "inAppIncludes"));
+    if (!validPrefixes(prefixes)) return invalid("inAppIncludes", prefixes, "a list without null");
+    if (change("in-app-includes")) this.inAppIncludes = List.copyOf(prefixes);
     return this;
   }
 
@@ -276,7 +246,8 @@ public final class SpindleOptions {
 
   /** Package prefixes of frames that are not in-app. Default {@link #DEFAULT_IN_APP_EXCLUDES}. */
   public SpindleOptions setInAppExcludes(List<String> prefixes) {
-    this.inAppExcludes = List.copyOf(Objects.requireNonNull(prefixes, "inAppExcludes"));
+    if (!validPrefixes(prefixes)) return invalid("inAppExcludes", prefixes, "a list without null");
+    if (change("in-app-excludes")) this.inAppExcludes = List.copyOf(prefixes);
     return this;
   }
 
@@ -290,7 +261,7 @@ public final class SpindleOptions {
    * then calls the handler that was installed before. Default true.
    */
   public SpindleOptions setUncaughtExceptionHandler(boolean install) {
-    this.uncaughtExceptionHandler = install;
+    if (change("uncaught-exception-handler")) this.uncaughtExceptionHandler = install;
     return this;
   }
 
@@ -298,9 +269,13 @@ public final class SpindleOptions {
     return uncaughtExceptionHandler;
   }
 
-  /** Whether integrations may record personal data (headers, IPs, user names). Default false. */
+  /**
+   * Whether integrations may record personal data. Default false. When true, the servlet and JDK
+   * HTTP server integrations record the caller's address ({@code client.address}) and request
+   * headers ({@code http.request.header.*}, never {@code Authorization} or {@code Cookie}).
+   */
   public SpindleOptions setSendDefaultPii(boolean sendDefaultPii) {
-    this.sendDefaultPii = sendDefaultPii;
+    if (change("send-default-pii")) this.sendDefaultPii = sendDefaultPii;
     return this;
   }
 
@@ -310,10 +285,8 @@ public final class SpindleOptions {
 
   /** Envelopes waiting to be sent; beyond this they are dropped and counted. Default 1000. */
   public SpindleOptions setMaxQueueSize(int maxQueueSize) {
-    if (maxQueueSize < 1) {
-      throw new IllegalArgumentException("maxQueueSize: " + maxQueueSize + " (expected: >= 1)");
-    }
-    this.maxQueueSize = maxQueueSize;
+    if (maxQueueSize < 1) return invalid("maxQueueSize", maxQueueSize, ">= 1");
+    if (change("max-queue-size")) this.maxQueueSize = maxQueueSize;
     return this;
   }
 
@@ -323,7 +296,7 @@ public final class SpindleOptions {
 
   /** Where envelopes wait while the server is unreachable; survives restarts. Default none. */
   public SpindleOptions setSpoolDirectory(Path spoolDirectory) {
-    this.spoolDirectory = spoolDirectory;
+    if (change("spool-dir")) this.spoolDirectory = spoolDirectory;
     return this;
   }
 
@@ -333,10 +306,8 @@ public final class SpindleOptions {
 
   /** The spool's size bound in bytes. Default 50 MiB. */
   public SpindleOptions setSpoolMaxBytes(long spoolMaxBytes) {
-    if (spoolMaxBytes < 0) {
-      throw new IllegalArgumentException("spoolMaxBytes: " + spoolMaxBytes + " (expected: >= 0)");
-    }
-    this.spoolMaxBytes = spoolMaxBytes;
+    if (spoolMaxBytes < 0) return invalid("spoolMaxBytes", spoolMaxBytes, ">= 0");
+    if (change("spool-max-bytes")) this.spoolMaxBytes = spoolMaxBytes;
     return this;
   }
 
@@ -346,7 +317,10 @@ public final class SpindleOptions {
 
   /** How long {@code close()} and the shutdown hook wait to deliver what is queued. Default 2 s. */
   public SpindleOptions setShutdownTimeout(Duration shutdownTimeout) {
-    this.shutdownTimeout = nonNegative(shutdownTimeout, "shutdownTimeout");
+    if (shutdownTimeout == null || shutdownTimeout.isNegative()) {
+      return invalid("shutdownTimeout", shutdownTimeout, ">= 0");
+    }
+    if (change("shutdown-timeout-ms")) this.shutdownTimeout = shutdownTimeout;
     return this;
   }
 
@@ -359,7 +333,10 @@ public final class SpindleOptions {
    * them marked {@code deadline_exceeded}. Default 30 s.
    */
   public SpindleOptions setOpenChildrenTimeout(Duration openChildrenTimeout) {
-    this.openChildrenTimeout = nonNegative(openChildrenTimeout, "openChildrenTimeout");
+    if (openChildrenTimeout == null || openChildrenTimeout.isNegative()) {
+      return invalid("openChildrenTimeout", openChildrenTimeout, ">= 0");
+    }
+    if (change("open-children-timeout-ms")) this.openChildrenTimeout = openChildrenTimeout;
     return this;
   }
 
@@ -369,7 +346,7 @@ public final class SpindleOptions {
 
   /** This organization's id, compared with incoming {@code sentry-org_id}. */
   public SpindleOptions setOrgId(String orgId) {
-    this.orgId = orgId;
+    if (change("org-id")) this.orgId = orgId;
     return this;
   }
 
@@ -379,7 +356,7 @@ public final class SpindleOptions {
 
   /** Continue incoming traces only when both org ids are present and equal, or both absent. */
   public SpindleOptions setStrictTraceContinuation(boolean strict) {
-    this.strictTraceContinuation = strict;
+    if (change("strict-trace-continuation")) this.strictTraceContinuation = strict;
     return this;
   }
 
@@ -389,7 +366,8 @@ public final class SpindleOptions {
 
   /** A tag added to every transaction and error. */
   public SpindleOptions setTag(String key, String value) {
-    tags.put(Objects.requireNonNull(key, "key"), Objects.requireNonNull(value, "value"));
+    if (key == null || value == null) return invalid("tag", key + "=" + value, "a key and a value");
+    if (change("tags")) tags.put(key, value);
     return this;
   }
 
@@ -399,7 +377,7 @@ public final class SpindleOptions {
 
   /** Replaces the HTTP transport, e.g. to capture envelopes in tests. Default: from the DSN. */
   public SpindleOptions setTransport(Transport transport) {
-    this.transport = transport;
+    if (change("transport")) this.transport = transport;
     return this;
   }
 
@@ -414,7 +392,8 @@ public final class SpindleOptions {
    * are placed on the same timeline.
    */
   public SpindleOptions setClock(SpanClock clock) {
-    this.clock = Objects.requireNonNull(clock, "clock");
+    if (clock == null) return invalid("clock", null, "a SpanClock");
+    if (change("clock")) this.clock = clock;
     return this;
   }
 
@@ -422,9 +401,70 @@ public final class SpindleOptions {
     return clock;
   }
 
-  private static Duration nonNegative(Duration d, String name) {
-    Objects.requireNonNull(d, name);
-    if (d.isNegative()) throw new IllegalArgumentException(name + ": " + d + " (expected: >= 0)");
-    return d;
+  /**
+   * Records that the option {@code key} is set in code (which no other source overrides); false,
+   * reported, when these are a tracer's options, which no longer change.
+   */
+  private boolean change(String key) {
+    if (frozen) {
+      Misuse.report("a change of a started tracer's options (" + key + "); they are fixed at start");
+      return false;
+    }
+    setInCode.add(key);
+    return true;
+  }
+
+  private static boolean validPrefixes(List<String> items) {
+    if (items == null) return false;
+    for (String item : items) if (item == null) return false;
+    return true;
+  }
+
+  private SpindleOptions invalid(String option, Object value, String expected) {
+    Misuse.report(option + ": " + value + " (expected: " + expected + "); the option keeps its value");
+    return this;
+  }
+
+  boolean isSetInCode(String key) {
+    return setInCode.contains(key);
+  }
+
+  /** A copy (not frozen) of these options, with what was set in code. */
+  SpindleOptions copy() {
+    SpindleOptions c = new SpindleOptions();
+    c.dsn = dsn;
+    c.release = release;
+    c.environment = environment;
+    c.serverName = serverName;
+    c.tracesSampleRate = tracesSampleRate;
+    c.tracesSampler = tracesSampler;
+    c.tracePropagationTargets = tracePropagationTargets;
+    c.propagateTraceparent = propagateTraceparent;
+    c.maxSpans = maxSpans;
+    c.beforeSendTransaction = beforeSendTransaction;
+    c.beforeSend = beforeSend;
+    c.inAppIncludes = inAppIncludes;
+    c.inAppExcludes = inAppExcludes;
+    c.uncaughtExceptionHandler = uncaughtExceptionHandler;
+    c.sendDefaultPii = sendDefaultPii;
+    c.maxQueueSize = maxQueueSize;
+    c.spoolDirectory = spoolDirectory;
+    c.spoolMaxBytes = spoolMaxBytes;
+    c.shutdownTimeout = shutdownTimeout;
+    c.openChildrenTimeout = openChildrenTimeout;
+    c.orgId = orgId;
+    c.strictTraceContinuation = strictTraceContinuation;
+    c.tags.putAll(tags);
+    c.transport = transport;
+    c.clock = clock;
+    c.enabled = enabled;
+    c.setInCode.addAll(setInCode);
+    return c;
+  }
+
+  /** From now on every setter is reported and ignored. */
+  SpindleOptions freeze() {
+    frozen = true;
+    return this;
   }
 }

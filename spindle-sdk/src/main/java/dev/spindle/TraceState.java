@@ -33,6 +33,11 @@ final class TraceState {
     this.frozen = incomingDsc;
   }
 
+  /** The DSC the trace came in with, or null: what a disabled tracer passes on. */
+  DynamicSamplingContext dscIfIncoming() {
+    return frozen;
+  }
+
   /** The DSC, building and freezing it on first use from the tracer and the transaction. */
   DynamicSamplingContext dsc(Tracer tracer, Transaction transaction) {
     DynamicSamplingContext d = frozen;

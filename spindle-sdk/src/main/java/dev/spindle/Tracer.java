@@ -20,7 +20,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -54,21 +53,51 @@ public final class Tracer implements AutoCloseable {
   /** Finished transactions waiting for open children. */
   private final Set<RecordingTransaction> awaiting = ConcurrentHashMap.newKeySet();
   private volatile boolean closed;
+  private final boolean enabled;
+  private volatile Double tracesSampleRate;
 
+  /** {@code options}: resolved and frozen. */
   private Tracer(SpindleOptions options) {
-    this.options = Objects.requireNonNull(options, "options");
+    this.options = options;
+    this.enabled = options.isEnabled();
+    this.tracesSampleRate = options.getTracesSampleRate();
     this.clock = options.getClock();
-    this.dsn = options.getDsn() == null ? null : Dsn.parse(options.getDsn());
-    this.transport = options.getTransport() != null ? options.getTransport() : newTransport(options, dsn);
+    this.dsn = enabled ? parseDsn(options.getDsn()) : null;
+    this.transport = !enabled ? Transport.noop()
+        : options.getTransport() != null ? options.getTransport() : newTransport(options, dsn);
     this.propagator = TracePropagator.create(options.isPropagateTraceparent());
     this.targets = TracePropagationTargets.of(options.getTracePropagationTargets());
     this.globalScope = ScopeData.EMPTY.withTags(options.getTags());
     this.inApp = new InApp(options.getInAppIncludes(), options.getInAppExcludes());
   }
 
-  /** A tracer configured by {@code options}; fails fast on an invalid DSN. */
+  /**
+   * A tracer configured by {@code options}, completed from system properties, the environment
+   * and {@code spindle.properties} (see {@link SpindleOptions}). Never fails: an invalid value,
+   * such as a DSN that does not parse, is logged, counted and ignored.
+   */
   public static Tracer create(SpindleOptions options) {
-    return new Tracer(options);
+    return create(options, Configuration.ofProcess());
+  }
+
+  static Tracer create(SpindleOptions options, Configuration configuration) {
+    if (options == null) Misuse.report("Tracer.create(null); using the defaults");
+    return new Tracer(configuration.resolve(options != null ? options : new SpindleOptions()));
+  }
+
+  /** A tracer with the defaults only, reading no configuration: {@link Spindle}'s before init. */
+  static Tracer unconfigured() {
+    return new Tracer(new SpindleOptions().freeze());
+  }
+
+  private static Dsn parseDsn(String dsn) {
+    if (dsn == null) return null;
+    try {
+      return Dsn.parse(dsn);
+    } catch (IllegalArgumentException e) {
+      Misuse.report("dsn: " + e.getMessage() + "; nothing is sent");
+      return null;
+    }
   }
 
   private static Transport newTransport(SpindleOptions o, Dsn dsn) {
@@ -82,8 +111,39 @@ public final class Tracer implements AutoCloseable {
         .build();
   }
 
+  /**
+   * The options this tracer started with, completed from the other sources: a snapshot, whose
+   * setters are reported and ignored. The sample rate in use is {@link #tracesSampleRate()}.
+   */
   public SpindleOptions options() {
     return options;
+  }
+
+  /** False when configured with {@code enabled=false}: nothing is recorded or sent. */
+  public boolean isEnabled() {
+    return enabled;
+  }
+
+  /** The share of new traces sampled now; starts as {@link SpindleOptions#getTracesSampleRate()}. */
+  public Double tracesSampleRate() {
+    return tracesSampleRate;
+  }
+
+  /**
+   * Changes the share of new traces to sample, in [0, 1], from now on (null: none, unless a
+   * sampler decides). An invalid rate is reported and ignored.
+   */
+  public void setTracesSampleRate(Double rate) {
+    if (rate != null && !(rate >= 0.0 && rate <= 1.0)) {
+      Misuse.report("setTracesSampleRate(" + rate + ") (expected: 0.0..1.0)");
+      return;
+    }
+    tracesSampleRate = rate;
+  }
+
+  /** True when a rate or a sampler is set, i.e. transactions may be sent. */
+  private boolean tracingEnabled() {
+    return tracesSampleRate != null || options.getTracesSampler() != null;
   }
 
   /** Starts a transaction that begins a new trace, or continues none. */
@@ -105,6 +165,7 @@ public final class Tracer implements AutoCloseable {
       return NoopSpan.INSTANCE;
     }
     IncomingTrace in = context.incoming();
+    if (!enabled) return passThrough(in, context);
     if (in != null && !TracePropagator.shouldContinue(in, options.getOrgId(), options.isStrictTraceContinuation())) {
       in = null;
       context = context.withoutIncoming();
@@ -120,6 +181,7 @@ public final class Tracer implements AutoCloseable {
 
     Boolean sampled;
     Double rate;
+    Double configuredRate = tracesSampleRate; // read once: it may change at run time
     Double fromSampler = context.sampled() == null ? sample(context, customSamplingContext) : null;
     if (context.sampled() != null) {
       sampled = context.sampled();
@@ -130,15 +192,15 @@ public final class Tracer implements AutoCloseable {
     } else if (parentSampled != null) {
       sampled = parentSampled;
       rate = parentRate;
-    } else if (options.getTracesSampleRate() != null) {
-      rate = options.getTracesSampleRate();
+    } else if (configuredRate != null) {
+      rate = configuredRate;
       sampled = rand < rate;
     } else {
       sampled = null; // tracing without performance: the decision is left to downstream
       rate = null;
     }
     boolean record = Boolean.TRUE.equals(sampled)
-        && (options.isTracingEnabled() || context.sampled() != null) && !closed;
+        && (tracingEnabled() || context.sampled() != null) && !closed;
     TraceState state = new TraceState(traceId, sampled, rate, rand,
         in == null ? null : in.tracestate(), in == null || in.randomTraceId(),
         in == null ? null : in.dsc());
@@ -146,11 +208,23 @@ public final class Tracer implements AutoCloseable {
     if (record) {
       return new RecordingTransaction(this, state, context, clock, scope);
     }
-    if (Boolean.FALSE.equals(sampled) && options.isTracingEnabled()) {
+    if (Boolean.FALSE.equals(sampled) && tracingEnabled()) {
       transport.recordLostEvent(DiscardReason.SAMPLE_RATE, "transaction", 1);
     }
     return new NonRecordingTransaction(state, context.parentSpanId(), context.name(),
         context.source(), context.operation(), scope);
+  }
+
+  /**
+   * When disabled: a transaction that records nothing and propagates what came in, unchanged
+   * (the trace, the caller's span id, its decision, its DSC and tracestate).
+   */
+  private Transaction passThrough(IncomingTrace in, TransactionContext context) {
+    if (in == null) return NoopSpan.INSTANCE;
+    TraceState state = new TraceState(in.traceId(), in.sampled(), null,
+        SampleRand.fromTraceId(in.traceId()), in.tracestate(), in.randomTraceId(), in.dsc());
+    return new NonRecordingTransaction(state, in.parentSpanId(), context.name(), context.source(),
+        context.operation(), ScopeData.EMPTY);
   }
 
   private Double sample(TransactionContext context, Map<String, Object> custom) {
@@ -203,8 +277,11 @@ public final class Tracer implements AutoCloseable {
     if (!(span.transaction() instanceof Traced)) return;
     Traced tx = (Traced) span.transaction();
     TraceState state = tx.traceState();
-    OutgoingTrace out = OutgoingTrace.of(state.traceId, span.spanId(), state.sampled,
-        state.dsc(this, tx), state.tracestate, state.randomTraceId);
+    OutgoingTrace out = enabled
+        ? OutgoingTrace.of(state.traceId, span.spanId(), state.sampled, state.dsc(this, tx),
+            state.tracestate, state.randomTraceId)
+        : OutgoingTrace.of(state.traceId, tx.parentSpanId(), state.sampled,
+            state.dscIfIncoming(), state.tracestate, state.randomTraceId);
     try {
       if (getter == null) propagator.inject(out, carrier, setter);
       else propagator.inject(out, carrier, getter, setter);
@@ -263,7 +340,7 @@ public final class Tracer implements AutoCloseable {
       return NoopSpan.INVALID_TRACE_ID;
     }
     String eventId = event.eventId();
-    if (closed) return eventId;
+    if (closed || !enabled) return eventId;
     try {
       Span span = currentSpan();
       if (event.throwable() != null && event.level().compareTo(EventLevel.ERROR) <= 0
@@ -351,6 +428,7 @@ public final class Tracer implements AutoCloseable {
   }
 
   private void updateScope(UnaryOperator<ScopeData> change) {
+    if (!enabled) return;
     Span current = ContextStorage.current();
     if (current != null && current.transaction() instanceof Traced) {
       ((Traced) current.transaction()).updateScope(change);
@@ -387,7 +465,7 @@ public final class Tracer implements AutoCloseable {
     if (dsn != null) b.publicKey(dsn.publicKey());
     b.release(options.getRelease()).environment(options.getEnvironment()).orgId(options.getOrgId());
     b.sampleRand(SampleRand.format(state.sampleRand));
-    if (options.isTracingEnabled()) {
+    if (tracingEnabled()) {
       if (state.sampleRate != null) b.sampleRate(formatRate(state.sampleRate));
       if (state.sampled != null) b.sampled(state.sampled);
       if (tx.source() != TransactionSource.URL) b.transaction(tx.name());

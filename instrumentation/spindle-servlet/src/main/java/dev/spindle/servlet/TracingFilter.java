@@ -5,6 +5,7 @@ import dev.spindle.Spindle;
 import dev.spindle.Tracer;
 import dev.spindle.Transaction;
 import dev.spindle.TransactionSource;
+import dev.spindle.instrumentation.http.CallerData;
 import dev.spindle.instrumentation.http.HttpNames;
 import dev.spindle.propagation.Propagation;
 import dev.spindle.protocol.SpanStatus;
@@ -22,7 +23,9 @@ import jakarta.servlet.http.HttpServletResponse;
 import jakarta.servlet.http.MappingMatch;
 import java.io.IOException;
 import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -111,6 +114,9 @@ public final class TracingFilter implements Filter {
     tx.setData("url", HttpNames.scrubUrl(url));
     String query = HttpNames.scrubQuery(request.getQueryString());
     if (query != null) tx.setData("http.query", query);
+    if (tx.isRecording() && t.options().isSendDefaultPii()) {
+      CallerData.record(request.getRemoteAddr(), headers(request), tx::setData);
+    }
     request.setAttribute(TRANSACTION_ATTRIBUTE, tx);
 
     Throwable error = null;
@@ -254,5 +260,13 @@ public final class TracingFilter implements Filter {
       java.util.Enumeration<String> values = request.getHeaders(key);
       return values == null ? List.of() : Collections.list(values);
     }
+  }
+
+  private static Map<String, List<String>> headers(HttpServletRequest request) {
+    Map<String, List<String>> headers = new LinkedHashMap<>();
+    for (String name : Collections.list(request.getHeaderNames())) {
+      headers.put(name, Collections.list(request.getHeaders(name)));
+    }
+    return headers;
   }
 }

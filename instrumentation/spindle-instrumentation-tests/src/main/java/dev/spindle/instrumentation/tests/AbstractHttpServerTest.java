@@ -1,6 +1,7 @@
 package dev.spindle.instrumentation.tests;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -110,6 +111,29 @@ public abstract class AbstractHttpServerTest {
   /** Waits for the one transaction named {@code name}. */
   protected JsonNode awaitTransactionNamed(String name) {
     return transport.awaitTransaction(t -> name.equals(t.path("transaction").asText()));
+  }
+
+  // ---------------------------------------------------------------- personal data
+
+  @Test
+  void callerAddressAndHeadersOnlyWithSendDefaultPii() throws Exception {
+    String path = ServerEndpoints.OK;
+    get(path, "X-Note", "hello", "Authorization", "Bearer secret", "Cookie", "session=secret");
+    JsonNode without = awaitTransactionNamed("GET " + path).path("contexts").path("trace").path("data");
+    without.fieldNames().forEachRemaining(name -> assertFalse(
+        name.equals("client.address") || name.startsWith("http.request.header."), without.toString()));
+
+    stopServer();
+    tracer.close();
+    transport = new CapturingTransport();
+    tracer = Tracer.create(options().setSendDefaultPii(true));
+    baseUrl = startServer(tracer);
+    get(path, "X-Note", "hello", "Authorization", "Bearer secret", "Cookie", "session=secret");
+    JsonNode with = awaitTransactionNamed("GET " + path).path("contexts").path("trace").path("data");
+    assertEquals("127.0.0.1", with.path("client.address").asText(), with.toString());
+    assertEquals("hello", with.path("http.request.header.x-note").asText(), with.toString());
+    assertTrue(with.path("http.request.header.authorization").isMissingNode(), with.toString());
+    assertTrue(with.path("http.request.header.cookie").isMissingNode(), with.toString());
   }
 
   // ---------------------------------------------------------------- continuing traces

@@ -2,37 +2,32 @@ package dev.spindle.instrumentation.tests;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.spindle.testing.InMemoryTransport;
 import dev.spindle.transport.Envelope;
 import dev.spindle.transport.Transport;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Predicate;
 
 /**
- * A {@link Transport} for tests that keeps every envelope, round-tripped through its wire form so
- * tests see exactly what would be sent, and parses items with Jackson. Thread-safe.
+ * A {@link Transport} for tests that keeps every envelope in the testing kit's
+ * {@link InMemoryTransport} (round-tripped through its wire form, so tests see exactly what would
+ * be sent) and parses items with Jackson. Thread-safe.
  */
 public final class CapturingTransport implements Transport {
   /** How long the {@code await*} methods wait by default. */
-  public static final Duration DEFAULT_WAIT = Duration.ofSeconds(10);
+  public static final Duration DEFAULT_WAIT = InMemoryTransport.WAIT;
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  private final List<Envelope> envelopes = new CopyOnWriteArrayList<>();
-  private final Map<String, AtomicLong> lost = new ConcurrentHashMap<>();
-  private volatile boolean closed;
+  private final InMemoryTransport sent = new InMemoryTransport();
 
   @Override
   public void send(Envelope envelope) {
-    envelopes.add(Envelope.parse(envelope.serialize(Instant.now())));
+    sent.send(envelope);
   }
 
   @Override
@@ -42,40 +37,43 @@ public final class CapturingTransport implements Transport {
 
   @Override
   public void recordLostEvent(String reason, String category, long quantity) {
-    lost.computeIfAbsent(reason + ":" + category, k -> new AtomicLong()).addAndGet(quantity);
+    sent.recordLostEvent(reason, category, quantity);
   }
 
   @Override
   public void close() {
-    closed = true;
+    sent.close();
+  }
+
+  /** What was sent, with the testing kit's typed access. */
+  public InMemoryTransport sent() {
+    return sent;
   }
 
   /** Whether {@link #close()} was called. */
   public boolean isClosed() {
-    return closed;
+    return sent.isClosed();
   }
 
   /** How many events were recorded as lost for this reason and category. */
   public long lost(String reason, String category) {
-    AtomicLong n = lost.get(reason + ":" + category);
-    return n == null ? 0 : n.get();
+    return sent.lostEvents(reason, category);
   }
 
   /** Every envelope sent so far, in order. */
   public List<Envelope> envelopes() {
-    return List.copyOf(envelopes);
+    return sent.envelopes();
   }
 
   /** Forgets everything captured so far. */
   public void clear() {
-    envelopes.clear();
-    lost.clear();
+    sent.clear();
   }
 
   /** The parsed payloads of every item of {@code type} sent so far. */
   public List<JsonNode> items(String type) {
     List<JsonNode> result = new ArrayList<>();
-    for (Envelope e : envelopes) {
+    for (Envelope e : sent.envelopes()) {
       for (Envelope.Item i : e.items()) {
         if (i.type().equals(type)) result.add(parse(i.payload()));
       }
@@ -127,7 +125,7 @@ public final class CapturingTransport implements Transport {
   /** The {@code trace} envelope header (the dynamic sampling context) of the envelope carrying this transaction. */
   public JsonNode traceHeaderOf(JsonNode transaction) {
     String eventId = transaction.path("event_id").asText();
-    for (Envelope e : envelopes) {
+    for (Envelope e : sent.envelopes()) {
       if (eventId.equals(e.eventId())) return e.traceJson() == null ? null : parse(e.traceJson());
     }
     return null;

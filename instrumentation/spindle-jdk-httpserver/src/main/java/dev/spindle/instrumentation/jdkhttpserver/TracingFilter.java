@@ -8,10 +8,12 @@ import dev.spindle.Spindle;
 import dev.spindle.Tracer;
 import dev.spindle.Transaction;
 import dev.spindle.TransactionSource;
+import dev.spindle.instrumentation.http.CallerData;
 import dev.spindle.instrumentation.http.HttpNames;
 import dev.spindle.propagation.Propagation;
 import dev.spindle.protocol.SpanStatus;
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.util.Objects;
 
 /**
@@ -111,6 +113,11 @@ public final class TracingFilter extends Filter {
         tx.setData("http.request.method", method);
         String query = HttpNames.scrubQuery(exchange.getRequestURI().getRawQuery());
         if (query != null) tx.setData("http.query", query);
+        if (t.options().isSendDefaultPii()) {
+          InetSocketAddress caller = exchange.getRemoteAddress();
+          CallerData.record(caller == null || caller.getAddress() == null ? null
+              : caller.getAddress().getHostAddress(), exchange.getRequestHeaders(), tx::setData);
+        }
       }
       return tx;
     } catch (RuntimeException e) {

@@ -30,7 +30,7 @@ final class ManagedTracer implements DisposableBean {
 
   /** A tracer that records and sends nothing, for {@code spindle.enabled=false}. */
   static ManagedTracer disabled() {
-    return new ManagedTracer(Tracer.create(new SpindleOptions()), false);
+    return new ManagedTracer(Tracer.create(new SpindleOptions().setEnabled(false)), false);
   }
 
   Tracer tracer() {

@@ -41,14 +41,10 @@ public final class SpindleAutoConfiguration {
   ManagedTracer spindleManagedTracer(SpindleProperties properties, Environment environment,
       ObjectProvider<SpindleOptionsCustomizer> customizers) {
     if (!properties.isEnabled()) return ManagedTracer.disabled();
-    try {
-      SpindleOptions options = options(properties, environment);
-      customizers.orderedStream().forEach(c -> c.customize(options));
-      return ManagedTracer.start(options);
-    } catch (IllegalArgumentException e) { // the SDK names the option and what it expected
-      throw new IllegalArgumentException("Spindle is misconfigured (spindle.* properties, SPINDLE_* "
-          + "variables or a SpindleOptionsCustomizer): " + e.getMessage(), e);
-    }
+    // A bad value is logged once by the SDK and ignored: tracing never stops the application.
+    SpindleOptions options = options(properties, environment);
+    customizers.orderedStream().forEach(c -> c.customize(options));
+    return ManagedTracer.start(options);
   }
 
   @Bean(destroyMethod = "") // closed by its ManagedTracer
@@ -56,9 +52,12 @@ public final class SpindleAutoConfiguration {
     return managed.tracer();
   }
 
-  /** The SDK's {@code SPINDLE_*} variables, then the properties that are set. */
+  /**
+   * The properties that are set; the SDK completes the rest from {@code spindle.*} system
+   * properties, {@code SPINDLE_*} variables and {@code spindle.properties} when the tracer starts.
+   */
   static SpindleOptions options(SpindleProperties p, Environment environment) {
-    SpindleOptions o = SpindleOptions.fromEnvironment();
+    SpindleOptions o = new SpindleOptions();
     if (p.getDsn() != null) o.setDsn(p.getDsn().isBlank() ? null : p.getDsn().trim());
     if (p.getTracesSampleRate() != null) o.setTracesSampleRate(p.getTracesSampleRate());
     if (p.getEnvironment() != null) o.setEnvironment(p.getEnvironment());
