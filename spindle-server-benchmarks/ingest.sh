@@ -11,6 +11,9 @@
 # "zipkin spindle-gzip spindle-identity"), SPINDLE_JAR (default: the module's fat jar),
 # SPINDLE_JFR=file.jfr to record a JFR CPU profile of the Spindle server, SPINDLE_JVM_OPTS (more
 # options for the Spindle JVM), SPINDLE_LOG=file to keep the Spindle server's output.
+# SERVER_CPUS and CLIENT_CPUS (taskset CPU lists; default 1 and 0 on a machine with two or more
+# CPUs, empty for no pinning): the server under test runs on its own core and the load generator
+# on the other, so the server's CPU per span is its own.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 zipkin_jar="${1:?usage: ingest.sh ZIPKIN_EXEC_JAR [CONNECTIONS...]}"
@@ -25,6 +28,14 @@ read -r -a targets <<< "${TARGETS:-zipkin spindle-gzip spindle-identity}"
 server_jar="${SPINDLE_JAR:-$root/spindle-server/target/spindle-server-all.jar}"
 bench_jar="$(ls "$root"/spindle-server-benchmarks/target/spindle-server-benchmarks-*.jar | grep -v sources | head -1)"
 cp="$root/spindle-server/target/spindle-server-all.jar:$bench_jar"
+pinned=1
+[ "$(nproc)" -ge 2 ] && command -v taskset > /dev/null || pinned=0
+server_pin=()
+client_pin=()
+if [ "$pinned" = 1 ]; then
+  [ -n "${SERVER_CPUS-1}" ] && server_pin=(taskset -c "${SERVER_CPUS-1}")
+  [ -n "${CLIENT_CPUS-0}" ] && client_pin=(taskset -c "${CLIENT_CPUS-0}")
+fi
 work="$(mktemp -d)"
 pids=()
 cleanup() {
@@ -44,12 +55,12 @@ free_port() {
 
 jfr=()
 [ -n "${SPINDLE_JFR:-}" ] && jfr=("-XX:StartFlightRecording=filename=${SPINDLE_JFR},settings=profile")
-java -Xms"$heap" -Xmx"$heap" ${SPINDLE_JVM_OPTS:-} "${jfr[@]}" -jar "$server_jar" serve --port 0 --data "$work/spindle" \
+"${server_pin[@]}" java -Xms"$heap" -Xmx"$heap" ${SPINDLE_JVM_OPTS:-} "${jfr[@]}" -jar "$server_jar" serve --port 0 --data "$work/spindle" \
   > "${SPINDLE_LOG:-$work/spindle.log}" 2>&1 &
 spindle_pid=$!
 pids+=("$spindle_pid")
 zport=$(free_port)
-STORAGE_TYPE=mem java -Xms"$heap" -Xmx"$heap" -jar "$zipkin_jar" \
+STORAGE_TYPE=mem "${server_pin[@]}" java -Xms"$heap" -Xmx"$heap" -jar "$zipkin_jar" \
   --armeria.ports[0].ip=127.0.0.1 --armeria.ports[0].port="$zport" > "$work/zipkin.log" 2>&1 &
 zipkin_pid=$!
 pids+=("$zipkin_pid")
@@ -64,6 +75,7 @@ key=$(echo "$dsn" | sed 's#http://\([^@]*\)@.*#\1#')
 sport=$(echo "$dsn" | sed 's#.*:\([0-9]*\)/[0-9]*$#\1#')
 echo "nproc $(nproc); $(java -version 2>&1 | head -1); heap $heap each; warm-up ${warmup}s, measured ${duration}s"
 echo "Spindle pid $spindle_pid on 127.0.0.1:$sport (data $work/spindle); Zipkin pid $zipkin_pid on 127.0.0.1:$zport"
+echo "servers pinned to CPUs: ${server_pin[*]:-none}; load generator: ${client_pin[*]:-none}"
 echo "uptime: $(uptime)"
 
 args_for() {
@@ -77,7 +89,7 @@ args_for() {
 if [ "$prewarm" -gt 0 ]; then
   for t in zipkin spindle-identity; do
     args_for "$t"
-    java -Xmx512m -cp "$cp" dev.spindle.serverbench.Main ingest "${args[@]}" --connections 16 \
+    "${client_pin[@]}" java -Xmx512m -cp "$cp" dev.spindle.serverbench.Main ingest "${args[@]}" --connections 16 \
       --warmup "$prewarm" --duration 1 > /dev/null
   done
   echo "pre-warmed each server for ${prewarm}s; uptime: $(uptime)"
@@ -86,7 +98,7 @@ first=1
 for c in "${conns[@]}"; do
   for t in "${targets[@]}"; do
     args_for "$t"
-    java -Xmx512m -cp "$cp" dev.spindle.serverbench.Main ingest "${args[@]}" --connections "$c" \
+    "${client_pin[@]}" java -Xmx512m -cp "$cp" dev.spindle.serverbench.Main ingest "${args[@]}" --connections "$c" \
       --warmup "$warmup" --duration "$duration" --header "$first"
     first=0
   done

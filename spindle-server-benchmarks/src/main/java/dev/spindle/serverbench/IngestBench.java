@@ -207,13 +207,15 @@ final class IngestBench {
   }
 
   static String header() {
-    return "| target | body | conns | load start→end | requests | errors | spans/s | p50 ms | p99 ms | server CPU s | client CPU s | read back |\n"
-        + "| --- | --- | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |";
+    return "| target | body | conns | load start→end | requests | errors | spans/s | p50 ms | p99 ms | server CPU s"
+        + " | server µs/span | client CPU s | read back |\n"
+        + "| --- | --- | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |";
   }
 
   static String row(Result r) {
-    return String.format(Locale.ROOT, "| %s | %s | %d | %s→%s | %d | %d | %,.0f | %.1f | %.1f | %.1f | %.1f | %s |",
+    return String.format(Locale.ROOT, "| %s | %s | %d | %s→%s | %d | %d | %,.0f | %.1f | %.1f | %.1f | %.1f | %.1f | %s |",
         r.target(), r.encoding(), r.connections(), r.loadStart(), r.loadEnd(), r.requests(), r.errors(),
-        r.spansPerSec(), r.p50Ms(), r.p99Ms(), r.serverCpu(), r.clientCpu(), r.verified());
+        r.spansPerSec(), r.p50Ms(), r.p99Ms(), r.serverCpu(),
+        r.spans() == 0 ? 0 : r.serverCpu() * 1e6 / r.spans(), r.clientCpu(), r.verified());
   }
 }
