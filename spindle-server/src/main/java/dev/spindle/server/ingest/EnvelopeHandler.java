@@ -31,31 +31,50 @@ final class EnvelopeHandler extends IngestHandler {
 
   @Override
   void ingest(Context ctx, MemoryBudget.Lease lease) throws IOException {
-    byte[] body = ingestion.body(ctx, lease);
-    EnvelopeReader.Parsed env;
-    String dsn;
-    String envelopeEventId;
+    Framed env = frame(reader, ingestion.body(ctx, lease));
+    Project project = ingestion.authenticate(ctx, env.dsn());
+    Mapped m = map(env, project.id(), project.scrubPii(), System.currentTimeMillis() * 1000);
+    ingestion.write(m.batch());
+    ObjectNode res = Json.object();
+    if (m.id() == null) res.putNull("id");
+    else res.put("id", m.id());
+    Responses.json(ctx, 200, res);
+  }
+
+  /** A read envelope with its {@code dsn} and {@code event_id} headers (either may be null). */
+  record Framed(EnvelopeReader.Parsed parsed, String dsn, String eventId) {}
+
+  /** What an envelope becomes: the rows to write and the id to answer (null when there is none). */
+  record Mapped(WriteBatch batch, String id) {}
+
+  /** Reads the framing; refuses with a malformed (400) or too-large (413) {@link IngestException}. */
+  static Framed frame(EnvelopeReader reader, byte[] body) {
     try {
-      env = reader.read(body);
-      dsn = env.header("dsn");
-      envelopeEventId = env.header("event_id");
+      EnvelopeReader.Parsed env = reader.read(body);
+      return new Framed(env, env.header("dsn"), env.header("event_id"));
     } catch (EnvelopeTooLargeException e) {
       throw IngestException.tooLarge(e.getMessage());
     } catch (MalformedEnvelopeException e) {
       throw IngestException.malformed(e.getMessage());
     }
-    Project project = ingestion.authenticate(ctx, dsn);
-    Map<?, ?> dsc = env.headers().get("trace") instanceof Map<?, ?> trace ? trace : Map.of();
+  }
+
+  /**
+   * Maps the items; refuses with a malformed {@link IngestException} or an
+   * {@link dev.spindle.server.json.InvalidJsonException} (both 400).
+   */
+  static Mapped map(Framed env, long projectId, boolean scrubPii, long nowUs) {
+    Map<?, ?> dsc = env.parsed().headers().get("trace") instanceof Map<?, ?> trace ? trace : Map.of();
     double rate = rate(dsc.get("sample_rate"));
     String release = dsc.get("release") instanceof String r ? r : null;
     String environment = dsc.get("environment") instanceof String e ? e : null;
-    SentryMapper m = new SentryMapper(project.id(), project.scrubPii(), System.currentTimeMillis() * 1000);
+    SentryMapper m = new SentryMapper(projectId, scrubPii, nowUs);
     String id = null;
-    for (EnvelopeReader.Item item : env.items()) {
+    for (EnvelopeReader.Item item : env.parsed().items()) {
       String itemId = null;
       switch (item.type()) {
-        case "transaction" -> itemId = m.transaction(json(item), envelopeEventId, rate);
-        case "event" -> itemId = m.event(json(item), envelopeEventId);
+        case "transaction" -> itemId = m.transaction(json(item), env.eventId(), rate);
+        case "event" -> itemId = m.event(json(item), env.eventId());
         case "span" -> m.span(json(item), rate, release, environment);
         case "client_report" -> m.clientReport(json(item));
         default -> { } // unknown items are skipped
@@ -63,12 +82,7 @@ final class EnvelopeHandler extends IngestHandler {
       if (id == null) id = itemId;
     }
     m.finish();
-    ingestion.write(new WriteBatch(m.spans, m.errors, m.reports));
-    if (id == null) id = Ids.eventId(envelopeEventId);
-    ObjectNode res = Json.object();
-    if (id == null) res.putNull("id");
-    else res.put("id", id);
-    Responses.json(ctx, 200, res);
+    return new Mapped(new WriteBatch(m.spans, m.errors, m.reports), id == null ? Ids.eventId(env.eventId()) : id);
   }
 
   private static JsonNode json(EnvelopeReader.Item item) {
