@@ -39,7 +39,7 @@ class SentryAuthFuzzTest {
     try {
       p = SentryAuth.authenticate(AUTH, lines[0], header, query, dsn);
     } catch (IngestException refused) {
-      ClientErrors.assertRefusal(refused, Set.of(MALFORMED, UNAUTHENTICATED, FORBIDDEN));
+      IngestContract.assertRefusal(refused, Set.of(MALFORMED, UNAUTHENTICATED, FORBIDDEN));
       return;
     }
     assertEquals(SentryAuth.parseProjectId(lines[0]), p.id());

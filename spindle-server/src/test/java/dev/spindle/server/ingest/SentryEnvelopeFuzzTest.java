@@ -1,5 +1,6 @@
 package dev.spindle.server.ingest;
 
+import static dev.spindle.server.ingest.IngestContract.NOW_US;
 import static dev.spindle.server.ingest.IngestException.Kind.MALFORMED;
 import static dev.spindle.server.ingest.IngestException.Kind.TOO_LARGE;
 
@@ -19,7 +20,6 @@ import org.junit.jupiter.api.Timeout;
 class SentryEnvelopeFuzzTest {
   /** The handler's item count; 64 KiB items (inputs reach that limit through an item's declared length). */
   private static final EnvelopeReader READER = new EnvelopeReader(EnvelopeHandler.MAX_ITEMS, 64 * 1024);
-  private static final long NOW_US = 1_796_597_330_000_000L;
 
   @FuzzTest(maxDuration = "10s")
   @Timeout(value = 30, unit = TimeUnit.SECONDS)
@@ -28,9 +28,9 @@ class SentryEnvelopeFuzzTest {
     try {
       mapped = EnvelopeHandler.map(EnvelopeHandler.frame(READER, body), 1, true, NOW_US);
     } catch (IngestException | InvalidJsonException refused) {
-      ClientErrors.assertRefusal(refused, Set.of(MALFORMED, TOO_LARGE));
+      IngestContract.assertRefusal(refused, Set.of(MALFORMED, TOO_LARGE));
       return;
     }
-    ClientErrors.assertWritable(mapped.batch());
+    IngestContract.assertWritable(mapped.batch());
   }
 }
