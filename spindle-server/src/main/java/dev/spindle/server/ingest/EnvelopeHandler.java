@@ -37,39 +37,58 @@ final class EnvelopeHandler extends IngestHandler {
 
   @Override
   void ingest(Context ctx, MemoryBudget.Lease lease) throws IOException {
-    byte[] body = ingestion.body(ctx, lease);
-    EnvelopeReader.Parsed env;
-    String dsn;
-    String envelopeEventId;
+    Framed env = frame(reader, ingestion.body(ctx, lease));
+    Project project = ingestion.authenticate(ctx, env.dsn());
+    Mapped m = map(env, project.id(), project.scrubPii(), System.currentTimeMillis() * 1000);
+    ingestion.write(m.batch());
+    ObjectNode res = Json.object();
+    if (m.id() == null) res.putNull("id");
+    else res.put("id", m.id());
+    Responses.json(ctx, 200, res);
+  }
+
+  /** A read envelope with its {@code dsn} and {@code event_id} headers (either may be null). */
+  record Framed(EnvelopeReader.Parsed parsed, String dsn, String eventId) {}
+
+  /** What an envelope becomes: the rows to write and the id to answer (null when there is none). */
+  record Mapped(WriteBatch batch, String id) {}
+
+  /** Reads the framing; refuses with a malformed (400) or too-large (413) {@link IngestException}. */
+  static Framed frame(EnvelopeReader reader, byte[] body) {
     try {
-      env = reader.read(body);
-      dsn = env.header("dsn");
-      envelopeEventId = env.header("event_id");
+      EnvelopeReader.Parsed env = reader.read(body);
+      return new Framed(env, env.header("dsn"), env.header("event_id"));
     } catch (EnvelopeTooLargeException e) {
       throw IngestException.tooLarge(e.getMessage());
     } catch (MalformedEnvelopeException e) {
       throw IngestException.malformed(e.getMessage());
     }
-    Project project = ingestion.authenticate(ctx, dsn);
-    Map<?, ?> dsc = env.headers().get("trace") instanceof Map<?, ?> trace ? trace : Map.of();
+  }
+
+  /**
+   * Maps the items; refuses with a malformed (400) or, past Sentry's item limits, too-large (413)
+   * {@link IngestException}, or an {@link dev.spindle.server.json.InvalidJsonException} (400).
+   */
+  static Mapped map(Framed env, long projectId, boolean scrubPii, long nowUs) {
+    Map<?, ?> dsc = env.parsed().headers().get("trace") instanceof Map<?, ?> trace ? trace : Map.of();
     double rate = rate(dsc.get("sample_rate"));
     String release = dsc.get("release") instanceof String r ? r : null;
     String environment = dsc.get("environment") instanceof String e ? e : null;
-    SentryMapper m = new SentryMapper(project.id(), project.scrubPii(), System.currentTimeMillis() * 1000);
+    SentryMapper m = new SentryMapper(projectId, scrubPii, nowUs);
     String id = null;
     int transactions = 0;
     int events = 0;
     int standaloneSpans = 0;
-    for (EnvelopeReader.Item item : env.items()) {
+    for (EnvelopeReader.Item item : env.parsed().items()) {
       String itemId = null;
       switch (item.type()) {
         case "transaction" -> {
           atMost(++transactions, 1, "transaction items");
-          itemId = m.transaction(json(item), envelopeEventId, rate);
+          itemId = m.transaction(json(item), env.eventId(), rate);
         }
         case "event" -> {
           atMost(++events, 1, "event items");
-          itemId = m.event(json(item), envelopeEventId);
+          itemId = m.event(json(item), env.eventId());
         }
         case "span" -> {
           JsonNode span = json(item);
@@ -83,12 +102,7 @@ final class EnvelopeHandler extends IngestHandler {
       if (id == null) id = itemId;
     }
     m.finish();
-    ingestion.write(new WriteBatch(m.spans, m.errors, m.reports));
-    if (id == null) id = Ids.eventId(envelopeEventId);
-    ObjectNode res = Json.object();
-    if (id == null) res.putNull("id");
-    else res.put("id", id);
-    Responses.json(ctx, 200, res);
+    return new Mapped(new WriteBatch(m.spans, m.errors, m.reports), id == null ? Ids.eventId(env.eventId()) : id);
   }
 
   private static void atMost(int n, int limit, String what) {
