@@ -11,6 +11,7 @@ import dev.spindle.server.auth.AuthCache;
 import dev.spindle.storage.ApiToken;
 import dev.spindle.storage.MetadataStore;
 import dev.spindle.storage.Project;
+import dev.spindle.storage.UiSession;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -78,7 +79,7 @@ class SentryAuthFuzzTest {
     }
 
     @Override
-    public ApiToken createToken(String name, String sha256Hex) {
+    public ApiToken createToken(String name, String sha256Hex, ApiToken.Scope scope, List<Long> projects) {
       throw new UnsupportedOperationException();
     }
 
@@ -94,6 +95,26 @@ class SentryAuthFuzzTest {
 
     @Override
     public boolean revokeToken(long id) {
+      throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public void saveSession(UiSession session) {
+      throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public Optional<UiSession> session(String idSha256) {
+      return Optional.empty();
+    }
+
+    @Override
+    public void deleteSession(String idSha256) {
+      throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public void deleteSessionsUsedBefore(long cutoffUs) {
       throw new UnsupportedOperationException();
     }
   }
