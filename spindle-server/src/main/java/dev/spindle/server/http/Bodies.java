@@ -66,7 +66,10 @@ public final class Bodies {
           throw new ApiException(415, "unsupported Content-Encoding: " + encoding
               + " (supported: identity, gzip, x-gzip, deflate, zstd, br)");
       }
-      return readAll(decoded, limit, charge);
+      // closed: the decoders hold native memory (zlib, zstd, brotli) until then
+      try (InputStream in = decoded) {
+        return readAll(in, limit, charge);
+      }
     } catch (ZipException | EOFException | com.github.luben.zstd.ZstdIOException e) {
       throw ApiException.badRequest("corrupt " + enc + " body: " + e.getMessage());
     } catch (IOException e) {
@@ -82,7 +85,17 @@ public final class Bodies {
     if (b1 >= 0) p.unread(b1);
     if (b0 >= 0) p.unread(b0);
     boolean zlib = b0 >= 0 && b1 >= 0 && (b0 & 0x0f) == 8 && ((b0 << 8) | b1) % 31 == 0;
-    return new InflaterInputStream(p, new Inflater(!zlib), 8192);
+    Inflater inflater = new Inflater(!zlib);
+    return new InflaterInputStream(p, inflater, 8192) {
+      @Override
+      public void close() throws IOException {
+        try {
+          super.close();
+        } finally {
+          inflater.end(); // a stream given its inflater leaves it open
+        }
+      }
+    };
   }
 
   private static byte[] readAll(InputStream in, long limit, LongConsumer charge) throws IOException {
