@@ -15,7 +15,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.function.LongSupplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.duckdb.DuckDBAppender;
@@ -67,7 +66,6 @@ final class CallRollup implements AutoCloseable {
 
   private final DuckDBConnection c;
   private final Runnable awaitLoaded;
-  private final LongSupplier nowUs;
   private final Object lock = new Object();
   private final Thread thread;
   private boolean closed;
@@ -76,10 +74,9 @@ final class CallRollup implements AutoCloseable {
    * @param c           a connection of its own (closed with this)
    * @param awaitLoaded returns once what was acknowledged is loaded (a rollup sees it all)
    */
-  CallRollup(DuckDBConnection c, Runnable awaitLoaded, LongSupplier nowUs) {
+  CallRollup(DuckDBConnection c, Runnable awaitLoaded) {
     this.c = c;
     this.awaitLoaded = awaitLoaded;
-    this.nowUs = nowUs;
     this.thread = new Thread(this::run, "spindle-duckdb-servicemap");
     thread.setDaemon(true);
   }
@@ -109,7 +106,7 @@ final class CallRollup implements AutoCloseable {
 
   /** Rolls up every marked minute old and quiet enough; returns how many minutes were rolled up. */
   int rollUp() throws SQLException {
-    return rollUp(nowUs.getAsLong());
+    return rollUp(nowUs());
   }
 
   /** {@link #rollUp()} as if the wall clock read {@code now}. */
@@ -185,6 +182,13 @@ final class CallRollup implements AutoCloseable {
     }
     if (from < last) out.add(new DuckDbCalls.Range(from * MINUTE_US, last * MINUTE_US));
     return out;
+  }
+
+  /** SQL true for the rollup rows of the minutes in {@code ranges} (minute-aligned, from {@link #rolledUp}). */
+  static String minutesIn(List<DuckDbCalls.Range> ranges) {
+    List<DuckDbCalls.Range> minutes = new ArrayList<>();
+    for (DuckDbCalls.Range r : ranges) minutes.add(new DuckDbCalls.Range(r.startUs() / MINUTE_US, r.endUs() / MINUTE_US));
+    return DuckDbCalls.within("minute", minutes);
   }
 
   /**
@@ -273,7 +277,7 @@ final class CallRollup implements AutoCloseable {
     }
   }
 
-  /** When a load marks a minute, by the wall clock (the rollup's quiet time is measured from it). */
+  /** The wall clock, microseconds: when a load marks a minute, and what the rollup waits by. */
   private static long nowUs() {
     return System.currentTimeMillis() * 1000;
   }

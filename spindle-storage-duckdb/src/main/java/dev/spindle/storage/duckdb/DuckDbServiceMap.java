@@ -83,9 +83,7 @@ final class DuckDbServiceMap implements ServiceMapReader {
       from = r.endUs();
     }
     if (from < q.endUs()) raw.add(new DuckDbCalls.Range(from, q.endUs()));
-    List<DuckDbCalls.Range> minutes = new ArrayList<>();
-    for (DuckDbCalls.Range r : rolledUp) minutes.add(new DuckDbCalls.Range(r.startUs() / MINUTE_US, r.endUs() / MINUTE_US));
-    String stored = " WHERE " + DuckDbCalls.within("minute", minutes) + own(q.projectId());
+    String stored = " WHERE " + CallRollup.minutesIn(rolledUp) + own(q.projectId());
     StringBuilder sql = new StringBuilder(DuckDbCalls.calls(q, raw)).append(", agg AS (SELECT kind, ").append(PAIR)
         .append(", sum(w) AS weighted, count(*) AS n, count(*) FILTER (WHERE f) AS failed FROM calls GROUP BY ALL")
         .append(" UNION ALL SELECT kind, ").append(PAIR).append(", weighted, calls, failed FROM map_calls")

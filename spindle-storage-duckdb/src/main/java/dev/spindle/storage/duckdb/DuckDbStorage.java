@@ -75,8 +75,7 @@ public final class DuckDbStorage implements Storage {
     this.discover = new DuckDbDiscover(this::dataConnection);
     this.serviceMap = new DuckDbServiceMap(this::dataConnection, metadata);
     this.segments = new DuckDbSegments(root, writeLock, writer, this::dataConnection);
-    this.rollup = new CallRollup((DuckDBConnection) root.duplicate(), writer::awaitVisible,
-        () -> System.currentTimeMillis() * 1000);
+    this.rollup = new CallRollup((DuckDBConnection) root.duplicate(), writer::awaitVisible);
     if (rollUpInBackground) rollup.start();
   }
 
