@@ -3,6 +3,7 @@
 import * as echarts from 'echarts';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { h, api, useApi, rangeParams, href, Loading, fmtMs, fmtPct, fmtNum } from './lib.js';
+import { LineChart } from './charts.js';
 
 /** Green (no context lost) to red (every call lost it); amber when only orphans lost it. */
 function edgeColor(e) {
@@ -88,12 +89,26 @@ function EdgeTable({ edges, selected, onSelect }) {
     h('td', null, fmtPct(e.lostShare))))));
 }
 
-function EdgeDetail({ edge }) {
+/** Since when the edge loses context: its lost share per interval, from the propagation API. */
+function LostShareSeries({ edge, range }) {
+  const state = useApi(() => api('/api/v1/propagation', range), [JSON.stringify(range)]);
+  return h(Loading, { state }, () => {
+    const found = state.data.edges.find((e) => edgeKey(e) === edgeKey(edge));
+    if (!found || !found.series) return null;
+    return h('div', { id: 'lost-share' }, h(LineChart, {
+      title: 'Lost share', color: '#d62f4b', format: (v) => fmtPct(v),
+      points: found.series.map((b) => ({ t: b.timestamp, v: b.lostShare })),
+    }));
+  });
+}
+
+function EdgeDetail({ edge, range }) {
   return h('div', { class: 'card', id: 'edge-detail' },
     h('h2', null, edge.source, ' \u2192 ', edge.target),
     h('p', { class: 'muted' }, `${fmtNum(edge.calls)} calls (extrapolated), failure rate ${fmtPct(edge.failureRate)}, `
       + `p50 ${fmtMs(edge.p50)}, p95 ${fmtMs(edge.p95)}; ${edge.linked} linked, ${edge.orphaned} orphaned, `
       + `${edge.lost} lost (lost share ${fmtPct(edge.lostShare)}).`),
+    edge.lost > 0 ? h(LostShareSeries, { edge, range }) : null,
     edge.examples.length === 0 ? h('p', { class: 'muted' }, 'Every call carried its trace context.')
       : h('table', { class: 'data', id: 'edge-examples' },
         h('thead', null, h('tr', null, h('th', null, 'Call'), h('th', { class: 'left' }, 'Trace'), h('th', { class: 'left' }, 'Continued as'))),
@@ -120,7 +135,7 @@ export function Services({ params }) {
       const edge = map.edges.find((e) => edgeKey(e) === selected);
       return h('div', null,
         h('div', { class: 'card' }, h(ServiceGraph, { map, selected, onSelect: setSelected })),
-        edge ? h(EdgeDetail, { edge }) : null,
+        edge ? h(EdgeDetail, { edge, range }) : null,
         h('div', { class: 'card' }, h('h2', null, 'Calls'), h(EdgeTable, { edges: map.edges, selected, onSelect: setSelected })));
     }));
 }

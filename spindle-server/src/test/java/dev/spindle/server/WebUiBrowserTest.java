@@ -105,7 +105,8 @@ class WebUiBrowserTest {
   void overviewShowsChartsSortsByP95AndSearches() throws Exception {
     open("/performance?period=1h");
     b.find("#transactions");
-    assertEquals(3, b.driver.findElements(By.cssSelector("#charts svg")).size(), "throughput, p95, failure rate");
+    b.find("#charts .plot svg path");
+    assertEquals(3, b.driver.findElements(By.cssSelector("#charts .plot svg")).size(), "throughput, p95, failure rate");
     List<WebElement> rows = b.driver.findElements(By.cssSelector("#transactions tbody tr"));
     String names = text("#transactions tbody");
     for (String n : List.of("GET /health", "GET /search", "GET /checkout", "send-receipt")) assertTrue(names.contains(n), names);
@@ -141,7 +142,7 @@ class WebUiBrowserTest {
         .filter(a -> a.getText().equals("GET /checkout")).findFirst().orElseThrow().click();
     assertEquals("GET /checkout", text("#summary-title"));
     assertTrue(text("#figures").contains("p95"));
-    b.find(".chart svg rect");
+    b.find(".chart .plot svg path");
     b.until(d -> d.findElement(By.cssSelector("#spanops")).getText().contains("http.client") ? true : null, "span operations");
     assertTrue(text("#spanops").contains("db.query"));
     WebElement slowest = b.find("#slowest tbody tr a.trace-link");
