@@ -8,7 +8,8 @@
 # Environment: HEAP (default 1g, both servers), WARMUP and DURATION seconds per run (10, 20),
 # PREWARM seconds of unmeasured load on each server before the first run (default 20: Zipkin's
 # in-memory store then holds its 500 000-span cap, its steady state), TARGETS (default
-# "zipkin spindle-gzip spindle-identity"), SPINDLE_JAR (default: the module's fat jar),
+# "zipkin spindle-gzip spindle-identity"; also spindle-zipkin and spindle-otlp: the same spans
+# sent to Spindle as gzipped Zipkin v2 JSON or OTLP protobuf), SPINDLE_JAR (default: the module's fat jar),
 # SPINDLE_JFR=file.jfr to record a JFR CPU profile of the Spindle server, SPINDLE_JVM_OPTS (more
 # options for the Spindle JVM), SPINDLE_LOG=file to keep the Spindle server's output.
 # SERVER_CPUS and CLIENT_CPUS (taskset CPU lists; default 1 and 0 on a machine with two or more
@@ -83,6 +84,8 @@ args_for() {
     zipkin) args=(--target zipkin --url "http://127.0.0.1:$zport" --server-pid "$zipkin_pid") ;;
     spindle-gzip) args=(--target spindle --encoding gzip --url "http://127.0.0.1:$sport" --key "$key" --token "$token" --server-pid "$spindle_pid") ;;
     spindle-identity) args=(--target spindle --encoding identity --url "http://127.0.0.1:$sport" --key "$key" --token "$token" --server-pid "$spindle_pid") ;;
+    spindle-zipkin) args=(--target spindle --protocol zipkin --encoding gzip --url "http://127.0.0.1:$sport" --key "$key" --token "$token" --server-pid "$spindle_pid") ;;
+    spindle-otlp) args=(--target spindle --protocol otlp --encoding gzip --url "http://127.0.0.1:$sport" --key "$key" --token "$token" --server-pid "$spindle_pid") ;;
     *) echo "unknown target $1" >&2; exit 2 ;;
   esac
 }

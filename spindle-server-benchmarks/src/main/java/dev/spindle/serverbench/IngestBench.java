@@ -18,13 +18,37 @@ import java.util.concurrent.atomic.AtomicLong;
  * the next {@code --duration} seconds are measured; only acknowledged requests count as spans
  * (Spindle 200, Zipkin 202). Bounded by {@code --max-requests} too. Loopback only.
  *
- * <p>Targets: {@code spindle} (Sentry envelope to {@code /api/1/envelope/}, {@code --encoding
- * gzip|identity}, {@code --key} the project's public key) and {@code zipkin} (v2 JSON array to
- * {@code /api/v2/spans}, identity). After the run, the last acknowledged trace is read back from
+ * <p>Targets: {@code spindle} ({@code --protocol envelope}, the default: a Sentry envelope to
+ * {@code /api/1/envelope/}; {@code zipkin}: the same spans as a Zipkin v2 JSON array to Spindle's
+ * Zipkin endpoint; {@code otlp}: an OTLP/HTTP protobuf export to its OTLP endpoint; {@code
+ * --encoding gzip|identity}, {@code --key} the project's public key) and {@code zipkin} (v2 JSON
+ * array to {@code /api/v2/spans}, identity). After the run, the last acknowledged trace is read back from
  * the target's query API and its span count checked.
  */
 final class IngestBench {
   private IngestBench() {}
+
+  /** What a {@code spindle} target is sent: the request path, content type and body per trace. */
+  enum Protocol {
+    ENVELOPE("/api/1/envelope/", "application/x-sentry-envelope"),
+    ZIPKIN("/api/1/integration/zipkin/api/v2/spans", "application/json"),
+    OTLP("/api/1/integration/otlp/v1/traces", "application/x-protobuf");
+
+    final String path, contentType;
+
+    Protocol(String path, String contentType) {
+      this.path = path;
+      this.contentType = contentType;
+    }
+
+    byte[] body(TraceShape t, String dsn, String key, long nowMs) {
+      return switch (this) {
+        case ENVELOPE -> Payloads.sentryEnvelope(t, dsn, key, nowMs);
+        case ZIPKIN -> Payloads.zipkinSpans(t);
+        case OTLP -> Payloads.otlpSpans(t);
+      };
+    }
+  }
 
   record Result(String target, String encoding, int connections, double seconds, long requests,
       long acked, long errors, long spans, double spansPerSec, double p50Ms, double p99Ms,
@@ -42,6 +66,8 @@ final class IngestBench {
       throw new IllegalArgumentException("--encoding: " + encoding + " (expected: gzip or identity)");
     }
     String key = target.equals("spindle") ? a.str("key", null) : null;
+    Protocol protocol = Protocol.valueOf(a.str("protocol", "envelope").toUpperCase(Locale.ROOT));
+    if (target.equals("spindle") && protocol != Protocol.ENVELOPE) target = "spindle-" + protocol.name().toLowerCase(Locale.ROOT);
     String token = a.str("token", "");
     int connections = (int) a.num("connections", 16);
     long warmupNs = a.num("warmup", 10) * 1_000_000_000L;
@@ -60,7 +86,7 @@ final class IngestBench {
     Worker[] workers = new Worker[connections];
     List<Thread> threads = new ArrayList<>();
     for (int i = 0; i < connections; i++) {
-      Worker w = new Worker(target, encoding, host, port, key, dsn, t0, t1, issued, maxRequests, new SplittableRandom(System.nanoTime() + i * 7919L));
+      Worker w = new Worker(target, protocol, encoding, host, port, key, dsn, t0, t1, issued, maxRequests, new SplittableRandom(System.nanoTime() + i * 7919L));
       workers[i] = w;
       Thread t = new Thread(w, "load-" + i);
       t.setDaemon(true);
@@ -140,6 +166,7 @@ final class IngestBench {
 
   private static final class Worker implements Runnable {
     final String target, encoding, host, key, dsn;
+    final Protocol protocol;
     final int port;
     final long t0, t1, maxRequests;
     final AtomicLong issued;
@@ -149,9 +176,10 @@ final class IngestBench {
     long requests, errors;
     String lastAcked, firstError;
 
-    Worker(String target, String encoding, String host, int port, String key, String dsn, long t0, long t1,
+    Worker(String target, Protocol protocol, String encoding, String host, int port, String key, String dsn, long t0, long t1,
         AtomicLong issued, long maxRequests, SplittableRandom rnd) {
       this.target = target;
+      this.protocol = protocol;
       this.encoding = encoding;
       this.host = host;
       this.port = port;
@@ -166,21 +194,23 @@ final class IngestBench {
 
     @Override
     public void run() {
-      boolean spindle = target.equals("spindle");
+      boolean spindle = target.startsWith("spindle");
       boolean gzip = encoding.equals("gzip");
-      String[] headers = spindle
-          ? (gzip ? new String[] {"Content-Type: application/x-sentry-envelope", "Content-Encoding: gzip",
-              "User-Agent: sentry.java/8.26.0", "X-Sentry-Auth: Sentry sentry_version=7,sentry_client=sentry.java/8.26.0,sentry_key=" + key}
-              : new String[] {"Content-Type: application/x-sentry-envelope",
-              "User-Agent: sentry.java/8.26.0", "X-Sentry-Auth: Sentry sentry_version=7,sentry_client=sentry.java/8.26.0,sentry_key=" + key})
-          : new String[] {"Content-Type: application/json"};
-      String path = spindle ? "/api/1/envelope/" : "/api/v2/spans";
-      int expected = spindle ? 200 : 202;
+      List<String> h = new ArrayList<>();
+      h.add("Content-Type: " + (spindle ? protocol.contentType : "application/json"));
+      if (gzip) h.add("Content-Encoding: gzip");
+      if (spindle) {
+        h.add("User-Agent: sentry.java/8.26.0");
+        h.add("X-Sentry-Auth: Sentry sentry_version=7,sentry_client=sentry.java/8.26.0,sentry_key=" + key);
+      }
+      String[] headers = h.toArray(String[]::new);
+      String path = spindle ? protocol.path : "/api/v2/spans";
+      int expected = spindle && protocol != Protocol.ZIPKIN ? 200 : 202;
       try (RawHttp http = new RawHttp(host, port)) {
         while (System.nanoTime() < t1 && issued.incrementAndGet() <= maxRequests) {
           long nowUs = System.currentTimeMillis() * 1000;
           TraceShape t = new TraceShape(rnd, nowUs - 200_000, 0, 0.02);
-          byte[] body = spindle ? Payloads.sentryEnvelope(t, dsn, key, nowUs / 1000) : Payloads.zipkinSpans(t);
+          byte[] body = spindle ? protocol.body(t, dsn, key, nowUs / 1000) : Payloads.zipkinSpans(t);
           if (gzip) body = Payloads.gzip(body);
           long begin = System.nanoTime();
           int status;

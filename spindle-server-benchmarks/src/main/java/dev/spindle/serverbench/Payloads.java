@@ -1,16 +1,27 @@
 package dev.spindle.serverbench;
 
+import com.google.protobuf.ByteString;
+import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
+import io.opentelemetry.proto.common.v1.AnyValue;
+import io.opentelemetry.proto.common.v1.InstrumentationScope;
+import io.opentelemetry.proto.common.v1.KeyValue;
+import io.opentelemetry.proto.resource.v1.Resource;
+import io.opentelemetry.proto.trace.v1.ResourceSpans;
+import io.opentelemetry.proto.trace.v1.ScopeSpans;
+import io.opentelemetry.proto.trace.v1.Span;
+import io.opentelemetry.proto.trace.v1.Status;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.util.HexFormat;
 import java.util.zip.GZIPOutputStream;
 
 /**
  * Request bodies for one single-transaction {@link TraceShape}: a Sentry envelope shaped like what
  * sentry-java sends (envelope header with the dynamic sampling context, one {@code transaction}
- * item), and the same 21 spans as one Zipkin v2 JSON array. Every string comes from
- * {@link Catalog} or is hex, so nothing needs JSON escaping.
+ * item), and the same 21 spans as one Zipkin v2 JSON array or one OTLP protobuf export. Every
+ * string comes from {@link Catalog} or is hex, so nothing needs JSON escaping.
  */
 final class Payloads {
   private Payloads() {}
@@ -109,6 +120,61 @@ final class Payloads {
     }
     b.append(']');
     return b.toString().getBytes(StandardCharsets.UTF_8);
+  }
+
+  /**
+   * The same trace as an OTLP/HTTP protobuf export, as the OpenTelemetry SDK's exporter sends it:
+   * one resource (the service), one scope, 21 spans with the semantic-convention attributes that
+   * the Zipkin form carries as tags.
+   */
+  static byte[] otlpSpans(TraceShape t) {
+    if (t.twoTransactions) throw new IllegalArgumentException("t: expected one transaction per trace");
+    int tx = t.transactionName[0];
+    ScopeSpans.Builder scope = ScopeSpans.newBuilder()
+        .setScope(InstrumentationScope.newBuilder().setName("io.opentelemetry.bench").setVersion("1.0"));
+    ByteString traceId = bytes(t.traceId);
+    for (int i = 0; i < TraceShape.SPANS; i++) {
+      int k = t.kind[i];
+      boolean db = k == 0 || k == 3;
+      Span.Builder s = Span.newBuilder().setTraceId(traceId).setSpanId(bytes(t.spanIds[i]))
+          .setName(i == 0 ? Catalog.TRANSACTIONS[tx] : db ? "query" : t.op(i))
+          .setKind(i == 0 ? Span.SpanKind.SPAN_KIND_SERVER
+              : db || k == 1 ? Span.SpanKind.SPAN_KIND_CLIENT : Span.SpanKind.SPAN_KIND_INTERNAL)
+          .setStartTimeUnixNano(t.startUs[i] * 1000).setEndTimeUnixNano(t.endUs[i] * 1000)
+          .addAttributes(attribute("thread.name", t.threadName(i)));
+      if (i > 0) s.setParentSpanId(bytes(t.spanIds[t.parent[i]]));
+      if (i == 0) {
+        s.addAttributes(attribute("http.request.method", Catalog.method(tx)))
+            .addAttributes(attribute("http.route", Catalog.TRANSACTIONS[tx]))
+            .addAttributes(KeyValue.newBuilder().setKey("http.response.status_code")
+                .setValue(AnyValue.newBuilder().setIntValue(t.statusCode)))
+            .addAttributes(attribute("user.id", t.user));
+      } else if (db) {
+        s.addAttributes(attribute("db.system", "postgresql")).addAttributes(attribute("db.statement", t.description(i)));
+      } else if (k == 1) {
+        s.addAttributes(attribute("url.full", t.description(i)));
+      }
+      if (!"ok".equals(t.status(i))) {
+        s.setStatus(Status.newBuilder().setCode(Status.StatusCode.STATUS_CODE_ERROR).setMessage(t.status(i)));
+      }
+      scope.addSpans(s);
+    }
+    Resource resource = Resource.newBuilder()
+        .addAttributes(attribute("service.name", Catalog.service(tx)))
+        .addAttributes(attribute("service.version", t.release))
+        .addAttributes(attribute("deployment.environment.name", Catalog.ENVIRONMENT))
+        .build();
+    return ExportTraceServiceRequest.newBuilder()
+        .addResourceSpans(ResourceSpans.newBuilder().setResource(resource).addScopeSpans(scope))
+        .build().toByteArray();
+  }
+
+  private static ByteString bytes(String hex) {
+    return ByteString.copyFrom(HexFormat.of().parseHex(hex));
+  }
+
+  private static KeyValue attribute(String key, String value) {
+    return KeyValue.newBuilder().setKey(key).setValue(AnyValue.newBuilder().setStringValue(value)).build();
   }
 
   /** gzip, as sentry-java's HTTP transport compresses envelopes (default level). */
