@@ -5,6 +5,7 @@ import dev.spindle.storage.ErrorRow;
 import dev.spindle.storage.SpanRow;
 import dev.spindle.storage.WriteBatch;
 import dev.spindle.storage.duckdb.DuckDbStorage;
+import dev.spindle.storage.write.OverloadedException;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -35,6 +36,18 @@ final class BulkLoad {
   private BulkLoad() {}
 
   static final String IDS_FILE = "bench-trace-ids.txt";
+
+  /** Writes a batch, waiting as told while the loader is behind (nothing was written then). */
+  private static void write(DuckDbStorage storage, WriteBatch batch) throws InterruptedException {
+    while (true) {
+      try {
+        storage.writer().write(batch);
+        return;
+      } catch (OverloadedException e) {
+        Thread.sleep(e.retryAfterSeconds() * 1000L);
+      }
+    }
+  }
 
   static void run(Args a, PrintStream out) throws Exception {
     Path dir = Path.of(a.str("data", null));
@@ -72,7 +85,7 @@ final class BulkLoad {
         if (e != null) errs.add(e);
         if (k % sampleEvery == 0) ids.write(t.traceId + "\n");
         if (rows.size() >= batchTraces * TraceShape.SPANS || k == traces - 1) {
-          storage.writer().write(new WriteBatch(rows, errs, List.of()));
+          write(storage, new WriteBatch(rows, errs, List.of()));
           written += rows.size();
           errors += errs.size();
           rows.clear();

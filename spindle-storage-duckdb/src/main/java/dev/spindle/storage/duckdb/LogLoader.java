@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import dev.spindle.storage.StorageException;
 import dev.spindle.storage.WriteBatch;
 import dev.spindle.storage.write.Delivery;
+import dev.spindle.storage.write.OverloadedException;
 import dev.spindle.storage.write.WriteBatchCodec;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -147,7 +148,7 @@ final class LogLoader implements BatchWriter {
       long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(WAIT_MS);
       while (!closed && queuedRows > 0 && queuedRows + batch.size() > MAX_QUEUED_ROWS) {
         long left = deadline - System.nanoTime();
-        if (left <= 0) throw new StorageException("DuckDB loading is " + queuedRows + " rows behind");
+        if (left <= 0) throw new OverloadedException("DuckDB loading is " + queuedRows + " rows behind", 1);
         changed.awaitNanos(left);
       }
       if (closed) throw new StorageException("storage is closed");
