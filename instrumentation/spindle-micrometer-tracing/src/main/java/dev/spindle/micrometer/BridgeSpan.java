@@ -89,7 +89,7 @@ final class BridgeSpan implements io.micrometer.tracing.Span {
     if (key == null || value == null) return this;
     if (tags != null) tags.put(key, value);
     if (span == null) pending.tag(key, value);
-    else span.setData(key, value);
+    else SpanShape.record(span, key, value);
     return this;
   }
 
@@ -114,6 +114,7 @@ final class BridgeSpan implements io.micrometer.tracing.Span {
     Span s = spindle();
     if (tags != null) shape(s);
     s.finish(at);
+    IncomingBaggage.forget(s);
   }
 
   private synchronized void shape(Span s) {
@@ -138,6 +139,7 @@ final class BridgeSpan implements io.micrometer.tracing.Span {
       pending = null;
     } else {
       span.finish(SpanStatus.CANCELLED);
+      IncomingBaggage.forget(span);
     }
   }
 

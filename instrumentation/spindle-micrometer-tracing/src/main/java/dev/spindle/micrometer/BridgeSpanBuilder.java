@@ -119,8 +119,9 @@ final class BridgeSpanBuilder implements io.micrometer.tracing.Span.Builder {
         ? parentSpan.startChild(op, name, startTimestamp)
         : bridge.spindle().startTransaction(TransactionContext.builder(name != null ? name : op, op)
             .continueFrom(incoming).startTimestamp(startTimestamp).build());
+    if (parentSpan == null) IncomingBaggage.remember(span, incoming);
     span.setOrigin(SpindleMicrometerTracer.ORIGIN);
-    tags.forEach(span::setData);
+    tags.forEach((k, v) -> SpanShape.record(span, k, v));
     if (remoteServiceName != null) span.setData("peer.service", remoteServiceName);
     setRemote(span, remoteIp, remotePort);
     if (error != null) span.setThrowable(error);

@@ -1,19 +1,29 @@
 package dev.spindle.micrometer;
 
+import dev.spindle.Span;
+import dev.spindle.Transaction;
 import dev.spindle.propagation.Baggage.Member;
+import dev.spindle.propagation.IncomingTrace;
 import io.micrometer.tracing.Baggage;
 import io.micrometer.tracing.BaggageInScope;
 import io.micrometer.tracing.TraceContext;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.WeakHashMap;
 
 /**
- * The baggage Spindle supports: the members of the {@code baggage} header a caller sent, read
- * from the remote context {@link SpindlePropagator#extract} returns. Spindle propagates only its
- * own {@code sentry-} members (the dynamic sampling context), so baggage cannot be created, set or
- * made current: those calls do nothing.
+ * The baggage Spindle supports: the members of the {@code baggage} header a caller sent, readable
+ * from the context {@link SpindlePropagator#extract} found and, once a span continued it, from
+ * that transaction and its children. Spindle propagates only its own {@code sentry-} members (the
+ * dynamic sampling context), so baggage cannot be created, set or made current: those calls do
+ * nothing, and no member is sent on.
  */
 final class IncomingBaggage implements Baggage, BaggageInScope {
+  /** The callers' members by the transaction continuing them; weak, and removed when it ends. */
+  private static final Map<Transaction, Map<String, String>> BY_TRANSACTION =
+      Collections.synchronizedMap(new WeakHashMap<>());
+
   private final String name;
   private final String value;
 
@@ -22,20 +32,46 @@ final class IncomingBaggage implements Baggage, BaggageInScope {
     this.value = value;
   }
 
-  /** The incoming member {@code name} of a remote context, or null. */
+  /** Keeps what the caller sent for {@code transaction}, which continues {@code incoming}. */
+  static void remember(Span transaction, IncomingTrace incoming) {
+    if (incoming == null || incoming.baggage().isEmpty() || !(transaction instanceof Transaction)) return;
+    BY_TRANSACTION.put((Transaction) transaction, decode(incoming));
+  }
+
+  static void forget(Span span) {
+    if (span.transaction() == span) BY_TRANSACTION.remove(span);
+  }
+
+  /** The incoming member {@code name} for a context, or null. */
   static IncomingBaggage of(TraceContext context, String name) {
-    String value = all(context).get(name);
+    return named(name, all(context).get(name));
+  }
+
+  /** The incoming member {@code name} in {@code span}'s transaction, or null. */
+  static IncomingBaggage of(Span span, String name) {
+    return named(name, all(span).get(name));
+  }
+
+  private static IncomingBaggage named(String name, String value) {
     return value == null ? null : new IncomingBaggage(name, value);
   }
 
-  /** Every incoming member of a remote context, decoded; empty for any other context. */
+  /** Every incoming member for a context (remote, or local within a continued trace), decoded. */
   static Map<String, String> all(TraceContext context) {
     if (!(context instanceof BridgeTraceContext)) return Map.of();
-    var incoming = ((BridgeTraceContext) context).incoming();
-    if (incoming == null) return Map.of();
+    BridgeTraceContext c = (BridgeTraceContext) context;
+    return c.span() != null ? all(c.span()) : decode(c.incoming());
+  }
+
+  private static Map<String, String> decode(IncomingTrace incoming) {
     Map<String, String> values = new LinkedHashMap<>();
     for (Member m : incoming.baggage().members()) values.putIfAbsent(m.key(), m.value());
-    return values;
+    return Collections.unmodifiableMap(values);
+  }
+
+  static Map<String, String> all(Span span) {
+    Map<String, String> values = BY_TRANSACTION.get(span.transaction());
+    return values == null ? Map.of() : values;
   }
 
   @Override
@@ -50,8 +86,7 @@ final class IncomingBaggage implements Baggage, BaggageInScope {
 
   @Override
   public String get(TraceContext traceContext) {
-    IncomingBaggage other = of(traceContext, name);
-    return other == null ? null : other.value;
+    return all(traceContext).get(name);
   }
 
   @Override

@@ -1,11 +1,13 @@
 package dev.spindle.micrometer;
 
+import dev.spindle.Span;
 import dev.spindle.TransactionSource;
 import dev.spindle.instrumentation.http.HttpNames;
 import dev.spindle.protocol.SpanStatus;
 import io.micrometer.tracing.Span.Kind;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * What a Spindle span is called, from what Micrometer says about it: its kind, its name (given
@@ -25,6 +27,7 @@ import java.util.Map;
  * </ul>
  */
 final class SpanShape {
+  private static final Set<String> URL_TAGS = Set.of("http.url", "url.full");
   static final String DEFAULT_OP = "default";
 
   final String operation;
@@ -77,6 +80,20 @@ final class SpanShape {
       source = TransactionSource.ROUTE;
     }
     return new SpanShape(op, shapedName, source, status(tags));
+  }
+
+  /**
+   * Records a tag as the span's data; URL tags without user info and query (they may hold
+   * secrets), the query scrubbed into {@code http.query}, as Spindle's HTTP integrations do.
+   */
+  static void record(Span span, String key, String value) {
+    if (!URL_TAGS.contains(key)) {
+      span.setData(key, value);
+      return;
+    }
+    span.setData(key, HttpNames.scrubUrl(value));
+    String query = HttpNames.scrubbedQueryOf(value);
+    if (query != null) span.setData("http.query", query);
   }
 
   private static SpanStatus status(Map<String, String> tags) {

@@ -21,8 +21,9 @@ import java.util.Objects;
  * integrations. Spans made here have origin {@value #ORIGIN}; their op, name and status come
  * from their kind, name and tags when they end (see the module README).
  *
- * <p>Baggage: only the members a caller sent can be read, from the context
- * {@link SpindlePropagator#extract} gives; creating or setting baggage does nothing.
+ * <p>Baggage: the members a caller sent can be read within the transaction continuing it (and
+ * from the context {@link SpindlePropagator#extract} found); creating or setting baggage does
+ * nothing, and no member is sent on (Spindle propagates only its own {@code sentry-} members).
  *
  * <pre>{@code
  * SpindleMicrometerTracer tracer = SpindleMicrometerTracer.create(spindleTracer);
@@ -120,7 +121,7 @@ public final class SpindleMicrometerTracer implements Tracer {
 
   @Override
   public Map<String, String> getAllBaggage() {
-    return Map.of();
+    return IncomingBaggage.all(tracer.currentSpan());
   }
 
   @Override
@@ -130,7 +131,8 @@ public final class SpindleMicrometerTracer implements Tracer {
 
   @Override
   public Baggage getBaggage(String name) {
-    return Baggage.NOOP;
+    Baggage incoming = IncomingBaggage.of(tracer.currentSpan(), name);
+    return incoming == null ? Baggage.NOOP : incoming;
   }
 
   @Override

@@ -99,7 +99,9 @@ class ObservationHandlersTest {
     assertTrue(second.get("traceparent").startsWith("00-" + tx.traceId() + "-" + two.spanId() + "-"),
         second.get("traceparent"));
     assertTrue(second.get("baggage").contains("sentry-trace_id=" + tx.traceId()), second.get("baggage"));
-    assertEquals("GET http://127.0.0.1:8080/users/7?token=[Filtered]", one.description());
+    assertEquals("GET http://127.0.0.1:8080/users/7", one.description());
+    assertEquals("http://127.0.0.1:8080/users/7", one.data().get("http.url"));
+    assertEquals("token=[Filtered]", one.data().get("http.query"));
     assertEquals("ok", one.status());
     assertEquals("unavailable", two.status());
     assertEquals("GET", one.data().get("method"));
