@@ -51,9 +51,11 @@ final class BridgeSpan implements io.micrometer.tracing.Span {
     return span;
   }
 
+  /** False for a span not started yet (asking does not start it). */
   @Override
   public boolean isNoop() {
-    return spindle().isNoop();
+    Span started = startedOrNull();
+    return started != null && started.isNoop();
   }
 
   @Override
