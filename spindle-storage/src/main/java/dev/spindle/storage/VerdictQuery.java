@@ -1,5 +1,6 @@
 package dev.spindle.storage;
 
+import dev.spindle.protocol.Ids;
 import java.util.Set;
 
 /**
@@ -20,7 +21,7 @@ public record VerdictQuery(Long projectId, long startUs, long endUs, Set<String>
 
   public VerdictQuery {
     traceIds = Set.copyOf(traceIds);
-    for (String id : traceIds) dev.spindle.protocol.Ids.check(id, 32, "traceId");
+    for (String id : traceIds) Ids.check(id, 32, "traceId");
     if (traceIds.size() > MAX_TRACE_IDS) {
       throw new IllegalArgumentException("traceIds: " + traceIds.size() + " (expected: at most " + MAX_TRACE_IDS + ")");
     }

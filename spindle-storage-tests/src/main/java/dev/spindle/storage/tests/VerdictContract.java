@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.spindle.storage.SpanRow;
 import dev.spindle.storage.Storage;
+import dev.spindle.storage.TraceQuery;
+import dev.spindle.storage.TraceSummary;
 import dev.spindle.storage.TraceVerdict;
 import dev.spindle.storage.TraceVerdict.Kind;
 import dev.spindle.storage.VerdictQuery;
@@ -159,6 +161,15 @@ public abstract class VerdictContract {
     List<TraceVerdict> all = verdicts(1L, null);
     assertEquals(6, all.size());
     assertEquals(truncated.traceId(), all.get(0).traceId(), "newest trace end first");
+  }
+
+  @Test
+  void theTraceSearchKeepsTheTracesOfAVerdict() {
+    Set<String> gaps = traces(verdicts(1L, Kind.GAP));
+    List<TraceSummary> found = storage().search().search(new TraceQuery(1L, NOW - 3_600_000_000L, NOW, List.of(),
+        null, null, TraceQuery.Sort.NEWEST, 10, gaps));
+    assertEquals(List.of(gapped.traceId()), found.stream().map(TraceSummary::traceId).toList());
+    assertEquals(2, found.get(0).transactionCount());
   }
 
   @Test
