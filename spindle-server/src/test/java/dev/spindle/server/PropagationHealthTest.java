@@ -272,7 +272,8 @@ class PropagationHealthTest {
         a.inject(client, headers, Map::put);
         assertTrue(headers.containsKey("sentry-trace"), headers.toString());
         if (url.equals(cUrl)) {
-          headers.clear(); // the context never arrives at C
+          headers.clear(); // the context never arrives at C: a header it cannot read does
+          headers.put("sentry-trace", "not-a-trace-header");
           lostSpan = client.spanId();
           lostDescription = client.description();
         }
@@ -285,6 +286,14 @@ class PropagationHealthTest {
       for (dev.spindle.Tracer t : List.of(a, b, c)) t.close();
     }
     assertLinkedAndLost("spindle-a", "spindle-b", "spindle-c", lostTrace, lostSpan, lostDescription);
+    JsonNode rejected = null;
+    for (int i = 0; i < 100; i++) { // C's SDK reports the header it could not read in a client report
+      rejected = s.getJson("/api/v1/propagation?statsPeriod=1h").get("rejectedHeaders");
+      if (rejected.size() > 0) break;
+      Thread.sleep(100);
+    }
+    assertEquals(1, rejected.size(), rejected.toString());
+    assertEquals(1, rejected.get(0).get("count").asLong(), rejected.toString());
   }
 
   @Test
