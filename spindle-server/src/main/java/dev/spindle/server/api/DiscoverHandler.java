@@ -105,13 +105,9 @@ final class DiscoverHandler implements Handler {
   private static Condition traceVerdict(Storage storage, Long project, long[] range, boolean negated,
       TraceVerdict.Kind kind) {
     List<Object> ids = new ArrayList<>();
-    try {
-      for (TraceVerdict v : storage.verdicts().verdicts(new VerdictQuery(project, range[0], range[1], Set.of(), kind,
-          VerdictQuery.MAX_TRACE_IDS))) {
-        ids.add(v.traceId());
-      }
-    } catch (UnsupportedOperationException e) {
-      throw ApiException.badRequest("query: trace.verdict: this storage judges no traces");
+    for (TraceVerdict v : VerdictJson.judge(storage, new VerdictQuery(project, range[0], range[1], Set.of(), kind,
+        VerdictQuery.MAX_TRACE_IDS))) {
+      ids.add(v.traceId());
     }
     if (ids.isEmpty()) ids.add(NO_TRACE);
     return new Condition.In(Column.TRACE, ids, negated);

@@ -80,14 +80,9 @@ final class TraceSearchHandler implements Handler {
     Responses.data(ctx, data);
   }
 
-  /** The verdicts of {@code q} by trace id; none when the storage judges none. */
+  /** The verdicts of {@code q} by trace id ({@link VerdictJson#judge}). */
   private Map<String, TraceVerdict> verdicts(VerdictQuery q) {
-    try {
-      return storage.verdicts().verdicts(q).stream()
-          .collect(Collectors.toMap(TraceVerdict::traceId, v -> v, (a, b) -> a, LinkedHashMap::new));
-    } catch (UnsupportedOperationException e) {
-      if (q.kind() != null) throw ApiException.badRequest("verdict: this storage judges no traces");
-      return Map.of();
-    }
+    return VerdictJson.judge(storage, q).stream()
+        .collect(Collectors.toMap(TraceVerdict::traceId, v -> v, (a, b) -> a, LinkedHashMap::new));
   }
 }

@@ -35,12 +35,20 @@ final class VerdictJson {
     if (t.spans().isEmpty()) return null;
     long start = t.spans().stream().mapToLong(SpanRow::startUs).min().orElseThrow();
     long end = t.spans().stream().mapToLong(SpanRow::endUs).max().orElseThrow() + 1;
+    List<TraceVerdict> v = judge(storage, new VerdictQuery(projectId, start, end, Set.of(t.traceId()), null, 1));
+    return v.isEmpty() ? null : v.get(0);
+  }
+
+  /**
+   * The storage's verdicts for {@code q}; none when it judges none, unless {@code q} filters by
+   * a finding (then a 400: the filter cannot be applied).
+   */
+  static List<TraceVerdict> judge(Storage storage, VerdictQuery q) {
     try {
-      List<TraceVerdict> v = storage.verdicts().verdicts(new VerdictQuery(projectId, start, end,
-          Set.of(t.traceId()), null, 1));
-      return v.isEmpty() ? null : v.get(0);
+      return storage.verdicts().verdicts(q);
     } catch (UnsupportedOperationException e) {
-      return null;
+      if (q.kind() != null) throw ApiException.badRequest("verdict: this storage judges no traces");
+      return List.of();
     }
   }
 

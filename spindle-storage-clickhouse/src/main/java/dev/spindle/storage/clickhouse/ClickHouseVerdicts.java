@@ -9,6 +9,7 @@ import dev.spindle.storage.VerdictBuilder;
 import dev.spindle.storage.VerdictQuery;
 import dev.spindle.storage.VerdictReader;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -34,7 +35,7 @@ final class ClickHouseVerdicts implements VerdictReader {
   }
 
   @Override
-  public java.util.List<TraceVerdict> verdicts(VerdictQuery q) {
+  public List<TraceVerdict> verdicts(VerdictQuery q) {
     Map<Long, String> names = new HashMap<>();
     for (Project p : metadata.projects()) names.put(p.id(), p.name());
     VerdictBuilder b = new VerdictBuilder(q, names::get);
@@ -70,12 +71,12 @@ final class ClickHouseVerdicts implements VerdictReader {
     Sql near = new Sql(" end_us >= ").num(q.startUs() - ServiceMapQuery.PARENT_LOOKBACK_US)
         .sql(" AND start_us < ").num(q.endUs() + ServiceMapQuery.MATCH_WINDOW_US);
     String dropped = "toInt64OrZero(" + ClickHouseServiceMap.DIALECT.extract("data", VerdictBuilder.DROPPED_SPANS) + ")";
-    String where = switch (q.kind() == null ? TraceVerdict.Kind.GAP : q.kind()) {
+    String where = q.kind() == null ? "" : switch (q.kind()) {
       case COMPLETE -> " WHERE rooted = 1 AND dropped = 0 AND o = 0 AND l = 0";
       case TRUNCATED -> " WHERE dropped > 0";
       case MISSING_ROOT -> " WHERE rooted = 0";
       case LOST -> " WHERE l > 0";
-      case GAP -> q.kind() == null ? "" : " WHERE o > 0";
+      case GAP -> " WHERE o > 0";
     };
     // the gap rule needs the orphans' callers: applied by VerdictBuilder, after the limit would cut
     String limit = q.kind() == TraceVerdict.Kind.GAP ? "" : " LIMIT " + q.limit();

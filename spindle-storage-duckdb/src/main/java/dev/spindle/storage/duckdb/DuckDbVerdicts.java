@@ -64,18 +64,19 @@ final class DuckDbVerdicts implements VerdictReader {
     }
     String dropped = "coalesce(TRY_CAST(nullif(" + DuckDbCalls.DIALECT.extract("data", VerdictBuilder.DROPPED_SPANS)
         + ", '') AS BIGINT), 0)";
-    String narrow = switch (q.kind() == null ? TraceVerdict.Kind.COMPLETE : q.kind()) {
-      case GAP -> " AND trace_id IN (SELECT trace FROM bad WHERE kind = 'orphaned')";
-      case LOST -> " AND trace_id IN (SELECT trace FROM bad WHERE kind = 'lost')";
-      case TRUNCATED -> " AND trace_id IN (SELECT trace_id FROM r WHERE is_segment AND " + dropped + " > 0)";
-      default -> "";
-    };
-    String having = switch (q.kind() == null ? TraceVerdict.Kind.GAP : q.kind()) {
-      case COMPLETE -> " HAVING bool_or(parent_span_id IS NULL) AND sum(if(is_segment, " + dropped + ", 0)) = 0"
-          + " AND trace_id NOT IN (SELECT trace FROM bad)";
-      case MISSING_ROOT -> " HAVING NOT bool_or(parent_span_id IS NULL)";
-      default -> "";
-    };
+    // the traces that may have the finding asked for, and the condition on their facts
+    String narrow = "";
+    String having = "";
+    if (q.kind() != null) {
+      switch (q.kind()) {
+        case GAP -> narrow = " AND trace_id IN (SELECT trace FROM bad WHERE kind = 'orphaned')";
+        case LOST -> narrow = " AND trace_id IN (SELECT trace FROM bad WHERE kind = 'lost')";
+        case TRUNCATED -> narrow = " AND trace_id IN (SELECT trace_id FROM r WHERE is_segment AND " + dropped + " > 0)";
+        case MISSING_ROOT -> having = " HAVING NOT bool_or(parent_span_id IS NULL)";
+        case COMPLETE -> having = " HAVING bool_or(parent_span_id IS NULL) AND sum(if(is_segment, " + dropped
+            + ", 0)) = 0 AND trace_id NOT IN (SELECT trace FROM bad)";
+      }
+    }
     // the gap rule needs the orphans' callers: applied by VerdictBuilder, after the limit would cut
     String limit = q.kind() == TraceVerdict.Kind.GAP ? "" : " LIMIT " + q.limit();
     return DuckDbCalls.calls(period, List.of(new DuckDbCalls.Range(q.startUs(), q.endUs())))
