@@ -1,6 +1,8 @@
 // Transaction summary: percentiles, duration histogram, slowest traces, where the time goes, errors.
+import { useState } from 'preact/hooks';
 import { h, api, useApi, href, rangeParams, fmtMs, fmtPct, fmtNum, fmtRate, fmtTime, quoted, Loading } from './lib.js';
 import { Histogram } from './charts.js';
+import { VerdictBadge } from './trace.js';
 
 function Figures({ params, name }) {
   const state = useApi(() => api('/api/v1/transactions', { ...rangeParams(params), query: 'transaction:' + quoted(name), limit: 1 }),
@@ -24,20 +26,25 @@ function Durations({ params, name }) {
     : h('p', { class: 'muted' }, 'No durations.'));
 }
 
+const VERDICTS = ['', 'complete', 'missing_root', 'gap', 'lost', 'truncated'];
+
 function SlowestTraces({ params, name }) {
-  const state = useApi(() => api('/api/v1/traces', { ...rangeParams(params), query: 'transaction:' + quoted(name), sort: '-duration', limit: 10 }),
-    [params.toString()]);
-  return h(Loading, { state }, () => {
+  const [verdict, setVerdict] = useState('');
+  const state = useApi(() => api('/api/v1/traces', { ...rangeParams(params), query: 'transaction:' + quoted(name), sort: '-duration', limit: 10, ...(verdict ? { verdict } : {}) }),
+    [params.toString(), verdict]);
+  const filter = h('label', { class: 'muted' }, 'Completeness ', h('select', { id: 'verdict-filter', value: verdict, onChange: (e) => setVerdict(e.target.value) },
+    VERDICTS.map((v) => h('option', { key: v, value: v }, v ? v.replace('_', ' ') : 'any'))));
+  return h('div', null, filter, h(Loading, { state }, () => {
     const rows = state.data.data;
     if (!rows.length) return h('p', { class: 'muted' }, 'No traces.');
     return h('table', { class: 'data', id: 'slowest' },
       h('thead', null, h('tr', null, h('th', null, 'Trace'), h('th', null, 'Duration'), h('th', null, 'Spans'), h('th', null, 'Errors'), h('th', null, 'Started'))),
       h('tbody', null, rows.map((t) => h('tr', { key: t.traceId },
         h('td', { class: 'mono' }, h('a', { href: href('/trace/' + t.traceId), class: 'trace-link' }, t.traceId.slice(0, 16) + '…'), ' ',
-          h('span', { class: 'muted' }, t.rootTransaction || '')),
+          h('span', { class: 'muted' }, t.rootTransaction || ''), t.verdict && t.verdict !== 'complete' ? h(VerdictBadge, { verdict: t.verdict }) : null),
         h('td', null, fmtMs(t.durationMs)), h('td', null, fmtNum(t.spanCount)),
         h('td', { class: t.errorCount ? 'error-text' : '' }, fmtNum(t.errorCount)), h('td', null, fmtTime(t.startTimestamp))))));
-  });
+  }));
 }
 
 function SpanOps({ params, name }) {

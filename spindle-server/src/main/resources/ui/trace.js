@@ -324,6 +324,23 @@ function lostContext(map, traceId) {
   return { here, from };
 }
 
+const VERDICT_TEXT = { complete: 'complete', missing_root: 'missing root', gap: 'gap', lost: 'context lost', truncated: 'truncated' };
+
+/** A trace's completeness verdict (the API's `verdict`) as a badge. */
+export function VerdictBadge({ verdict }) {
+  return h('span', { class: 'badge verdict ' + verdict, title: 'completeness verdict' }, VERDICT_TEXT[verdict] || verdict);
+}
+
+/** What the verdict found, in words: missing root, gaps at which hop, dropped spans. */
+function VerdictNotice({ verdict }) {
+  const parts = [];
+  if (verdict.rootMissing) parts.push('its root transaction is missing (every span names a parent that never arrived)');
+  for (const g of verdict.gaps) parts.push(`a span is missing between ${g.source} and ${g.target} (${g.transaction || g.spanId})`);
+  if (verdict.droppedSpans) parts.push(`the SDK dropped ${verdict.droppedSpans} span${verdict.droppedSpans > 1 ? 's' : ''} (span limit)`);
+  if (!parts.length) return null;
+  return h('div', { class: 'notice', id: 'verdict-notice' }, 'This trace is incomplete: ', parts.join('; '), '.');
+}
+
 export function TraceView({ params, traceId }) {
   const [state, setState] = useState({ loading: true });
   const [lost, setLost] = useState(null);
@@ -360,7 +377,8 @@ export function TraceView({ params, traceId }) {
   const services = [...tree.services.keys()];
   return h('div', null,
     h('p', { class: 'muted' }, h('a', { href: href('/performance') }, 'Performance'), ' / trace'),
-    h('h1', null, 'Trace ', h('span', { class: 'mono' }, trace.traceId)),
+    h('h1', null, 'Trace ', h('span', { class: 'mono' }, trace.traceId), trace.verdict ? h(VerdictBadge, { verdict: trace.verdict.verdict }) : null),
+    trace.verdict ? h(VerdictNotice, { verdict: trace.verdict }) : null,
     h('div', { class: 'legend' }, services.map((s) => h('span', { key: s }, h('i', { style: { background: colorFor(s, tree.services) } }), s)),
       h('span', { class: 'kbd' }, '↑ ↓ move · ← → collapse/expand · Enter details')),
     tree.orphans.length ? h('div', { class: 'notice', id: 'orphan-notice' },

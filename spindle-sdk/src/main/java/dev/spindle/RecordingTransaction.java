@@ -37,6 +37,8 @@ final class RecordingTransaction extends RecordingSpan implements Transaction, T
 
   /** Bits 0-31 of {@link #ctl}: children open. */
   private static final long OPEN_MASK = 0xFFFF_FFFFL;
+  /** The trace-data key counting the children a sent transaction did not record. */
+  static final String DROPPED_SPANS = "spindle.dropped_spans";
   /** Bits 32-61 of {@link #ctl}: children started, kept or dropped (up to {@link #STARTED_MAX}). */
   private static final int STARTED_SHIFT = 32;
   private static final long ONE_STARTED = 1L << STARTED_SHIFT;
@@ -259,11 +261,15 @@ final class RecordingTransaction extends RecordingSpan implements Transaction, T
     int kept = Math.min(started, maxSpans);
     long now = clock.nanoTime();
     String eventId = Ids.newEventId();
-    tracer.send(this, eventId, () -> toData(eventId, now, kept), started - kept);
+    tracer.send(this, eventId, () -> toData(eventId, now, kept, started - kept), started - kept);
   }
 
-  /** The event, built from the spans as they are now; children still open are marked late. */
-  private TransactionData.Builder toData(String eventId, long nowNanos, int kept) {
+  /**
+   * The event, built from the spans as they are now; children still open are marked late. The
+   * children not recorded (beyond {@code maxSpans}) are counted in the trace data's
+   * {@value #DROPPED_SPANS} (the server's verdict "truncated").
+   */
+  private TransactionData.Builder toData(String eventId, long nowNanos, int kept, int dropped) {
     TransactionData.Builder b = new TransactionData.Builder();
     b.eventId = eventId;
     b.traceId = traceId;
@@ -275,6 +281,10 @@ final class RecordingTransaction extends RecordingSpan implements Transaction, T
     b.startMicros = startWallMicros;
     b.endMicros = micros(endNanos);
     b.data = dataSnapshot();
+    if (dropped > 0) {
+      b.data = new LinkedHashMap<>(b.data);
+      b.data.put(DROPPED_SPANS, dropped);
+    }
     synchronized (this) {
       if (measurements != null) b.measurements = new LinkedHashMap<>(measurements);
     }

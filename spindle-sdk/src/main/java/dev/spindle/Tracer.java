@@ -250,11 +250,22 @@ public final class Tracer implements AutoCloseable {
    */
   public <C> IncomingTrace extract(C carrier, Propagation.Getter<C> getter) {
     try {
-      return propagator.extract(carrier, getter);
+      IncomingTrace in = propagator.extract(carrier, getter);
+      if (in == null && carrier != null && getter != null && (getter.get(carrier, Propagation.SENTRY_TRACE) != null
+          || !getter.getAll(carrier, Propagation.TRACEPARENT).isEmpty())) {
+        headersRejected();
+      }
+      return in;
     } catch (RuntimeException e) {
       LOG.log(Level.DEBUG, "ignoring unreadable trace headers", e);
+      headersRejected();
       return null;
     }
+  }
+
+  /** Counts trace headers that arrived but could not be read: the context they carried is lost here. */
+  private void headersRejected() {
+    transport.recordLostEvent(DiscardReason.INVALID_TRACE_HEADERS, DiscardReason.TRACE_CONTEXT, 1);
   }
 
   /** Starts a transaction continuing the trace in {@code carrier}'s headers, or a new one. */

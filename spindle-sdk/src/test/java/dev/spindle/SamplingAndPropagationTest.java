@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.spindle.propagation.Propagation;
+import dev.spindle.transport.DiscardReason;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -57,6 +58,19 @@ class SamplingAndPropagationTest {
     Map<String, String> out = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
     tracer.inject(span, out, Propagation.mapSetter());
     return out;
+  }
+
+  @Test
+  void traceHeadersThatCannotBeReadAreCountedAsRejected() {
+    tracer(new SpindleOptions().setTracesSampleRate(1.0));
+    Transaction fresh = continueFrom(headers("sentry-trace", "not-a-trace-header"));
+    assertNull(fresh.parentSpanId(), "a new trace starts in its place");
+    continueFrom(headers("traceparent", "00-00000000000000000000000000000000-0000000000000000-01"));
+    assertEquals(2, transport.lost(DiscardReason.INVALID_TRACE_HEADERS, DiscardReason.TRACE_CONTEXT));
+    continueFrom(headers());
+    continueFrom(headers("sentry-trace", "771a43a4192642f0b136d5159a501700-b0e6f15b45c36b12-1"));
+    assertEquals(2, transport.lost(DiscardReason.INVALID_TRACE_HEADERS, DiscardReason.TRACE_CONTEXT),
+        "no headers, or readable ones, are no rejection");
   }
 
   @Test

@@ -142,6 +142,8 @@ class TracerTest {
     assertEquals(7, ids.size(), "every child has its own id, dropped or not");
     tx.finish();
     assertEquals(3, transport.transactions().get(0).get("spans").size());
+    assertEquals(4, transport.transactions().get(0).at("/contexts/trace/data/spindle.dropped_spans").asInt(),
+        "the server's verdict reads the count from the transaction");
     assertEquals(4, transport.lost("buffer_overflow", "span"));
     Span late = tx.startChild("after the transaction was sent");
     assertFalse(late.isRecording());

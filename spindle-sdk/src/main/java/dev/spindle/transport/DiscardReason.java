@@ -23,6 +23,14 @@ public final class DiscardReason {
   public static final String SEND_ERROR = "send_error";
   /** An internal SDK error. */
   public static final String INTERNAL_SDK_ERROR = "internal_sdk_error";
+  /**
+   * Trace headers ({@code sentry-trace}, {@code traceparent}) arrived but could not be read, so
+   * the trace they carried was not continued. Spindle's own reason, counted in the category
+   * {@link #TRACE_CONTEXT}; Spindle shows it as the propagation cause "rejected headers".
+   */
+  public static final String INVALID_TRACE_HEADERS = "invalid_trace_headers";
+  /** The category of {@link #INVALID_TRACE_HEADERS}: one incoming request's trace context. */
+  public static final String TRACE_CONTEXT = "trace_context";
 
   private DiscardReason() {}
 }

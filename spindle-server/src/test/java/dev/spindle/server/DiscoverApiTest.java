@@ -114,6 +114,16 @@ class DiscoverApiTest {
   }
 
   @Test
+  void traceVerdictFiltersTheRowsOfTracesWithThatFinding() {
+    assertEquals(12, count("trace.verdict:complete"), "every seeded trace has its root and no gap");
+    assertEquals(2, count("transaction:\"GET /b\" trace.verdict:complete"));
+    assertEquals(0, count("trace.verdict:gap"));
+    assertEquals(12, count("!trace.verdict:gap"));
+    assertTrue(badRequest("field", "count()", "query", "trace.verdict:nope").contains("verdict"));
+    assertTrue(badRequest("field", "count()", "query", "trace.verdict:gap !trace.verdict:lost").contains("verdict"));
+  }
+
+  @Test
   void groupByTransactionWithP95AndFailureRate() {
     JsonNode res = s.getJson(path("field", "transaction", "field", "count()", "field", "p95()",
         "field", "failure_rate()", "field", "apdex(300)", "field", "count_unique(user)", "field", "tpm()",

@@ -135,6 +135,9 @@ class PropagationHealthTest {
     assertEquals(lostSpanId, example.get("spanId").asText(), ac.toString());
     assertEquals(lostDescription, example.get("description").asText(), ac.toString());
     assertEquals(served.get("/c"), example.get("continuedTraceId").asText(), ac.toString());
+    assertEquals(1, ac.get("causes").get("noHeaders").asLong(), ac.toString());
+    assertEquals(0, ab.get("causes").get("noHeaders").asLong(), ab.toString());
+    assertVerdicts(lostTraceId, lostSpanId);
 
     JsonNode propagation = s.getJson("/api/v1/propagation?statsPeriod=1h&interval=5m");
     assertEquals(300, propagation.get("intervalSeconds").asLong());
@@ -148,6 +151,25 @@ class PropagationHealthTest {
     long lost = 0;
     for (JsonNode p : worst.get("series")) lost += p.get("lost").asLong();
     assertEquals(1, lost, worst.toString());
+  }
+
+  /** The trace that lost its context has the verdict "lost", the trace that continued it "complete". */
+  private void assertVerdicts(String lostTraceId, String lostSpanId) {
+    JsonNode verdict = s.getJson("/api/v1/traces/" + lostTraceId).get("verdict");
+    assertEquals("lost", verdict.get("verdict").asText(), verdict.toString());
+    assertEquals(lostSpanId, verdict.get("lost").get(0).get("spanId").asText(), verdict.toString());
+    assertEquals(served.get("/c"), verdict.get("lost").get(0).get("continuedTraceId").asText(), verdict.toString());
+    assertEquals("complete", s.getJson("/api/v1/traces/" + served.get("/c")).get("verdict").get("verdict").asText());
+
+    JsonNode lost = s.getJson("/api/v1/traces?statsPeriod=1h&verdict=lost").get("data");
+    assertEquals(1, lost.size(), lost.toString());
+    assertEquals(lostTraceId, lost.get(0).get("traceId").asText());
+    assertEquals("lost", lost.get(0).get("verdict").asText());
+    JsonNode complete = s.getJson("/api/v1/traces?statsPeriod=1h&verdict=complete").get("data");
+    assertTrue(complete.size() >= 1, complete.toString());
+    for (JsonNode t : complete) assertEquals("complete", t.get("verdict").asText(), complete.toString());
+    assertEquals(0, s.getJson("/api/v1/traces?statsPeriod=1h&verdict=gap").get("data").size());
+    assertEquals(400, s.get("/api/v1/traces?statsPeriod=1h&verdict=broken").statusCode());
   }
 
   private static final TextMapGetter<HttpExchange> OTEL_GETTER = new TextMapGetter<>() {
@@ -250,7 +272,8 @@ class PropagationHealthTest {
         a.inject(client, headers, Map::put);
         assertTrue(headers.containsKey("sentry-trace"), headers.toString());
         if (url.equals(cUrl)) {
-          headers.clear(); // the context never arrives at C
+          headers.clear(); // the context never arrives at C: a header it cannot read does
+          headers.put("sentry-trace", "not-a-trace-header");
           lostSpan = client.spanId();
           lostDescription = client.description();
         }
@@ -263,6 +286,14 @@ class PropagationHealthTest {
       for (dev.spindle.Tracer t : List.of(a, b, c)) t.close();
     }
     assertLinkedAndLost("spindle-a", "spindle-b", "spindle-c", lostTrace, lostSpan, lostDescription);
+    JsonNode rejected = null;
+    for (int i = 0; i < 100; i++) { // C's SDK reports the header it could not read in a client report
+      rejected = s.getJson("/api/v1/propagation?statsPeriod=1h").get("rejectedHeaders");
+      if (rejected.size() > 0) break;
+      Thread.sleep(100);
+    }
+    assertEquals(1, rejected.size(), rejected.toString());
+    assertEquals(1, rejected.get(0).get("count").asLong(), rejected.toString());
   }
 
   @Test

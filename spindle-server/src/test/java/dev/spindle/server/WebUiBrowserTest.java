@@ -146,6 +146,7 @@ class WebUiBrowserTest {
     b.until(d -> d.findElement(By.cssSelector("#spanops")).getText().contains("http.client") ? true : null, "span operations");
     assertTrue(text("#spanops").contains("db.query"));
     WebElement slowest = b.find("#slowest tbody tr a.trace-link");
+    assertTrue(text("#slowest tbody tr").contains("gap"), "the list marks the trace's verdict");
     b.screenshot("03-summary");
     assertTrue(slowest.getAttribute("href").contains("/trace/" + fx.traceId + "?"), "the slowest checkout trace first");
     slowest.click();
@@ -154,6 +155,9 @@ class WebUiBrowserTest {
     b.find("#waterfall .wf-row");
     String notice = text("#orphan-notice");
     assertTrue(notice.startsWith("1 orphan transaction: 1 parent span is missing"), notice);
+    assertEquals("gap", text("h1 .badge.verdict"), "the trace's completeness verdict");
+    String verdict = text("#verdict-notice");
+    assertTrue(verdict.contains("a span is missing between"), verdict);
     WebElement orphan = b.find(".wf-row[data-id='" + fx.orphanSpanId + "']");
     assertTrue(orphan.getAttribute("class").contains("orphan"));
     String child = text(".wf-row[data-id='" + fx.childTxnSpanId + "']");

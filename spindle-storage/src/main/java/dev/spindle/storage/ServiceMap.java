@@ -90,7 +90,25 @@ public record ServiceMap(List<Node> nodes, List<Edge> edges) {
     public double lostShare() {
       return share(lost, linked);
     }
+
+    /** Why this edge's lost and orphaned calls lost their context, where that can be known. */
+    public Causes causes() {
+      long handoff = source.equals(target) ? orphaned : 0;
+      return new Causes(lost, handoff, orphaned - handoff);
+    }
   }
+
+  /**
+   * The causes of an edge's lost and orphaned calls that the stored spans tell apart.
+   *
+   * @param noHeaders     lost calls: no trace headers arrived (or none the callee could read),
+   *                      so the callee started a new trace
+   * @param asyncHandoff  orphans whose caller is their own service: the context was lost at an
+   *                      asynchronous hand-off inside it (an executor, a queue, a callback)
+   * @param parentMissing orphans called by another service whose parent span never arrived
+   *                      (dropped, not sampled upstream, or sent to another project's storage)
+   */
+  public record Causes(long noHeaders, long asyncHandoff, long parentMissing) {}
 
   /**
    * A call whose context did not arrive.

@@ -34,6 +34,14 @@ public interface Storage extends AutoCloseable {
   }
 
   /**
+   * Completeness verdicts of traces. Backends that cannot judge them leave the default, which
+   * throws {@link UnsupportedOperationException}.
+   */
+  default VerdictReader verdicts() {
+    throw new UnsupportedOperationException(getClass().getSimpleName() + " has no trace verdicts");
+  }
+
+  /**
    * Ad-hoc Discover queries. Backends that cannot run them keep this default, whose store throws
    * {@link UnsupportedOperationException}.
    */

@@ -21,6 +21,9 @@ final class ServiceMapJson {
         .put("calls", e.calls()).put("failureRate", e.failureRate()).put("p50", e.p50())
         .put("p95", e.p95()).put("linked", e.linked()).put("orphaned", e.orphaned())
         .put("lost", e.lost()).put("lostShare", e.lostShare());
+    ServiceMap.Causes c = e.causes();
+    o.putObject("causes").put("noHeaders", c.noHeaders()).put("asyncHandoff", c.asyncHandoff())
+        .put("parentMissing", c.parentMissing());
     ArrayNode examples = o.putArray("examples");
     for (ServiceMap.Example x : e.examples()) {
       examples.addObject().put("traceId", x.traceId()).put("spanId", x.spanId())

@@ -216,6 +216,7 @@ final class ClickHouseQueries implements TraceReader, TraceSearch, TransactionAg
         .num(Math.floorDiv(q.endUs(), 1_000_000L)).sql(") AND start_us >= ").num(q.startUs())
         .sql(" AND start_us < ").num(q.endUs());
     where(matched, q.projectId(), q.filters());
+    if (!q.traceIds().isEmpty()) matched.sql(" AND trace_id IN ").sql(ClickHouseVerdicts.ids(q.traceIds()));
     // The root: the earliest transaction without a parent, else the earliest transaction.
     Sql sql = new Sql("SELECT trace_id, argMinIf(transaction, start_us + if(isNull(parent_span_id), 0, 4000000000000000),"
         + " is_segment = 1) AS root, min(start_us) AS st, max(end_us) AS en, count() AS n,"

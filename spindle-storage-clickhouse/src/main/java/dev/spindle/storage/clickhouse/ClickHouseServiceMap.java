@@ -35,7 +35,7 @@ import java.util.regex.Pattern;
  * shard) and every JOIN is between subqueries, so it runs on the node Spindle asks.
  */
 final class ClickHouseServiceMap implements ServiceMapReader {
-  private static final ServiceMapSql.Dialect DIALECT = new ServiceMapSql.Dialect() {
+  static final ServiceMapSql.Dialect DIALECT = new ServiceMapSql.Dialect() {
     @Override
     public String extract(String expr, String pattern) {
       return "extract(ifNull(" + expr + ", ''), " + literal(pattern) + ")";
@@ -77,7 +77,7 @@ final class ClickHouseServiceMap implements ServiceMapReader {
   }
 
   /** The subquery with one row per call of the period. */
-  private String calls(ServiceMapQuery q) {
+  String calls(ServiceMapQuery q) {
     String spans = schema.table("spans") + " FINAL";
     String local = schema.local("spans") + " FINAL";
     String inPeriod = " end_us >= {s} AND end_us < {e} AND start_time < toDateTime({horizon})";

@@ -58,6 +58,7 @@ public final class ClickHouseStorage implements Storage {
   private final ClickHouseMetadata metadata;
   private final ClickHouseDiscover discover;
   private final ClickHouseServiceMap serviceMap;
+  private final ClickHouseVerdicts verdicts;
   private final Map<String, String> insertSettings;
   private final SpanWriter writer = this::write;
   private final ClickHouseSegments segments;
@@ -79,6 +80,7 @@ public final class ClickHouseStorage implements Storage {
     this.metadata = new ClickHouseMetadata(http, b.database);
     this.discover = new ClickHouseDiscover(http, schema);
     this.serviceMap = new ClickHouseServiceMap(http, schema, metadata);
+    this.verdicts = new ClickHouseVerdicts(http, schema, metadata, serviceMap);
     this.segments = new ClickHouseSegments(http, schema, writer);
     this.insertSettings = b.cluster == null ? Map.of() : Map.of("insert_distributed_sync", "1");
     LOG.fine(() -> "ClickHouse " + version + " at " + b.url + ", database " + b.database
@@ -143,6 +145,11 @@ public final class ClickHouseStorage implements Storage {
   @Override
   public ServiceMapReader serviceMap() {
     return serviceMap;
+  }
+
+  @Override
+  public dev.spindle.storage.VerdictReader verdicts() {
+    return verdicts;
   }
 
   @Override

@@ -25,6 +25,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -239,6 +240,11 @@ final class DuckDbQueries implements TraceReader, TraceSearch, TransactionAggreg
     params.add(q.startUs());
     params.add(q.endUs());
     where(matched, params, q.projectId(), q.filters());
+    if (!q.traceIds().isEmpty()) {
+      matched.append(" AND trace_id IN (").append(String.join(", ", Collections.nCopies(q.traceIds().size(),
+          Schema.UUID_PARAM))).append(')');
+      params.addAll(q.traceIds());
+    }
     StringBuilder sql = new StringBuilder("WITH m AS (" + matched + "), a AS ("
         + "SELECT s.trace_id, min(start_us) AS st, max(end_us) AS en, count(*) AS n,"
         + " count(*) FILTER (WHERE is_segment) AS tn,"

@@ -13,6 +13,7 @@ import dev.spindle.storage.TraceReader;
 import dev.spindle.storage.TraceSearch;
 import dev.spindle.storage.TransactionInsights;
 import dev.spindle.storage.TransactionAggregator;
+import dev.spindle.storage.VerdictReader;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -49,6 +50,7 @@ public final class DuckDbStorage implements Storage {
   private final ReadPool reads;
   private final DuckDbDiscover discover;
   private final DuckDbServiceMap serviceMap;
+  private final DuckDbVerdicts verdicts;
   private final DuckDbSegments segments;
   private final CallRollup rollup;
 
@@ -74,6 +76,7 @@ public final class DuckDbStorage implements Storage {
     this.metadata = new DuckDbMetadata(root, writeLock, this::readConnection);
     this.discover = new DuckDbDiscover(this::dataConnection);
     this.serviceMap = new DuckDbServiceMap(this::dataConnection, metadata);
+    this.verdicts = new DuckDbVerdicts(this::dataConnection, metadata);
     this.segments = new DuckDbSegments(root, writeLock, writer, this::dataConnection);
     this.rollup = new CallRollup((DuckDBConnection) root.duplicate(), writer::awaitVisible);
     if (rollUpInBackground) rollup.start();
@@ -203,6 +206,11 @@ public final class DuckDbStorage implements Storage {
   @Override
   public ServiceMapReader serviceMap() {
     return serviceMap;
+  }
+
+  @Override
+  public VerdictReader verdicts() {
+    return verdicts;
   }
 
   @Override

@@ -221,6 +221,20 @@ public abstract class ServiceMapContract {
   }
 
   @Test
+  void causesTellLostHeadersFromAsyncHandOffsAndMissingParents() {
+    // a worker's job loses its context inside the worker: its transaction's parent never arrived
+    long t = T + 100 * SEC;
+    SpanRow job = txn(1, "worker", hex(32), null, "POST /jobs", t, t + 5 * SEC).build();
+    storage().writer().write(WriteBatch.ofSpans(List.of(job,
+        txn(1, "worker", job.traceId(), hex(16), "run job", t + SEC, t + 2 * SEC).build())));
+    ServiceMap m = map(1L);
+    assertEquals(new ServiceMap.Causes(0, 1, 0), edge(m, "worker", "worker").causes());
+    assertEquals(new ServiceMap.Causes(1, 0, 0), edge(m, "frontend-app", "payments").causes());
+    assertEquals(new ServiceMap.Causes(0, 0, 1), edge(m, "frontend-app", "mailer").causes());
+    assertEquals(new ServiceMap.Causes(0, 0, 0), edge(m, "frontend-app", "backend").causes());
+  }
+
+  @Test
   void projectsAreIsolated() {
     ServiceMap one = map(1L);
     assertTrue(one.nodes().stream().noneMatch(n -> n.service().equals("x") || n.service().equals("y")));

@@ -676,6 +676,14 @@ public abstract class StorageContract {
     }
   }
 
+  @Nested
+  class Verdicts extends VerdictContract {
+    @Override
+    protected Storage storage() {
+      return storage;
+    }
+  }
+
   @Test
   void invalidRowsAreRejectedByTheModel() {
     assertThrows(IllegalArgumentException.class, () -> SpanRow.builder().traceId(hex(32))

@@ -165,6 +165,12 @@ public final class DiscoverQuery {
       return this;
     }
 
+    /** Adds one condition built by the caller (the server's {@code trace.verdict} filter). */
+    public Builder condition(Condition c) {
+      conditions.add(requireNonNull(c, "c"));
+      return this;
+    }
+
     /** Adds a sort key: a selected field, {@code -field} for descending. */
     public Builder sort(String sort) {
       requireNonNull(sort, "sort");
