@@ -8,10 +8,16 @@ import java.net.URLEncoder;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.function.IntConsumer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -43,7 +49,8 @@ class TransactionNameClusteringTest {
   private void send(String name, String source) {
     double now = TestServer.nowSec();
     String env = TestServer.transaction(TestServer.hex(32), TestServer.hex(32), TestServer.hex(16), null, name,
-        now - 0.05, now, 1).replace("\"source\":\"route\"", "\"source\":\"" + source + "\"");
+        now - 0.05, now, 1).replaceFirst(",\"length\":\\d+", "")
+        .replace("\"source\":\"route\"", "\"source\":\"" + source + "\"");
     HttpResponse<String> r = ts.postEnvelope(env);
     assertEquals(200, r.statusCode(), r.body());
   }
@@ -58,30 +65,45 @@ class TransactionNameClusteringTest {
     return out;
   }
 
+  /** Sends {@code n} transactions from 16 threads, as many SDK clients would (and in seconds). */
+  private static void sendAll(int n, IntConsumer send) throws Exception {
+    ExecutorService pool = Executors.newFixedThreadPool(16);
+    try {
+      List<Future<?>> sent = new ArrayList<>();
+      for (int i = 0; i < n; i++) {
+        int id = i;
+        sent.add(pool.submit(() -> send.accept(id)));
+      }
+      for (Future<?> f : sent) f.get(30, TimeUnit.SECONDS);
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
   @Test
-  void fiveHundredIdsAreOnePerformanceRow() {
-    for (int i = 0; i < 500; i++) {
+  void fiveHundredIdsAreOnePerformanceRow() throws Exception {
+    sendAll(500, i -> {
       String id = switch (i % 3) {
         case 0 -> Integer.toString(100_000 + i);
         case 1 -> UUID.randomUUID().toString();
         default -> TestServer.hex(32);
       };
       send("GET /api/orders/" + id + "/items", "url");
-    }
+    });
     assertEquals(Map.of("GET /api/orders/*/items", 500L), rows("GET /api/orders/"));
   }
 
   @Test
-  void highCardinalitySlugsAreLearnedAndTheRuleIsInTheProjectSettings() {
+  void highCardinalitySlugsAreLearnedAndTheRuleIsInTheProjectSettings() throws Exception {
     String rule = "/shop/products/*/**";
-    for (int i = 0; i < 500; i++) {
+    sendAll(200, i -> {
       send("GET /shop/products/" + slug(i) + "-lamp", "url");
       if (i < 20) send("GET /shop/" + slug(i), "route"); // routes are never rewritten
-    }
+    });
     send("GET /shop/cart", "url");
     Map<String, Long> rows = rows("GET /shop/products/");
-    // Names stored before the rule was learned keep their name: the first 100, one row each.
-    assertEquals(400L, rows.get("GET /shop/products/*"), rows.toString());
+    // Names stored before the rule was learned keep their name: the first 100 (in any order), one row each.
+    assertEquals(100L, rows.get("GET /shop/products/*"), rows.toString());
     assertEquals(101, rows.size());
     assertEquals(20, rows("GET /shop/").keySet().stream().filter(n -> !n.startsWith("GET /shop/products/")
         && !n.equals("GET /shop/cart")).count(), "route-sourced names kept");

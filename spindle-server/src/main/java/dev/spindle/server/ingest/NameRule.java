@@ -32,7 +32,7 @@ final class NameRule {
     String[] segments = new String[n];
     for (int i = 0; i < n; i++) {
       String p = parts[i];
-      if (p.isEmpty() || p.contains("**") || p.contains("*") && !p.equals("*")) {
+      if (p.isEmpty() || p.indexOf('*') >= 0 && !p.equals("*")) {
         throw new IllegalArgumentException("segment " + (i + 1) + " of '" + pattern
             + "' must be a non-empty literal or '*' ('**' only last)");
       }

@@ -84,19 +84,19 @@ final class TransactionNaming {
       if (name == null || name.indexOf('/') < 0 || !TransactionNames.eligible(source)) return sanitized;
       refreshIfDue();
       String n = applyRules(sanitized.name());
-      if (known.contains(n)) return named(n, name, sanitized.source());
+      if (known.contains(n)) return named(n, sanitized);
       synchronized (this) {
         for (String pattern : learner.observe(n)) learned(pattern);
         n = applyRules(n);
-        if (known.contains(n)) return named(n, name, sanitized.source());
+        if (known.contains(n)) return named(n, sanitized);
         if (known.size() >= limits.maxNames()) return new TransactionNames.Named(BUCKET, "sanitized");
         known.add(n);
-        return named(n, name, sanitized.source());
+        return named(n, sanitized);
       }
     }
 
-    private TransactionNames.Named named(String n, String original, String source) {
-      return n.equals(original) ? new TransactionNames.Named(original, source) : new TransactionNames.Named(n, "sanitized");
+    private static TransactionNames.Named named(String n, TransactionNames.Named sanitized) {
+      return n.equals(sanitized.name()) ? sanitized : new TransactionNames.Named(n, "sanitized");
     }
 
     private String applyRules(String name) {
