@@ -4,6 +4,9 @@ import { h, api, useApi, href, setParams, rangeParams, intervalFor, fmtMs, fmtPc
 import { LineChart } from './charts.js';
 import { GettingStarted } from './empty.js';
 
+// The one row of URL-named transactions beyond a project's cap of distinct names (server: TransactionNaming.BUCKET).
+const UNPARAMETERIZED = '<< unparameterized >>';
+
 export const COLUMNS = [
   { key: 'transaction', label: 'Transaction', fmt: (v) => v },
   { key: 'tpm', label: 'TPM', fmt: (v) => fmtRate(v) },
@@ -74,7 +77,10 @@ export function Overview({ params, project }) {
           h('tbody', null, rows.map((r) => h('tr', { key: r.transaction },
             COLUMNS.map((c) => h('td', { key: c.key, class: c.key === 'transaction' ? 'left' : '' },
               c.key === 'transaction'
-                ? h('a', { href: href('/performance/summary', { transaction: r.transaction }), class: 'txn-link' }, r.transaction)
+                ? [h('a', { key: 'a', href: href('/performance/summary', { transaction: r.transaction }), class: 'txn-link' }, r.transaction),
+                  r.transaction === UNPARAMETERIZED && h('span', { key: 'b', class: 'badge orphan', id: 'unparameterized',
+                    title: 'URL-named transactions beyond the project\'s cap of distinct names, folded into one row; '
+                      + 'learned rules (project settings API) keep new names within it' }, 'names over the cap')]
                 : c.fmt(r[c.key])))))));
       })));
 }

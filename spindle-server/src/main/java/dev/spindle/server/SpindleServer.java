@@ -130,7 +130,7 @@ public final class SpindleServer implements AutoCloseable {
     Javalin app = HttpApp.create(config.maxEnvelopeBytes);
     AuthCache auth = new AuthCache(storage.metadata());
     if (config.role.ingests()) {
-      IngestRoutes ingest = IngestRoutes.register(app, new IngestRoutes.Settings(writer, auth, config.maxEnvelopeBytes,
+      IngestRoutes ingest = IngestRoutes.register(app, new IngestRoutes.Settings(writer, auth, storage.metadata(), config.maxEnvelopeBytes,
           config.maxItemBytes, config.maxInFlightBytes, config.projectRateLimit, config.keyRateLimit,
           config.projectDailyQuota));
       if (config.otlpGrpcPort >= 0) otlpGrpc = ingest.startOtlpGrpc(config.bind, config.otlpGrpcPort);

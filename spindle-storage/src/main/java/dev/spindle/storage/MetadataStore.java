@@ -56,4 +56,16 @@ public interface MetadataStore {
 
   /** Deletes the sessions last used before {@code cutoffUs} (may complete in the background). */
   void deleteSessionsUsedBefore(long cutoffUs);
+
+  /** The project's transaction-name rules, by pattern. */
+  List<TransactionNameRule> transactionNameRules(long projectId);
+
+  /**
+   * Adds a transaction-name rule; the project's rule with the same pattern, if any, is kept as it
+   * is (several nodes may learn the same rule). Durable on return.
+   */
+  void addTransactionNameRule(long projectId, TransactionNameRule rule);
+
+  /** Deletes the project's rule with this pattern; false when there is none. */
+  boolean deleteTransactionNameRule(long projectId, String pattern);
 }

@@ -14,6 +14,8 @@ enum Access implements RouteRole {
   SIGNED_IN,
   /** Any token that may see the {@code project} parameter ({@link QueryParams#project}). */
   DATA,
+  /** Any token that may see the project in the path ({@code {id}}). */
+  PROJECT,
   /** An admin token that may see the project in the path ({@code {id}}). */
   PROJECT_ADMIN,
   /** An admin token of every project: creating projects, managing tokens. */

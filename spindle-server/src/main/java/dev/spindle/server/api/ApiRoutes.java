@@ -2,6 +2,7 @@ package dev.spindle.server.api;
 
 import static dev.spindle.server.api.Access.ADMIN;
 import static dev.spindle.server.api.Access.DATA;
+import static dev.spindle.server.api.Access.PROJECT;
 import static dev.spindle.server.api.Access.PROJECT_ADMIN;
 import static dev.spindle.server.api.Access.SIGNED_IN;
 import static java.util.Objects.requireNonNull;
@@ -61,6 +62,8 @@ public final class ApiRoutes {
     app.post("/api/v1/projects", projects::create, ADMIN);
     app.post("/api/v1/projects/{id}/rotate-key", projects::rotateKey, PROJECT_ADMIN);
     app.patch("/api/v1/projects/{id}", projects::update, PROJECT_ADMIN);
+    app.get("/api/v1/projects/{id}/transaction-name-rules", projects::nameRules, PROJECT);
+    app.delete("/api/v1/projects/{id}/transaction-name-rules", projects::deleteNameRule, PROJECT_ADMIN);
     TokenAdmin tokens = new TokenAdmin(storage.metadata(), auth);
     app.get("/api/v1/whoami", tokens::whoami, SIGNED_IN);
     app.get("/api/v1/tokens", tokens::list, ADMIN);

@@ -11,6 +11,7 @@ import dev.spindle.server.json.Json;
 import dev.spindle.storage.ApiToken;
 import dev.spindle.storage.MetadataStore;
 import dev.spindle.storage.Project;
+import dev.spindle.storage.TransactionNameRule;
 import io.javalin.http.Context;
 import java.io.IOException;
 import java.util.function.Function;
@@ -19,7 +20,9 @@ import java.util.function.Function;
  * Projects: {@code GET /api/v1/projects}, {@code POST /api/v1/projects {"name"}},
  * {@code POST /api/v1/projects/{id}/rotate-key} and {@code PATCH /api/v1/projects/{id}
  * {"scrubPii"}}; each project answered with its DSN. Changes clear the auth cache at once. The
- * list holds only the projects the token may see.
+ * list holds only the projects the token may see. A project's transaction-name rules (learned at
+ * ingestion): {@code GET /api/v1/projects/{id}/transaction-name-rules} and
+ * {@code DELETE /api/v1/projects/{id}/transaction-name-rules?pattern=/users/*}{@code /**}.
  */
 final class ProjectAdmin {
   private final MetadataStore metadata;
@@ -62,6 +65,32 @@ final class ProjectAdmin {
         .orElseThrow(() -> ApiException.notFound("project " + id + " not found"));
     auth.clear();
     Responses.json(ctx, 200, render(p));
+  }
+
+  void nameRules(Context ctx) {
+    long id = existing(ctx);
+    ArrayNode data = Responses.array();
+    for (TransactionNameRule r : metadata.transactionNameRules(id)) {
+      data.add(Json.object().put("pattern", r.pattern()).put("createdUs", r.createdUs()));
+    }
+    Responses.data(ctx, data);
+  }
+
+  /** Deletes a rule; ingestion drops it within its refresh interval (30 s) and may learn it again. */
+  void deleteNameRule(Context ctx) {
+    long id = existing(ctx);
+    String pattern = ctx.queryParam("pattern");
+    if (pattern == null || pattern.isEmpty()) throw ApiException.badRequest("pattern: required, the rule's pattern");
+    if (!metadata.deleteTransactionNameRule(id, pattern)) {
+      throw ApiException.notFound("project " + id + " has no transaction-name rule '" + pattern + "'");
+    }
+    ctx.status(204);
+  }
+
+  private long existing(Context ctx) {
+    long id = QueryParams.id(ctx.pathParam("id"), "project");
+    if (metadata.project(id).isEmpty()) throw ApiException.notFound("project " + id + " not found");
+    return id;
   }
 
   void update(Context ctx) throws IOException {

@@ -34,8 +34,8 @@ final class TokenAuth implements Handler {
     switch (need) {
       case SIGNED_IN -> { }
       case DATA -> QueryParams.project(ctx);
-      case PROJECT_ADMIN -> {
-        requireAdmin(ctx, token);
+      case PROJECT, PROJECT_ADMIN -> {
+        if (need == Access.PROJECT_ADMIN) requireAdmin(ctx, token);
         long id = QueryParams.id(ctx.pathParam("id"), "project");
         if (!token.maySee(id)) throw ApiException.forbidden(notVisible(token, id));
       }

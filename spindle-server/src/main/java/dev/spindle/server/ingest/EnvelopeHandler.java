@@ -39,7 +39,8 @@ final class EnvelopeHandler extends IngestHandler {
   void ingest(Context ctx, MemoryBudget.Lease lease) throws IOException {
     Framed env = frame(reader, ingestion.body(ctx, lease));
     Project project = ingestion.authenticate(ctx, env.dsn());
-    Mapped m = map(env, project.id(), project.scrubPii(), System.currentTimeMillis() * 1000);
+    Mapped m = map(env, project.id(), project.scrubPii(), System.currentTimeMillis() * 1000,
+        ingestion.naming.forProject(project.id()));
     ingestion.write(m.batch());
     ObjectNode res = Json.object();
     if (m.id() == null) res.putNull("id");
@@ -69,12 +70,12 @@ final class EnvelopeHandler extends IngestHandler {
    * Maps the items; refuses with a malformed (400) or, past Sentry's item limits, too-large (413)
    * {@link IngestException}, or an {@link dev.spindle.server.json.InvalidJsonException} (400).
    */
-  static Mapped map(Framed env, long projectId, boolean scrubPii, long nowUs) {
+  static Mapped map(Framed env, long projectId, boolean scrubPii, long nowUs, TransactionNames.Naming naming) {
     Map<?, ?> dsc = env.parsed().headers().get("trace") instanceof Map<?, ?> trace ? trace : Map.of();
     double rate = rate(dsc.get("sample_rate"));
     String release = dsc.get("release") instanceof String r ? r : null;
     String environment = dsc.get("environment") instanceof String e ? e : null;
-    SentryMapper m = new SentryMapper(projectId, scrubPii, nowUs);
+    SentryMapper m = new SentryMapper(projectId, scrubPii, nowUs, naming);
     String id = null;
     int transactions = 0;
     int events = 0;

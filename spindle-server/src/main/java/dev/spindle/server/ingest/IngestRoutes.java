@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import dev.spindle.server.auth.AuthCache;
 import dev.spindle.server.http.ApiException;
 import dev.spindle.server.http.Responses;
+import dev.spindle.storage.MetadataStore;
 import dev.spindle.storage.SpanWriter;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
@@ -31,6 +32,7 @@ public final class IngestRoutes {
    *
    * @param writer           where accepted rows go; returns when they are durable
    * @param auth             public-key lookups
+   * @param metadata         where transaction-name rules are kept ({@link TransactionNaming})
    * @param maxBodyBytes     the largest request body, compressed or not (413 beyond)
    * @param maxItemBytes     the largest envelope item after decompression (413 beyond)
    * @param maxInFlightBytes decompressed bytes all requests may hold at once (503 beyond)
@@ -38,11 +40,12 @@ public final class IngestRoutes {
    * @param keyPerMinute     requests a minute per DSN key, 0 for no limit (429 beyond)
    * @param projectSpansPerDay spans a project may store per UTC day, 0 for no quota (429 beyond)
    */
-  public record Settings(SpanWriter writer, AuthCache auth, long maxBodyBytes, long maxItemBytes,
+  public record Settings(SpanWriter writer, AuthCache auth, MetadataStore metadata, long maxBodyBytes, long maxItemBytes,
       long maxInFlightBytes, int projectPerMinute, int keyPerMinute, long projectSpansPerDay) {
     public Settings {
       requireNonNull(writer, "writer");
       requireNonNull(auth, "auth");
+      requireNonNull(metadata, "metadata");
     }
   }
 

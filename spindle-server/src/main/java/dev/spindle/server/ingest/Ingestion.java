@@ -19,11 +19,13 @@ final class Ingestion {
 
   final IngestRoutes.Settings settings;
   final MemoryBudget budget;
+  final TransactionNaming naming;
   private final Quotas quotas;
 
   Ingestion(IngestRoutes.Settings settings) {
     this.settings = settings;
     this.budget = new MemoryBudget(settings.maxInFlightBytes());
+    this.naming = new TransactionNaming(settings.metadata(), TransactionNaming.Limits.DEFAULT, System::currentTimeMillis);
     this.quotas = new Quotas(new Quotas.Limits(settings.projectPerMinute(), settings.keyPerMinute(),
         settings.projectSpansPerDay()), System::currentTimeMillis);
   }

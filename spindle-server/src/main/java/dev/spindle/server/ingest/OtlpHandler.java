@@ -43,7 +43,8 @@ final class OtlpHandler extends IngestHandler {
    * partial success naming the spans that were dropped (all dropped: refused, see {@link Ingestion#write}).
    */
   static ExportTraceServiceResponse export(Ingestion ingestion, Project project, ExportTraceServiceRequest req) {
-    OtlpMapper.Mapped mapped = OtlpMapper.map(req, project.id(), project.scrubPii(), System.currentTimeMillis() * 1000);
+    OtlpMapper.Mapped mapped = OtlpMapper.map(req, project.id(), project.scrubPii(), System.currentTimeMillis() * 1000,
+        ingestion.naming.forProject(project.id()));
     ingestion.write(mapped);
     ExportTraceServiceResponse.Builder res = ExportTraceServiceResponse.newBuilder();
     if (!mapped.drops().isEmpty()) {

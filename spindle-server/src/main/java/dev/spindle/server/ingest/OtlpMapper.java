@@ -132,7 +132,8 @@ final class OtlpMapper {
   /** Result of mapping: rows plus counted drops. */
   record Mapped(List<SpanRow> spans, List<ClientReportRow> drops) {}
 
-  static Mapped map(ExportTraceServiceRequest req, long projectId, boolean scrub, long nowUs) {
+  static Mapped map(ExportTraceServiceRequest req, long projectId, boolean scrub, long nowUs,
+      TransactionNames.Naming naming) {
     List<SpanRow> rows = new ArrayList<>();
     long invalid = 0;
     long untimely = 0;
@@ -180,7 +181,7 @@ final class OtlpMapper {
               .platform(platform == null ? "otlp" : platform)
               .user(attrs.containsKey("enduser.id") ? "id:" + attrs.get("enduser.id") : null);
           if (segment) {
-            TransactionNames.Named n = transactionName(name, attrs);
+            TransactionNames.Named n = transactionName(name, attrs, naming);
             b.segmentId(Segments.eventId(traceId, spanId)).transaction(n.name()).transactionSource(n.source());
           }
           rows.add(b.build());
@@ -198,13 +199,14 @@ final class OtlpMapper {
     return drops;
   }
 
-  private static TransactionNames.Named transactionName(String name, Map<String, Object> attrs) {
+  private static TransactionNames.Named transactionName(String name, Map<String, Object> attrs,
+      TransactionNames.Naming naming) {
     String method = string(attrs.getOrDefault("http.request.method", attrs.get("http.method")));
     String route = string(attrs.get("http.route"));
     if (route != null) return new TransactionNames.Named(method == null ? route : method + " " + route, "route");
     String target = string(attrs.getOrDefault("url.path", attrs.get("http.target")));
     if (method != null && target != null && (name == null || name.isEmpty() || name.equals(method))) {
-      return TransactionNames.sanitize(method + " " + target, "url");
+      return naming.name(method + " " + target, "url");
     }
     return new TransactionNames.Named(name, "custom");
   }

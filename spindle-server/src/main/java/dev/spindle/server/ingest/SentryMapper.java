@@ -24,15 +24,17 @@ final class SentryMapper {
   private final long projectId;
   private final boolean scrub;
   private final long nowUs;
+  private final TransactionNames.Naming naming;
   final List<SpanRow> spans = new ArrayList<>();
   final List<ErrorRow> errors = new ArrayList<>();
   final List<ClientReportRow> reports = new ArrayList<>();
   private final Map<String, Long> dropped = new LinkedHashMap<>();
 
-  SentryMapper(long projectId, boolean scrub, long nowUs) {
+  SentryMapper(long projectId, boolean scrub, long nowUs, TransactionNames.Naming naming) {
     this.projectId = projectId;
     this.scrub = scrub;
     this.nowUs = nowUs;
+    this.naming = naming;
   }
 
   /** Adds a server outcome for every counted drop; call once after mapping. */
@@ -68,7 +70,7 @@ final class SentryMapper {
     String untimely = TimeWindow.refusal(start, end, nowUs);
     if (untimely != null) throw IngestException.malformed("transaction: " + untimely);
 
-    TransactionNames.Named named = TransactionNames.sanitize(Json.str(t, "transaction"),
+    TransactionNames.Named named = naming.name(Json.str(t, "transaction"),
         Json.str(t.path("transaction_info"), "source"));
     Map<String, String> tags = tags(t.get("tags"));
     String release = Json.str(t, "release");

@@ -4,9 +4,9 @@ import java.util.regex.Pattern;
 
 /**
  * Replaces identifiers in URL-like transaction names by {@code *}: UUIDs, 32/40-hex hashes, dates,
- * {@code 0x...} hex and path segments with two or more digits. Like Relay, only names whose source
- * is {@code url}, {@code unknown} or missing are touched; a changed name gets source
- * {@code sanitized}. Names from routes, views, tasks or set by hand are left as they are.
+ * {@code 0x...} hex, path segments with two or more digits and long mixed-case tokens. Like Relay,
+ * only names whose source is {@code url}, {@code unknown} or missing are touched; a changed name
+ * gets source {@code sanitized}. Names from routes, views, tasks or set by hand are left as they are.
  */
 final class TransactionNames {
   private static final Pattern UUID =
@@ -21,11 +21,23 @@ final class TransactionNames {
   /** The name and source to store. */
   record Named(String name, String source) {}
 
+  /** Names one project's transactions: a name and its source as sent, to the name and source stored. */
+  interface Naming {
+    Named name(String name, String source);
+  }
+
+  /** The fixed rules only ({@link #sanitize}), without a project's learned ones ({@link TransactionNaming}). */
+  static final Naming FIXED = TransactionNames::sanitize;
+
+  /** Whether names of this source may be rewritten: {@code url}, {@code unknown}, {@code sanitized} or none. */
+  static boolean eligible(String source) {
+    return source == null || source.isEmpty() || "url".equals(source) || "unknown".equals(source)
+        || "sanitized".equals(source);
+  }
+
   static Named sanitize(String name, String source) {
     if (name == null) return new Named(null, source);
-    boolean eligible = source == null || source.isEmpty() || "url".equals(source)
-        || "unknown".equals(source) || "sanitized".equals(source);
-    if (!eligible) return new Named(name, source);
+    if (!eligible(source)) return new Named(name, source);
     String s = sanitizeText(name);
     if (s.equals(name)) return new Named(name, source == null || source.isEmpty() ? null : source);
     return new Named(s, "sanitized");
@@ -47,12 +59,31 @@ final class TransactionNames {
         if (i > 0) b.append('/');
         String seg = parts[i];
         // The first part may be "GET " before the path: keep the method.
-        if (i > 0 && digits(seg) >= 2) b.append('*');
+        if (i > 0 && (digits(seg) >= 2 || randomToken(seg))) b.append('*');
         else b.append(seg);
       }
       path = b.toString();
     }
     return path + rest;
+  }
+
+  /**
+   * A long token of mixed-case letters (base64/base62 ids without two digits): 16 or more letters,
+   * digits, {@code -} or {@code _}, at least 35 % of its letters upper case and 35 % lower case
+   * (camel-case words have far fewer capitals).
+   */
+  static boolean randomToken(String seg) {
+    if (seg.length() < 16) return false;
+    int upper = 0;
+    int lower = 0;
+    for (int i = 0; i < seg.length(); i++) {
+      char c = seg.charAt(i);
+      if (c >= 'A' && c <= 'Z') upper++;
+      else if (c >= 'a' && c <= 'z') lower++;
+      else if (!(c >= '0' && c <= '9' || c == '-' || c == '_')) return false;
+    }
+    int letters = upper + lower;
+    return upper * 100 >= letters * 35 && lower * 100 >= letters * 35;
   }
 
   private static int digits(String s) {

@@ -20,7 +20,7 @@ final class ZipkinHandler extends IngestHandler {
     boolean json = isJson(ctx, "application/x-protobuf");
     byte[] body = ingestion.body(ctx, lease);
     OtlpMapper.Mapped mapped = ZipkinMapper.map(json ? ZipkinMapper.parseJson(body) : ZipkinMapper.parseProto3(body),
-        project.id(), project.scrubPii(), System.currentTimeMillis() * 1000);
+        project.id(), project.scrubPii(), System.currentTimeMillis() * 1000, ingestion.naming.forProject(project.id()));
     ingestion.write(mapped);
     ctx.status(202);
   }

@@ -71,7 +71,8 @@ final class ZipkinMapper {
     }
   }
 
-  static OtlpMapper.Mapped map(List<Span> spans, long projectId, boolean scrub, long nowUs) {
+  static OtlpMapper.Mapped map(List<Span> spans, long projectId, boolean scrub, long nowUs,
+      TransactionNames.Naming naming) {
     Map<String, Span> sharedById = new HashMap<>();
     for (Span s : spans) {
       if (Boolean.TRUE.equals(s.shared())) sharedById.put(s.traceId() + s.id(), s);
@@ -113,7 +114,7 @@ final class ZipkinMapper {
           .user(tags.containsKey("enduser.id") ? "id:" + tags.get("enduser.id") : null)
           .service(s.localServiceName()).platform(PLATFORM);
       if (segment) {
-        TransactionNames.Named n = transactionName(s);
+        TransactionNames.Named n = transactionName(s, naming);
         b.segmentId(Segments.eventId(traceId, spanId)).transaction(n.name()).transactionSource(n.source());
       }
       rows.add(b.build());
@@ -178,7 +179,7 @@ final class ZipkinMapper {
     return method != null && target != null ? method + " " + target : s.name();
   }
 
-  static TransactionNames.Named transactionName(Span s) {
+  static TransactionNames.Named transactionName(Span s, TransactionNames.Naming naming) {
     Map<String, String> tags = s.tags();
     String method = tags.get("http.method");
     String name = s.name();
@@ -191,7 +192,7 @@ final class ZipkinMapper {
       return new TransactionNames.Named(method + " " + route, "route");
     }
     String path = tags.get("http.path");
-    if (method != null && path != null) return TransactionNames.sanitize(method + " " + path, "url");
+    if (method != null && path != null) return naming.name(method + " " + path, "url");
     return new TransactionNames.Named(name, "custom");
   }
 

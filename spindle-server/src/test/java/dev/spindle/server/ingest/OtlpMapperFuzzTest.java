@@ -15,12 +15,12 @@ class OtlpMapperFuzzTest {
   @FuzzTest(maxDuration = "10s")
   @Timeout(value = 30, unit = TimeUnit.SECONDS)
   void protobuf(byte[] body) {
-    IngestContract.assertMappedOrMalformed(() -> OtlpMapper.map(OtlpMapper.parseProtobuf(body), 1, true, NOW_US));
+    IngestContract.assertMappedOrMalformed(() -> OtlpMapper.map(OtlpMapper.parseProtobuf(body), 1, true, NOW_US, TransactionNames.FIXED));
   }
 
   @FuzzTest(maxDuration = "10s")
   @Timeout(value = 30, unit = TimeUnit.SECONDS)
   void json(byte[] body) {
-    IngestContract.assertMappedOrMalformed(() -> OtlpMapper.map(OtlpMapper.parseJson(body), 1, true, NOW_US));
+    IngestContract.assertMappedOrMalformed(() -> OtlpMapper.map(OtlpMapper.parseJson(body), 1, true, NOW_US, TransactionNames.FIXED));
   }
 }

@@ -72,7 +72,7 @@ class ProcessingTest {
   @Test
   void sentryIdsAreNormalizedAndCheckedInOnePass() {
     String trace = "4BF92F3577B34DA6A3CE929D0E0E4736";
-    SentryMapper m = new SentryMapper(1, false, 1_700_000_000_000_000L);
+    SentryMapper m = new SentryMapper(1, false, 1_700_000_000_000_000L, TransactionNames.FIXED);
     String id = m.transaction(json("{\"event_id\":\"9EC79C33-EC99-42AB-8353-589FCB2E04DC\","
         + "\"start_timestamp\":1700000000,\"timestamp\":1700000001,\"contexts\":{\"trace\":{"
         + "\"trace_id\":\"" + trace + "\",\"span_id\":\"00F067AA0BA902B7\","

@@ -11,6 +11,7 @@ import dev.spindle.server.auth.AuthCache;
 import dev.spindle.storage.ApiToken;
 import dev.spindle.storage.MetadataStore;
 import dev.spindle.storage.Project;
+import dev.spindle.storage.TransactionNameRule;
 import dev.spindle.storage.UiSession;
 import java.util.List;
 import java.util.Optional;
@@ -115,6 +116,21 @@ class SentryAuthFuzzTest {
 
     @Override
     public void deleteSessionsUsedBefore(long cutoffUs) {
+      throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public List<TransactionNameRule> transactionNameRules(long projectId) {
+      return List.of();
+    }
+
+    @Override
+    public void addTransactionNameRule(long projectId, TransactionNameRule rule) {
+      throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public boolean deleteTransactionNameRule(long projectId, String pattern) {
       throw new UnsupportedOperationException();
     }
   }

@@ -26,7 +26,7 @@ class SentryEnvelopeFuzzTest {
   void ingest(byte[] body) {
     EnvelopeHandler.Mapped mapped;
     try {
-      mapped = EnvelopeHandler.map(EnvelopeHandler.frame(READER, body), 1, true, NOW_US);
+      mapped = EnvelopeHandler.map(EnvelopeHandler.frame(READER, body), 1, true, NOW_US, TransactionNames.FIXED);
     } catch (IngestException | InvalidJsonException refused) {
       IngestContract.assertRefusal(refused, Set.of(MALFORMED, TOO_LARGE));
       return;

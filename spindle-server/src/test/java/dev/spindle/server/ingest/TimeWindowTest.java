@@ -28,7 +28,7 @@ class TimeWindowTest {
 
   @Test
   void everyMapperDropsUntimelySpansAsTheSameOutcome() {
-    SentryMapper m = new SentryMapper(1, false, NOW);
+    SentryMapper m = new SentryMapper(1, false, NOW, TransactionNames.FIXED);
     double old = (NOW - 31 * DAY) / 1e6;
     m.span(ProcessingTest.json("{\"trace_id\":\"" + "ab".repeat(16) + "\",\"span_id\":\"" + "cd".repeat(8)
         + "\",\"start_timestamp\":" + old + ",\"timestamp\":" + (old + 1) + "}"), 1.0, null, null);
@@ -40,10 +40,10 @@ class TimeWindowTest {
             .setTraceId(ByteString.copyFrom(new byte[] {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16}))
             .setSpanId(ByteString.copyFrom(new byte[] {1, 2, 3, 4, 5, 6, 7, 8}))
             .setStartTimeUnixNano(aheadNs).setEndTimeUnixNano(aheadNs + 1000)))).build();
-    OtlpMapper.Mapped otlp = OtlpMapper.map(req, 1, false, NOW);
+    OtlpMapper.Mapped otlp = OtlpMapper.map(req, 1, false, NOW, TransactionNames.FIXED);
     assertEquals(List.of(new ClientReportRow(1, NOW, TimeWindow.OUTCOME, "span", 1)), otlp.drops());
     OtlpMapper.Mapped zipkin = ZipkinMapper.map(List.of(zipkin2.Span.newBuilder().traceId("ab".repeat(16))
-        .id("cd".repeat(8)).timestamp(NOW - 31 * DAY).duration(5).build()), 1, false, NOW);
+        .id("cd".repeat(8)).timestamp(NOW - 31 * DAY).duration(5).build()), 1, false, NOW, TransactionNames.FIXED);
     assertEquals(List.of(new ClientReportRow(1, NOW, TimeWindow.OUTCOME, "span", 1)), zipkin.drops());
     assertEquals("1 spans refused: 1 timestamp (starts more than 30 days before or ends more than 1 day after it was received)",
         Rejections.describe(otlp.drops()));

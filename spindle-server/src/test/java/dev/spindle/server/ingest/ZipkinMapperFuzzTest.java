@@ -15,12 +15,12 @@ class ZipkinMapperFuzzTest {
   @FuzzTest(maxDuration = "10s")
   @Timeout(value = 30, unit = TimeUnit.SECONDS)
   void proto3(byte[] body) {
-    IngestContract.assertMappedOrMalformed(() -> ZipkinMapper.map(ZipkinMapper.parseProto3(body), 1, true, NOW_US));
+    IngestContract.assertMappedOrMalformed(() -> ZipkinMapper.map(ZipkinMapper.parseProto3(body), 1, true, NOW_US, TransactionNames.FIXED));
   }
 
   @FuzzTest(maxDuration = "10s")
   @Timeout(value = 30, unit = TimeUnit.SECONDS)
   void json(byte[] body) {
-    IngestContract.assertMappedOrMalformed(() -> ZipkinMapper.map(ZipkinMapper.parseJson(body), 1, true, NOW_US));
+    IngestContract.assertMappedOrMalformed(() -> ZipkinMapper.map(ZipkinMapper.parseJson(body), 1, true, NOW_US, TransactionNames.FIXED));
   }
 }

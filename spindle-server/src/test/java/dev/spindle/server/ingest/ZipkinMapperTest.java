@@ -35,7 +35,7 @@ class ZipkinMapperTest {
   }
 
   static Map<String, SpanRow> map(Span... spans) {
-    OtlpMapper.Mapped m = ZipkinMapper.map(List.of(spans), 7, false, NOW);
+    OtlpMapper.Mapped m = ZipkinMapper.map(List.of(spans), 7, false, NOW, TransactionNames.FIXED);
     assertEquals(List.of(), m.drops());
     Map<String, SpanRow> byId = new HashMap<>();
     for (SpanRow r : m.spans()) byId.put(r.spanId(), r);
@@ -158,7 +158,7 @@ class ZipkinMapperTest {
   private static TransactionNames.Named name(Map<String, String> tags, String spanName) {
     Span.Builder b = span("00000000000000c1", null).kind(Span.Kind.SERVER).name(spanName);
     tags.forEach(b::putTag);
-    return ZipkinMapper.transactionName(b.build());
+    return ZipkinMapper.transactionName(b.build(), TransactionNames.FIXED);
   }
 
   @Test
@@ -211,7 +211,7 @@ class ZipkinMapperTest {
     Span zero = Span.newBuilder().traceId(TRACE).id("00000000000000f1").timestamp(NOW).build();
     Span noTimestamp = Span.newBuilder().traceId(TRACE).id("00000000000000f2").build();
     Span overflow = Span.newBuilder().traceId(TRACE).id("00000000000000f3").timestamp(NOW).duration(Long.MAX_VALUE - 5).build();
-    OtlpMapper.Mapped m = ZipkinMapper.map(List.of(zero, noTimestamp, overflow), 7, false, NOW);
+    OtlpMapper.Mapped m = ZipkinMapper.map(List.of(zero, noTimestamp, overflow), 7, false, NOW, TransactionNames.FIXED);
     assertEquals(1, m.spans().size());
     SpanRow r = m.spans().get(0);
     assertEquals(NOW, r.startUs());
@@ -225,7 +225,7 @@ class ZipkinMapperTest {
   void scrubbing() {
     Span s = span("0000000000000101", null).name("charge").putTag("password", "hunter2")
         .putTag("http.method", "GET").putTag("http.url", "https://u:secret@pay.example/").build();
-    SpanRow r = ZipkinMapper.map(List.of(s), 7, true, NOW).spans().get(0);
+    SpanRow r = ZipkinMapper.map(List.of(s), 7, true, NOW, TransactionNames.FIXED).spans().get(0);
     assertEquals("[Filtered]", data(r).get("password").asText());
     assertEquals("GET https://[Filtered]:[Filtered]@pay.example/", r.description());
   }
@@ -241,7 +241,7 @@ class ZipkinMapperTest {
     List<Span> fromProto = ZipkinMapper.parseProto3(SpanBytesEncoder.PROTO3.encodeList(spans));
     assertEquals(spans, fromJson);
     assertEquals(spans, fromProto);
-    assertEquals(ZipkinMapper.map(fromJson, 1, false, NOW), ZipkinMapper.map(fromProto, 1, false, NOW));
+    assertEquals(ZipkinMapper.map(fromJson, 1, false, NOW, TransactionNames.FIXED), ZipkinMapper.map(fromProto, 1, false, NOW, TransactionNames.FIXED));
     assertEquals(List.of(), ZipkinMapper.parseJson("[]".getBytes(StandardCharsets.UTF_8)));
   }
 

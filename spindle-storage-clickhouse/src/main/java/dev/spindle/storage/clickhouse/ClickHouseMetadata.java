@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.spindle.storage.ApiToken;
 import dev.spindle.storage.MetadataStore;
 import dev.spindle.storage.Project;
+import dev.spindle.storage.TransactionNameRule;
 import dev.spindle.storage.UiSession;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -15,8 +16,9 @@ import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Projects, tokens and UI sessions in ReplacingMergeTree tables keyed by id: a change inserts a newer version
- * of the row and reads use {@code FINAL}. Ids come from {@code max(id) + 1} under this object's
+ * Projects, tokens, UI sessions and transaction-name rules in ReplacingMergeTree tables keyed by
+ * id (rules: project and pattern): a change inserts a newer version of the row and reads use
+ * {@code FINAL}. Ids come from {@code max(id) + 1} under this object's
  * lock, so one process at a time should run admin changes (the query nodes' admin API).
  */
 final class ClickHouseMetadata implements MetadataStore {
@@ -26,12 +28,14 @@ final class ClickHouseMetadata implements MetadataStore {
   private final String projects;
   private final String tokens;
   private final String sessions;
+  private final String nameRules;
 
   ClickHouseMetadata(ClickHouseHttp http, String db) {
     this.http = http;
     this.projects = db + ".projects";
     this.tokens = db + ".api_tokens";
     this.sessions = db + ".ui_sessions";
+    this.nameRules = db + ".transaction_name_rules";
   }
 
   private static long nowUs() {
@@ -196,5 +200,39 @@ final class ClickHouseMetadata implements MetadataStore {
   @Override
   public void deleteSessionsUsedBefore(long cutoffUs) {
     http.execute("ALTER TABLE " + sessions + new Sql(" DELETE WHERE last_used_us < ").num(cutoffUs));
+  }
+
+  @Override
+  public List<TransactionNameRule> transactionNameRules(long projectId) {
+    List<TransactionNameRule> out = new ArrayList<>();
+    for (JsonNode r : http.query("SELECT pattern, created_us FROM " + nameRules + " FINAL"
+        + new Sql(" WHERE project_id = ").num(projectId).sql(" AND deleted = 0 ORDER BY pattern"))) {
+      out.add(new TransactionNameRule(r.get("pattern").asText(), r.get("created_us").asLong()));
+    }
+    return out;
+  }
+
+  /** Several nodes may add the same rule at once: the table keeps one version, either is right. */
+  @Override
+  public void addTransactionNameRule(long projectId, TransactionNameRule rule) {
+    if (ruleExists(projectId, rule.pattern())) return;
+    putRule(projectId, rule, false);
+  }
+
+  @Override
+  public boolean deleteTransactionNameRule(long projectId, String pattern) {
+    if (!ruleExists(projectId, pattern)) return false;
+    putRule(projectId, new TransactionNameRule(pattern, nowUs()), true);
+    return true;
+  }
+
+  private boolean ruleExists(long projectId, String pattern) {
+    return !http.query("SELECT pattern FROM " + nameRules + " FINAL" + new Sql(" WHERE project_id = ").num(projectId)
+        .sql(" AND pattern = ").str(pattern).sql(" AND deleted = 0")).isEmpty();
+  }
+
+  private void putRule(long projectId, TransactionNameRule rule, boolean deleted) {
+    insert(nameRules, Map.of("project_id", projectId, "pattern", rule.pattern(), "created_us", rule.createdUs(),
+        "deleted", deleted ? 1 : 0, "version", nextVersion()));
   }
 }

@@ -19,8 +19,8 @@ import java.util.Set;
  *       {@code (project_id, end_time, ...)}, for summaries and time series over a period.
  *   <li>{@code errors}: error events, replacing by {@code (trace_id, project_id, event_id)}.
  *   <li>{@code client_reports}: counts of dropped items.
- *   <li>{@code projects}, {@code api_tokens}, {@code ui_sessions}: metadata, ReplacingMergeTree
- *       by version.
+ *   <li>{@code projects}, {@code api_tokens}, {@code ui_sessions}, {@code transaction_name_rules}:
+ *       metadata, ReplacingMergeTree by version.
  * </ul>
  *
  * <p>Cluster mode: the data tables are {@code <name>_local} and a {@code Distributed} table of the
@@ -161,6 +161,9 @@ final class ClickHouseSchema {
     out.add("CREATE TABLE IF NOT EXISTS " + db + ".ui_sessions ("
         + "id_sha256 String, token_sha256 String, created_us Int64, last_used_us Int64, ended UInt8, "
         + "version UInt64) ENGINE = ReplacingMergeTree(version) ORDER BY id_sha256");
+    out.add("CREATE TABLE IF NOT EXISTS " + db + ".transaction_name_rules ("
+        + "project_id UInt64, pattern String, created_us Int64, deleted UInt8, version UInt64"
+        + ") ENGINE = ReplacingMergeTree(version) ORDER BY (project_id, pattern)");
     return out;
   }
 

@@ -4,6 +4,7 @@ import dev.spindle.storage.ApiToken;
 import dev.spindle.storage.MetadataStore;
 import dev.spindle.storage.Project;
 import dev.spindle.storage.StorageException;
+import dev.spindle.storage.TransactionNameRule;
 import dev.spindle.storage.UiSession;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -14,8 +15,9 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Projects, tokens and UI sessions in DuckDB tables. Writes use the writer connection under the storage's write
- * lock; reads use their own connection, so ingestion's key lookups never wait for a group commit.
+ * Projects, tokens, UI sessions and transaction-name rules in DuckDB tables. Writes use the
+ * writer connection under the storage's write lock; reads use their own connection, so
+ * ingestion's key lookups never wait for a group commit.
  */
 final class DuckDbMetadata implements MetadataStore {
   private final Connection c;
@@ -220,11 +222,38 @@ final class DuckDbMetadata implements MetadataStore {
     execute("DELETE FROM ui_sessions WHERE last_used_us < ?", "delete sessions", cutoffUs);
   }
 
-  private void execute(String sql, String what, Object... args) {
+  @Override
+  public List<TransactionNameRule> transactionNameRules(long projectId) {
+    try (Connection rc = reads.get(); PreparedStatement ps = rc.prepareStatement(
+        "SELECT pattern, created_us FROM transaction_name_rules WHERE project_id = ? ORDER BY pattern")) {
+      ps.setLong(1, projectId);
+      List<TransactionNameRule> out = new ArrayList<>();
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) out.add(new TransactionNameRule(rs.getString(1), rs.getLong(2)));
+      }
+      return out;
+    } catch (SQLException e) {
+      throw new StorageException("transaction-name rule query failed: " + e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public void addTransactionNameRule(long projectId, TransactionNameRule rule) {
+    execute("INSERT OR IGNORE INTO transaction_name_rules VALUES (?, ?, ?)", "add transaction-name rule",
+        projectId, rule.pattern(), rule.createdUs());
+  }
+
+  @Override
+  public boolean deleteTransactionNameRule(long projectId, String pattern) {
+    return execute("DELETE FROM transaction_name_rules WHERE project_id = ? AND pattern = ?",
+        "delete transaction-name rule", projectId, pattern) > 0;
+  }
+
+  private int execute(String sql, String what, Object... args) {
     synchronized (lock) {
       try (PreparedStatement ps = c.prepareStatement(sql)) {
         for (int i = 0; i < args.length; i++) ps.setObject(i + 1, args[i]);
-        ps.executeUpdate();
+        return ps.executeUpdate();
       } catch (SQLException e) {
         throw new StorageException(what + " failed: " + e.getMessage(), e);
       }

@@ -36,7 +36,8 @@ import org.duckdb.DuckDBConnection;
  *
  * <p>Schema: {@code spans} (one row per span, the transaction root flagged by
  * {@code is_segment}), {@code errors}, {@code client_reports}, {@code trace_index}, the metadata
- * tables {@code projects}, {@code api_tokens} and {@code ui_sessions}, the loader's
+ * tables {@code projects}, {@code api_tokens}, {@code ui_sessions} and
+ * {@code transaction_name_rules}, the loader's
  * {@code ingest_log} and the service map's rollup ({@code map_*}, {@link CallRollup}); see
  * {@link Schema}.
  */

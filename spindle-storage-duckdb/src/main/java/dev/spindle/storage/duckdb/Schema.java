@@ -67,7 +67,10 @@ final class Schema {
       "ALTER TABLE api_tokens ADD COLUMN IF NOT EXISTS projects VARCHAR DEFAULT ''",
       "CREATE TABLE IF NOT EXISTS ui_sessions ("
           + "id_sha256 VARCHAR PRIMARY KEY, token_sha256 VARCHAR NOT NULL, created_us BIGINT NOT NULL, "
-          + "last_used_us BIGINT NOT NULL)");
+          + "last_used_us BIGINT NOT NULL)",
+      "CREATE TABLE IF NOT EXISTS transaction_name_rules ("
+          + "project_id BIGINT NOT NULL, pattern VARCHAR NOT NULL, created_us BIGINT NOT NULL, "
+          + "PRIMARY KEY (project_id, pattern))");
 
   /**
    * DuckDB checkpoints (compresses what its write-ahead log holds into the file) once the log

@@ -13,6 +13,7 @@ import dev.spindle.storage.ErrorQuery;
 import dev.spindle.storage.ErrorRow;
 import dev.spindle.storage.Filter;
 import dev.spindle.storage.HistogramBucket;
+import dev.spindle.storage.MetadataStore;
 import dev.spindle.storage.Outcome;
 import dev.spindle.storage.Project;
 import dev.spindle.storage.SpanOpSummary;
@@ -24,6 +25,7 @@ import dev.spindle.storage.TraceData;
 import dev.spindle.storage.TraceQuery;
 import dev.spindle.storage.TraceSummary;
 import dev.spindle.storage.TransactionSummary;
+import dev.spindle.storage.TransactionNameRule;
 import dev.spindle.storage.UiSession;
 import dev.spindle.storage.WriteBatch;
 import java.nio.file.Path;
@@ -551,6 +553,31 @@ public abstract class StorageContract {
       for (int i = 0; i < 100 && storage.metadata().session(idle.idSha256()).isPresent(); i++) Thread.sleep(50);
       assertEquals(Optional.empty(), storage.metadata().session(idle.idSha256()));
       assertEquals(Optional.of(live), storage.metadata().session(live.idSha256()));
+    }
+
+    @Test
+    void transactionNameRulesPerProjectAddedOnceAndDeleted() throws Exception {
+      MetadataStore m = storage.metadata();
+      assertEquals(List.of(), m.transactionNameRules(1));
+      TransactionNameRule users = new TransactionNameRule("/users/*/**", NOW_US);
+      m.addTransactionNameRule(1, users);
+      m.addTransactionNameRule(1, new TransactionNameRule("/users/*/**", NOW_US + 5));
+      TransactionNameRule files = new TransactionNameRule("/files/*/**", NOW_US);
+      m.addTransactionNameRule(1, files);
+      m.addTransactionNameRule(2, new TransactionNameRule("/orders/*/**", NOW_US));
+      assertEquals(List.of(files, users), m.transactionNameRules(1), "by pattern, the first of a pattern kept");
+      storage.close();
+      storage = null;
+      storage = open(dir);
+      m = storage.metadata();
+      assertEquals(List.of(files, users), m.transactionNameRules(1), "after a re-open");
+      assertTrue(m.deleteTransactionNameRule(1, "/users/*/**"));
+      assertFalse(m.deleteTransactionNameRule(1, "/users/*/**"));
+      assertFalse(m.deleteTransactionNameRule(3, "/orders/*/**"));
+      assertEquals(List.of(files), m.transactionNameRules(1));
+      assertEquals(1, m.transactionNameRules(2).size());
+      m.addTransactionNameRule(1, users);
+      assertEquals(List.of(files, users), m.transactionNameRules(1), "a deleted rule can come back");
     }
   }
 
