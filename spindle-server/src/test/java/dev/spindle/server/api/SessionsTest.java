@@ -71,6 +71,24 @@ class SessionsTest {
   }
 
   @Test
+  void aSignOutOnOneNodeEndsTheSessionOnTheOthersWithinTheRefreshTime() {
+    try (DuckDbStorage storage = DuckDbStorage.inMemory()) {
+      // Two query nodes over one metadata store.
+      Sessions a = new Sessions(storage.metadata(), IDLE_MS, now::get);
+      Sessions b = new Sessions(storage.metadata(), IDLE_MS, now::get);
+      String hash = Tokens.sha256("spd_w");
+      storage.metadata().createToken("w", hash);
+      String id = a.create(hash);
+      assertTrue(b.token(id).isPresent(), "a session made on one node works on the others");
+      a.end(id);
+      assertFalse(a.token(id).isPresent());
+      now.addAndGet(dev.spindle.server.auth.AuthCache.REFRESH_MS);
+      assertFalse(b.token(id).isPresent(), "ended elsewhere, read again after the refresh time");
+      assertEquals(0, b.cached());
+    }
+  }
+
+  @Test
   void signOutEndsTheStoredSessionAndIdleOnesArePurged() {
     try (DuckDbStorage storage = DuckDbStorage.inMemory()) {
       Sessions s = new Sessions(storage.metadata(), IDLE_MS, now::get);
