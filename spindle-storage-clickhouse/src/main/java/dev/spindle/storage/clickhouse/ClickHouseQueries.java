@@ -244,13 +244,20 @@ final class ClickHouseQueries implements TraceReader, TraceSearch, TransactionAg
     return out;
   }
 
+  /**
+   * Rows without a replay key are counted as they are; rows with one once per key, wherever its
+   * copies are (a replayed Kafka batch, on any shard).
+   */
   @Override
   public List<Outcome> outcomes(Long projectId, long startUs, long endUs) {
-    Sql sql = new Sql("SELECT project_id, reason, category, sum(quantity) AS q FROM "
-        + schema.table("client_reports") + " WHERE timestamp_us >= ").num(startUs)
+    Sql in = new Sql(" FROM " + schema.table("client_reports") + " WHERE timestamp_us >= ").num(startUs)
         .sql(" AND timestamp_us < ").num(endUs);
-    if (projectId != null) sql.sql(" AND project_id = ").num(projectId);
-    sql.sql(" GROUP BY project_id, reason, category ORDER BY project_id, reason, category");
+    if (projectId != null) in.sql(" AND project_id = ").num(projectId);
+    Sql sql = new Sql("SELECT project_id, reason, category, sum(n) AS q FROM (SELECT project_id, reason,"
+        + " category, quantity AS n").sql(in.toString()).sql(" AND replay_key = '' UNION ALL SELECT project_id, reason,"
+        + " category, any(quantity) AS n").sql(in.toString()).sql(" AND replay_key != ''"
+        + " GROUP BY project_id, reason, category, replay_key)"
+        + " GROUP BY project_id, reason, category ORDER BY project_id, reason, category");
     List<Outcome> out = new ArrayList<>();
     for (JsonNode r : http.query(sql.toString())) {
       out.add(new Outcome(r.get("project_id").asLong(), text(r, "reason"), text(r, "category"), r.get("q").asLong()));

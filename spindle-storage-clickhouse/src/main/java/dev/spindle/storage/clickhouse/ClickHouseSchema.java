@@ -18,7 +18,8 @@ import java.util.Set;
  *   <li>{@code transactions}: the transaction roots, fed by a materialized view, ordered by
  *       {@code (project_id, end_time, ...)}, for summaries and time series over a period.
  *   <li>{@code errors}: error events, replacing by {@code (trace_id, project_id, event_id)}.
- *   <li>{@code client_reports}: counts of dropped items.
+ *   <li>{@code client_reports}: counts of dropped items; a replayed copy (same
+ *       {@code replay_key}) is counted once by the reads.
  *   <li>{@code projects}, {@code api_tokens}, {@code ui_sessions}: metadata, ReplacingMergeTree
  *       by version.
  * </ul>
@@ -117,7 +118,7 @@ final class ClickHouseSchema {
             + "timestamp_us Int64 ALIAS toInt64(timestamp) * 1000000 + timestamp_micros)";
       case "client_reports":
         return "(project_id UInt64, time DateTime, time_micros UInt32, reason " + lowString() + ", "
-            + "category " + lowString() + ", quantity UInt64, "
+            + "category " + lowString() + ", quantity UInt64, " + REPORT_KEY_COLUMN + ", "
             + "timestamp_us Int64 ALIAS toInt64(time) * 1000000 + time_micros)";
       default:
         throw new IllegalArgumentException("table: " + table);
@@ -177,6 +178,24 @@ final class ClickHouseSchema {
       if (!existingColumns.contains(col.substring(0, col.indexOf(' ')))) {
         out.add("ALTER TABLE " + db + ".api_tokens ADD COLUMN " + col);
       }
+    }
+    return out;
+  }
+
+  /** The replay key of client reports ({@code ClientReportRow.replayKey}), added to tables made before it. */
+  static final String REPORT_KEY_COLUMN = "replay_key String DEFAULT ''";
+
+  /**
+   * The {@code ALTER}s adding {@link #REPORT_KEY_COLUMN} to client report tables made before it,
+   * given the columns of the local table and (in cluster mode) of the Distributed one.
+   */
+  List<String> reportKeyMigration(Set<String> localColumns, Set<String> distributedColumns) {
+    List<String> out = new ArrayList<>();
+    if (!localColumns.contains("replay_key")) {
+      out.add("ALTER TABLE " + local("client_reports") + on() + " ADD COLUMN " + REPORT_KEY_COLUMN);
+    }
+    if (cluster != null && !distributedColumns.contains("replay_key")) {
+      out.add("ALTER TABLE " + table("client_reports") + on() + " ADD COLUMN " + REPORT_KEY_COLUMN);
     }
     return out;
   }
