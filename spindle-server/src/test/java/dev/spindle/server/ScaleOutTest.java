@@ -66,7 +66,8 @@ class ScaleOutTest {
         "--kafka-bootstrap", kafka, "--kafka-partitions", "4", "--kafka-group", group).process();
   }
 
-  private static SpindleServer node(Role role, String clickhouse, String db, String kafka) {
+  /** A node of {@code role} in this JVM on database {@code db}; {@code kafka} null for a query node. */
+  static SpindleServer node(Role role, String clickhouse, String db, String kafka) {
     SpindleServer.Builder b = SpindleServer.builder().port(0).role(role)
         .storage(ClickHouseStorage.builder(clickhouse).database(db).open())
         .out(new PrintStream(new java.io.ByteArrayOutputStream(), true));

@@ -7,8 +7,6 @@ import dev.spindle.server.auth.AuthCache;
 import dev.spindle.storage.clickhouse.ClickHouseStorage;
 import dev.spindle.storage.clickhouse.LocalClickHouse;
 import dev.spindle.testsupport.KafkaTestBroker;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -16,7 +14,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import java.util.function.IntPredicate;
@@ -37,14 +34,6 @@ class SharedMetadataTest {
   private static final long SLACK_MS = 3_000;
 
   @TempDir Path dir;
-
-  private static SpindleServer node(Role role, String clickhouse, String db, String kafka) {
-    SpindleServer.Builder b = SpindleServer.builder().port(0).role(role)
-        .storage(ClickHouseStorage.builder(clickhouse).database(db).open())
-        .out(new PrintStream(new ByteArrayOutputStream(), true));
-    if (kafka != null) b.batchQueue("kafka", Map.of("bootstrap", kafka, "partitions", "1", "replication-factor", "1"));
-    return b.start();
-  }
 
   private static HttpResponse<String> send(HttpRequest.Builder b) throws Exception {
     return TestServer.HTTP.send(b.timeout(Duration.ofSeconds(20)).build(), HttpResponse.BodyHandlers.ofString());
@@ -96,14 +85,14 @@ class SharedMetadataTest {
     String db = "spindle_shared_" + Long.toHexString(System.nanoTime());
     List<AutoCloseable> nodes = new ArrayList<>();
     try (KafkaTestBroker kafka = KafkaTestBroker.start(dir.resolve("kafka"))) {
-      SpindleServer queryA = node(Role.QUERY, clickhouse, db, null);
+      SpindleServer queryA = ScaleOutTest.node(Role.QUERY, clickhouse, db, null);
       nodes.add(queryA);
-      SpindleServer queryB = node(Role.QUERY, clickhouse, db, null);
+      SpindleServer queryB = ScaleOutTest.node(Role.QUERY, clickhouse, db, null);
       nodes.add(queryB);
       assertEquals(null, queryB.bootstrap().apiToken(), "the second query node finds the first one's project");
-      SpindleServer ingestX = node(Role.INGEST, clickhouse, db, kafka.bootstrap);
+      SpindleServer ingestX = ScaleOutTest.node(Role.INGEST, clickhouse, db, kafka.bootstrap);
       nodes.add(ingestX);
-      SpindleServer ingestY = node(Role.INGEST, clickhouse, db, kafka.bootstrap);
+      SpindleServer ingestY = ScaleOutTest.node(Role.INGEST, clickhouse, db, kafka.bootstrap);
       nodes.add(ingestY);
       String admin = queryA.bootstrap().apiToken();
       String oldKey = TestServer.publicKey(queryA.bootstrap().dsn());

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.spindle.server.auth.AuthCache;
 import dev.spindle.server.auth.Tokens;
 import dev.spindle.storage.ApiToken;
 import dev.spindle.storage.UiSession;
@@ -82,7 +83,7 @@ class SessionsTest {
       assertTrue(b.token(id).isPresent(), "a session made on one node works on the others");
       a.end(id);
       assertFalse(a.token(id).isPresent());
-      now.addAndGet(dev.spindle.server.auth.AuthCache.REFRESH_MS);
+      now.addAndGet(AuthCache.REFRESH_MS);
       assertFalse(b.token(id).isPresent(), "ended elsewhere, read again after the refresh time");
       assertEquals(0, b.cached());
     }
