@@ -27,7 +27,7 @@ import java.util.Set;
  * <p>Cluster mode: the data tables are {@code <name>_local} and a {@code Distributed} table of the
  * plain name spreads them over the cluster's shards by {@code cityHash64(trace_id)}, so a trace and
  * every replay of its rows land on one shard (where {@code FINAL} deduplicates them). Metadata
- * stays in plain tables on the node Spindle talks to.
+ * tables are distributed the same way, by their key (see {@link #ddl(boolean)}).
  */
 final class ClickHouseSchema {
   private final String db;
@@ -120,13 +120,36 @@ final class ClickHouseSchema {
         return "(project_id UInt64, time DateTime, time_micros UInt32, reason " + lowString() + ", "
             + "category " + lowString() + ", quantity UInt64, " + REPORT_KEY_COLUMN + ", "
             + "timestamp_us Int64 ALIAS toInt64(time) * 1000000 + time_micros)";
+      case "projects":
+        return "(id UInt64, name String, public_key String, scrub_pii UInt8, created_us Int64, version UInt64)";
+      case "api_tokens":
+        return "(id UInt64, name String, sha256 String, created_us Int64, revoked UInt8, version UInt64, "
+            + TOKEN_SCOPE_COLUMNS.get(0) + ", " + TOKEN_SCOPE_COLUMNS.get(1) + ")";
+      case "ui_sessions":
+        return "(id_sha256 String, token_sha256 String, created_us Int64, last_used_us Int64, ended UInt8, "
+            + "version UInt64)";
       default:
         throw new IllegalArgumentException("table: " + table);
     }
   }
 
-  /** Every statement, in order; each is idempotent ({@code IF NOT EXISTS}). */
+  /** The metadata tables and their keys. */
+  private static final List<String[]> METADATA = List.of(
+      new String[] {"projects", "id"}, new String[] {"api_tokens", "id"}, new String[] {"ui_sessions", "id_sha256"});
+
+  /** Every statement of a new database, in order; each is idempotent ({@code IF NOT EXISTS}). */
   List<String> ddl() {
+    return ddl(false);
+  }
+
+  /**
+   * Every statement, in order; each is idempotent ({@code IF NOT EXISTS}). In cluster mode the
+   * metadata tables are {@code _local} tables under Distributed ones sharded by their key (every
+   * version of a row on one shard, where {@code FINAL} picks the latest), so that every node of
+   * the cluster reads and writes the same metadata; {@code plainMetadata} keeps them plain tables
+   * on the node Spindle talks to, as a cluster created before shared metadata has them.
+   */
+  List<String> ddl(boolean plainMetadata) {
     List<String> out = new ArrayList<>();
     out.add("CREATE DATABASE IF NOT EXISTS " + db + on());
     out.add("CREATE TABLE IF NOT EXISTS " + local("spans") + on() + " " + columns("spans", true)
@@ -152,16 +175,16 @@ final class ClickHouseSchema {
       out.add(distributed("errors", "cityHash64(trace_id)"));
       out.add(distributed("client_reports", "rand()"));
     }
-    out.add("CREATE TABLE IF NOT EXISTS " + db + ".projects ("
-        + "id UInt64, name String, public_key String, scrub_pii UInt8, created_us Int64, version UInt64"
-        + ") ENGINE = ReplacingMergeTree(version) ORDER BY id");
-    out.add("CREATE TABLE IF NOT EXISTS " + db + ".api_tokens ("
-        + "id UInt64, name String, sha256 String, created_us Int64, revoked UInt8, version UInt64, "
-        + TOKEN_SCOPE_COLUMNS.get(0) + ", " + TOKEN_SCOPE_COLUMNS.get(1)
-        + ") ENGINE = ReplacingMergeTree(version) ORDER BY id");
-    out.add("CREATE TABLE IF NOT EXISTS " + db + ".ui_sessions ("
-        + "id_sha256 String, token_sha256 String, created_us Int64, last_used_us Int64, ended UInt8, "
-        + "version UInt64) ENGINE = ReplacingMergeTree(version) ORDER BY id_sha256");
+    for (String[] m : METADATA) {
+      if (cluster == null || plainMetadata) {
+        out.add("CREATE TABLE IF NOT EXISTS " + db + "." + m[0] + " " + columns(m[0], true)
+            + " ENGINE = ReplacingMergeTree(version) ORDER BY " + m[1]);
+      } else {
+        out.add("CREATE TABLE IF NOT EXISTS " + local(m[0]) + on() + " " + columns(m[0], true)
+            + " ENGINE = ReplacingMergeTree(version) ORDER BY " + m[1]);
+        out.add(distributed(m[0], "cityHash64(" + m[1] + ")"));
+      }
+    }
     return out;
   }
 

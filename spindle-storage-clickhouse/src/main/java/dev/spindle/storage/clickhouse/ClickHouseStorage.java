@@ -67,7 +67,10 @@ public final class ClickHouseStorage implements Storage {
     this.database = b.database;
     this.version = ServerVersion.parse(http.query("SELECT version() AS v").get(0).get("v").asText());
     this.schema = new ClickHouseSchema(b.database, b.cluster, b.onCluster, version, b.ttlDays);
-    for (String ddl : schema.ddl()) http.execute(ddl);
+    // A cluster whose metadata tables predate shared metadata keeps them (plain, on this node).
+    boolean plainMetadata = b.cluster != null && http.query("SELECT engine FROM system.tables WHERE database = "
+        + Sql.literal(b.database) + " AND name = 'projects' AND engine != 'Distributed'").size() > 0;
+    for (String ddl : schema.ddl(plainMetadata)) http.execute(ddl);
     for (String alter : schema.tokenMigration(columns(b.database, "api_tokens"))) http.execute(alter);
     String reports = b.cluster == null ? "client_reports" : "client_reports_local";
     for (String alter : schema.reportKeyMigration(columns(b.database, reports), columns(b.database, "client_reports"))) {
@@ -75,11 +78,12 @@ public final class ClickHouseStorage implements Storage {
     }
     this.queries = new ClickHouseQueries(http, schema);
     this.insights = new ClickHouseInsights(http, schema);
-    this.metadata = new ClickHouseMetadata(http, b.database);
+    this.insertSettings = b.cluster == null ? Map.of() : Map.of("insert_distributed_sync", "1");
+    this.metadata = new ClickHouseMetadata(http, b.database, insertSettings,
+        plainMetadata ? b.database + ".ui_sessions" : schema.local("ui_sessions"));
     this.discover = new ClickHouseDiscover(http, schema);
     this.serviceMap = new ClickHouseServiceMap(http, schema, metadata);
     this.segments = new ClickHouseSegments(http, schema, writer);
-    this.insertSettings = b.cluster == null ? Map.of() : Map.of("insert_distributed_sync", "1");
     LOG.fine(() -> "ClickHouse " + version + " at " + b.url + ", database " + b.database
         + (b.cluster == null ? "" : ", cluster " + b.cluster));
   }

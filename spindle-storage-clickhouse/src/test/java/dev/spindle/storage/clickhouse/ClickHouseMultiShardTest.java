@@ -3,20 +3,25 @@ package dev.spindle.storage.clickhouse;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.spindle.storage.ApiToken;
 import dev.spindle.storage.Filter;
+import dev.spindle.storage.Project;
 import dev.spindle.storage.SpanRow;
 import dev.spindle.storage.TraceQuery;
+import dev.spindle.storage.UiSession;
 import dev.spindle.storage.WriteBatch;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * Trace search on a cluster of two real shards (two servers this JVM starts) answers exactly
- * what one node answers for the same rows, each shard finding its own traces.
+ * A cluster of two real shards (two servers this JVM starts): trace search answers exactly what
+ * one node answers for the same rows, each shard finding its own traces; nodes talking to
+ * different servers share the metadata.
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class ClickHouseMultiShardTest {
@@ -81,6 +86,40 @@ class ClickHouseMultiShardTest {
         cluster.dropAll();
         other.dropAll();
         single.dropAll();
+      }
+    }
+  }
+
+  @Test
+  void nodesTalkingToDifferentServersShareTheMetadata() {
+    List<String> shards = LocalClickHouse.twoShards();
+    String db = "spindle_shards_m_" + Long.toHexString(System.nanoTime());
+    try (ClickHouseStorage a = ClickHouseStorage.builder(shards.get(0)).database(db).cluster(LocalClickHouse.TWO_SHARDS).open();
+        ClickHouseStorage b = ClickHouseStorage.builder(shards.get(1)).database(db).cluster(LocalClickHouse.TWO_SHARDS).open()) {
+      try {
+        List<Project> made = new ArrayList<>();
+        for (int i = 0; i < 6; i++) made.add((i % 2 == 0 ? a : b).metadata().createProject("p" + i, "key" + i));
+        assertEquals(made, a.metadata().projects());
+        assertEquals(made, b.metadata().projects());
+        Project rotated = b.metadata().rotateKey(made.get(0).id(), "rotated").orElseThrow();
+        assertEquals(Optional.of(rotated), a.metadata().projectByKey("rotated"));
+        assertEquals(Optional.empty(), a.metadata().projectByKey("key0"), "the old key, on either server");
+        ApiToken t = a.metadata().createToken("t", "c".repeat(64));
+        assertEquals(Optional.of(t), b.metadata().activeTokenByHash(t.sha256Hex()));
+        a.metadata().saveSession(new UiSession("d".repeat(64), t.sha256Hex(), 1, 2));
+        assertTrue(b.metadata().session("d".repeat(64)).isPresent());
+        assertTrue(b.metadata().revokeToken(t.id()));
+        assertEquals(Optional.empty(), a.metadata().activeTokenByHash(t.sha256Hex()));
+        assertEquals(Optional.empty(), a.metadata().session("d".repeat(64)), "revoking a token ends its sessions");
+        long[] rows = new long[2];
+        for (int i = 0; i < 2; i++) {
+          rows[i] = new ClickHouseHttp(shards.get(i), null, null, Duration.ofSeconds(30))
+              .query("SELECT count() AS n FROM " + db + ".projects_local").get(0).get("n").asLong();
+        }
+        assertTrue(rows[0] > 0 && rows[1] > 0, "projects on both shards: " + rows[0] + ", " + rows[1]);
+      } finally {
+        a.dropAll();
+        b.dropAll();
       }
     }
   }
