@@ -16,9 +16,10 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Projects, tokens and UI sessions in ReplacingMergeTree tables keyed by id: a change inserts a newer version
- * of the row and reads use {@code FINAL}. In cluster mode the tables are Distributed ones sharded by
- * that key, so every version of a row is on one shard and every node sees the same metadata. Ids come from {@code max(id) + 1} under this object's
- * lock, so one process at a time should run admin changes (the query nodes' admin API).
+ * of the row and reads use {@code FINAL}. In cluster mode the tables are Distributed ones sharded
+ * by that key, so every version of a row is on one shard and every node sees the same metadata.
+ * Ids come from {@code max(id) + 1} under this object's lock, so one process at a time should run
+ * admin changes (the query nodes' admin API).
  */
 final class ClickHouseMetadata implements MetadataStore {
   private static final AtomicLong LAST_VERSION = new AtomicLong();

@@ -175,15 +175,11 @@ final class ClickHouseSchema {
       out.add(distributed("errors", "cityHash64(trace_id)"));
       out.add(distributed("client_reports", "rand()"));
     }
+    boolean shared = cluster != null && !plainMetadata;
     for (String[] m : METADATA) {
-      if (cluster == null || plainMetadata) {
-        out.add("CREATE TABLE IF NOT EXISTS " + db + "." + m[0] + " " + columns(m[0], true)
-            + " ENGINE = ReplacingMergeTree(version) ORDER BY " + m[1]);
-      } else {
-        out.add("CREATE TABLE IF NOT EXISTS " + local(m[0]) + on() + " " + columns(m[0], true)
-            + " ENGINE = ReplacingMergeTree(version) ORDER BY " + m[1]);
-        out.add(distributed(m[0], "cityHash64(" + m[1] + ")"));
-      }
+      out.add("CREATE TABLE IF NOT EXISTS " + (shared ? local(m[0]) + on() : table(m[0])) + " " + columns(m[0], true)
+          + " ENGINE = ReplacingMergeTree(version) ORDER BY " + m[1]);
+      if (shared) out.add(distributed(m[0], "cityHash64(" + m[1] + ")"));
     }
     return out;
   }
