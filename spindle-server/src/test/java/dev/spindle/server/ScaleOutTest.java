@@ -25,6 +25,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.ListOffsetsResult;
@@ -39,14 +40,22 @@ import org.junit.jupiter.api.io.TempDir;
  * Scale-out end to end: a real Kafka broker, ClickHouse, two ingest nodes and a query node (in
  * this JVM) and a writer node (a child JVM). Clients send real Sentry envelopes to both ingest
  * nodes; the writer is killed with SIGKILL mid-stream while ingestion goes on, then restarted:
- * every acknowledged transaction must be readable through the query node exactly once. Then a
- * writer of a fresh consumer group replays the whole topic, and still nothing is doubled.
+ * every acknowledged transaction must be readable through the query node exactly once, and the
+ * client report each envelope carries counted once. Then a writer of a fresh consumer group
+ * replays the whole topic, and still nothing is doubled.
  */
 @Timeout(value = 170, unit = TimeUnit.SECONDS)
 class ScaleOutTest {
   private static final int CHILD_SPANS = 5;
   private static final String NAME = "GET /scale";
   private static final int MAX_TRACES = 900;
+  /** A client report item appended to each envelope: one transaction dropped by sampling. */
+  private static final String REPORT = clientReport();
+
+  private static String clientReport() {
+    String payload = "{\"discarded_events\":[{\"reason\":\"sample_rate\",\"category\":\"transaction\",\"quantity\":1}]}";
+    return "{\"type\":\"client_report\",\"length\":" + payload.length() + "}\n" + payload + "\n";
+  }
 
   @TempDir Path dir;
 
@@ -57,7 +66,8 @@ class ScaleOutTest {
         "--kafka-bootstrap", kafka, "--kafka-partitions", "4", "--kafka-group", group).process();
   }
 
-  private static SpindleServer node(Role role, String clickhouse, String db, String kafka) {
+  /** A node of {@code role} in this JVM on database {@code db}; {@code kafka} null for a query node. */
+  static SpindleServer node(Role role, String clickhouse, String db, String kafka) {
     SpindleServer.Builder b = SpindleServer.builder().port(0).role(role)
         .storage(ClickHouseStorage.builder(clickhouse).database(db).open())
         .out(new PrintStream(new java.io.ByteArrayOutputStream(), true));
@@ -94,6 +104,7 @@ class ScaleOutTest {
       Process writer = startWriter(clickhouse, db, kafka.bootstrap, "spindle-writers");
 
       Set<String> acked = ConcurrentHashMap.newKeySet();
+      AtomicInteger sent = new AtomicInteger();
       AtomicBoolean stop = new AtomicBoolean();
       int threads = 4;
       ExecutorService pool = Executors.newFixedThreadPool(threads);
@@ -105,8 +116,9 @@ class ScaleOutTest {
             String traceId = TestServer.hex(32);
             double now = TestServer.nowSec();
             String env = TestServer.transaction(traceId, TestServer.hex(32), TestServer.hex(16), null, NAME,
-                now - 0.2, now, CHILD_SPANS);
+                now - 0.2, now, CHILD_SPANS) + REPORT;
             try {
+              sent.incrementAndGet();
               HttpResponse<String> r = TestServer.HTTP.send(HttpRequest.newBuilder(URI.create(url + "/api/1/envelope/?sentry_key=" + key))
                   .timeout(Duration.ofSeconds(20)).POST(HttpRequest.BodyPublishers.ofString(env)).build(),
                   HttpResponse.BodyHandlers.ofString());
@@ -133,6 +145,7 @@ class ScaleOutTest {
       while (System.nanoTime() < deadline && acked.size() < atKill + 100) Thread.sleep(100);
       assertTrue(acked.size() >= atKill + 100, "ingest nodes acknowledge while no writer runs (Kafka holds the rows)");
 
+      long reports;
       Process restarted = startWriter(clickhouse, db, kafka.bootstrap, "spindle-writers");
       try {
         Thread.sleep(2000);
@@ -141,6 +154,9 @@ class ScaleOutTest {
         assertTrue(pool.awaitTermination(60, TimeUnit.SECONDS));
         assertExactlyOnce(query, token, acked);
         System.out.println(acked.size() + " acknowledged transactions stored exactly once after the restart");
+        reports = awaitReports(query, token, acked.size());
+        // An envelope answered with an error may still have been stored, with its report.
+        assertTrue(reports <= sent.get(), reports + " client reports counted for " + sent.get() + " envelopes sent");
       } finally {
         restarted.destroy();
         restarted.waitFor(30, TimeUnit.SECONDS);
@@ -154,6 +170,7 @@ class ScaleOutTest {
         while (System.nanoTime() < deadline && !caughtUp(kafka.bootstrap, "spindle-replay")) Thread.sleep(250);
         assertTrue(caughtUp(kafka.bootstrap, "spindle-replay"), "the replaying writer wrote and committed the whole topic");
         assertExactlyOnce(query, token, acked);
+        assertEquals(reports, sampled(query, token), "client reports of the replayed topic counted once");
       } finally {
         replay.destroy();
         replay.waitFor(30, TimeUnit.SECONDS);
@@ -197,5 +214,30 @@ class ScaleOutTest {
       assertEquals(1 + CHILD_SPANS, e.getValue().get("spanCount").asLong(), "spans of " + e.getKey());
       assertEquals(1, e.getValue().get("transactionCount").asLong(), "transactions of " + e.getKey());
     }
+  }
+
+  /** Waits until at least {@code n} client reports are counted; returns the count. */
+  private static long awaitReports(SpindleServer query, String token, long n) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    long found = sampled(query, token);
+    while (System.nanoTime() < deadline && found < n) {
+      Thread.sleep(250);
+      found = sampled(query, token);
+    }
+    assertTrue(found >= n, found + " client reports counted, " + n + " acknowledged");
+    return found;
+  }
+
+  /** Transactions dropped by sampling, as the outcomes endpoint counts them. */
+  private static long sampled(SpindleServer query, String token) throws Exception {
+    HttpResponse<String> r = TestServer.HTTP.send(HttpRequest.newBuilder(URI.create(query.url()
+        + "/api/v1/outcomes?statsPeriod=1h")).timeout(Duration.ofSeconds(30))
+        .header("Authorization", "Bearer " + token).GET().build(), HttpResponse.BodyHandlers.ofString());
+    assertEquals(200, r.statusCode(), r.body());
+    long n = 0;
+    for (JsonNode o : TestServer.json(r.body()).get("data")) {
+      if (o.get("reason").asText().equals("sample_rate")) n += o.get("quantity").asLong();
+    }
+    return n;
   }
 }

@@ -2,7 +2,9 @@ package dev.spindle.collector.kafka;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.spindle.storage.ClientReportRow;
 import dev.spindle.storage.SpanWriter;
+import dev.spindle.storage.WriteBatch;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -23,7 +25,8 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
  * The writer role: consumes the rows topic in batches, writes each batch to storage (retrying
  * until it succeeds), and only then commits the batch's offsets. A crash between the write and
  * the commit replays the batch; the storage's idempotent writes (ClickHouse: ReplacingMergeTree
- * read with {@code FINAL}) keep the replay invisible. Records that cannot be decoded are logged,
+ * read with {@code FINAL}; client reports counted once per replay key, {@link #withReplayKeys})
+ * keep the replay invisible. Records that cannot be decoded are logged,
  * counted and skipped.
  *
  * <p>A batch the storage keeps refusing is split record by record ({@link PersistentWriter}), so
@@ -80,7 +83,7 @@ final class KafkaRowConsumer implements AutoCloseable {
         List<PersistentWriter.Item> batches = new ArrayList<>(records.count());
         for (ConsumerRecord<byte[], byte[]> r : records) {
           try {
-            batches.add(new PersistentWriter.Item(where(r), RecordValues.decode(r.value())));
+            batches.add(new PersistentWriter.Item(where(r), withReplayKeys(RecordValues.decode(r.value()), where(r))));
           } catch (RuntimeException e) {
             skipped.incrementAndGet();
             LOG.warning("skipping undecodable record " + where(r) + ": " + e.getMessage());
@@ -105,6 +108,17 @@ final class KafkaRowConsumer implements AutoCloseable {
         LOG.log(Level.FINE, "consumer close", e);
       }
     }
+  }
+
+  /**
+   * Gives each client report of a record its place in the topic as replay key, the same on every
+   * replay of the record, so storage that cannot write exactly once counts it once.
+   */
+  static WriteBatch withReplayKeys(WriteBatch batch, String where) {
+    if (batch.clientReports().isEmpty()) return batch;
+    List<ClientReportRow> keyed = new ArrayList<>(batch.clientReports().size());
+    for (ClientReportRow r : batch.clientReports()) keyed.add(r.withReplayKey(where + "#" + keyed.size()));
+    return new WriteBatch(batch.spans(), batch.errors(), keyed);
   }
 
   private static String where(ConsumerRecord<?, ?> r) {

@@ -1,5 +1,6 @@
 package dev.spindle.server.api;
 
+import dev.spindle.server.auth.AuthCache;
 import dev.spindle.server.auth.Tokens;
 import dev.spindle.storage.ApiToken;
 import dev.spindle.storage.MetadataStore;
@@ -18,7 +19,9 @@ import java.util.function.LongSupplier;
  * for the idle timeout, {@link #MAX_LIFETIME_MS} after it began, when the user signs out, or when
  * its token is revoked. Its last use is written back at most every {@link #touchIntervalMs} (a
  * restart may shorten its idle time by that much); sessions idle for longer than the timeout are
- * deleted from the storage every {@link #PURGE_INTERVAL_MS}.
+ * deleted from the storage every {@link #PURGE_INTERVAL_MS}. A session remembered here is read
+ * again from the storage when it was last read {@link AuthCache#REFRESH_MS} ago or more, so a
+ * sign-out on another node sharing the metadata ends it here within that time.
  */
 final class Sessions {
   /** The cookie carrying the session id. */
@@ -34,12 +37,14 @@ final class Sessions {
     final long createdMs;
     volatile long lastUsedMs;
     volatile long storedLastUsedMs;
+    volatile long readMs;
 
-    Live(String tokenHash, long createdMs, long lastUsedMs) {
+    Live(String tokenHash, long createdMs, long lastUsedMs, long readMs) {
       this.tokenHash = tokenHash;
       this.createdMs = createdMs;
       this.lastUsedMs = lastUsedMs;
       this.storedLastUsedMs = lastUsedMs;
+      this.readMs = readMs;
     }
   }
 
@@ -65,7 +70,7 @@ final class Sessions {
     String id = Tokens.newApiToken().substring(4);
     String key = Tokens.sha256(id);
     metadata.saveSession(new UiSession(key, tokenHash, now * 1000, now * 1000));
-    remember(key, new Live(tokenHash, now, now), now);
+    remember(key, new Live(tokenHash, now, now, now), now);
     return id;
   }
 
@@ -75,11 +80,16 @@ final class Sessions {
     String key = Tokens.sha256(id);
     long now = clock.getAsLong();
     Live s = byIdHash.get(key);
-    if (s == null) {
+    if (s == null || now - s.readMs >= AuthCache.REFRESH_MS) {
       Optional<UiSession> stored = metadata.session(key);
-      if (stored.isEmpty()) return Optional.empty();
+      if (stored.isEmpty()) {
+        if (s != null) byIdHash.remove(key);
+        return Optional.empty();
+      }
       UiSession u = stored.get();
-      s = new Live(u.tokenSha256(), u.createdUs() / 1000, u.lastUsedUs() / 1000);
+      long lastUsedMs = Math.max(u.lastUsedUs() / 1000, s == null ? 0 : s.lastUsedMs);
+      s = new Live(u.tokenSha256(), u.createdUs() / 1000, lastUsedMs, now);
+      s.storedLastUsedMs = u.lastUsedUs() / 1000;
       remember(key, s, now);
     }
     if (expired(s, now)) {

@@ -7,11 +7,15 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Remembers public-key and token lookups for a few seconds, so ingestion does not query the
- * metadata tables on every request. Admin changes made through the API clear it at once.
+ * Remembers public-key and token lookups for {@link #REFRESH_MS}, so ingestion does not query the
+ * metadata tables on every request. Admin changes made through this process's API clear it at
+ * once; nodes sharing the metadata (scale-out roles on one ClickHouse) see a key rotated, a
+ * project created or a token revoked elsewhere at most {@link #REFRESH_MS} later.
  */
 public final class AuthCache {
-  private static final long TTL_NANOS = 5_000_000_000L;
+  /** The longest a lookup is remembered: the bound on how late other nodes see an admin change. */
+  public static final long REFRESH_MS = 5_000;
+  private static final long TTL_NANOS = REFRESH_MS * 1_000_000L;
   private static final int MAX_ENTRIES = 10_000;
 
   private record Entry<V>(V value, long expires) {}

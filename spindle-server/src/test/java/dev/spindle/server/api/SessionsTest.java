@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.spindle.server.auth.AuthCache;
 import dev.spindle.server.auth.Tokens;
 import dev.spindle.storage.ApiToken;
 import dev.spindle.storage.UiSession;
@@ -67,6 +68,24 @@ class SessionsTest {
       assertTrue(storage.metadata().revokeToken(t.id()));
       assertFalse(restarted.token(other).isPresent(), "revoked with its token");
       restarted.end(other);
+    }
+  }
+
+  @Test
+  void aSignOutOnOneNodeEndsTheSessionOnTheOthersWithinTheRefreshTime() {
+    try (DuckDbStorage storage = DuckDbStorage.inMemory()) {
+      // Two query nodes over one metadata store.
+      Sessions a = new Sessions(storage.metadata(), IDLE_MS, now::get);
+      Sessions b = new Sessions(storage.metadata(), IDLE_MS, now::get);
+      String hash = Tokens.sha256("spd_w");
+      storage.metadata().createToken("w", hash);
+      String id = a.create(hash);
+      assertTrue(b.token(id).isPresent(), "a session made on one node works on the others");
+      a.end(id);
+      assertFalse(a.token(id).isPresent());
+      now.addAndGet(AuthCache.REFRESH_MS);
+      assertFalse(b.token(id).isPresent(), "ended elsewhere, read again after the refresh time");
+      assertEquals(0, b.cached());
     }
   }
 

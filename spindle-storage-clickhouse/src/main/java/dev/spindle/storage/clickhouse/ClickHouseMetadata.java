@@ -18,24 +18,39 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * Projects, tokens, UI sessions and transaction-name rules in ReplacingMergeTree tables keyed by
  * id (rules: project and pattern): a change inserts a newer version of the row and reads use
- * {@code FINAL}. Ids come from {@code max(id) + 1} under this object's
- * lock, so one process at a time should run admin changes (the query nodes' admin API).
+ * {@code FINAL}. In cluster mode the tables are Distributed ones sharded
+ * by that key, so every version of a row is on one shard and every node sees the same metadata.
+ * Ids come from {@code max(id) + 1} under this object's lock, so one process at a time should run
+ * admin changes (the query nodes' admin API).
  */
 final class ClickHouseMetadata implements MetadataStore {
   private static final AtomicLong LAST_VERSION = new AtomicLong();
+  /**
+   * Selected (and unused) by every {@code FINAL} read: 18.16 answers "Cannot find column version"
+   * to a {@code FINAL} read of a Distributed table that leaves out the version column.
+   */
+  private static final String VERSION = "version";
 
   private final ClickHouseHttp http;
   private final String projects;
   private final String tokens;
   private final String sessions;
   private final String nameRules;
+  private final Map<String, String> insertSettings;
+  private final String sessionsToPurge;
 
-  ClickHouseMetadata(ClickHouseHttp http, String db) {
+  /**
+   * @param insertSettings  settings of every insert (cluster mode: synchronous distributed inserts)
+   * @param sessionsToPurge the MergeTree table of UI sessions on this node, where old ones are deleted
+   */
+  ClickHouseMetadata(ClickHouseHttp http, String db, Map<String, String> insertSettings, String sessionsToPurge) {
     this.http = http;
     this.projects = db + ".projects";
     this.tokens = db + ".api_tokens";
     this.sessions = db + ".ui_sessions";
     this.nameRules = db + ".transaction_name_rules";
+    this.insertSettings = insertSettings;
+    this.sessionsToPurge = sessionsToPurge;
   }
 
   private static long nowUs() {
@@ -55,7 +70,7 @@ final class ClickHouseMetadata implements MetadataStore {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    http.insert(table, out.toByteArray(), Map.of());
+    http.insert(table, out.toByteArray(), insertSettings);
   }
 
   private void putProject(Project p) {
@@ -76,7 +91,7 @@ final class ClickHouseMetadata implements MetadataStore {
   }
 
   private long nextId(String table) {
-    return http.query("SELECT max(id) + 1 AS next FROM " + table + " FINAL").get(0).get("next").asLong();
+    return http.query("SELECT max(id) + 1 AS next FROM " + table).get(0).get("next").asLong();
   }
 
   @Override
@@ -88,7 +103,7 @@ final class ClickHouseMetadata implements MetadataStore {
 
   private List<Project> queryProjects(String where) {
     List<Project> out = new ArrayList<>();
-    for (JsonNode r : http.query("SELECT id, name, public_key, scrub_pii, created_us FROM " + projects
+    for (JsonNode r : http.query("SELECT id, name, public_key, scrub_pii, created_us, " + VERSION + " FROM " + projects
         + " FINAL" + where + " ORDER BY id")) {
       out.add(new Project(r.get("id").asLong(), r.get("name").asText(), r.get("public_key").asText(),
           r.get("scrub_pii").asInt() == 1, r.get("created_us").asLong()));
@@ -136,7 +151,7 @@ final class ClickHouseMetadata implements MetadataStore {
 
   private List<ApiToken> queryTokens(String where) {
     List<ApiToken> out = new ArrayList<>();
-    for (JsonNode r : http.query("SELECT id, name, sha256, created_us, revoked, scope, projects FROM " + tokens
+    for (JsonNode r : http.query("SELECT id, name, sha256, created_us, revoked, scope, projects, " + VERSION + " FROM " + tokens
         + " FINAL" + where + " ORDER BY id")) {
       out.add(new ApiToken(r.get("id").asLong(), r.get("name").asText(), r.get("sha256").asText(),
           r.get("created_us").asLong(), r.get("revoked").asInt() == 1, ApiToken.Scope.parse(r.get("scope").asText()),
@@ -171,7 +186,7 @@ final class ClickHouseMetadata implements MetadataStore {
 
   private List<UiSession> querySessions(String where) {
     List<UiSession> out = new ArrayList<>();
-    for (JsonNode r : http.query("SELECT id_sha256, token_sha256, created_us, last_used_us FROM " + sessions
+    for (JsonNode r : http.query("SELECT id_sha256, token_sha256, created_us, last_used_us, " + VERSION + " FROM " + sessions
         + " FINAL" + where + " AND ended = 0")) {
       out.add(new UiSession(r.get("id_sha256").asText(), r.get("token_sha256").asText(),
           r.get("created_us").asLong(), r.get("last_used_us").asLong()));
@@ -196,16 +211,20 @@ final class ClickHouseMetadata implements MetadataStore {
     session(idSha256).ifPresent(s -> putSession(new UiSession(s.idSha256(), s.tokenSha256(), s.createdUs(), nowUs()), true));
   }
 
-  /** A mutation, applied in the background; versions are written in last-use order, so no live one goes. */
+  /**
+   * A mutation, applied in the background; versions are written in last-use order, so no live one
+   * goes. In cluster mode it deletes on this node's shard only (ended and idle sessions are refused
+   * wherever they are; this only frees space).
+   */
   @Override
   public void deleteSessionsUsedBefore(long cutoffUs) {
-    http.execute("ALTER TABLE " + sessions + new Sql(" DELETE WHERE last_used_us < ").num(cutoffUs));
+    http.execute("ALTER TABLE " + sessionsToPurge + new Sql(" DELETE WHERE last_used_us < ").num(cutoffUs));
   }
 
   @Override
   public List<TransactionNameRule> transactionNameRules(long projectId) {
     List<TransactionNameRule> out = new ArrayList<>();
-    for (JsonNode r : http.query("SELECT pattern, created_us FROM " + nameRules + " FINAL"
+    for (JsonNode r : http.query("SELECT pattern, created_us, " + VERSION + " FROM " + nameRules + " FINAL"
         + new Sql(" WHERE project_id = ").num(projectId).sql(" AND deleted = 0 ORDER BY pattern"))) {
       out.add(new TransactionNameRule(r.get("pattern").asText(), r.get("created_us").asLong()));
     }
@@ -227,7 +246,7 @@ final class ClickHouseMetadata implements MetadataStore {
   }
 
   private boolean ruleExists(long projectId, String pattern) {
-    return !http.query("SELECT pattern FROM " + nameRules + " FINAL" + new Sql(" WHERE project_id = ").num(projectId)
+    return !http.query("SELECT pattern, " + VERSION + " FROM " + nameRules + " FINAL" + new Sql(" WHERE project_id = ").num(projectId)
         .sql(" AND pattern = ").str(pattern).sql(" AND deleted = 0")).isEmpty();
   }
 

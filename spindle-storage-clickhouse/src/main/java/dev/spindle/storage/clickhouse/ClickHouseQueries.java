@@ -211,7 +211,9 @@ final class ClickHouseQueries implements TraceReader, TraceSearch, TransactionAg
   @Override
   public List<TraceSummary> search(TraceQuery q) {
     String spans = schema.table("spans");
-    Sql matched = new Sql("SELECT trace_id FROM " + spans + " WHERE start_time >= toDateTime(")
+    // The IN subquery reads the local table: on a cluster each shard finds its own traces (a trace's
+    // rows are all on one shard, by the sharding key) instead of every shard reading every shard.
+    Sql matched = new Sql("SELECT trace_id FROM " + schema.local("spans") + " WHERE start_time >= toDateTime(")
         .num(Math.floorDiv(q.startUs(), 1_000_000L)).sql(") AND start_time <= toDateTime(")
         .num(Math.floorDiv(q.endUs(), 1_000_000L)).sql(") AND start_us >= ").num(q.startUs())
         .sql(" AND start_us < ").num(q.endUs());
@@ -245,13 +247,20 @@ final class ClickHouseQueries implements TraceReader, TraceSearch, TransactionAg
     return out;
   }
 
+  /**
+   * Rows without a replay key are counted as they are; rows with one once per key, wherever its
+   * copies are (a replayed Kafka batch, on any shard).
+   */
   @Override
   public List<Outcome> outcomes(Long projectId, long startUs, long endUs) {
-    Sql sql = new Sql("SELECT project_id, reason, category, sum(quantity) AS q FROM "
-        + schema.table("client_reports") + " WHERE timestamp_us >= ").num(startUs)
+    Sql in = new Sql(" FROM " + schema.table("client_reports") + " WHERE timestamp_us >= ").num(startUs)
         .sql(" AND timestamp_us < ").num(endUs);
-    if (projectId != null) sql.sql(" AND project_id = ").num(projectId);
-    sql.sql(" GROUP BY project_id, reason, category ORDER BY project_id, reason, category");
+    if (projectId != null) in.sql(" AND project_id = ").num(projectId);
+    Sql sql = new Sql("SELECT project_id, reason, category, sum(n) AS q FROM (SELECT project_id, reason,"
+        + " category, quantity AS n").sql(in.toString()).sql(" AND replay_key = '' UNION ALL SELECT project_id, reason,"
+        + " category, any(quantity) AS n").sql(in.toString()).sql(" AND replay_key != ''"
+        + " GROUP BY project_id, reason, category, replay_key)"
+        + " GROUP BY project_id, reason, category ORDER BY project_id, reason, category");
     List<Outcome> out = new ArrayList<>();
     for (JsonNode r : http.query(sql.toString())) {
       out.add(new Outcome(r.get("project_id").asLong(), text(r, "reason"), text(r, "category"), r.get("q").asLong()));

@@ -18,7 +18,8 @@ import java.util.Set;
  *   <li>{@code transactions}: the transaction roots, fed by a materialized view, ordered by
  *       {@code (project_id, end_time, ...)}, for summaries and time series over a period.
  *   <li>{@code errors}: error events, replacing by {@code (trace_id, project_id, event_id)}.
- *   <li>{@code client_reports}: counts of dropped items.
+ *   <li>{@code client_reports}: counts of dropped items; a replayed copy (same
+ *       {@code replay_key}) is counted once by the reads.
  *   <li>{@code projects}, {@code api_tokens}, {@code ui_sessions}, {@code transaction_name_rules}:
  *       metadata, ReplacingMergeTree by version.
  * </ul>
@@ -26,7 +27,7 @@ import java.util.Set;
  * <p>Cluster mode: the data tables are {@code <name>_local} and a {@code Distributed} table of the
  * plain name spreads them over the cluster's shards by {@code cityHash64(trace_id)}, so a trace and
  * every replay of its rows land on one shard (where {@code FINAL} deduplicates them). Metadata
- * stays in plain tables on the node Spindle talks to.
+ * tables are distributed the same way, by their key (see {@link #ddl(boolean)}).
  */
 final class ClickHouseSchema {
   private final String db;
@@ -117,15 +118,42 @@ final class ClickHouseSchema {
             + "timestamp_us Int64 ALIAS toInt64(timestamp) * 1000000 + timestamp_micros)";
       case "client_reports":
         return "(project_id UInt64, time DateTime, time_micros UInt32, reason " + lowString() + ", "
-            + "category " + lowString() + ", quantity UInt64, "
+            + "category " + lowString() + ", quantity UInt64, " + REPORT_KEY_COLUMN + ", "
             + "timestamp_us Int64 ALIAS toInt64(time) * 1000000 + time_micros)";
+      case "projects":
+        return "(id UInt64, name String, public_key String, scrub_pii UInt8, created_us Int64, version UInt64)";
+      case "api_tokens":
+        return "(id UInt64, name String, sha256 String, created_us Int64, revoked UInt8, version UInt64, "
+            + TOKEN_SCOPE_COLUMNS.get(0) + ", " + TOKEN_SCOPE_COLUMNS.get(1) + ")";
+      case "ui_sessions":
+        return "(id_sha256 String, token_sha256 String, created_us Int64, last_used_us Int64, ended UInt8, "
+            + "version UInt64)";
+      case "transaction_name_rules":
+        return "(project_id UInt64, pattern String, created_us Int64, deleted UInt8, version UInt64)";
       default:
         throw new IllegalArgumentException("table: " + table);
     }
   }
 
-  /** Every statement, in order; each is idempotent ({@code IF NOT EXISTS}). */
+  /** The metadata tables and their keys. */
+  private static final List<String[]> METADATA = List.of(
+      new String[] {"projects", "id", "id"}, new String[] {"api_tokens", "id", "id"},
+      new String[] {"ui_sessions", "id_sha256", "id_sha256"},
+      new String[] {"transaction_name_rules", "(project_id, pattern)", "project_id"});
+
+  /** Every statement of a new database, in order; each is idempotent ({@code IF NOT EXISTS}). */
   List<String> ddl() {
+    return ddl(false);
+  }
+
+  /**
+   * Every statement, in order; each is idempotent ({@code IF NOT EXISTS}). In cluster mode the
+   * metadata tables are {@code _local} tables under Distributed ones sharded by their key (every
+   * version of a row on one shard, where {@code FINAL} picks the latest), so that every node of
+   * the cluster reads and writes the same metadata; {@code plainMetadata} keeps them plain tables
+   * on the node Spindle talks to, as a cluster created before shared metadata has them.
+   */
+  List<String> ddl(boolean plainMetadata) {
     List<String> out = new ArrayList<>();
     out.add("CREATE DATABASE IF NOT EXISTS " + db + on());
     out.add("CREATE TABLE IF NOT EXISTS " + local("spans") + on() + " " + columns("spans", true)
@@ -151,19 +179,12 @@ final class ClickHouseSchema {
       out.add(distributed("errors", "cityHash64(trace_id)"));
       out.add(distributed("client_reports", "rand()"));
     }
-    out.add("CREATE TABLE IF NOT EXISTS " + db + ".projects ("
-        + "id UInt64, name String, public_key String, scrub_pii UInt8, created_us Int64, version UInt64"
-        + ") ENGINE = ReplacingMergeTree(version) ORDER BY id");
-    out.add("CREATE TABLE IF NOT EXISTS " + db + ".api_tokens ("
-        + "id UInt64, name String, sha256 String, created_us Int64, revoked UInt8, version UInt64, "
-        + TOKEN_SCOPE_COLUMNS.get(0) + ", " + TOKEN_SCOPE_COLUMNS.get(1)
-        + ") ENGINE = ReplacingMergeTree(version) ORDER BY id");
-    out.add("CREATE TABLE IF NOT EXISTS " + db + ".ui_sessions ("
-        + "id_sha256 String, token_sha256 String, created_us Int64, last_used_us Int64, ended UInt8, "
-        + "version UInt64) ENGINE = ReplacingMergeTree(version) ORDER BY id_sha256");
-    out.add("CREATE TABLE IF NOT EXISTS " + db + ".transaction_name_rules ("
-        + "project_id UInt64, pattern String, created_us Int64, deleted UInt8, version UInt64"
-        + ") ENGINE = ReplacingMergeTree(version) ORDER BY (project_id, pattern)");
+    boolean shared = cluster != null && !plainMetadata;
+    for (String[] m : METADATA) {
+      out.add("CREATE TABLE IF NOT EXISTS " + (shared ? local(m[0]) + on() : table(m[0])) + " " + columns(m[0], true)
+          + " ENGINE = ReplacingMergeTree(version) ORDER BY " + m[1]);
+      if (shared) out.add(distributed(m[0], "cityHash64(" + m[2] + ")"));
+    }
     return out;
   }
 
@@ -180,6 +201,24 @@ final class ClickHouseSchema {
       if (!existingColumns.contains(col.substring(0, col.indexOf(' ')))) {
         out.add("ALTER TABLE " + db + ".api_tokens ADD COLUMN " + col);
       }
+    }
+    return out;
+  }
+
+  /** The replay key of client reports ({@code ClientReportRow.replayKey}), added to tables made before it. */
+  static final String REPORT_KEY_COLUMN = "replay_key String DEFAULT ''";
+
+  /**
+   * The {@code ALTER}s adding {@link #REPORT_KEY_COLUMN} to client report tables made before it,
+   * given the columns of the local table and (in cluster mode) of the Distributed one.
+   */
+  List<String> reportKeyMigration(Set<String> localColumns, Set<String> distributedColumns) {
+    List<String> out = new ArrayList<>();
+    if (!localColumns.contains("replay_key")) {
+      out.add("ALTER TABLE " + local("client_reports") + on() + " ADD COLUMN " + REPORT_KEY_COLUMN);
+    }
+    if (cluster != null && !distributedColumns.contains("replay_key")) {
+      out.add("ALTER TABLE " + table("client_reports") + on() + " ADD COLUMN " + REPORT_KEY_COLUMN);
     }
     return out;
   }

@@ -68,23 +68,35 @@ public final class ClickHouseStorage implements Storage {
     this.database = b.database;
     this.version = ServerVersion.parse(http.query("SELECT version() AS v").get(0).get("v").asText());
     this.schema = new ClickHouseSchema(b.database, b.cluster, b.onCluster, version, b.ttlDays);
-    for (String ddl : schema.ddl()) http.execute(ddl);
-    Set<String> tokenColumns = new HashSet<>();
-    for (JsonNode r : http.query("SELECT name FROM system.columns WHERE database = "
-        + Sql.literal(b.database) + " AND table = 'api_tokens'")) {
-      tokenColumns.add(r.get("name").asText());
+    // A cluster whose metadata tables predate shared metadata keeps them (plain, on this node).
+    boolean plainMetadata = b.cluster != null && http.query("SELECT engine FROM system.tables WHERE database = "
+        + Sql.literal(b.database) + " AND name = 'projects' AND engine != 'Distributed'").size() > 0;
+    for (String ddl : schema.ddl(plainMetadata)) http.execute(ddl);
+    for (String alter : schema.tokenMigration(columns(b.database, "api_tokens"))) http.execute(alter);
+    String reports = b.cluster == null ? "client_reports" : "client_reports_local";
+    for (String alter : schema.reportKeyMigration(columns(b.database, reports), columns(b.database, "client_reports"))) {
+      http.execute(alter);
     }
-    for (String alter : schema.tokenMigration(tokenColumns)) http.execute(alter);
     this.queries = new ClickHouseQueries(http, schema);
     this.insights = new ClickHouseInsights(http, schema);
-    this.metadata = new ClickHouseMetadata(http, b.database);
+    this.insertSettings = b.cluster == null ? Map.of() : Map.of("insert_distributed_sync", "1");
+    this.metadata = new ClickHouseMetadata(http, b.database, insertSettings,
+        plainMetadata ? b.database + ".ui_sessions" : schema.local("ui_sessions"));
     this.discover = new ClickHouseDiscover(http, schema);
     this.serviceMap = new ClickHouseServiceMap(http, schema, metadata);
     this.verdicts = new ClickHouseVerdicts(http, schema, metadata, serviceMap);
     this.segments = new ClickHouseSegments(http, schema, writer);
-    this.insertSettings = b.cluster == null ? Map.of() : Map.of("insert_distributed_sync", "1");
     LOG.fine(() -> "ClickHouse " + version + " at " + b.url + ", database " + b.database
         + (b.cluster == null ? "" : ", cluster " + b.cluster));
+  }
+
+  private Set<String> columns(String database, String table) {
+    Set<String> out = new HashSet<>();
+    for (JsonNode r : http.query("SELECT name FROM system.columns WHERE database = " + Sql.literal(database)
+        + " AND table = " + Sql.literal(table))) {
+      out.add(r.get("name").asText());
+    }
+    return out;
   }
 
   /** A builder for the server at {@code url}, e.g. {@code http://127.0.0.1:8123}. */
@@ -261,6 +273,7 @@ public final class ClickHouseStorage implements Storage {
         g.writeStringField("reason", r.reason());
         g.writeStringField("category", r.category());
         g.writeNumberField("quantity", r.quantity());
+        g.writeStringField("replay_key", r.replayKey());
         g.writeEndObject();
         g.writeRaw('\n');
       }

@@ -6,6 +6,7 @@ import dev.spindle.storage.ClientReportRow;
 import dev.spindle.storage.ErrorQuery;
 import dev.spindle.storage.ErrorRow;
 import dev.spindle.storage.HistogramBucket;
+import dev.spindle.storage.Outcome;
 import dev.spindle.storage.SpanOpSummary;
 import dev.spindle.storage.SpanRow;
 import dev.spindle.storage.SummaryQuery;
@@ -53,8 +54,11 @@ class ClickHouseReplayTest {
         .op("db").startUs(now - 40_000).endUs(now - 10_000).build();
     ErrorRow err = new ErrorRow(1, "e".repeat(32), traceId, kid.spanId(), now - 20_000, "error", "boom",
         null, "GET /replay", Map.of(), null, null, null, null, null);
+    // Two reports alike but for their place in the topic, and one the writer of role `all` wrote (no key).
     WriteBatch batch = new WriteBatch(List.of(root, kid), List.of(err),
-        List.of(new ClientReportRow(1, now, "sample_rate", "transaction", 1)));
+        List.of(new ClientReportRow(1, now, "sample_rate", "transaction", 1, "spindle-rows/0@7#0"),
+            new ClientReportRow(1, now, "sample_rate", "transaction", 1, "spindle-rows/0@7#1")));
+    storage.writer().write(new WriteBatch(List.of(), List.of(), List.of(new ClientReportRow(1, now, "network_error", "span", 5))));
     storage.writer().write(batch);
     storage.writer().write(batch);
     assertEquals(4, http.query("SELECT count() AS n FROM " + db + ".spans").get(0).get("n").asLong(),
@@ -75,6 +79,8 @@ class ClickHouseReplayTest {
     assertEquals(30.0, op.totalMs(), 1e-9);
     assertEquals(0.6, op.shareOfTime(), 1e-9);
     assertEquals(List.of(err), storage.insights().errors(new ErrorQuery(1L, now - 3_600_000_000L, now + 1, null, 10)));
+    assertEquals(List.of(new Outcome(1, "network_error", "span", 5), new Outcome(1, "sample_rate", "transaction", 2)),
+        storage.outcomes().outcomes(1L, now - 1, now + 1), "a replayed report counts once, each of its keys once");
 
     for (String table : List.of("spans", "transactions", "errors")) http.execute("SYSTEM START MERGES " + db + "." + table);
     storage.optimize();

@@ -48,6 +48,12 @@ class ClickHouseSchemaTest {
     assertTrue(dist.contains("LowCardinality(Nullable(String))"), "but the same types");
     assertEquals("spindle.spans", s.table("spans"));
     assertEquals("spindle.spans_local", s.local("spans"));
+    assertTrue(ddl.contains("CREATE TABLE IF NOT EXISTS spindle.projects ON CLUSTER traces (id UInt64, name String,"
+        + " public_key String, scrub_pii UInt8, created_us Int64, version UInt64)"
+        + " ENGINE = Distributed(traces, spindle, projects_local, cityHash64(id))"), "metadata shared by the cluster");
+    assertTrue(all(s.ddl(true)).contains("CREATE TABLE IF NOT EXISTS spindle.projects (id UInt64"),
+        "unless it predates sharing: plain tables");
+    assertFalse(all(s.ddl(true)).contains("projects_local"));
   }
 
   @Test

@@ -21,10 +21,15 @@ import org.junit.jupiter.api.Assumptions;
  * skipped with a message — unless the environment variable {@code CI} is set: then they fail.
  */
 public final class LocalClickHouse {
+  /** The cluster of {@link #twoShards()}. */
+  public static final String TWO_SHARDS = "spindle_two_shards";
+
   private static String url;
   private static String cluster;
   private static String problem;
   private static boolean tried;
+  private static List<String> shards;
+  private static String shardsProblem;
 
   private LocalClickHouse() {}
 
@@ -49,13 +54,48 @@ public final class LocalClickHouse {
     return cluster;
   }
 
-  private static void find() {
-    String env = System.getenv("SPINDLE_CLICKHOUSE_URL");
-    if (env != null && !env.isBlank()) {
-      url = env.trim();
-      cluster = System.getenv("SPINDLE_CLICKHOUSE_CLUSTER");
-      return;
+  /**
+   * The URLs of two servers this JVM starts (once) as the two shards of the cluster
+   * {@link #TWO_SHARDS}, which both know; skips (or, under CI, fails) the test when
+   * {@code clickhouse-server} is not installed.
+   */
+  public static synchronized List<String> twoShards() {
+    if (shards == null && shardsProblem == null) {
+      List<String> command = command();
+      if (command.isEmpty()) {
+        shardsProblem = "no clickhouse-server on the PATH";
+      } else {
+        try {
+          int[] tcp = {freePort(), freePort()};
+          String remote = "  <remote_servers><" + TWO_SHARDS + ">"
+              + "<shard><replica><host>127.0.0.1</host><port>" + tcp[0] + "</port></replica></shard>"
+              + "<shard><replica><host>127.0.0.1</host><port>" + tcp[1] + "</port></replica></shard>"
+              + "</" + TWO_SHARDS + "></remote_servers>\n";
+          List<String> urls = new ArrayList<>();
+          for (int t : tcp) {
+            String u = start(command, t, remote);
+            if (u == null) break;
+            urls.add(u);
+          }
+          if (urls.size() == 2) shards = List.copyOf(urls);
+          else shardsProblem = problem;
+        } catch (IOException | RuntimeException e) {
+          shardsProblem = "starting " + command + " failed: " + e;
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          shardsProblem = "interrupted";
+        }
+      }
     }
+    if (shards == null) {
+      String why = "two ClickHouse shards are not available (" + shardsProblem + ")";
+      if (System.getenv("CI") != null) throw new AssertionError(why + "; CI is set, so this is a failure");
+      Assumptions.abort(why + "; test skipped");
+    }
+    return shards;
+  }
+
+  private static List<String> command() {
     List<String> command = new ArrayList<>();
     for (String dir : (System.getenv("PATH") + ":/usr/sbin:/usr/bin").split(":")) {
       if (Files.isExecutable(Path.of(dir, "clickhouse-server"))) {
@@ -68,12 +108,26 @@ public final class LocalClickHouse {
         break;
       }
     }
+    return command;
+  }
+
+  private static void find() {
+    String env = System.getenv("SPINDLE_CLICKHOUSE_URL");
+    if (env != null && !env.isBlank()) {
+      url = env.trim();
+      cluster = System.getenv("SPINDLE_CLICKHOUSE_CLUSTER");
+      return;
+    }
+    List<String> command = command();
     if (command.isEmpty()) {
       problem = "no clickhouse-server on the PATH";
       return;
     }
     try {
-      start(command);
+      int tcp = freePort();
+      url = start(command, tcp, "  <remote_servers><spindle_local><shard><replica><host>127.0.0.1</host><port>" + tcp
+          + "</port></replica></shard></spindle_local></remote_servers>\n");
+      if (url != null) cluster = "spindle_local";
     } catch (IOException | RuntimeException e) {
       problem = "starting " + command + " failed: " + e;
     } catch (InterruptedException e) {
@@ -88,10 +142,10 @@ public final class LocalClickHouse {
     }
   }
 
-  private static void start(List<String> command) throws IOException, InterruptedException {
+  /** Starts a server on {@code tcp} and a free HTTP port; its URL, or null (and {@link #problem}). */
+  private static String start(List<String> command, int tcp, String remoteServers) throws IOException, InterruptedException {
     Path dir = Files.createTempDirectory("spindle-clickhouse-");
     int http = freePort();
-    int tcp = freePort();
     String config = "<?xml version=\"1.0\"?>\n<yandex>\n"
         + "  <logger><level>warning</level><log>" + dir + "/server.log</log><errorlog>" + dir
         + "/error.log</errorlog><size>50M</size><count>1</count></logger>\n"
@@ -102,8 +156,7 @@ public final class LocalClickHouse {
         + "  <users_config>" + dir + "/users.xml</users_config>\n"
         + "  <default_profile>default</default_profile>\n  <default_database>default</default_database>\n"
         + "  <mark_cache_size>268435456</mark_cache_size>\n  <timezone>UTC</timezone>\n"
-        + "  <remote_servers><spindle_local><shard><replica><host>127.0.0.1</host><port>" + tcp
-        + "</port></replica></shard></spindle_local></remote_servers>\n"
+        + remoteServers
         + "</yandex>\n";
     String users = "<?xml version=\"1.0\"?>\n<yandex>\n"
         + "  <profiles><default><max_memory_usage>2000000000</max_memory_usage></default></profiles>\n"
@@ -133,11 +186,7 @@ public final class LocalClickHouse {
       try {
         HttpResponse<String> r = client.send(HttpRequest.newBuilder(URI.create(base + "/ping"))
             .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.ofString());
-        if (r.statusCode() == 200) {
-          url = base;
-          cluster = "spindle_local";
-          return;
-        }
+        if (r.statusCode() == 200) return base;
       } catch (IOException notYet) {
         // starting
       }
@@ -145,5 +194,6 @@ public final class LocalClickHouse {
     }
     p.destroyForcibly();
     problem = "clickhouse-server did not answer within 60 s; see " + dir;
+    return null;
   }
 }
