@@ -10,8 +10,10 @@ import java.util.ArrayDeque;
  * Spindle's current span for Micrometer's context-propagation library, under the key
  * {@code Span.class} (where the WebFlux filter puts each request's transaction in the Reactor
  * context). With Reactor's automatic context propagation, the span in a subscriber's context is
- * current while each operator of the chain runs, on whichever thread, and a context without one
- * leaves no span current. Registered through {@code META-INF/services}, so
+ * current while each operator of the chain runs, on whichever thread. A context without one leaves
+ * the thread's current span as it is (as without automatic propagation): clearing it would also
+ * hide the caller's span from a chain subscribed with {@code subscribe()} or {@code toFuture()},
+ * whose context Reactor does not capture. Registered through {@code META-INF/services}, so
  * {@code ContextRegistry.getInstance()} knows it whenever the starter is on the class path.
  *
  * <p>Each value set is made current with a {@link Scope}; the scopes of a thread are kept on a stack
@@ -41,9 +43,10 @@ public final class SpanThreadLocalAccessor implements ThreadLocalAccessor<Span> 
     push(span.makeCurrent());
   }
 
+  /** The context has no span: the thread's current span stays. */
   @Override
   public void setValue() {
-    push(Spindle.clearCurrentSpan());
+    push(Scope.NOOP);
   }
 
   @Override
