@@ -150,14 +150,6 @@ public final class Spindle {
     return s == null ? NoopSpan.INSTANCE : s;
   }
 
-  /**
-   * Makes no span current on this thread until the returned scope is closed, which restores the
-   * span current before. For context-propagation libraries that must clear what a context lacks.
-   */
-  public static Scope clearCurrentSpan() {
-    return ContextStorage.attach(null);
-  }
-
   /** Sends an error event tied to the current span's trace; returns its event id. */
   public static String captureException(Throwable error) {
     return tracer().captureException(error);

@@ -55,20 +55,6 @@ class ContextTest {
   }
 
   @Test
-  void clearedSpanComesBackWhenItsScopeCloses() {
-    Transaction tx = tracer.startTransaction("t", "task");
-    try (Scope outer = tx.makeCurrent()) {
-      try (Scope none = Spindle.clearCurrentSpan()) {
-        assertTrue(Spindle.currentSpan().isNoop());
-        assertNull(ContextStorage.current(), "cleared, not a no-op span stored");
-      }
-      assertSame(tx, Spindle.currentSpan());
-    }
-    assertNull(ContextStorage.current());
-    tx.finish();
-  }
-
-  @Test
   void strictCheckerReportsLeakedAndMisusedScopes() throws Exception {
     try (StrictScopes strict = StrictScopes.enable()) {
       Transaction tx = tracer.startTransaction("t", "task");
