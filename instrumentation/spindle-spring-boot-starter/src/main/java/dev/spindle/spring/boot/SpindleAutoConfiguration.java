@@ -28,8 +28,8 @@ import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
  * named by its route, {@code http.client} spans and trace headers for {@code RestClient},
  * {@code RestTemplate} and {@code WebClient} built from Boot's builders, and the current span
  * carried into {@code @Async} methods and the auto-configured task executors and schedulers
- * (virtual threads included). With {@code spindle.enabled=false} only a tracer that records and
- * sends nothing is defined.
+ * (virtual threads included), and a transaction per run of a {@code @Scheduled} method. With
+ * {@code spindle.enabled=false} only a tracer that records and sends nothing is defined.
  */
 @AutoConfiguration
 @EnableConfigurationProperties(SpindleProperties.class)
@@ -69,13 +69,26 @@ public final class SpindleAutoConfiguration {
     return o;
   }
 
-  /** The span current when a task is submitted is current while it runs. */
+  /**
+   * The span current when a task is submitted is current while it runs; each run of a
+   * {@code @Scheduled} method is a transaction of its own.
+   */
   @Configuration(proxyBeanMethods = false)
   @ConditionalOnBooleanProperty(name = "spindle.enabled", matchIfMissing = true)
   static class TaskConfiguration {
     @Bean
     TaskDecorator spindleTaskDecorator() {
       return Spindle::wrap;
+    }
+
+    @Bean
+    ScheduledRunHandler spindleScheduledRunHandler(Tracer tracer) {
+      return new ScheduledRunHandler(tracer);
+    }
+
+    @Bean
+    ScheduledTransactions spindleScheduledTransactions(ScheduledRunHandler handler) {
+      return new ScheduledTransactions(handler);
     }
   }
 

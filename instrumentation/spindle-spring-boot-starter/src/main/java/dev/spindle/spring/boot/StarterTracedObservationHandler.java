@@ -6,11 +6,11 @@ import io.micrometer.tracing.handler.TracingObservationHandler;
 import java.util.Set;
 
 /**
- * Takes Spring's HTTP server observations (MVC, WebFlux) and client observations
- * ({@code RestClient}, {@code RestTemplate}, {@code WebClient}) before Micrometer's tracing
- * handlers do, and starts no span for them: the starter's filters and interceptors trace those
- * requests (naming transactions by route as soon as the handler is chosen, sending handler errors,
- * applying {@code trace-propagation-targets}). The observation is given the span current when it
+ * Takes Spring's HTTP server observations (MVC, WebFlux), client observations
+ * ({@code RestClient}, {@code RestTemplate}, {@code WebClient}) and {@code @Scheduled} runs before
+ * Micrometer's tracing handlers do, and starts no span for them: the starter's filters,
+ * interceptors and {@link ScheduledRunHandler} trace those (naming transactions by route as soon
+ * as the handler is chosen, sending handler errors, applying {@code trace-propagation-targets}). The observation is given the span current when it
  * starts (the starter's transaction, or the client call's parent), so observations nested in it
  * become its children and Boot's tracing-aware metrics find a span; it is never ended here.
  *
@@ -25,7 +25,8 @@ final class StarterTracedObservationHandler implements TracingObservationHandler
       "org.springframework.http.server.observation.ServerRequestObservationContext",
       "org.springframework.http.server.reactive.observation.ServerRequestObservationContext",
       "org.springframework.http.client.observation.ClientRequestObservationContext",
-      "org.springframework.web.reactive.function.client.ClientRequestObservationContext");
+      "org.springframework.web.reactive.function.client.ClientRequestObservationContext",
+      "org.springframework.scheduling.support.ScheduledTaskObservationContext");
 
   private final Tracer tracer;
 

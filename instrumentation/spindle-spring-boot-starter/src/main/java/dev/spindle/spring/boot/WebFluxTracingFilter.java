@@ -27,13 +27,14 @@ import reactor.core.publisher.SignalType;
  * {@code internal_error}.
  *
  * <p>The transaction is put into the Reactor context under {@link #CONTEXT_KEY}, where
- * {@link TracingExchangeFilterFunction} finds it for {@code WebClient} calls made by the handler.
- * It is <em>not</em> made current on the threads operators run on: code in a reactive handler
- * reads it with {@code Mono.deferContextual(ctx -> ...ctx.get(Span.class))}.
+ * {@link TracingExchangeFilterFunction} finds it for {@code WebClient} calls made by the handler,
+ * and from where {@link SpanThreadLocalAccessor} makes it current inside the handler's operators
+ * (with Reactor's automatic context propagation, which {@link SpindleReactorAutoConfiguration}
+ * turns on). The handler method itself runs before its chain is subscribed, with no span current.
  */
 final class WebFluxTracingFilter implements WebFilter, Ordered {
   /** The Reactor context key of the request's transaction (a {@link Span}). */
-  static final Class<Span> CONTEXT_KEY = Span.class;
+  static final Class<Span> CONTEXT_KEY = SpanThreadLocalAccessor.KEY;
 
   private final Tracer tracer;
 

@@ -77,6 +77,7 @@ class SpindlePropertiesTest {
       }
     }
     assertEquals(Set.of("spindle.enabled", "spindle.dsn", "spindle.traces-sample-rate", "spindle.environment",
-        "spindle.release", "spindle.service-name", "spindle.trace-propagation-targets"), names);
+        "spindle.release", "spindle.service-name", "spindle.trace-propagation-targets",
+        "spindle.reactor.automatic-context-propagation"), names);
   }
 }

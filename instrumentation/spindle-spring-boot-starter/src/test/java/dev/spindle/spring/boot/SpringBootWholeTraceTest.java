@@ -169,6 +169,38 @@ class SpringBootWholeTraceTest {
     assertEquals(clients.get(0).path("spanId").asText(), served.path("parentSpanId").asText());
   }
 
+  /** The transaction is current in every operator, across publishOn, delayElement and WebClient. */
+  @Test
+  void spanIsCurrentInsideReactorOperatorsAcrossThreads() throws Exception {
+    HttpResponse<String> r = get(TestApps.url(gateway) + "/gateway/6/hops", null);
+    assertEquals(200, r.statusCode(), r.body());
+    String[] lines = r.body().split("\n");
+    assertEquals(4, lines.length, r.body());
+    assertEquals("user 6", lines[3]);
+    String[] published = lines[0].split(" ", 3);
+    String traceId = published[0];
+    String spanId = published[1];
+    assertTrue(published[2].startsWith("boundedElastic-"), lines[0]);
+    assertTrue(lines[1].split(" ", 3)[2].startsWith("parallel-"), lines[1]);
+    for (int i = 1; i < 3; i++) assertTrue(lines[i].startsWith(traceId + " " + spanId + " "), lines[i]);
+
+    JsonNode trace = api.awaitTrace(traceId, 2);
+    List<JsonNode> txs = list(trace.path("transactions"));
+    assertEquals(2, txs.size(), trace.toPrettyString());
+    for (JsonNode t : txs) assertFalse(t.path("orphan").asBoolean(), "orphan: " + t);
+    assertEquals(0, trace.path("looseSpans").size(), "loose spans: " + trace.path("looseSpans"));
+    JsonNode root = txs.stream().filter(t -> t.path("parentSpanId").isNull()).findFirst().orElseThrow();
+    assertEquals("GET /gateway/{id}/hops", root.path("name").asText(), root.toString());
+    assertEquals(spanId, root.path("spanId").asText(), "the span current in the operators is the transaction");
+    List<JsonNode> clients = list(root.path("spans")).stream()
+        .filter(s -> s.path("op").asText().equals("http.client")).toList();
+    assertEquals(1, clients.size(), root.toString());
+    assertEquals(spanId, clients.get(0).path("parentSpanId").asText());
+    JsonNode served = txs.stream().filter(t -> t != root).findFirst().orElseThrow();
+    assertEquals("GET /users/{id}", served.path("name").asText());
+    assertEquals(clients.get(0).path("spanId").asText(), served.path("parentSpanId").asText());
+  }
+
   @Test
   void webFluxErrorIsSentWithItsTrace() throws Exception {
     assertErrorSent(TestApps.url(gateway) + "/gateway/3/fail", "GET /gateway/{id}/fail");

@@ -24,6 +24,7 @@ import org.springframework.web.client.RestClient;
 import org.springframework.web.client.RestTemplate;
 import org.springframework.web.reactive.function.client.WebClient;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
 
 /**
  * Two small Spring Boot MVC applications as users write them: {@code users} (service B) answers
@@ -146,9 +147,11 @@ final class TestApps {
   @RestController
   static class GatewayController {
     private final WebClient users;
+    private final Tracer tracer;
 
-    GatewayController(WebClient users) {
+    GatewayController(WebClient users, Tracer tracer) {
       this.users = users;
+      this.tracer = tracer;
     }
 
     /** Lines: the trace id of the request's transaction (from the Reactor context), B's answer. */
@@ -156,6 +159,28 @@ final class TestApps {
     Mono<String> user(@PathVariable("id") String id) {
       return Mono.deferContextual(context -> users.get().uri("/users/{id}", id).retrieve()
           .bodyToMono(String.class).map(body -> context.get(Span.class).traceId() + "\n" + body));
+    }
+
+    /**
+     * Hops threads (publishOn, delayElement) and calls B inside flatMap. Lines: the current span
+     * and thread in each operator ({@code traceId spanId thread}), then B's answer.
+     */
+    @GetMapping("/gateway/{id}/hops")
+    Mono<String> hops(@PathVariable("id") String id) {
+      return Mono.just(id)
+          .publishOn(Schedulers.boundedElastic())
+          .map(x -> current())
+          .delayElement(Duration.ofMillis(10))
+          .flatMap(published -> {
+            String delayed = current();
+            return users.get().uri("/users/{id}", id).retrieve().bodyToMono(String.class)
+                .map(body -> published + "\n" + delayed + "\n" + current() + "\n" + body);
+          });
+    }
+
+    private String current() {
+      Span span = tracer.currentSpan();
+      return span.traceId() + " " + span.spanId() + " " + Thread.currentThread().getName();
     }
 
     @GetMapping("/gateway/{id}/fail")
