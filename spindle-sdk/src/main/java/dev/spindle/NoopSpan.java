@@ -36,7 +36,8 @@ final class NoopSpan implements Transaction {
   @Override public void finish(SpanStatus status) {}
   @Override public void finish(Instant endTimestamp) {}
   @Override public boolean isFinished() { return false; }
-  @Override public Scope makeCurrent() { return ContextStorage.attach(this); }
+  /** Changes nothing: the no-op span belongs to no tracer. */
+  @Override public Scope makeCurrent() { return Scope.NOOP; }
   @Override public Transaction transaction() { return this; }
   @Override public String name() { return ""; }
   @Override public TransactionSource source() { return TransactionSource.CUSTOM; }

@@ -247,7 +247,7 @@ class RecordingSpan implements Span {
 
   @Override
   public Scope makeCurrent() {
-    return ContextStorage.attach(this);
+    return transaction.context.attach(this);
   }
 
   @Override

@@ -47,6 +47,7 @@ final class RecordingTransaction extends RecordingSpan implements Transaction, T
   private static final long SENT = 1L << 63;
 
   final Tracer tracer;
+  final ContextStorage context;
   final SpanClock clock;
   final String traceId;
   final TraceState traceState;
@@ -77,6 +78,7 @@ final class RecordingTransaction extends RecordingSpan implements Transaction, T
         : readingAt(nowNanos, nowMicros, context.startTimestamp(), nowNanos));
     this.scope = scope;
     this.tracer = tracer;
+    this.context = tracer.storage;
     this.clock = clock;
     this.traceState = traceState;
     this.traceId = traceState.traceId;
@@ -159,6 +161,11 @@ final class RecordingTransaction extends RecordingSpan implements Transaction, T
   @Override
   public ScopeData scope() {
     return scope;
+  }
+
+  @Override
+  public ContextStorage context() {
+    return context;
   }
 
   @Override
