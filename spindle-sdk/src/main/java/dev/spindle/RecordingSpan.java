@@ -1,6 +1,6 @@
 package dev.spindle;
 
-import dev.spindle.protocol.Ids;
+import dev.spindle.protocol.internal.Ids;
 import dev.spindle.protocol.SpanStatus;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;

@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.spindle.protocol.Ids;
+import dev.spindle.protocol.internal.Ids;
 import dev.spindle.protocol.SpanStatus;
 import dev.spindle.transport.Envelope;
 import java.time.Duration;

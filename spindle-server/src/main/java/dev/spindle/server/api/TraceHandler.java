@@ -1,6 +1,6 @@
 package dev.spindle.server.api;
 
-import dev.spindle.protocol.Ids;
+import dev.spindle.protocol.internal.Ids;
 import dev.spindle.server.http.ApiException;
 import dev.spindle.server.http.Responses;
 import dev.spindle.storage.Storage;

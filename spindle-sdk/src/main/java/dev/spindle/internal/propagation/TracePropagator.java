@@ -1,5 +1,9 @@
-package dev.spindle.propagation;
+package dev.spindle.internal.propagation;
 
+import dev.spindle.propagation.DynamicSamplingContext;
+import dev.spindle.propagation.IncomingTrace;
+import dev.spindle.propagation.Baggage;
+import dev.spindle.propagation.Propagation;
 import static dev.spindle.propagation.Propagation.BAGGAGE;
 import static dev.spindle.propagation.Propagation.SENTRY_TRACE;
 import static dev.spindle.propagation.Propagation.TRACEPARENT;
