@@ -5,13 +5,19 @@ import java.time.Instant;
 
 /**
  * The span returned when nothing is current: all-zero ids, records nothing, propagates nothing.
+ * Made current, it hides its tracer's current span until the scope closes.
  */
 final class NoopSpan implements Transaction {
-  static final NoopSpan INSTANCE = new NoopSpan();
+  /** Not of one tracer: made current in the tracer {@link Spindle} holds then. */
+  static final NoopSpan INSTANCE = new NoopSpan(null);
   static final String INVALID_TRACE_ID = "00000000000000000000000000000000";
   static final String INVALID_SPAN_ID = "0000000000000000";
 
-  private NoopSpan() {}
+  private final Tracer tracer; // null: Spindle's
+
+  NoopSpan(Tracer tracer) {
+    this.tracer = tracer;
+  }
 
   @Override public String traceId() { return INVALID_TRACE_ID; }
   @Override public String spanId() { return INVALID_SPAN_ID; }
@@ -36,8 +42,7 @@ final class NoopSpan implements Transaction {
   @Override public void finish(SpanStatus status) {}
   @Override public void finish(Instant endTimestamp) {}
   @Override public boolean isFinished() { return false; }
-  /** Changes nothing: the no-op span belongs to no tracer. */
-  @Override public Scope makeCurrent() { return Scope.NOOP; }
+  @Override public Scope makeCurrent() { return (tracer != null ? tracer : Spindle.tracer()).storage.attach(this); }
   @Override public Transaction transaction() { return this; }
   @Override public String name() { return ""; }
   @Override public TransactionSource source() { return TransactionSource.CUSTOM; }

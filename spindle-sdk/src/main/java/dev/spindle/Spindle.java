@@ -148,8 +148,7 @@ public final class Spindle {
 
   /** The span current on this thread, or a no-op span; never null. */
   public static Span currentSpan() {
-    Span s = tracer().storage.current();
-    return s == null ? NoopSpan.INSTANCE : s;
+    return tracer().currentSpan();
   }
 
   /** Sends an error event tied to the current span's trace; returns its event id. */

@@ -49,6 +49,8 @@ public final class Tracer implements AutoCloseable {
   /** This tracer's current span per thread: other tracers' spans are never current here. */
   final ContextStorage storage = new ContextStorage();
   private final ContextWrappers wrappers = new ContextWrappers(() -> storage);
+  /** What {@link #currentSpan()} returns when none is current; made current, it hides this tracer's. */
+  final NoopSpan noop = new NoopSpan(this);
   private final Transport transport;
   private final Dsn dsn;
   private final TracePropagator propagator;
@@ -171,7 +173,7 @@ public final class Tracer implements AutoCloseable {
   public Transaction startTransaction(TransactionContext context, Map<String, Object> customSamplingContext) {
     if (context == null) {
       Misuse.report("startTransaction(null)");
-      return NoopSpan.INSTANCE;
+      return noop;
     }
     IncomingTrace in = context.incoming();
     if (!enabled) return passThrough(in, context);
@@ -229,7 +231,7 @@ public final class Tracer implements AutoCloseable {
    * (the trace, the caller's span id, its decision, its DSC and tracestate).
    */
   private Transaction passThrough(IncomingTrace in, TransactionContext context) {
-    if (in == null) return NoopSpan.INSTANCE;
+    if (in == null) return noop;
     TraceState state = new TraceState(in.traceId(), in.sampled(), null,
         SampleRand.fromTraceId(in.traceId()), in.tracestate(), in.randomTraceId(), in.dsc());
     return new NonRecordingTransaction(storage, state, in.parentSpanId(), context.name(), context.source(),
@@ -312,7 +314,7 @@ public final class Tracer implements AutoCloseable {
   /** The span current on this thread, or a no-op span; never null. */
   public Span currentSpan() {
     Span s = storage.current();
-    return s == null ? NoopSpan.INSTANCE : s;
+    return s == null ? noop : s;
   }
 
   /**

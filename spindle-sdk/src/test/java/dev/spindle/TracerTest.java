@@ -320,7 +320,6 @@ class TracerTest {
   @Test
   void currentSpanIsNeverNull() {
     Span none = tracer.currentSpan();
-    assertSame(NoopSpan.INSTANCE, none);
     assertTrue(none.isNoop());
     Transaction unsampled = Tracer.create(new SpindleOptions().setTracesSampleRate(0.0)
         .setTransport(transport)).startTransaction("u", "task");

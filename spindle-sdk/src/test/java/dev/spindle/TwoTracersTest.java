@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.spindle.propagation.Propagation;
 import java.util.HashMap;
@@ -80,6 +81,21 @@ class TwoTracersTest {
       assertSame(wrappedAB, b.wrap(wrappedAB), "but not its own twice");
       assertSame(txB, wrappedAB.submit(b::currentSpan).get());
       assertSame(txA, wrappedAB.submit(a::currentSpan).get());
+    }
+    txA.finish();
+    txB.finish();
+  }
+
+  @Test
+  void aTracersNoopSpanHidesThatTracersSpanOnly() {
+    Transaction txA = a.startTransaction("a", "task");
+    Transaction txB = b.startTransaction("b", "task");
+    try (Scope sa = txA.makeCurrent(); Scope sb = txB.makeCurrent()) {
+      try (Scope hidden = a.noop.makeCurrent()) {
+        assertTrue(a.currentSpan().isNoop());
+        assertSame(txB, b.currentSpan());
+      }
+      assertSame(txA, a.currentSpan());
     }
     txA.finish();
     txB.finish();
