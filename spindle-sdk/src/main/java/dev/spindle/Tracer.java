@@ -49,8 +49,7 @@ public final class Tracer implements AutoCloseable {
   /** This tracer's current span per thread: other tracers' spans are never current here. */
   final ContextStorage storage = new ContextStorage();
   private final ContextWrappers wrappers = new ContextWrappers(() -> storage);
-  /** What {@link #currentSpan()} returns when none is current; made current, it hides this tracer's. */
-  final NoopSpan noop = new NoopSpan(this);
+  private final NoopSpan noop = new NoopSpan(this);
   private final Transport transport;
   private final Dsn dsn;
   private final TracePropagator propagator;
@@ -315,6 +314,15 @@ public final class Tracer implements AutoCloseable {
   public Span currentSpan() {
     Span s = storage.current();
     return s == null ? noop : s;
+  }
+
+  /**
+   * The span that records and propagates nothing, which {@link #currentSpan()} returns when none is
+   * current. Making it current hides this tracer's current span (not another tracer's) until its
+   * scope closes.
+   */
+  public Span noopSpan() {
+    return noop;
   }
 
   /**

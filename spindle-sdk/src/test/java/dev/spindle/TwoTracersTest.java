@@ -91,7 +91,7 @@ class TwoTracersTest {
     Transaction txA = a.startTransaction("a", "task");
     Transaction txB = b.startTransaction("b", "task");
     try (Scope sa = txA.makeCurrent(); Scope sb = txB.makeCurrent()) {
-      try (Scope hidden = a.noop.makeCurrent()) {
+      try (Scope hidden = a.noopSpan().makeCurrent()) {
         assertTrue(a.currentSpan().isNoop());
         assertSame(txB, b.currentSpan());
       }
