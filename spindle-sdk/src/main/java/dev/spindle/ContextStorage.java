@@ -1,29 +1,29 @@
 package dev.spindle;
 
 /**
- * The span current on each thread. One static thread-local, as in Brave and OpenTelemetry: a
- * span made current by any tracer is current for all. When the outermost scope on a thread
- * closes, the thread-local entry is removed, so pooled threads of a redeployed application keep
- * no reference to Spindle's classes.
+ * The span current on each thread, for one tracer: each {@link Tracer} has its own thread-local,
+ * so two tracers in one process never see (or propagate) each other's spans. A span is made
+ * current in its own tracer's storage. When the outermost scope on a thread closes, the
+ * thread-local entry is removed, so pooled threads of a redeployed application keep no reference
+ * to Spindle's classes. Scope decorators (MDC) are process-wide.
  */
 final class ContextStorage {
-  private static final ThreadLocal<Span> CURRENT = new ThreadLocal<>();
   private static final ScopeDecorator[] NONE = {};
   private static volatile ScopeDecorator[] decorators = NONE;
 
-  private ContextStorage() {}
+  private final ThreadLocal<Span> current = new ThreadLocal<>();
 
   /** The current span, or null. */
-  static Span current() {
-    return CURRENT.get();
+  Span current() {
+    return current.get();
   }
 
   /** Makes {@code span} (null: none) current; the returned scope restores what was current before. */
-  static Scope attach(Span span) {
-    Span previous = CURRENT.get();
-    if (span == null) CURRENT.remove();
-    else CURRENT.set(span);
-    RestoringScope restoring = new RestoringScope(span, previous);
+  Scope attach(Span span) {
+    Span previous = current.get();
+    if (span == null) current.remove();
+    else current.set(span);
+    RestoringScope restoring = new RestoringScope(this, span, previous);
     Scope scope = restoring;
     for (ScopeDecorator d : decorators) scope = decorate(d, span, scope);
     StrictScopes strict = StrictScopes.active;
@@ -52,19 +52,21 @@ final class ContextStorage {
         .toArray(ScopeDecorator[]::new);
   }
 
-  static void restore(Span previous) {
-    if (previous == null) CURRENT.remove();
-    else CURRENT.set(previous);
+  void restore(Span previous) {
+    if (previous == null) current.remove();
+    else current.set(previous);
   }
 
   /** Restores the previous span when closed; closing twice does nothing. */
   static final class RestoringScope implements Scope {
+    final ContextStorage storage;
     final Span span;
     final Span previous;
     final Thread owner = Thread.currentThread();
     private boolean closed;
 
-    RestoringScope(Span span, Span previous) {
+    RestoringScope(ContextStorage storage, Span span, Span previous) {
+      this.storage = storage;
       this.span = span;
       this.previous = previous;
     }
@@ -78,7 +80,7 @@ final class ContextStorage {
         return;
       }
       closed = true;
-      restore(previous);
+      storage.restore(previous);
     }
   }
 }

@@ -19,92 +19,114 @@ import java.util.function.Supplier;
 /**
  * Carries the current span across threads: each wrapper captures the span current when it is
  * created (for executors: when a task is submitted) and makes it current while the task runs,
- * restoring the worker's own context afterwards.
+ * restoring the worker's own context afterwards. The storage is looked up at capture time: for
+ * {@link Spindle}'s wrappers, the storage of the tracer set by {@code init} then.
  */
 final class ContextWrappers {
-  private ContextWrappers() {}
+  private final Supplier<ContextStorage> storage;
 
-  static Runnable wrap(Runnable task) {
-    Span captured = ContextStorage.current();
+  ContextWrappers(Supplier<ContextStorage> storage) {
+    this.storage = storage;
+  }
+
+  Runnable wrap(Runnable task) {
+    ContextStorage context = storage.get();
+    Span captured = context.current();
     return () -> {
-      try (Scope ignored = ContextStorage.attach(captured)) {
+      try (Scope ignored = context.attach(captured)) {
         task.run();
       }
     };
   }
 
-  static <V> Callable<V> wrap(Callable<V> task) {
-    Span captured = ContextStorage.current();
+  <V> Callable<V> wrap(Callable<V> task) {
+    ContextStorage context = storage.get();
+    Span captured = context.current();
     return () -> {
-      try (Scope ignored = ContextStorage.attach(captured)) {
+      try (Scope ignored = context.attach(captured)) {
         return task.call();
       }
     };
   }
 
-  static <V> Supplier<V> wrap(Supplier<V> task) {
-    Span captured = ContextStorage.current();
+  <V> Supplier<V> wrap(Supplier<V> task) {
+    ContextStorage context = storage.get();
+    Span captured = context.current();
     return () -> {
-      try (Scope ignored = ContextStorage.attach(captured)) {
+      try (Scope ignored = context.attach(captured)) {
         return task.get();
       }
     };
   }
 
-  static <T, R> Function<T, R> wrap(Function<T, R> task) {
-    Span captured = ContextStorage.current();
+  <T, R> Function<T, R> wrap(Function<T, R> task) {
+    ContextStorage context = storage.get();
+    Span captured = context.current();
     return t -> {
-      try (Scope ignored = ContextStorage.attach(captured)) {
+      try (Scope ignored = context.attach(captured)) {
         return task.apply(t);
       }
     };
   }
 
-  static <T> Consumer<T> wrap(Consumer<T> task) {
-    Span captured = ContextStorage.current();
+  <T> Consumer<T> wrap(Consumer<T> task) {
+    ContextStorage context = storage.get();
+    Span captured = context.current();
     return t -> {
-      try (Scope ignored = ContextStorage.attach(captured)) {
+      try (Scope ignored = context.attach(captured)) {
         task.accept(t);
       }
     };
   }
 
-  static Executor wrap(Executor executor) {
-    if (executor instanceof ContextExecutorService) return executor;
+  Executor wrap(Executor executor) {
+    if (ours(executor)) return executor;
     return task -> executor.execute(wrap(task));
   }
 
-  /** An executor running every task with {@code span} current, whoever submits it. */
-  static Executor bind(Span span, Executor executor) {
+  /** An executor running every task with the span current now, whoever submits it. */
+  Executor bind(Executor executor) {
+    ContextStorage context = storage.get();
+    Span span = context.current();
     return task -> executor.execute(() -> {
-      try (Scope ignored = ContextStorage.attach(span)) {
+      try (Scope ignored = context.attach(span)) {
         task.run();
       }
     });
   }
 
-  static ExecutorService wrap(ExecutorService executor) {
-    if (executor instanceof ContextExecutorService) return executor;
+  ExecutorService wrap(ExecutorService executor) {
+    if (ours(executor)) return executor;
     return new ContextExecutorService(executor);
   }
 
-  static ScheduledExecutorService wrap(ScheduledExecutorService executor) {
-    if (executor instanceof ContextScheduledExecutorService) return executor;
+  ScheduledExecutorService wrap(ScheduledExecutorService executor) {
+    if (executor instanceof ContextScheduledExecutorService && ours(executor)) return executor;
     return new ContextScheduledExecutorService(executor);
   }
 
-  private static <T> List<Callable<T>> wrapAll(Collection<? extends Callable<T>> tasks) {
+  /** True when {@code executor} is already wrapped by these wrappers (not another tracer's). */
+  private boolean ours(Executor executor) {
+    return executor instanceof ContextExecutorService
+        && ((ContextExecutorService) executor).wrappers() == this;
+  }
+
+  private <T> List<Callable<T>> wrapAll(Collection<? extends Callable<T>> tasks) {
     List<Callable<T>> wrapped = new ArrayList<>(tasks.size());
     for (Callable<T> t : tasks) wrapped.add(wrap(t));
     return wrapped;
   }
 
   /** An ExecutorService whose tasks run in the context of their submitter. */
-  static class ContextExecutorService implements ExecutorService {
+  class ContextExecutorService implements ExecutorService {
     final ExecutorService delegate;
 
     ContextExecutorService(ExecutorService delegate) {
       this.delegate = delegate;
+    }
+
+    ContextWrappers wrappers() {
+      return ContextWrappers.this;
     }
 
     @Override public void execute(Runnable command) { delegate.execute(wrap(command)); }
@@ -174,7 +196,7 @@ final class ContextWrappers {
   }
 
   /** A ScheduledExecutorService whose tasks run in the context of their submitter. */
-  static final class ContextScheduledExecutorService extends ContextExecutorService
+  final class ContextScheduledExecutorService extends ContextExecutorService
       implements ScheduledExecutorService {
     private final ScheduledExecutorService scheduled;
 

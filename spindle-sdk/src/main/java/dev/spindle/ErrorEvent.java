@@ -1,6 +1,6 @@
 package dev.spindle;
 
-import dev.spindle.protocol.Ids;
+import dev.spindle.protocol.internal.Ids;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;

@@ -1,6 +1,6 @@
 package dev.spindle;
 
-import dev.spindle.protocol.JsonWriter;
+import dev.spindle.protocol.internal.JsonWriter;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.IdentityHashMap;

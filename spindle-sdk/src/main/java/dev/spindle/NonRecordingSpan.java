@@ -1,6 +1,6 @@
 package dev.spindle;
 
-import dev.spindle.protocol.Ids;
+import dev.spindle.protocol.internal.Ids;
 import dev.spindle.protocol.SpanStatus;
 import java.time.Instant;
 
@@ -43,7 +43,7 @@ final class NonRecordingSpan implements Span {
   @Override public void finish(SpanStatus status) {}
   @Override public void finish(Instant endTimestamp) {}
   @Override public boolean isFinished() { return false; }
-  @Override public Scope makeCurrent() { return ContextStorage.attach(this); }
+  @Override public Scope makeCurrent() { return transaction.context().attach(this); }
   @Override public Transaction transaction() { return transaction; }
 
   @Override

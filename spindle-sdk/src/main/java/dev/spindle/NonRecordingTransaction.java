@@ -1,6 +1,6 @@
 package dev.spindle;
 
-import dev.spindle.protocol.Ids;
+import dev.spindle.protocol.internal.Ids;
 import dev.spindle.protocol.SpanStatus;
 import java.time.Instant;
 import java.util.function.UnaryOperator;
@@ -10,6 +10,7 @@ import java.util.function.UnaryOperator;
  * or continues a trace, so that its decision (or the lack of one) reaches every downstream service.
  */
 final class NonRecordingTransaction implements Traced {
+  private final ContextStorage context;
   private final TraceState traceState;
   private final String spanId = Ids.newSpanId();
   private final String parentSpanId;
@@ -19,8 +20,9 @@ final class NonRecordingTransaction implements Traced {
   private volatile boolean finished;
   private volatile ScopeData scope;
 
-  NonRecordingTransaction(TraceState traceState, String parentSpanId, String name,
-      TransactionSource source, String operation, ScopeData scope) {
+  NonRecordingTransaction(ContextStorage context, TraceState traceState, String parentSpanId,
+      String name, TransactionSource source, String operation, ScopeData scope) {
+    this.context = context;
     this.scope = scope;
     this.traceState = traceState;
     this.parentSpanId = parentSpanId;
@@ -53,7 +55,8 @@ final class NonRecordingTransaction implements Traced {
   @Override public void finish(SpanStatus status) { finished = true; }
   @Override public void finish(Instant endTimestamp) { finished = true; }
   @Override public boolean isFinished() { return finished; }
-  @Override public Scope makeCurrent() { return ContextStorage.attach(this); }
+  @Override public Scope makeCurrent() { return context.attach(this); }
+  @Override public ContextStorage context() { return context; }
   @Override public Transaction transaction() { return this; }
   @Override public String name() { return name; }
   @Override public TransactionSource source() { return source; }

@@ -5,13 +5,17 @@ import java.time.Instant;
 
 /**
  * The span returned when nothing is current: all-zero ids, records nothing, propagates nothing.
+ * Made current, it hides its tracer's current span until the scope closes.
  */
 final class NoopSpan implements Transaction {
-  static final NoopSpan INSTANCE = new NoopSpan();
   static final String INVALID_TRACE_ID = "00000000000000000000000000000000";
   static final String INVALID_SPAN_ID = "0000000000000000";
 
-  private NoopSpan() {}
+  private final Tracer tracer;
+
+  NoopSpan(Tracer tracer) {
+    this.tracer = tracer;
+  }
 
   @Override public String traceId() { return INVALID_TRACE_ID; }
   @Override public String spanId() { return INVALID_SPAN_ID; }
@@ -36,7 +40,7 @@ final class NoopSpan implements Transaction {
   @Override public void finish(SpanStatus status) {}
   @Override public void finish(Instant endTimestamp) {}
   @Override public boolean isFinished() { return false; }
-  @Override public Scope makeCurrent() { return ContextStorage.attach(this); }
+  @Override public Scope makeCurrent() { return tracer.storage.attach(this); }
   @Override public Transaction transaction() { return this; }
   @Override public String name() { return ""; }
   @Override public TransactionSource source() { return TransactionSource.CUSTOM; }

@@ -1,6 +1,6 @@
 package dev.spindle;
 
-import dev.spindle.protocol.Ids;
+import dev.spindle.protocol.internal.Ids;
 import dev.spindle.protocol.SpanStatus;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
@@ -247,7 +247,7 @@ class RecordingSpan implements Span {
 
   @Override
   public Scope makeCurrent() {
-    return ContextStorage.attach(this);
+    return transaction.context.attach(this);
   }
 
   @Override

@@ -1,6 +1,6 @@
 package dev.spindle;
 
-import dev.spindle.protocol.Ids;
+import dev.spindle.protocol.internal.Ids;
 import dev.spindle.protocol.SpanStatus;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
@@ -49,6 +49,7 @@ final class RecordingTransaction extends RecordingSpan implements Transaction, T
   private static final long SENT = 1L << 63;
 
   final Tracer tracer;
+  final ContextStorage context;
   final SpanClock clock;
   final String traceId;
   final TraceState traceState;
@@ -79,6 +80,7 @@ final class RecordingTransaction extends RecordingSpan implements Transaction, T
         : readingAt(nowNanos, nowMicros, context.startTimestamp(), nowNanos));
     this.scope = scope;
     this.tracer = tracer;
+    this.context = tracer.storage;
     this.clock = clock;
     this.traceState = traceState;
     this.traceId = traceState.traceId;
@@ -161,6 +163,11 @@ final class RecordingTransaction extends RecordingSpan implements Transaction, T
   @Override
   public ScopeData scope() {
     return scope;
+  }
+
+  @Override
+  public ContextStorage context() {
+    return context;
   }
 
   @Override

@@ -12,14 +12,6 @@ import java.time.Instant;
  * carries a trace id and a span id, so that propagation keeps working downstream.
  */
 public interface Span {
-  /**
-   * The span that records and propagates nothing, the one {@link Tracer#currentSpan()} returns
-   * when none is current. Making it current hides the current span until its scope closes.
-   */
-  static Span noop() {
-    return NoopSpan.INSTANCE;
-  }
-
   /** The 32-hex trace id shared by every span of the trace. */
   String traceId();
 

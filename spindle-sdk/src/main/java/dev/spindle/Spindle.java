@@ -45,6 +45,8 @@ import java.util.function.Supplier;
  */
 public final class Spindle {
   private static volatile Tracer tracer;
+  /** Wrappers carrying the span of the tracer set by {@link #init} when a task is submitted. */
+  private static final ContextWrappers WRAPPERS = new ContextWrappers(() -> tracer().storage);
   private static Thread shutdownHook;
 
   private Spindle() {}
@@ -146,8 +148,7 @@ public final class Spindle {
 
   /** The span current on this thread, or a no-op span; never null. */
   public static Span currentSpan() {
-    Span s = ContextStorage.current();
-    return s == null ? NoopSpan.INSTANCE : s;
+    return tracer().currentSpan();
   }
 
   /** Sends an error event tied to the current span's trace; returns its event id. */
@@ -206,36 +207,36 @@ public final class Spindle {
   }
 
   public static Runnable wrap(Runnable task) {
-    return ContextWrappers.wrap(Objects.requireNonNull(task, "task"));
+    return WRAPPERS.wrap(Objects.requireNonNull(task, "task"));
   }
 
   public static <V> Callable<V> wrap(Callable<V> task) {
-    return ContextWrappers.wrap(Objects.requireNonNull(task, "task"));
+    return WRAPPERS.wrap(Objects.requireNonNull(task, "task"));
   }
 
   /** Named apart from {@code wrap} so that value lambdas are not ambiguous with Callable. */
   public static <V> Supplier<V> wrapSupplier(Supplier<V> task) {
-    return ContextWrappers.wrap(Objects.requireNonNull(task, "task"));
+    return WRAPPERS.wrap(Objects.requireNonNull(task, "task"));
   }
 
   public static <T, R> Function<T, R> wrapFunction(Function<T, R> task) {
-    return ContextWrappers.wrap(Objects.requireNonNull(task, "task"));
+    return WRAPPERS.wrap(Objects.requireNonNull(task, "task"));
   }
 
   public static <T> Consumer<T> wrapConsumer(Consumer<T> task) {
-    return ContextWrappers.wrap(Objects.requireNonNull(task, "task"));
+    return WRAPPERS.wrap(Objects.requireNonNull(task, "task"));
   }
 
   public static Executor wrap(Executor executor) {
-    return ContextWrappers.wrap(Objects.requireNonNull(executor, "executor"));
+    return WRAPPERS.wrap(Objects.requireNonNull(executor, "executor"));
   }
 
   public static ExecutorService wrap(ExecutorService executor) {
-    return ContextWrappers.wrap(Objects.requireNonNull(executor, "executor"));
+    return WRAPPERS.wrap(Objects.requireNonNull(executor, "executor"));
   }
 
   public static ScheduledExecutorService wrap(ScheduledExecutorService executor) {
-    return ContextWrappers.wrap(Objects.requireNonNull(executor, "executor"));
+    return WRAPPERS.wrap(Objects.requireNonNull(executor, "executor"));
   }
 
   /**
@@ -253,7 +254,7 @@ public final class Spindle {
 
   /** Like {@link #contextExecutor()}, running tasks on {@code executor}. */
   public static Executor contextExecutor(Executor executor) {
-    return ContextWrappers.bind(ContextStorage.current(), Objects.requireNonNull(executor, "executor"));
+    return WRAPPERS.bind(Objects.requireNonNull(executor, "executor"));
   }
 
   private static final class NoopTracerHolder {

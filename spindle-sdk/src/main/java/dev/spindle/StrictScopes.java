@@ -16,7 +16,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * strict.assertClean(); // throws AssertionError listing every misuse
  * }</pre>
  *
- * It costs a stack trace per scope, so it is never on in production.
+ * It checks the scopes of every tracer in the process (each against its own tracer's current
+ * span) and costs a stack trace per scope, so it is never on in production.
  */
 public final class StrictScopes implements AutoCloseable {
   static volatile StrictScopes active;
@@ -109,9 +110,10 @@ public final class StrictScopes implements AutoCloseable {
       }
       closed = true;
       open.remove(this);
-      if (ContextStorage.current() != delegate.span) {
+      Span current = delegate.storage.current();
+      if (current != delegate.span) {
         violation("scope of " + what + " closed out of order (current is "
-            + (ContextStorage.current() == null ? "none" : describe(ContextStorage.current())) + ")");
+            + (current == null ? "none" : describe(current)) + ")");
       }
       decorated.close();
     }

@@ -13,6 +13,9 @@ interface Traced extends Transaction {
   /** This transaction's request (isolation) scope: what it and the errors under it carry. */
   ScopeData scope();
 
+  /** Where its tracer keeps the current span; its spans are made current there. */
+  ContextStorage context();
+
   /** Changes this transaction's scope atomically. */
   void updateScope(java.util.function.UnaryOperator<ScopeData> change);
 }

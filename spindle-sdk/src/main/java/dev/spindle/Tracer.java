@@ -2,29 +2,34 @@ package dev.spindle;
 
 import dev.spindle.propagation.DynamicSamplingContext;
 import dev.spindle.propagation.IncomingTrace;
-import dev.spindle.propagation.OutgoingTrace;
+import dev.spindle.internal.propagation.OutgoingTrace;
 import dev.spindle.propagation.Propagation;
-import dev.spindle.propagation.SampleRand;
-import dev.spindle.propagation.TracePropagationTargets;
-import dev.spindle.propagation.TracePropagator;
+import dev.spindle.internal.propagation.SampleRand;
+import dev.spindle.internal.propagation.TracePropagationTargets;
+import dev.spindle.internal.propagation.TracePropagator;
 import dev.spindle.protocol.Dsn;
-import dev.spindle.protocol.Ids;
-import dev.spindle.protocol.JsonWriter;
+import dev.spindle.protocol.internal.Ids;
+import dev.spindle.protocol.internal.JsonWriter;
 import dev.spindle.protocol.SpanStatus;
 import dev.spindle.transport.DiscardReason;
 import dev.spindle.transport.Envelope;
-import dev.spindle.transport.HttpTransport;
+import dev.spindle.internal.transport.HttpTransport;
 import dev.spindle.transport.Transport;
 import java.lang.System.Logger.Level;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -34,12 +39,17 @@ import java.util.function.UnaryOperator;
 /**
  * Starts transactions, decides sampling, propagates traces and sends what finishes. A tracer is
  * usable on its own (tests, several tenants in one process); {@link Spindle} holds the one most
- * applications use. Thread-safe. Close it to deliver what is queued.
+ * applications use. Each tracer has its own current span per thread: a span of one tracer is
+ * never current in (nor propagated by) another. Thread-safe. Close it to deliver what is queued.
  */
 public final class Tracer implements AutoCloseable {
   private static final System.Logger LOG = System.getLogger(Tracer.class.getName());
 
   final SpindleOptions options;
+  /** This tracer's current span per thread: other tracers' spans are never current here. */
+  final ContextStorage storage = new ContextStorage();
+  private final ContextWrappers wrappers = new ContextWrappers(() -> storage);
+  private final NoopSpan noop = new NoopSpan(this);
   private final Transport transport;
   private final Dsn dsn;
   private final TracePropagator propagator;
@@ -162,7 +172,7 @@ public final class Tracer implements AutoCloseable {
   public Transaction startTransaction(TransactionContext context, Map<String, Object> customSamplingContext) {
     if (context == null) {
       Misuse.report("startTransaction(null)");
-      return NoopSpan.INSTANCE;
+      return noop;
     }
     IncomingTrace in = context.incoming();
     if (!enabled) return passThrough(in, context);
@@ -204,14 +214,14 @@ public final class Tracer implements AutoCloseable {
     TraceState state = new TraceState(traceId, sampled, rate, rand,
         in == null ? null : in.tracestate(), in == null || in.randomTraceId(),
         in == null ? null : in.dsc());
-    ScopeData scope = requestScope(ContextStorage.current()); // forked: shared, never changed
+    ScopeData scope = requestScope(storage.current()); // forked: shared, never changed
     if (record) {
       return new RecordingTransaction(this, state, context, clock, scope);
     }
     if (Boolean.FALSE.equals(sampled) && tracingEnabled()) {
       transport.recordLostEvent(DiscardReason.SAMPLE_RATE, "transaction", 1);
     }
-    return new NonRecordingTransaction(state, context.parentSpanId(), context.name(),
+    return new NonRecordingTransaction(storage, state, context.parentSpanId(), context.name(),
         context.source(), context.operation(), scope);
   }
 
@@ -220,10 +230,10 @@ public final class Tracer implements AutoCloseable {
    * (the trace, the caller's span id, its decision, its DSC and tracestate).
    */
   private Transaction passThrough(IncomingTrace in, TransactionContext context) {
-    if (in == null) return NoopSpan.INSTANCE;
+    if (in == null) return noop;
     TraceState state = new TraceState(in.traceId(), in.sampled(), null,
         SampleRand.fromTraceId(in.traceId()), in.tracestate(), in.randomTraceId(), in.dsc());
-    return new NonRecordingTransaction(state, in.parentSpanId(), context.name(), context.source(),
+    return new NonRecordingTransaction(storage, state, in.parentSpanId(), context.name(), context.source(),
         context.operation(), ScopeData.EMPTY);
   }
 
@@ -313,8 +323,50 @@ public final class Tracer implements AutoCloseable {
 
   /** The span current on this thread, or a no-op span; never null. */
   public Span currentSpan() {
-    Span s = ContextStorage.current();
-    return s == null ? NoopSpan.INSTANCE : s;
+    Span s = storage.current();
+    return s == null ? noop : s;
+  }
+
+  /**
+   * The span that records and propagates nothing, which {@link #currentSpan()} returns when none is
+   * current. Making it current hides this tracer's current span (not another tracer's) until its
+   * scope closes.
+   */
+  public Span noopSpan() {
+    return noop;
+  }
+
+  /**
+   * {@code task}, running with this tracer's span current now (at this call) on whichever thread
+   * runs it; {@link Spindle#wrap(Runnable)} is the same for {@link Spindle}'s tracer.
+   */
+  public Runnable wrap(Runnable task) {
+    return wrappers.wrap(Objects.requireNonNull(task, "task"));
+  }
+
+  /** Like {@link #wrap(Runnable)}. */
+  public <V> Callable<V> wrap(Callable<V> task) {
+    return wrappers.wrap(Objects.requireNonNull(task, "task"));
+  }
+
+  /** An executor whose tasks run with this tracer's span current when each was submitted. */
+  public Executor wrap(Executor executor) {
+    return wrappers.wrap(Objects.requireNonNull(executor, "executor"));
+  }
+
+  /** Like {@link #wrap(Executor)}. */
+  public ExecutorService wrap(ExecutorService executor) {
+    return wrappers.wrap(Objects.requireNonNull(executor, "executor"));
+  }
+
+  /** Like {@link #wrap(Executor)}. */
+  public ScheduledExecutorService wrap(ScheduledExecutorService executor) {
+    return wrappers.wrap(Objects.requireNonNull(executor, "executor"));
+  }
+
+  /** An executor running every task on {@code executor} with this tracer's span current now. */
+  public Executor contextExecutor(Executor executor) {
+    return wrappers.bind(Objects.requireNonNull(executor, "executor"));
   }
 
   /**
@@ -440,7 +492,7 @@ public final class Tracer implements AutoCloseable {
 
   private void updateScope(UnaryOperator<ScopeData> change) {
     if (!enabled) return;
-    Span current = ContextStorage.current();
+    Span current = storage.current();
     if (current != null && current.transaction() instanceof Traced) {
       ((Traced) current.transaction()).updateScope(change);
       return;

@@ -28,14 +28,16 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @Timeout(30)
 class ContextTest {
   final CapturingTransport transport = new CapturingTransport();
-  final Tracer tracer = Tracer.create(new SpindleOptions().setTracesSampleRate(1.0).setTransport(transport));
+  /** Spindle's tracer: these tests use the static facade, which reads its spans. */
+  final Tracer tracer = Spindle.init(new SpindleOptions().setTracesSampleRate(1.0).setTransport(transport)
+      .setUncaughtExceptionHandler(false));
   final ExecutorService pool = Executors.newFixedThreadPool(2);
 
   @AfterEach
   void close() throws InterruptedException {
     pool.shutdownNow();
     pool.awaitTermination(5, TimeUnit.SECONDS);
-    tracer.close();
+    Spindle.close();
   }
 
   @Test
@@ -83,7 +85,7 @@ class ContextTest {
       a.close();
       b.close();
       assertTrue(strict.problems().stream().anyMatch(p -> p.contains("out of order")), strict.problems().toString());
-      ContextStorage.restore(null);
+      tracer.storage.restore(null);
       child.finish();
       tx.finish();
     }
@@ -134,11 +136,11 @@ class ContextTest {
   }
 
   /** Whether {@code thread}'s ThreadLocalMap has an entry for the context storage. */
-  static boolean hasContextEntry(Thread thread) {
+  boolean hasContextEntry(Thread thread) {
     try {
-      Field storageField = ContextStorage.class.getDeclaredField("CURRENT");
+      Field storageField = ContextStorage.class.getDeclaredField("current");
       storageField.setAccessible(true);
-      Object storage = storageField.get(null);
+      Object storage = storageField.get(tracer.storage);
       Field locals = Thread.class.getDeclaredField("threadLocals");
       locals.setAccessible(true);
       Object map = locals.get(thread);
@@ -188,7 +190,7 @@ class ContextTest {
           wrapped.invokeAll(List.of(Spindle::currentSpan, Spindle::currentSpan));
       for (java.util.concurrent.Future<Span> f : all) assertSame(b, f.get());
     }
-    assertNull(wrapped.submit(() -> ContextStorage.current()).get());
+    assertNull(wrapped.submit(() -> tracer.storage.current()).get());
     a.finish();
     b.finish();
   }

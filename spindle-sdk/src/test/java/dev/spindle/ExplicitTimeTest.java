@@ -110,7 +110,7 @@ class ExplicitTimeTest {
     child.finish(Instant.EPOCH);
     tx.finish(Instant.now());
     assertTrue(tx.isFinished());
-    NoopSpan.INSTANCE.startChild("x", null, Instant.EPOCH).finish(Instant.EPOCH);
+    unsampled.noopSpan().startChild("x", null, Instant.EPOCH).finish(Instant.EPOCH);
     unsampled.close();
     assertTrue(transport.transactions().isEmpty());
   }

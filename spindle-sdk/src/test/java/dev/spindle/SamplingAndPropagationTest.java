@@ -212,7 +212,7 @@ class SamplingAndPropagationTest {
   void sampleRandComesFromTheTraceIdSoOneTraceGetsOneDecision() {
     tracer(new SpindleOptions().setTracesSampleRate(0.5));
     for (int i = 0; i < 20; i++) {
-      String traceId = dev.spindle.protocol.Ids.newTraceId();
+      String traceId = dev.spindle.protocol.internal.Ids.newTraceId();
       Boolean first = null;
       for (int j = 0; j < 3; j++) {
         Transaction tx = continueFrom(headers("sentry-trace", traceId + "-" + PARENT));
@@ -244,7 +244,7 @@ class SamplingAndPropagationTest {
   void backfilledSampleRandHonoursTheParentsDecision() {
     tracer(new SpindleOptions().setTracesSampleRate(1.0));
     for (int i = 0; i < 200; i++) {
-      String traceId = dev.spindle.protocol.Ids.newTraceId();
+      String traceId = dev.spindle.protocol.internal.Ids.newTraceId();
       boolean parent = i % 2 == 0;
       Transaction tx = continueFrom(headers("sentry-trace", traceId + "-" + PARENT + (parent ? "-1" : "-0"),
           "baggage", "sentry-trace_id=" + traceId + ",sentry-sample_rate=0.4"));

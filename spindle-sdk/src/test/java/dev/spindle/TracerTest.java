@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.spindle.protocol.Ids;
+import dev.spindle.protocol.internal.Ids;
 import dev.spindle.protocol.SpanStatus;
 import dev.spindle.transport.Envelope;
 import java.time.Duration;
@@ -322,7 +322,6 @@ class TracerTest {
   @Test
   void currentSpanIsNeverNull() {
     Span none = tracer.currentSpan();
-    assertSame(NoopSpan.INSTANCE, none);
     assertTrue(none.isNoop());
     Transaction unsampled = Tracer.create(new SpindleOptions().setTracesSampleRate(0.0)
         .setTransport(transport)).startTransaction("u", "task");

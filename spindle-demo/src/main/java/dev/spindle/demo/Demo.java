@@ -3,7 +3,6 @@ package dev.spindle.demo;
 import com.sun.net.httpserver.HttpExchange;
 import dev.spindle.Scope;
 import dev.spindle.Span;
-import dev.spindle.Spindle;
 import dev.spindle.SpindleOptions;
 import dev.spindle.Tracer;
 import dev.spindle.Transaction;
@@ -97,7 +96,7 @@ public final class Demo implements AutoCloseable {
     clientTracers.add(cron);
     this.browserClient = TracingHttpClient.create(shared, browser);
     this.cronClient = TracingHttpClient.create(shared, cron);
-    this.browserPool = Spindle.wrap(Executors.newFixedThreadPool(5, daemon("demo-browser")));
+    this.browserPool = browser.wrap(Executors.newFixedThreadPool(5, daemon("demo-browser")));
     this.emailConsumer = Executors.newSingleThreadExecutor(daemon("demo-email-queue-consumer"));
   }
 
@@ -152,8 +151,8 @@ public final class Demo implements AutoCloseable {
 
     email = add(Service.instrumented("email", tracerFor("email", dsn), shared));
     email.route("/send", ex -> {
-      work("template.render", "order confirmation", 15);
-      work("smtp.send", "smtp://mail.demo.local", 25);
+      work(email.tracer, "template.render", "order confirmation", 15);
+      work(email.tracer, "smtp.send", "smtp://mail.demo.local", 25);
       return "{\"sent\":true}";
     }).start();
 
@@ -170,13 +169,13 @@ public final class Demo implements AutoCloseable {
           Thread.currentThread().interrupt();
         }
       };
-      emailConsumer.execute(Spindle.wrap(deliver)); // answers now, delivers later
+      emailConsumer.execute(queueTracer.wrap(deliver)); // answers now, delivers later
       return "{\"queued\":true}";
     }).start();
 
     Service inventory = add(Service.instrumented("inventory", tracerFor("inventory", dsn), shared));
     inventory.route("/reserve", ex -> {
-      work("stock.reserve", "reserve cart items", 8);
+      work(inventory.tracer, "stock.reserve", "reserve cart items", 8);
       return "{\"reserved\":true}";
     }).start();
 
@@ -186,23 +185,23 @@ public final class Demo implements AutoCloseable {
     backend = add(Service.instrumented("backend", backendTracer, shared));
     backend.route("/api/user", ex -> backend.call("POST", database.url("/query/auth"), "{\"token\":\"t\"}"))
         .route("/api/products", ex -> {
-          work("products.load", "featured products", 20);
+          work(backend.tracer, "products.load", "featured products", 20);
           return "[]";
         })
         .route("/api/cart", ex -> {
-          work("cart.load", "cart of session", 10);
+          work(backend.tracer, "cart.load", "cart of session", 10);
           return "{}";
         })
         .route("/api/recommendations", ex -> {
-          work("recommend.rank", "rank 50 candidates", 35);
+          work(backend.tracer, "recommend.rank", "rank 50 candidates", 35);
           return "[]";
         })
         .route("/api/config", ex -> {
-          work("config.read", "feature flags", 3);
+          work(backend.tracer, "config.read", "feature flags", 3);
           return "{}";
         })
         .route("/api/orders", ex -> {
-          work("order.validate", "validate cart", 10);
+          work(backend.tracer, "order.validate", "validate cart", 10);
           stock.post("{\"cart\":1}");
           backend.call("POST", payment.url("/charge"), "{\"amount\":4200}");
           backend.call("POST", emailQueue.url("/enqueue"), "{\"order\":1}");
@@ -212,14 +211,14 @@ public final class Demo implements AutoCloseable {
 
     cache = add(Service.instrumented("cache", tracerFor("cache", dsn), shared));
     cache.route("/put", ex -> {
-      work("cache.put", "SET report:latest", 2);
+      work(cache.tracer, "cache.put", "SET report:latest", 2);
       return "{}";
     }).start();
 
     Tracer skewed = tracer("internal", dsn, 1.0, null, CLOCK_AHEAD);
     internal = add(Service.instrumented("internal", skewed, shared));
     internal.route("/index", ex -> {
-      work("index.build", "rebuild report index", 20);
+      work(skewed, "index.build", "rebuild report index", 20);
       return internal.call("POST", cache.url("/put"), "{}");
     }).start();
 
@@ -288,9 +287,10 @@ public final class Demo implements AutoCloseable {
     }
   }
 
-  /** A child span of the current span that lasts about {@code millis}. */
-  private static void work(String op, String description, long millis) throws InterruptedException {
-    Span span = Spindle.currentSpan().startChild(op, description);
+  /** A child span of {@code tracer}'s current span that lasts about {@code millis}. */
+  private static void work(Tracer tracer, String op, String description, long millis)
+      throws InterruptedException {
+    Span span = tracer.currentSpan().startChild(op, description);
     try {
       pause(millis);
     } finally {
@@ -307,14 +307,14 @@ public final class Demo implements AutoCloseable {
     Transaction tx = browser.startTransaction(
         TransactionContext.builder("/shop", "pageload").source(TransactionSource.URL).build());
     try (Scope s = tx.makeCurrent()) {
-      work("resource.script", "/static/app.js", 15);
+      work(browser, "resource.script", "/static/app.js", 15);
       List<Future<String>> calls = new ArrayList<>();
       for (String path : PAGE_REQUESTS) {
         String url = backend.url(path);
         calls.add(browserPool.submit(() -> Service.send(browserClient, "GET", url, null)));
       }
       for (Future<String> f : calls) f.get(30, TimeUnit.SECONDS);
-      work("ui.render", "render /shop", 10);
+      work(browser, "ui.render", "render /shop", 10);
     } finally {
       tx.finish();
     }
@@ -339,7 +339,7 @@ public final class Demo implements AutoCloseable {
         TransactionContext.builder("nightly-report", "cron").source(TransactionSource.TASK).build());
     try (Scope s = tx.makeCurrent()) {
       Service.send(cronClient, "GET", partner.url("/export"), null);
-      work("process.transform", "aggregate 1200 rows", 30);
+      work(cron, "process.transform", "aggregate 1200 rows", 30);
       Service.send(cronClient, "POST", storage.url("/store"), "{\"report\":\"nightly\"}");
     } finally {
       tx.finish();

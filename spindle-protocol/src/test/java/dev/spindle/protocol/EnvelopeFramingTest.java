@@ -1,5 +1,9 @@
 package dev.spindle.protocol;
 
+import dev.spindle.protocol.internal.EnvelopeReader;
+import dev.spindle.protocol.internal.EnvelopeWriter;
+import dev.spindle.protocol.internal.EnvelopeTooLargeException;
+import dev.spindle.protocol.internal.MalformedEnvelopeException;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;

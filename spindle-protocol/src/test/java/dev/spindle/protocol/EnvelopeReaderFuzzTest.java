@@ -1,5 +1,8 @@
 package dev.spindle.protocol;
 
+import dev.spindle.protocol.internal.EnvelopeReader;
+import dev.spindle.protocol.internal.EnvelopeTooLargeException;
+import dev.spindle.protocol.internal.MalformedEnvelopeException;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 

@@ -1,5 +1,6 @@
 package dev.spindle.protocol;
 
+import dev.spindle.protocol.internal.Ids;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;

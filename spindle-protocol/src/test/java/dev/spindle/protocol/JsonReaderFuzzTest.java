@@ -1,5 +1,6 @@
 package dev.spindle.protocol;
 
+import dev.spindle.protocol.internal.JsonReader;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;

@@ -1,6 +1,6 @@
 package dev.spindle.testing;
 
-import dev.spindle.protocol.JsonReader;
+import dev.spindle.protocol.internal.JsonReader;
 import dev.spindle.transport.Envelope;
 import dev.spindle.transport.Transport;
 import java.nio.charset.StandardCharsets;

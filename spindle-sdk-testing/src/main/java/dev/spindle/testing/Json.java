@@ -5,7 +5,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
 
-/** Typed reads of a parsed JSON object ({@link dev.spindle.protocol.JsonReader}'s maps and lists). */
+/** Typed reads of a parsed JSON object ({@link dev.spindle.protocol.internal.JsonReader}'s maps and lists). */
 final class Json {
   private Json() {}
 

@@ -1,5 +1,6 @@
 package dev.spindle.propagation;
 
+import dev.spindle.internal.propagation.SentryTraceHeader;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;

@@ -1,8 +1,9 @@
 package dev.spindle.propagation;
 
+import dev.spindle.internal.propagation.SampleRand;
 import static java.util.Objects.requireNonNull;
 
-import dev.spindle.protocol.JsonWriter;
+import dev.spindle.protocol.internal.JsonWriter;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.Collections;

@@ -1,5 +1,7 @@
 package dev.spindle.propagation;
 
+import dev.spindle.internal.propagation.SampleRand;
+import dev.spindle.internal.propagation.TracePropagator;
 import java.util.Objects;
 
 /**
@@ -30,7 +32,11 @@ public final class IncomingTrace {
   private final Baggage baggage;
   private final boolean randomTraceId;
 
-  IncomingTrace(String traceId, String parentSpanId, Boolean sampled, DynamicSamplingContext dsc,
+  /**
+   * What {@code Tracer.extract} builds from valid headers; nothing is validated here, so other
+   * header formats must pass valid ids (see each accessor).
+   */
+  public IncomingTrace(String traceId, String parentSpanId, Boolean sampled, DynamicSamplingContext dsc,
       String tracestate, Source source, Baggage baggage, boolean randomTraceId) {
     this.randomTraceId = randomTraceId;
     this.traceId = traceId;

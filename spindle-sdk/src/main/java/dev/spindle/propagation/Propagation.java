@@ -1,5 +1,6 @@
 package dev.spindle.propagation;
 
+import dev.spindle.internal.propagation.SentryTraceHeader;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -24,8 +25,19 @@ public final class Propagation {
   public static final String TRACEPARENT = "traceparent";
   /** W3C Trace Context {@code tracestate}. */
   public static final String TRACESTATE = "tracestate";
+  /** Every header a tracer may read or write, in that order. */
+  public static final List<String> FIELDS = List.of(SENTRY_TRACE, BAGGAGE, TRACEPARENT, TRACESTATE);
 
   private Propagation() {}
+
+  /**
+   * The {@code sentry-trace} value naming a caller: {@code <trace_id>-<span_id>}, plus {@code -1}
+   * or {@code -0} when {@code sampled} is known. For a bridge from another tracer's context;
+   * {@code Tracer.extract} of it validates the ids.
+   */
+  public static String sentryTrace(String traceId, String spanId, Boolean sampled) {
+    return SentryTraceHeader.format(traceId, spanId, sampled);
+  }
 
   /**
    * Reads header values from a carrier. Implementations must not throw for absent keys: they

@@ -2,12 +2,11 @@ package dev.spindle.transport;
 
 import static java.util.Objects.requireNonNull;
 
-import dev.spindle.protocol.EnvelopeReader;
-import dev.spindle.protocol.EnvelopeWriter;
-import dev.spindle.protocol.JsonWriter;
+import dev.spindle.internal.transport.Rfc3339;
+import dev.spindle.protocol.internal.EnvelopeReader;
+import dev.spindle.protocol.internal.EnvelopeWriter;
+import dev.spindle.protocol.internal.JsonWriter;
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -23,9 +22,6 @@ import java.util.function.Supplier;
  * the moment of sending.
  */
 public final class Envelope {
-  private static final DateTimeFormatter RFC3339_MILLIS =
-      DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
-
   private final String eventId;
   private final String dsn;
   private final String sdkName;
@@ -77,15 +73,17 @@ public final class Envelope {
     return items;
   }
 
-  /** A copy of this envelope with other items (same headers). */
-  Envelope withItems(List<Item> newItems) {
+  /** A copy of this envelope with other items (same headers), such as some of its own. */
+  public Envelope withItems(List<Item> newItems) {
     return new Envelope(eventId, dsn, sdkName, sdkVersion, traceJson,
         Collections.unmodifiableList(new ArrayList<>(newItems)));
   }
 
-  /** Formats an instant as RFC 3339 UTC with milliseconds, e.g. {@code 2024-05-01T12:00:00.123Z}. */
-  static String rfc3339(Instant instant) {
-    return RFC3339_MILLIS.format(instant);
+  /** A copy of this envelope with one more item (same headers). */
+  public Envelope withItem(String type, String contentType, byte[] payload) {
+    List<Item> more = new ArrayList<>(items);
+    more.add(new Item(requireNonNull(type, "type"), contentType, requireNonNull(payload, "payload")));
+    return withItems(more);
   }
 
   /**
@@ -120,7 +118,7 @@ public final class Envelope {
       if (sdkVersion != null) h.name("version").value(sdkVersion);
       h.endObject();
     }
-    if (sentAt != null) h.name("sent_at").value(rfc3339(sentAt));
+    if (sentAt != null) h.name("sent_at").value(Rfc3339.format(sentAt));
     if (traceJson != null) h.name("trace").rawValue(traceJson);
     h.endObject();
     int size = 256;

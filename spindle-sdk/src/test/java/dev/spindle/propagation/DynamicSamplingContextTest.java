@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.spindle.protocol.JsonWriter;
+import dev.spindle.protocol.internal.JsonWriter;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;

@@ -1,12 +1,16 @@
 package dev.spindle.propagation;
 
+import dev.spindle.internal.propagation.SentryTraceHeader;
+import dev.spindle.internal.propagation.Traceparent;
+import dev.spindle.internal.propagation.Tracestate;
+import dev.spindle.internal.propagation.TracePropagator;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
-import dev.spindle.protocol.Ids;
+import dev.spindle.protocol.internal.Ids;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

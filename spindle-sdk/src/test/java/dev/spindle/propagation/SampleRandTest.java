@@ -1,11 +1,12 @@
 package dev.spindle.propagation;
 
+import dev.spindle.internal.propagation.SampleRand;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.spindle.protocol.Ids;
+import dev.spindle.protocol.internal.Ids;
 import java.util.HashSet;
 import java.util.Random;
 import java.util.Set;

@@ -1,5 +1,6 @@
 package dev.spindle.propagation;
 
+import dev.spindle.internal.propagation.TracePropagationTargets;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;

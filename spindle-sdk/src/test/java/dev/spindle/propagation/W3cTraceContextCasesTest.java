@@ -1,5 +1,8 @@
 package dev.spindle.propagation;
 
+import dev.spindle.internal.propagation.Tracestate;
+import dev.spindle.internal.propagation.TracePropagator;
+import dev.spindle.internal.propagation.OutgoingTrace;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;

@@ -2,7 +2,7 @@ package dev.spindle.storage;
 
 import static java.util.Objects.requireNonNull;
 
-import dev.spindle.protocol.Ids;
+import dev.spindle.protocol.internal.Ids;
 import java.util.LinkedHashMap;
 import java.util.Map;
 

@@ -1,7 +1,6 @@
 package dev.spindle.micrometer;
 
 import dev.spindle.Span;
-import dev.spindle.Spindle;
 import io.micrometer.tracing.CurrentTraceContext;
 import io.micrometer.tracing.TraceContext;
 import java.util.concurrent.Callable;
@@ -28,7 +27,7 @@ final class BridgeCurrentTraceContext implements CurrentTraceContext {
 
   @Override
   public Scope newScope(TraceContext context) {
-    Span target = context == null ? Span.noop() : localSpan(context);
+    Span target = context == null ? tracer.noopSpan() : localSpan(context);
     if (target == null) return Scope.NOOP;
     dev.spindle.Scope scope = target.makeCurrent();
     return scope::close;
@@ -47,21 +46,21 @@ final class BridgeCurrentTraceContext implements CurrentTraceContext {
 
   @Override
   public <C> Callable<C> wrap(Callable<C> task) {
-    return Spindle.wrap(task);
+    return tracer.wrap(task);
   }
 
   @Override
   public Runnable wrap(Runnable task) {
-    return Spindle.wrap(task);
+    return tracer.wrap(task);
   }
 
   @Override
   public Executor wrap(Executor delegate) {
-    return Spindle.wrap(delegate);
+    return tracer.wrap(delegate);
   }
 
   @Override
   public ExecutorService wrap(ExecutorService delegate) {
-    return Spindle.wrap(delegate);
+    return tracer.wrap(delegate);
   }
 }

@@ -137,7 +137,7 @@ final class BridgeSpan implements io.micrometer.tracing.Span {
   @Override
   public synchronized void abandon() {
     if (span == null) {
-      span = Span.noop();
+      span = pending.noopSpan();
       pending = null;
     } else {
       span.finish(SpanStatus.CANCELLED);

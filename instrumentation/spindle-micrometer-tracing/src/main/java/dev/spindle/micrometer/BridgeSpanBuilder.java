@@ -28,6 +28,11 @@ final class BridgeSpanBuilder implements io.micrometer.tracing.Span.Builder {
   private int remotePort;
   private Instant startTimestamp;
 
+  /** The tracer's span that records nothing (it hides only that tracer's current span). */
+  Span noopSpan() {
+    return bridge.spindle().noopSpan();
+  }
+
   BridgeSpanBuilder(SpindleMicrometerTracer bridge) {
     this.bridge = bridge;
   }

@@ -2,7 +2,6 @@ package dev.spindle.micrometer;
 
 import dev.spindle.propagation.IncomingTrace;
 import dev.spindle.propagation.Propagation;
-import dev.spindle.propagation.SentryTraceHeader;
 import io.micrometer.tracing.Baggage;
 import io.micrometer.tracing.BaggageInScope;
 import io.micrometer.tracing.CurrentTraceContext;
@@ -110,12 +109,7 @@ public final class SpindleMicrometerTracer implements Tracer {
 
   /** The caller a context of another tracer names, read through the {@code sentry-trace} codec; null when its ids are invalid. */
   IncomingTrace continuing(TraceContext context) {
-    String header;
-    try {
-      header = SentryTraceHeader.format(context.traceId(), context.spanId(), context.sampled());
-    } catch (RuntimeException invalid) {
-      return null;
-    }
+    String header = Propagation.sentryTrace(context.traceId(), context.spanId(), context.sampled());
     return tracer.extract(Map.of(Propagation.SENTRY_TRACE, header), Propagation.mapGetter());
   }
 

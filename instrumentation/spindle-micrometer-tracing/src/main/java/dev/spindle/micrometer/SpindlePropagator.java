@@ -2,7 +2,6 @@ package dev.spindle.micrometer;
 
 import dev.spindle.propagation.IncomingTrace;
 import dev.spindle.propagation.Propagation;
-import dev.spindle.propagation.TracePropagator;
 import io.micrometer.tracing.Span;
 import io.micrometer.tracing.TraceContext;
 import io.micrometer.tracing.propagation.Propagator;
@@ -22,11 +21,9 @@ import java.util.Objects;
  */
 public final class SpindlePropagator implements Propagator {
   private final SpindleMicrometerTracer bridge;
-  private final List<String> fields;
 
   private SpindlePropagator(SpindleMicrometerTracer bridge) {
     this.bridge = bridge;
-    this.fields = TracePropagator.create(bridge.spindle().options().isPropagateTraceparent()).fields();
   }
 
   /** A propagator whose extracted builders start spans through {@code tracer}. */
@@ -36,7 +33,7 @@ public final class SpindlePropagator implements Propagator {
 
   @Override
   public List<String> fields() {
-    return fields;
+    return Propagation.FIELDS;
   }
 
   @Override

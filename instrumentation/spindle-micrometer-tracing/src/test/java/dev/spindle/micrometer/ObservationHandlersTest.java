@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.spindle.SpindleOptions;
 import dev.spindle.Tracer;
-import dev.spindle.propagation.SentryTraceHeader;
+import dev.spindle.propagation.Propagation;
 import dev.spindle.testing.InMemoryTransport;
 import dev.spindle.testing.SentSpan;
 import dev.spindle.testing.SentTransaction;
@@ -94,8 +94,8 @@ class ObservationHandlersTest {
     SentSpan two = clients.get(1);
     assertEquals(tx.span("step.one").spanId(), one.parentSpanId());
     assertEquals(tx.span("step.two").spanId(), two.parentSpanId());
-    assertEquals(SentryTraceHeader.format(tx.traceId(), one.spanId(), true), first.get("sentry-trace"));
-    assertEquals(SentryTraceHeader.format(tx.traceId(), two.spanId(), true), second.get("sentry-trace"));
+    assertEquals(Propagation.sentryTrace(tx.traceId(), one.spanId(), true), first.get("sentry-trace"));
+    assertEquals(Propagation.sentryTrace(tx.traceId(), two.spanId(), true), second.get("sentry-trace"));
     assertTrue(second.get("traceparent").startsWith("00-" + tx.traceId() + "-" + two.spanId() + "-"),
         second.get("traceparent"));
     assertTrue(second.get("baggage").contains("sentry-trace_id=" + tx.traceId()), second.get("baggage"));

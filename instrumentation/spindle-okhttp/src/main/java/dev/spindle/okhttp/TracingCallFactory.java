@@ -1,6 +1,5 @@
 package dev.spindle.okhttp;
 
-import dev.spindle.Spindle;
 import java.io.IOException;
 import java.util.Objects;
 import okhttp3.Call;
@@ -13,7 +12,7 @@ import okio.Timeout;
 
 /**
  * A {@link Call.Factory} over the application's one {@link OkHttpClient} that remembers, for each
- * call, the span current when {@code execute()} or {@code enqueue()} is called, so that
+ * call, the span current (in the interceptor's tracer) when {@code execute()} or {@code enqueue()} is called, so that
  * {@link TracingInterceptor} uses it as the parent even on OkHttp's dispatcher threads. Calls
  * share the client's connection pool and dispatcher; nothing is computed when the factory or a
  * call is created.
@@ -30,9 +29,11 @@ import okio.Timeout;
  */
 public final class TracingCallFactory implements Call.Factory {
   private final OkHttpClient client;
+  private final TracingInterceptor interceptor;
 
-  private TracingCallFactory(OkHttpClient client) {
+  private TracingCallFactory(OkHttpClient client, TracingInterceptor interceptor) {
     this.client = client;
+    this.interceptor = interceptor;
   }
 
   /**
@@ -43,15 +44,15 @@ public final class TracingCallFactory implements Call.Factory {
    */
   public static TracingCallFactory create(OkHttpClient client) {
     Objects.requireNonNull(client, "client");
-    boolean traced = false;
+    TracingInterceptor traced = null;
     for (Interceptor i : client.interceptors()) {
-      if (i instanceof TracingInterceptor) traced = true;
+      if (i instanceof TracingInterceptor) traced = (TracingInterceptor) i;
     }
-    if (!traced) {
+    if (traced == null) {
       throw new IllegalArgumentException("client: has no TracingInterceptor (expected: "
           + "new OkHttpClient.Builder().addInterceptor(TracingInterceptor.create(tracer)))");
     }
-    return new TracingCallFactory(client);
+    return new TracingCallFactory(client, traced);
   }
 
   /** The client calls are made with. */
@@ -85,14 +86,14 @@ public final class TracingCallFactory implements Call.Factory {
 
     @Override
     public Response execute() throws IOException {
-      parent.set(Spindle.currentSpan());
+      parent.set(factory.interceptor.tracer().currentSpan());
       return delegate.execute();
     }
 
     @Override
     public void enqueue(Callback responseCallback) {
       Objects.requireNonNull(responseCallback, "responseCallback");
-      parent.set(Spindle.currentSpan());
+      parent.set(factory.interceptor.tracer().currentSpan());
       delegate.enqueue(new Callback() {
         @Override
         public void onFailure(Call call, IOException e) {

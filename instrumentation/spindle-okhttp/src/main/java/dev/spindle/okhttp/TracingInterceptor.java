@@ -63,7 +63,7 @@ public final class TracingInterceptor implements Interceptor {
     return new TracingInterceptor(null);
   }
 
-  private Tracer tracer() {
+  Tracer tracer() {
     return tracer != null ? tracer : Spindle.tracer();
   }
 

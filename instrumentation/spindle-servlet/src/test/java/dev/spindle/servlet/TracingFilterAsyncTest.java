@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.spindle.Spindle;
 import dev.spindle.SpindleOptions;
 import dev.spindle.Tracer;
 import dev.spindle.TransactionSource;
@@ -49,7 +50,9 @@ class TracingFilterAsyncTest {
   @BeforeEach
   void setUp() throws Exception {
     transport = new CapturingTransport();
-    tracer = Tracer.create(new SpindleOptions().setTracesSampleRate(1.0).setTransport(transport));
+    // Spindle's tracer: the /dispatch servlet reads the current span through the facade
+    tracer = Spindle.init(new SpindleOptions().setTracesSampleRate(1.0).setTransport(transport)
+        .setUncaughtExceptionHandler(false));
     Filter outer = (req, res, chain) -> {
       chain.doFilter(req, res);
       if (((HttpServletRequest) req).getRequestURI().equals("/held")) dispatchReturned.countDown();
@@ -74,7 +77,7 @@ class TracingFilterAsyncTest {
   @AfterEach
   void tearDown() throws Exception {
     jetty.close();
-    tracer.close();
+    Spindle.close();
   }
 
   CompletableFuture<HttpResponse<String>> send(String path) {

@@ -12,7 +12,6 @@ import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
 import ch.qos.logback.core.OutputStreamAppender;
 import dev.spindle.Scope;
 import dev.spindle.Span;
-import dev.spindle.Spindle;
 import dev.spindle.SpindleOptions;
 import dev.spindle.StrictScopes;
 import dev.spindle.Tracer;
@@ -140,7 +139,7 @@ class SpindleMdcTest {
 
   @Test
   void wrappedExecutorTasksLogTheSubmittersSpanAndLeaveTheWorkerClean() throws Exception {
-    ExecutorService pool = Spindle.wrap(Executors.newSingleThreadExecutor());
+    ExecutorService pool = tracer.wrap(Executors.newSingleThreadExecutor());
     try {
       Transaction tx = tracer.startTransaction("t", "task");
       try (Scope s = tx.makeCurrent()) {
@@ -167,7 +166,7 @@ class SpindleMdcTest {
     try {
       // a worker whose MDC was left dirty by someone else
       raw.submit(() -> MDC.put("trace_id", "stale")).get(10, TimeUnit.SECONDS);
-      Runnable task = Spindle.wrap(() -> log.info("wrapped-no-span")); // wrapped with no span current
+      Runnable task = tracer.wrap(() -> log.info("wrapped-no-span")); // wrapped with no span current
       raw.submit(task).get(10, TimeUnit.SECONDS);
       assertEquals("wrapped-no-span trace= span=", line("wrapped-no-span"));
       assertEquals("stale", raw.submit(() -> MDC.get("trace_id")).get(10, TimeUnit.SECONDS));

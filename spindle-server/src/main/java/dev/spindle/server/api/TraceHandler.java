@@ -1,7 +1,7 @@
 package dev.spindle.server.api;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.spindle.protocol.Ids;
+import dev.spindle.protocol.internal.Ids;
 import dev.spindle.server.http.ApiException;
 import dev.spindle.server.http.Responses;
 import dev.spindle.storage.Storage;

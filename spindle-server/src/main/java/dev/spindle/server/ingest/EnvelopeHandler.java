@@ -2,10 +2,10 @@ package dev.spindle.server.ingest;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.spindle.protocol.EnvelopeReader;
-import dev.spindle.protocol.EnvelopeTooLargeException;
-import dev.spindle.protocol.Ids;
-import dev.spindle.protocol.MalformedEnvelopeException;
+import dev.spindle.protocol.internal.EnvelopeReader;
+import dev.spindle.protocol.internal.EnvelopeTooLargeException;
+import dev.spindle.protocol.internal.Ids;
+import dev.spindle.protocol.internal.MalformedEnvelopeException;
 import dev.spindle.server.http.Responses;
 import dev.spindle.server.json.Json;
 import dev.spindle.storage.Project;

@@ -3,7 +3,7 @@ package dev.spindle.server.ingest;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
-import dev.spindle.protocol.Ids;
+import dev.spindle.protocol.internal.Ids;
 import dev.spindle.protocol.SpanStatus;
 import dev.spindle.server.json.Json;
 import dev.spindle.storage.ClientReportRow;

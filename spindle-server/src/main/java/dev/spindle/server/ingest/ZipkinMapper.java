@@ -1,7 +1,7 @@
 package dev.spindle.server.ingest;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.spindle.protocol.Ids;
+import dev.spindle.protocol.internal.Ids;
 import dev.spindle.protocol.SpanStatus;
 import dev.spindle.server.json.Json;
 import dev.spindle.storage.SpanRow;

@@ -5,7 +5,7 @@ import static dev.spindle.server.ingest.IngestException.Kind.MALFORMED;
 import static dev.spindle.server.ingest.IngestException.Kind.TOO_LARGE;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
-import dev.spindle.protocol.EnvelopeReader;
+import dev.spindle.protocol.internal.EnvelopeReader;
 import dev.spindle.server.json.InvalidJsonException;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;

@@ -12,7 +12,6 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.spindle.Scope;
 import dev.spindle.Span;
-import dev.spindle.Spindle;
 import dev.spindle.SpindleOptions;
 import dev.spindle.Tracer;
 import dev.spindle.Transaction;
@@ -469,7 +468,7 @@ public abstract class AbstractHttpClientTest<C> {
   void concurrentRequestsFromAWrappedExecutor() throws Exception {
     ExecutorService pool = Executors.newFixedThreadPool(16);
     try {
-      runUnderWorkSpans(Spindle.wrap(pool));
+      runUnderWorkSpans(tracer.wrap(pool));
     } finally {
       pool.shutdownNow();
     }
@@ -485,7 +484,7 @@ public abstract class AbstractHttpClientTest<C> {
       return;
     }
     try {
-      runUnderWorkSpans(Spindle.wrap(virtual));
+      runUnderWorkSpans(tracer.wrap(virtual));
     } finally {
       virtual.shutdownNow();
     }
@@ -502,7 +501,7 @@ public abstract class AbstractHttpClientTest<C> {
         int n = i;
         work[n] = root.startChild("work", "work-" + n);
         try (Scope s = work[n].makeCurrent()) {
-          Executor bound = Spindle.contextExecutor(pool);
+          Executor bound = tracer.contextExecutor(pool);
           futures.add(CompletableFuture.supplyAsync(() -> remote.url("/concurrent?i=" + n), bound)
               .thenApplyAsync(url -> url, bound)
               .thenApplyAsync(url -> unchecked(() -> get(client, url, Map.of())), bound));
@@ -528,7 +527,7 @@ public abstract class AbstractHttpClientTest<C> {
         int n = i;
         work[n] = root.startChild("work", "work-" + n);
         try (Scope s = work[n].makeCurrent()) {
-          Executor bound = Spindle.contextExecutor(pool);
+          Executor bound = tracer.contextExecutor(pool);
           futures.add(CompletableFuture.supplyAsync(() -> remote.url("/concurrent?i=" + n), bound)
               .thenCompose(url -> unchecked(() -> getAsync(client, url, Map.of())))
               .toCompletableFuture());

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.spindle.Spindle;
 import dev.spindle.SpindleOptions;
 import dev.spindle.Tracer;
 import dev.spindle.protocol.SpanStatus;
@@ -57,7 +58,7 @@ public abstract class AbstractHttpServerTest {
 
   /** What the tracer would send. */
   protected CapturingTransport transport;
-  /** The tracer the server is instrumented with: samples everything. */
+  /** The tracer the server is instrumented with, {@link Spindle}'s (the endpoints use the facade): samples everything. */
   protected Tracer tracer;
   /** An uninstrumented client for calling the server. */
   protected HttpClient http;
@@ -81,7 +82,7 @@ public abstract class AbstractHttpServerTest {
   @BeforeEach
   void startTheServer() throws Exception {
     transport = new CapturingTransport();
-    tracer = Tracer.create(options());
+    tracer = Spindle.init(options().setUncaughtExceptionHandler(false)); // the endpoints use Spindle
     http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
         .connectTimeout(Duration.ofSeconds(10)).build();
     baseUrl = startServer(tracer);
@@ -92,7 +93,7 @@ public abstract class AbstractHttpServerTest {
     try {
       stopServer();
     } finally {
-      tracer.close();
+      Spindle.close();
     }
   }
 
@@ -124,9 +125,8 @@ public abstract class AbstractHttpServerTest {
         name.equals("client.address") || name.startsWith("http.request.header."), without.toString()));
 
     stopServer();
-    tracer.close();
     transport = new CapturingTransport();
-    tracer = Tracer.create(options().setSendDefaultPii(true));
+    tracer = Spindle.init(options().setSendDefaultPii(true).setUncaughtExceptionHandler(false));
     baseUrl = startServer(tracer);
     get(path, "X-Note", "hello", "Authorization", "Bearer secret", "Cookie", "session=secret");
     JsonNode with = awaitTransactionNamed("GET " + path).path("contexts").path("trace").path("data");

@@ -1,6 +1,5 @@
 package dev.spindle.spring.boot;
 
-import dev.spindle.Spindle;
 import dev.spindle.SpindleOptions;
 import dev.spindle.Tracer;
 import jakarta.servlet.DispatcherType;
@@ -77,8 +76,8 @@ public final class SpindleAutoConfiguration {
   @ConditionalOnBooleanProperty(name = "spindle.enabled", matchIfMissing = true)
   static class TaskConfiguration {
     @Bean
-    TaskDecorator spindleTaskDecorator() {
-      return Spindle::wrap;
+    TaskDecorator spindleTaskDecorator(Tracer tracer) {
+      return tracer::wrap;
     }
 
     @Bean

@@ -1,5 +1,8 @@
-package dev.spindle.transport;
+package dev.spindle.internal.transport;
 
+import dev.spindle.transport.DiscardReason;
+import dev.spindle.transport.Envelope;
+import dev.spindle.transport.Transport;
 import static java.util.Objects.requireNonNull;
 
 import dev.spindle.protocol.Dsn;
@@ -402,10 +405,7 @@ public final class HttpTransport implements Transport {
     if (!hasClientReport(e)) {
       attached = reports.take();
       if (attached != null) {
-        List<Envelope.Item> items = new ArrayList<>(e.items());
-        items.add(new Envelope.Item("client_report", "application/json",
-            attached.toPayload(clock.instant())));
-        e = e.withItems(items);
+        e = e.withItem("client_report", "application/json", attached.toPayload(clock.instant()));
       }
     }
     int retries = spooledFile != null || inOfflineBackoff() ? 0 : maxRetries;
@@ -535,7 +535,7 @@ public final class HttpTransport implements Transport {
   }
 
   private void restoreIfReport(Envelope.Item item) {
-    if (item.type().equals("client_report")) reports.restore(item.rawPayload());
+    if (item.type().equals("client_report")) reports.restore(item.payload());
   }
 
   private Outcome deliver(Envelope e, int retries) {

@@ -1,5 +1,6 @@
-package dev.spindle.transport;
+package dev.spindle.internal.transport;
 
+import dev.spindle.transport.Envelope;
 import com.sun.net.httpserver.Headers;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;

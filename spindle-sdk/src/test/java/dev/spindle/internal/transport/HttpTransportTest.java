@@ -1,7 +1,7 @@
-package dev.spindle.transport;
+package dev.spindle.internal.transport;
 
-import static dev.spindle.transport.TestEnvelopes.clientReportCounts;
-import static dev.spindle.transport.TestEnvelopes.types;
+import static dev.spindle.internal.transport.TestEnvelopes.clientReportCounts;
+import static dev.spindle.internal.transport.TestEnvelopes.types;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -10,9 +10,11 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.spindle.transport.Envelope;
+import dev.spindle.transport.Transport;
 import dev.spindle.protocol.Dsn;
-import dev.spindle.transport.FakeSentryServer.Received;
-import dev.spindle.transport.FakeSentryServer.Reply;
+import dev.spindle.internal.transport.FakeSentryServer.Received;
+import dev.spindle.internal.transport.FakeSentryServer.Reply;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

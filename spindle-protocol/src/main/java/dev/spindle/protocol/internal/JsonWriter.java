@@ -1,4 +1,4 @@
-package dev.spindle.protocol;
+package dev.spindle.protocol.internal;
 
 import java.util.Map;
 

@@ -1,5 +1,6 @@
-package dev.spindle.propagation;
+package dev.spindle.internal.propagation;
 
+import dev.spindle.propagation.DynamicSamplingContext;
 import static java.util.Objects.requireNonNull;
 
 import java.util.Objects;

@@ -1,4 +1,4 @@
-package dev.spindle.transport;
+package dev.spindle.internal.transport;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

@@ -1,4 +1,4 @@
-package dev.spindle.transport;
+package dev.spindle.internal.transport;
 
 import java.time.Clock;
 import java.time.Duration;

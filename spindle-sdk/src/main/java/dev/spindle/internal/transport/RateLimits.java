@@ -1,4 +1,4 @@
-package dev.spindle.transport;
+package dev.spindle.internal.transport;
 
 import static java.util.Objects.requireNonNull;
 

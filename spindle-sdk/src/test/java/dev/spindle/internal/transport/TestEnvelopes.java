@@ -1,7 +1,8 @@
-package dev.spindle.transport;
+package dev.spindle.internal.transport;
 
-import dev.spindle.protocol.Ids;
-import dev.spindle.protocol.JsonReader;
+import dev.spindle.transport.Envelope;
+import dev.spindle.protocol.internal.Ids;
+import dev.spindle.protocol.internal.JsonReader;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.List;

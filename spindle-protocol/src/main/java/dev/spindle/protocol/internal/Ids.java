@@ -1,5 +1,6 @@
-package dev.spindle.protocol;
+package dev.spindle.protocol.internal;
 
+import java.util.HexFormat;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
@@ -14,6 +15,7 @@ public final class Ids {
   public static final int SPAN_ID_LENGTH = 16;
 
   private static final char[] HEX = "0123456789abcdef".toCharArray();
+  private static final HexFormat LOWER_HEX = HexFormat.of();
 
   private Ids() {}
 
@@ -47,11 +49,13 @@ public final class Ids {
     return newTraceId();
   }
 
-  /** A span id held as a long, as 16 lowercase hex characters. */
+  /**
+   * A span id held as a long, as 16 lowercase hex characters. {@link HexFormat} builds the string
+   * over its one byte array, without the scratch array and copy of {@code new String(char[])}: an
+   * unsampled outgoing call makes one of these per child span.
+   */
   public static String toHex(long spanId) {
-    char[] c = new char[16];
-    writeHex(spanId, c, 0);
-    return new String(c);
+    return LOWER_HEX.toHexDigits(spanId);
   }
 
   public static boolean isValidTraceId(CharSequence s) {

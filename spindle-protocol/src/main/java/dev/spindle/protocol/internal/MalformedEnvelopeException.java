@@ -1,4 +1,4 @@
-package dev.spindle.protocol;
+package dev.spindle.protocol.internal;
 
 /** An envelope whose framing or headers are malformed (a server answers 400). */
 public final class MalformedEnvelopeException extends IllegalArgumentException {

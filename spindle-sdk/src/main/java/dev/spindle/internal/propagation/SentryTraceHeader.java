@@ -1,8 +1,8 @@
-package dev.spindle.propagation;
+package dev.spindle.internal.propagation;
 
 import static java.util.Objects.requireNonNull;
 
-import dev.spindle.protocol.Ids;
+import dev.spindle.protocol.internal.Ids;
 import java.util.Locale;
 import java.util.Objects;
 
@@ -114,7 +114,7 @@ public final class SentryTraceHeader {
     return value();
   }
 
-  static boolean isSpaceOrTab(char c) {
+  public static boolean isSpaceOrTab(char c) {
     return c == ' ' || c == '\t';
   }
 

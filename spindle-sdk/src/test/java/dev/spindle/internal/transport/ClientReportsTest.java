@@ -1,9 +1,10 @@
-package dev.spindle.transport;
+package dev.spindle.internal.transport;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
-import dev.spindle.protocol.JsonReader;
+import dev.spindle.transport.Envelope;
+import dev.spindle.protocol.internal.JsonReader;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;

@@ -1,5 +1,9 @@
-package dev.spindle.propagation;
+package dev.spindle.internal.propagation;
 
+import dev.spindle.propagation.DynamicSamplingContext;
+import dev.spindle.propagation.IncomingTrace;
+import dev.spindle.propagation.Baggage;
+import dev.spindle.propagation.Propagation;
 import static dev.spindle.propagation.Propagation.BAGGAGE;
 import static dev.spindle.propagation.Propagation.SENTRY_TRACE;
 import static dev.spindle.propagation.Propagation.TRACEPARENT;
@@ -17,7 +21,6 @@ import java.util.List;
  * fewer headers).
  */
 public final class TracePropagator {
-  private static final List<String> FIELDS = List.of(SENTRY_TRACE, BAGGAGE, TRACEPARENT, TRACESTATE);
   private static final TracePropagator WITH_TRACEPARENT = new TracePropagator(true);
   private static final TracePropagator WITHOUT_TRACEPARENT = new TracePropagator(false);
 
@@ -45,7 +48,7 @@ public final class TracePropagator {
    * {@code traceparent}, {@code tracestate} (the last two are always read).
    */
   public List<String> fields() {
-    return FIELDS;
+    return Propagation.FIELDS;
   }
 
   /**

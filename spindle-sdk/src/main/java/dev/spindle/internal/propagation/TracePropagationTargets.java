@@ -1,4 +1,4 @@
-package dev.spindle.propagation;
+package dev.spindle.internal.propagation;
 
 import java.util.ArrayList;
 import java.util.Collections;

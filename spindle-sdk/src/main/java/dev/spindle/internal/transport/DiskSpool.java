@@ -1,5 +1,7 @@
-package dev.spindle.transport;
+package dev.spindle.internal.transport;
 
+import dev.spindle.transport.DiscardReason;
+import dev.spindle.transport.Envelope;
 import static java.util.Objects.requireNonNull;
 
 import java.io.IOException;
@@ -256,7 +258,7 @@ final class DiskSpool {
       if (category != null) {
         reports.record(reason, category, 1);
       } else if (item.type().equals("client_report")) {
-        reports.restore(item.rawPayload());
+        reports.restore(item.payload());
       }
     }
   }

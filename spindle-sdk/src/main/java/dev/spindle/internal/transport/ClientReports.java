@@ -1,7 +1,8 @@
-package dev.spindle.transport;
+package dev.spindle.internal.transport;
 
-import dev.spindle.protocol.JsonReader;
-import dev.spindle.protocol.JsonWriter;
+import dev.spindle.transport.Envelope;
+import dev.spindle.protocol.internal.JsonReader;
+import dev.spindle.protocol.internal.JsonWriter;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -114,7 +115,7 @@ final class ClientReports {
      */
     byte[] toPayload(Instant timestamp) {
       JsonWriter w = new JsonWriter().beginObject()
-          .name("timestamp").value(Envelope.rfc3339(timestamp))
+          .name("timestamp").value(Rfc3339.format(timestamp))
           .name("discarded_events").beginArray();
       counts.forEach((k, v) -> w.beginObject()
           .name("reason").value(k.reason)

@@ -1,8 +1,8 @@
-package dev.spindle.propagation;
+package dev.spindle.internal.propagation;
 
 import static java.util.Objects.requireNonNull;
 
-import dev.spindle.protocol.Ids;
+import dev.spindle.protocol.internal.Ids;
 import java.util.List;
 import java.util.Objects;
 

@@ -1,4 +1,4 @@
-package dev.spindle.protocol;
+package dev.spindle.protocol.internal;
 
 /** An envelope over the reader's limits: an item too large or too many items (a server answers 413). */
 public final class EnvelopeTooLargeException extends IllegalArgumentException {
