@@ -28,7 +28,7 @@ record ChildServer(Process process, String url) {
   static ChildServer start(Path stderrLog, List<String> launcher, String... serveArgs) throws IOException {
     List<String> cmd = new ArrayList<>(launcher);
     cmd.addAll(List.of(
-        Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m",
+        Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m", "-XX:+ExitOnOutOfMemoryError",
         "-cp", System.getProperty("java.class.path"), Main.class.getName(), "serve"));
     cmd.addAll(List.of(serveArgs));
     ProcessBuilder pb = new ProcessBuilder(cmd);
