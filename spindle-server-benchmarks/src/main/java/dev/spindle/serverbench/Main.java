@@ -3,7 +3,7 @@ package dev.spindle.serverbench;
 import java.util.Locale;
 
 /**
- * Entry point: {@code ingest}, {@code load} or {@code query}; see BENCHMARKS.md (Server).
+ * Entry point: {@code ingest}, {@code load}, {@code query}, {@code sizes} or {@code soak}; see BENCHMARKS.md (Server, Soak).
  *
  * <pre>
  * ingest --target spindle|zipkin --url http://127.0.0.1:PORT [--key PUBLIC_KEY] [--token TOKEN]
@@ -12,6 +12,8 @@ import java.util.Locale;
  * load   --data DIR [--spans 10000000] [--hours 24] [--seed 42]
  * query  --url http://127.0.0.1:PORT --data DIR [--samples 1000] [--summary-runs 10]
  * sizes  --data DIR   (row counts and estimated bytes per column; server stopped)
+ * soak   [--minutes 30] [--sample-seconds 60] [--rate 50] [--demo-rate 5] [--data DIR]
+ *        [--max-growth 0.1]   (exit 1 when a series grows; see {@link Soak})
  * </pre>
  */
 public final class Main {
@@ -19,7 +21,7 @@ public final class Main {
 
   public static void main(String[] args) throws Exception {
     if (args.length == 0) {
-      System.err.println("usage: Main ingest|load|query|sizes [--option value]...");
+      System.err.println("usage: Main ingest|load|query|sizes|soak [--option value]...");
       System.exit(2);
     }
     Args a = new Args(args, 1);
@@ -31,10 +33,11 @@ public final class Main {
       }
       case "load" -> BulkLoad.run(a, System.out);
       case "query" -> QueryBench.run(a, System.out);
+      case "soak" -> System.exit(Soak.run(a, System.out));
       case "sizes" -> BulkLoad.counts(java.nio.file.Path.of(a.str("data", null))
           .resolve(dev.spindle.storage.duckdb.DuckDbStorageProvider.FILE), System.out);
       default -> {
-        System.err.println("unknown command: " + args[0] + " (expected: ingest, load, query or sizes)");
+        System.err.println("unknown command: " + args[0] + " (expected: ingest, load, query, sizes or soak)");
         System.exit(2);
       }
     }

@@ -21,8 +21,14 @@ record ChildServer(Process process, String url) {
    * saying where it listens; stderr goes to {@code stderrLog}. Fails the test when it does not start.
    */
   static ChildServer start(Path stderrLog, String... serveArgs) throws IOException {
-    List<String> cmd = new ArrayList<>(List.of(
-        Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m",
+    return start(stderrLog, List.of(), serveArgs);
+  }
+
+  /** {@link #start(Path, String...)} with the java command run by {@code launcher} (e.g. {@code unshare ...}). */
+  static ChildServer start(Path stderrLog, List<String> launcher, String... serveArgs) throws IOException {
+    List<String> cmd = new ArrayList<>(launcher);
+    cmd.addAll(List.of(
+        Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m", "-XX:+ExitOnOutOfMemoryError",
         "-cp", System.getProperty("java.class.path"), Main.class.getName(), "serve"));
     cmd.addAll(List.of(serveArgs));
     ProcessBuilder pb = new ProcessBuilder(cmd);

@@ -1,6 +1,6 @@
 package dev.spindle.storage;
 
-import dev.spindle.protocol.Ids;
+import dev.spindle.protocol.internal.Ids;
 import java.util.Set;
 
 /**

@@ -4,6 +4,7 @@ import dev.spindle.server.http.Bodies;
 import dev.spindle.storage.ClientReportRow;
 import dev.spindle.storage.Project;
 import dev.spindle.storage.StorageException;
+import dev.spindle.storage.StorageFullException;
 import dev.spindle.storage.WriteBatch;
 import dev.spindle.storage.write.OverloadedException;
 import io.javalin.http.Context;
@@ -16,6 +17,8 @@ import java.util.logging.Logger;
 /** What both ingestion handlers do: read the body within limits, authenticate, write durably. */
 final class Ingestion {
   private static final Logger LOG = Logger.getLogger(Ingestion.class.getName());
+  /** Retry-After of a refusal for want of disk: space comes back by an operator's hand, not in seconds. */
+  static final int DISK_FULL_RETRY_SECONDS = 60;
 
   final IngestRoutes.Settings settings;
   final MemoryBudget budget;
@@ -101,6 +104,10 @@ final class Ingestion {
       if (!batch.spans().isEmpty()) quotas.stored(batch.spans().get(0).projectId(), batch.spans().size());
     } catch (OverloadedException e) {
       throw IngestException.unavailable(e.getMessage(), e.retryAfterSeconds());
+    } catch (StorageFullException e) {
+      LOG.warning("refusing writes: " + e.getMessage());
+      throw IngestException.unavailable("the server's disk is full or read-only, so nothing of this request was stored ("
+          + e.getMessage() + "); retry later", DISK_FULL_RETRY_SECONDS);
     } catch (StorageException e) {
       LOG.log(Level.WARNING, "write failed", e);
       throw IngestException.unavailable("storage failed to write: " + e.getMessage(), 5);

@@ -55,8 +55,8 @@ public final class DuckDbStorage implements Storage {
   private final DuckDbSegments segments;
   private final CallRollup rollup;
 
-  /** @param logDir the ingest log's folder, or null for direct writes (in-memory databases) */
-  private DuckDbStorage(DuckDBConnection root, Path logDir, boolean rollUpInBackground)
+  /** @param file the database file, or null for an in-memory database (direct writes, no log) */
+  private DuckDbStorage(DuckDBConnection root, Path file, boolean rollUpInBackground)
       throws SQLException, IOException {
     this.root = root;
     migrateTextIds(root);
@@ -70,7 +70,8 @@ public final class DuckDbStorage implements Storage {
     }
     if (!rollupExisted) CallRollup.markAll(root); // the service map's rollup starts with every minute
     DuckDBConnection load = (DuckDBConnection) root.duplicate();
-    this.writer = logDir == null ? new DirectWriter(load) : LogLoader.open(new DuckDbLoadTarget(load), logDir);
+    this.writer = file == null ? new DirectWriter(load)
+        : LogLoader.open(new DuckDbLoadTarget(load, file), file.resolveSibling(file.getFileName() + ".ingest"));
     this.reads = new ReadPool(root, READ_CONNECTIONS);
     this.queries = new DuckDbQueries(this::dataConnection);
     this.insights = new DuckDbInsights(this::dataConnection);
@@ -122,21 +123,22 @@ public final class DuckDbStorage implements Storage {
       throw new StorageException("cannot create the folder of " + file, e);
     }
     Path abs = file.toAbsolutePath();
-    return connect("jdbc:duckdb:" + abs, abs.resolveSibling(abs.getFileName() + ".ingest"), rollUpInBackground);
+    return connect(abs, rollUpInBackground);
   }
 
   /** An in-memory database, lost on close: for tests and benchmarks. */
   public static DuckDbStorage inMemory() {
-    return connect("jdbc:duckdb:", null, true);
+    return connect(null, true);
   }
 
-  private static DuckDbStorage connect(String url, Path logDir, boolean rollUpInBackground) {
+  private static DuckDbStorage connect(Path file, boolean rollUpInBackground) {
+    String url = "jdbc:duckdb:" + (file == null ? "" : file);
     try {
       Class.forName("org.duckdb.DuckDBDriver");
       Properties props = new Properties();
       DuckDBConnection c = (DuckDBConnection) DriverManager.getConnection(url, props);
       try {
-        return new DuckDbStorage(c, logDir, rollUpInBackground);
+        return new DuckDbStorage(c, file, rollUpInBackground);
       } catch (SQLException | IOException | RuntimeException e) {
         c.close(); // else the file stays locked by this process
         throw e;

@@ -2,10 +2,12 @@ package dev.spindle.storage.duckdb;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.spindle.storage.StorageFullException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
+import java.nio.file.OpenOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
@@ -21,11 +23,15 @@ import java.util.zip.CRC32C;
  * position names everything before it, so "loaded up to p" is one number.
  *
  * <p>After a crash the last record may be torn (its write was never acknowledged): {@link #replay}
- * stops there and cuts it off. Not thread-safe: the owner serializes calls.
+ * stops there and cuts it off. A failed append (a full or read-only disk) is cut off at once, so
+ * the next append takes its place and a segment never holds a failed record before good ones.
+ * Not thread-safe: the owner serializes calls.
  */
 final class IngestLog implements AutoCloseable {
   private static final Logger LOG = Logger.getLogger(IngestLog.class.getName());
   static final long SEGMENT_BYTES = 64L << 20;
+  /** Usable bytes below which a failed append is blamed on a full disk (blocks, metadata). */
+  private static final long ROOM_BYTES = 1L << 20;
   private static final String SUFFIX = ".seg";
 
   /** Receives replayed records. */
@@ -33,15 +39,26 @@ final class IngestLog implements AutoCloseable {
     void record(byte[] payload, long endPosition);
   }
 
+  /** Opens segment files: {@code FileChannel::open}, or in tests a channel that fails on cue. */
+  interface Channels {
+    FileChannel open(Path file, OpenOption... options) throws IOException;
+  }
+
   private final Path dir;
   private final long segmentBytes;
+  private final Channels channels;
   private FileChannel current;
   private long segment;
   private long size;
 
   /** Opens (creating) the folder; call {@link #replay} once before appending. */
   IngestLog(Path dir, long segmentBytes) throws IOException {
+    this(dir, segmentBytes, FileChannel::open);
+  }
+
+  IngestLog(Path dir, long segmentBytes, Channels channels) throws IOException {
     this.dir = requireNonNull(dir, "dir");
+    this.channels = requireNonNull(channels, "channels");
     if (segmentBytes <= 0 || segmentBytes > Integer.MAX_VALUE) {
       throw new IllegalArgumentException("segmentBytes: " + segmentBytes + " (expected: 1.." + Integer.MAX_VALUE + ")");
     }
@@ -71,7 +88,7 @@ final class IngestLog implements AutoCloseable {
       if (n < segmentOf(from)) continue;
       boolean last = i == segments.size() - 1;
       long start = n == segmentOf(from) ? offsetOf(from) : 0;
-      try (FileChannel ch = FileChannel.open(file(n), StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+      try (FileChannel ch = channels.open(file(n), StandardOpenOption.READ, StandardOpenOption.WRITE)) {
         long good = read(ch, n, start, replay);
         if (good < ch.size()) {
           if (!last) {
@@ -86,7 +103,8 @@ final class IngestLog implements AutoCloseable {
       }
     }
     segment = segments.isEmpty() ? 1 : segments.get(segments.size() - 1);
-    openForAppend();
+    current = openForAppend(segment);
+    size = current.size();
   }
 
   /** Reads records from {@code start}; returns the offset after the last intact one. */
@@ -120,22 +138,49 @@ final class IngestLog implements AutoCloseable {
     return total;
   }
 
-  /** Writes one record and forces it to disk; returns the position after it. */
+  /**
+   * Writes one record and forces it to disk; returns the position after it.
+   *
+   * @throws StorageFullException when the disk is full or read-only (nothing was appended)
+   * @throws IOException when the write failed otherwise (nothing was appended)
+   */
   long append(byte[] payload) throws IOException {
     if (current == null) throw new IllegalStateException("replay first");
-    if (size > 0 && size + 8 + payload.length > segmentBytes) {
-      current.close();
-      segment++;
-      openForAppend();
-    }
     CRC32C crc = new CRC32C();
     crc.update(payload, 0, payload.length);
     ByteBuffer b = ByteBuffer.allocate(8 + payload.length);
     b.putInt(payload.length).putInt((int) crc.getValue()).put(payload).flip();
-    while (b.hasRemaining()) current.write(b, size + b.position());
-    current.force(false);
-    size += 8 + payload.length;
+    try {
+      if (size > 0 && size + b.limit() > segmentBytes) rollOver();
+      while (b.hasRemaining()) current.write(b, size + b.position());
+      current.force(false);
+    } catch (IOException e) {
+      cutOffFailedAppend();
+      String noRoom = DiskRoom.noRoom(dir, b.limit() + ROOM_BYTES);
+      if (noRoom != null) throw new StorageFullException("the ingest log's disk is " + noRoom + ": " + e.getMessage(), e);
+      throw e;
+    }
+    size += b.limit();
     return segment << 32 | size;
+  }
+
+  /** Starts the next segment; the current one stays open for appending when that fails. */
+  private void rollOver() throws IOException {
+    current.truncate(size); // nothing of a failed append may stay before the next segment's records
+    FileChannel next = openForAppend(segment + 1);
+    current.close();
+    current = next;
+    segment++;
+    size = next.size();
+  }
+
+  /** Drops what a failed append may have left after the last record (best effort: else at rollover). */
+  private void cutOffFailedAppend() {
+    try {
+      if (current.size() > size) current.truncate(size);
+    } catch (IOException e) {
+      LOG.fine("cutting off a failed append failed too (done at the next append or rollover): " + e);
+    }
   }
 
   /** Deletes the segments wholly before {@code position}. */
@@ -145,11 +190,10 @@ final class IngestLog implements AutoCloseable {
     }
   }
 
-  private void openForAppend() throws IOException {
-    Path f = file(segment);
+  private FileChannel openForAppend(long n) throws IOException {
+    Path f = file(n);
     boolean created = !Files.exists(f);
-    current = FileChannel.open(f, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.READ);
-    size = current.size();
+    FileChannel ch = channels.open(f, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.READ);
     if (created) {
       // The new file's name must survive a crash too.
       try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
@@ -158,6 +202,7 @@ final class IngestLog implements AutoCloseable {
         // not every file system lets a folder be forced; the data itself is forced on append
       }
     }
+    return ch;
   }
 
   private List<Long> segments() throws IOException {

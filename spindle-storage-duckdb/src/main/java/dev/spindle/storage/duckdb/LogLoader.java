@@ -3,6 +3,7 @@ package dev.spindle.storage.duckdb;
 import static java.util.Objects.requireNonNull;
 
 import dev.spindle.storage.StorageException;
+import dev.spindle.storage.StorageFullException;
 import dev.spindle.storage.WriteBatch;
 import dev.spindle.storage.write.Delivery;
 import dev.spindle.storage.write.OverloadedException;
@@ -33,7 +34,9 @@ import java.util.logging.Logger;
  * position alone cannot be loaded (its data, not the target, is at fault): it is written to
  * {@code quarantine/} beside the log, logged, and skipped, so one bad batch never stops ingestion
  * or a restart. When the target takes nothing at all (a full disk), the loader retries with
- * backoff and skips nothing.
+ * backoff and skips nothing; once it has failed for {@link #STALL_MS}, writes that find no room
+ * in the queue are refused at once (what the log holds is all that was acknowledged) and queries
+ * stop waiting for rows the loader cannot load, so they are answered from what is loaded.
  *
  * <p>Queries call {@link #awaitVisible} first: the loader then loads at once what was acknowledged
  * before the query, so a read sees every write that returned before it. Memory is bounded: a
@@ -57,6 +60,10 @@ final class LogLoader implements BatchWriter {
   static final long WAIT_MS = 30_000;
   /** Refusals of one batch before it is set aside (when the target still works). */
   static final int ATTEMPTS = 3;
+  /** How long the loader fails before it counts as stalled (longer than setting a batch aside). */
+  static final long STALL_MS = 5_000;
+  /** A waiting write or query looks at whether the loader stalled this often. */
+  private static final long RECHECK_NANOS = TimeUnit.MILLISECONDS.toNanos(250);
 
   private record Queued(WriteBatch batch, long position) {}
 
@@ -75,6 +82,8 @@ final class LogLoader implements BatchWriter {
   private long loaded;
   private boolean readerWaiting;
   private boolean closed;
+  private long failingSince; // System.nanoTime() of the first failed load since the last success; 0 when none
+  private RuntimeException lastFailure;
 
   private LogLoader(LoadTarget target, IngestLog log, Path quarantine, long loaded) {
     this.target = target;
@@ -147,9 +156,10 @@ final class LogLoader implements BatchWriter {
     try {
       long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(WAIT_MS);
       while (!closed && queuedRows > 0 && queuedRows + batch.size() > MAX_QUEUED_ROWS) {
+        if (stalled()) throw stalledRefusal();
         long left = deadline - System.nanoTime();
         if (left <= 0) throw new OverloadedException("DuckDB loading is " + queuedRows + " rows behind", 1);
-        changed.awaitNanos(left);
+        changed.awaitNanos(Math.min(left, RECHECK_NANOS));
       }
       if (closed) throw new StorageException("storage is closed");
       queuedRows += batch.size(); // room taken now; given back if the append fails
@@ -196,7 +206,7 @@ final class LogLoader implements BatchWriter {
     try {
       long target = appended;
       long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(WAIT_MS);
-      while (loaded < target && !closed) {
+      while (loaded < target && !closed && !stalled()) {
         readerWaiting = true;
         changed.signalAll();
         long left = deadline - System.nanoTime();
@@ -204,7 +214,7 @@ final class LogLoader implements BatchWriter {
           LOG.warning("a query did not wait longer for the loader (" + queuedRows + " rows queued)");
           return;
         }
-        changed.awaitNanos(left);
+        changed.awaitNanos(Math.min(left, RECHECK_NANOS));
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -260,7 +270,12 @@ final class LogLoader implements BatchWriter {
           List<WriteBatch> batches = new ArrayList<>(group.size());
           for (Queued q : group) batches.add(q.batch);
           long end = group.get(group.size() - 1).position;
-          target.load(batches, end);
+          try {
+            target.load(batches, end);
+          } catch (RuntimeException e) {
+            failed(e);
+            throw e;
+          }
           advance(end);
         })
         .setAside((q, why) -> setAside(WriteBatchCodec.encode(q.batch), q.position, why))
@@ -300,10 +315,35 @@ final class LogLoader implements BatchWriter {
         + file + "; ingestion goes on", why);
   }
 
+  private void failed(RuntimeException e) {
+    lock.lock();
+    try {
+      if (failingSince == 0) failingSince = System.nanoTime();
+      lastFailure = e;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Whether loads have failed for {@link #STALL_MS}; call with the lock held. */
+  private boolean stalled() {
+    return failingSince != 0 && System.nanoTime() - failingSince > TimeUnit.MILLISECONDS.toNanos(STALL_MS);
+  }
+
+  /** The refusal of a write while the loader is stalled; call with the lock held. */
+  private StorageException stalledRefusal() {
+    String why = "DuckDB has taken no rows for " + TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - failingSince)
+        + " s and " + queuedRows + " acknowledged rows wait for it: " + lastFailure.getMessage();
+    return lastFailure instanceof StorageFullException
+        ? new StorageFullException(why, lastFailure) : new StorageException(why, lastFailure);
+  }
+
   private void advance(long position) {
     lock.lock();
     try {
       loaded = position;
+      failingSince = 0;
+      lastFailure = null;
       changed.signalAll();
     } finally {
       lock.unlock();

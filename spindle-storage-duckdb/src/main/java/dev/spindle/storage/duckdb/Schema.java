@@ -73,12 +73,14 @@ final class Schema {
           + "PRIMARY KEY (project_id, pattern))");
 
   /**
-   * DuckDB checkpoints (compresses what its write-ahead log holds into the file) once the log
-   * passes this size. The default, 16 MB, re-compresses the same half-filled row groups every
-   * second or so under load; at 256 MB ingestion measured about 25 % faster (BENCHMARKS.md), and
-   * a restart replays at most that much log.
+   * DuckDB checkpoints (compresses what its write-ahead log holds into the file) by itself only
+   * past this size, i.e. never: the loader checkpoints when the log passes 256 MB and the disk has
+   * room ({@link DuckDbLoadTarget}), since a checkpoint that fails on a full disk invalidates the
+   * database until a restart. (The default, 16 MB, re-compresses the same half-filled row groups
+   * every second or so under load; at 256 MB ingestion measured about 25 % faster, BENCHMARKS.md;
+   * a restart replays at most about that much log.)
    */
-  static final String CHECKPOINT_THRESHOLD = "SET checkpoint_threshold = '256MB'";
+  static final String CHECKPOINT_THRESHOLD = "SET checkpoint_threshold = '1TB'";
 
   /** A bound parameter holding a 32-hex id, as a UUID: {@code trace_id = } this. */
   static final String UUID_PARAM = "CAST(? AS UUID)";

@@ -130,4 +130,55 @@ class IngestLogTest {
       assertTrue(e.getMessage().contains("damaged"), e.getMessage());
     }
   }
+
+  private IngestLog faulty(long segmentBytes, FaultyChannel.Faults faults) throws IOException {
+    return new IngestLog(dir, segmentBytes,
+        (file, options) -> new FaultyChannel(java.nio.channels.FileChannel.open(file, options), faults));
+  }
+
+  @Test
+  void aFailedWriteOrForceAppendsNothingAndTheNextAppendTakesItsPlace() throws IOException {
+    FaultyChannel.Faults faults = new FaultyChannel.Faults();
+    try (IngestLog log = faulty(1 << 20, faults)) {
+      replay(log, 0);
+      log.append(bytes("a"));
+      long afterB = log.append(bytes("b"));
+      faults.partialWrite = true;
+      assertThrows(IOException.class, () -> log.append(bytes("half written, never acknowledged")));
+      assertEquals(IngestLog.offsetOf(afterB), Files.size(segments().get(0)), "the failed record is cut off");
+      faults.clear();
+      faults.force = true;
+      assertThrows(IOException.class, () -> log.append(bytes("written, not forced")));
+      assertEquals(IngestLog.offsetOf(afterB), Files.size(segments().get(0)));
+      faults.clear();
+      log.append(bytes("c"));
+    }
+    try (IngestLog log = new IngestLog(dir, 1 << 20)) {
+      assertEquals(List.of("a", "b", "c"), replay(log, 0));
+    }
+  }
+
+  @Test
+  void aFailedAppendThatCouldNotBeCutOffIsCutOffBeforeTheNextSegment() throws IOException {
+    FaultyChannel.Faults faults = new FaultyChannel.Faults();
+    byte[] record = new byte[100];
+    try (IngestLog log = faulty(250, faults)) { // two 108-byte records per segment
+      replay(log, 0);
+      log.append(record);
+      faults.partialWrite = true;
+      faults.truncate = true; // the disk will not even let the half record go
+      assertThrows(IOException.class, () -> log.append(record));
+      faults.partialWrite = false;
+      assertThrows(IOException.class, () -> log.append(new byte[200]), "no rollover while the cut-off fails");
+      faults.clear();
+      log.append(new byte[200]); // rolls over: the half record is cut off first
+      log.append(record);
+      assertEquals(3, segments().size());
+    }
+    try (IngestLog log = new IngestLog(dir, 250)) {
+      List<Integer> sizes = new ArrayList<>();
+      log.replay(0, (p, end) -> sizes.add(p.length)); // no "damaged" segment before the last
+      assertEquals(List.of(100, 200, 100), sizes);
+    }
+  }
 }

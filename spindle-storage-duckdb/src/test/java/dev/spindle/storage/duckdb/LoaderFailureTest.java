@@ -1,6 +1,7 @@
 package dev.spindle.storage.duckdb;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.spindle.storage.SpanRow;
 import dev.spindle.storage.StorageException;
@@ -142,5 +143,30 @@ class LoaderFailureTest {
     List<Path> aside = quarantined();
     assertEquals(1, aside.size());
     assertEquals("not a batch", new String(Files.readAllBytes(aside.get(0)), StandardCharsets.UTF_8));
+  }
+
+  @Test
+  void whileTheTargetRefusesEverythingAFullQueueRefusesWritesAndQueriesDoNotWait() throws Exception {
+    Picky target = new Picky();
+    try (LogLoader l = LogLoader.open(target, dir)) {
+      target.refuseAll = true;
+      List<SpanRow> rows = new java.util.ArrayList<>();
+      for (int i = 1; i <= LogLoader.MAX_QUEUED_ROWS; i++) rows.addAll(batch(i, "good").spans());
+      l.write(WriteBatch.ofSpans(rows)); // acknowledged: in the log, queued
+      long t0 = System.nanoTime();
+      StorageException e = org.junit.jupiter.api.Assertions.assertThrows(StorageException.class,
+          () -> l.write(batch(LogLoader.MAX_QUEUED_ROWS + 1, "good")));
+      long waitedMs = (System.nanoTime() - t0) / 1_000_000;
+      assertTrue(waitedMs < LogLoader.STALL_MS + 3_000, "refused once stalled, not after 30 s: " + waitedMs + " ms");
+      assertTrue(e.getMessage().contains("taken no rows"), e.getMessage());
+      t0 = System.nanoTime();
+      l.awaitVisible();
+      assertTrue(System.nanoTime() - t0 < 1_000_000_000L, "a query does not wait for a stalled loader");
+      assertEquals(0, spans());
+      target.refuseAll = false;
+      long deadline = System.nanoTime() + 30_000_000_000L;
+      while (spans() < LogLoader.MAX_QUEUED_ROWS && System.nanoTime() < deadline) Thread.sleep(50);
+      assertEquals(LogLoader.MAX_QUEUED_ROWS, spans(), "everything acknowledged is loaded once there is room");
+    }
   }
 }

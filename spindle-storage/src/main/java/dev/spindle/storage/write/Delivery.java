@@ -2,6 +2,7 @@ package dev.spindle.storage.write;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.spindle.storage.StorageFullException;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -20,8 +21,8 @@ import java.util.logging.Logger;
  *       doubling to 5 s).
  *   <li>After {@code attempts} failures that are refusals (the target answered with an error), the
  *       group is split: items are written one by one, so one item the target refuses cannot block
- *       the others. Failures that say the target is <b>unreachable</b> (an {@link IOException} in
- *       the cause chain) never split and never count against an item: the whole group is retried.
+ *       the others. Failures that say the target is <b>unreachable</b> (an {@link IOException} or a
+ *       {@code StorageFullException} in the cause chain) never split and never count against an item: the whole group is retried.
  *   <li>An item refused {@code attempts} times on its own is handed to the {@link SetAside}
  *       callback (quarantine file, log and skip...) only when the target <b>still works</b>: it
  *       accepted another item since this one was first refused, or the {@code probe} succeeds. A
@@ -101,10 +102,13 @@ public final class Delivery<T> {
     return new Builder<>(target);
   }
 
-  /** Whether the failure says the target could not be reached, rather than refused the write. */
+  /**
+   * Whether the failure says the target could not be reached (or has no room: a full disk),
+   * rather than refused the write.
+   */
   public static boolean unreachable(Throwable e) {
     for (Throwable t = e; t != null; t = t.getCause()) {
-      if (t instanceof IOException) return true;
+      if (t instanceof IOException || t instanceof StorageFullException) return true;
     }
     return false;
   }
