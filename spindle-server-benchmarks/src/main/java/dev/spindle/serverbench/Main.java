@@ -12,6 +12,7 @@ import java.util.Locale;
  * load   --data DIR [--spans 10000000] [--hours 24] [--seed 42]
  * query  --url http://127.0.0.1:PORT --data DIR [--samples 1000] [--summary-runs 10]
  * sizes  --data DIR   (row counts and estimated bytes per column; server stopped)
+ * stages [--warmup 3000] [--requests 5000] [--group 16] [--data DIR]   (CPU per span of each step, no HTTP)
  * </pre>
  */
 public final class Main {
@@ -19,7 +20,7 @@ public final class Main {
 
   public static void main(String[] args) throws Exception {
     if (args.length == 0) {
-      System.err.println("usage: Main ingest|load|query|sizes [--option value]...");
+      System.err.println("usage: Main ingest|load|query|sizes|stages [--option value]...");
       System.exit(2);
     }
     Args a = new Args(args, 1);
@@ -31,10 +32,11 @@ public final class Main {
       }
       case "load" -> BulkLoad.run(a, System.out);
       case "query" -> QueryBench.run(a, System.out);
+      case "stages" -> IngestStages.run(a, System.out);
       case "sizes" -> BulkLoad.counts(java.nio.file.Path.of(a.str("data", null))
           .resolve(dev.spindle.storage.duckdb.DuckDbStorageProvider.FILE), System.out);
       default -> {
-        System.err.println("unknown command: " + args[0] + " (expected: ingest, load, query or sizes)");
+        System.err.println("unknown command: " + args[0] + " (expected: ingest, load, query, sizes or stages)");
         System.exit(2);
       }
     }
