@@ -81,7 +81,7 @@ final class IngestStages {
           .sorted(Map.Entry.<String, Long>comparingByValue().reversed())
           .forEach(e -> out.printf("|   of which threads named '%s' | %.2f |%n", e.getKey(), e.getValue() / 1e3 / spans));
       out.printf("| **server's share** (steps + loader + rollup + rest) | **%.2f** |%n",
-          (accounted + loader + rollup + process - main - loader - rollup) / 1e3 / spans);
+          (process - (main - accounted)) / 1e3 / spans);
     } finally {
       if (dir.isEmpty()) deleteTree(data);
     }
