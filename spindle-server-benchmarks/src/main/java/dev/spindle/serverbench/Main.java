@@ -14,6 +14,7 @@ import java.util.Locale;
  * sizes  --data DIR   (row counts and estimated bytes per column; server stopped)
  * soak   [--minutes 30] [--sample-seconds 60] [--rate 50] [--demo-rate 5] [--data DIR]
  *        [--max-growth 0.1]   (exit 1 when a series grows; see {@link Soak})
+ * stages [--warmup 3000] [--requests 5000] [--group 16] [--data DIR]   (CPU per span of each step, no HTTP)
  * </pre>
  */
 public final class Main {
@@ -21,7 +22,7 @@ public final class Main {
 
   public static void main(String[] args) throws Exception {
     if (args.length == 0) {
-      System.err.println("usage: Main ingest|load|query|sizes|soak [--option value]...");
+      System.err.println("usage: Main ingest|load|query|sizes|soak|stages [--option value]...");
       System.exit(2);
     }
     Args a = new Args(args, 1);
@@ -33,11 +34,12 @@ public final class Main {
       }
       case "load" -> BulkLoad.run(a, System.out);
       case "query" -> QueryBench.run(a, System.out);
+      case "stages" -> IngestStages.run(a, System.out);
       case "soak" -> System.exit(Soak.run(a, System.out));
       case "sizes" -> BulkLoad.counts(java.nio.file.Path.of(a.str("data", null))
           .resolve(dev.spindle.storage.duckdb.DuckDbStorageProvider.FILE), System.out);
       default -> {
-        System.err.println("unknown command: " + args[0] + " (expected: ingest, load, query, sizes or soak)");
+        System.err.println("unknown command: " + args[0] + " (expected: ingest, load, query, sizes, soak or stages)");
         System.exit(2);
       }
     }

@@ -1,5 +1,7 @@
 package dev.spindle.storage;
 
+import java.util.List;
+
 /**
  * The SQL expressions both backends' service-map queries share: which spans are client calls,
  * and the HTTP method, path and destination of a call, read from the span's data JSON text (OTel
@@ -33,8 +35,24 @@ public final class ServiceMapSql {
    * that can be matched by method and path: HTTP and RPC client calls (not databases or queues).
    */
   public static String matchable(String op) {
-    return "(" + op + " LIKE 'http.client%' OR " + op + " LIKE 'rpc.client%' OR " + op + " LIKE 'grpc.client%')";
+    StringBuilder b = new StringBuilder("(");
+    for (String prefix : MATCHABLE_PREFIXES) {
+      if (b.length() > 1) b.append(" OR ");
+      b.append(op).append(" LIKE '").append(prefix).append("%'");
+    }
+    return b.append(')').toString();
   }
+
+  /** {@link #matchable}, in Java: whether {@code op} (null for none) is such a call. */
+  public static boolean isMatchable(String op) {
+    if (op == null) return false;
+    for (String prefix : MATCHABLE_PREFIXES) {
+      if (op.startsWith(prefix)) return true;
+    }
+    return false;
+  }
+
+  private static final List<String> MATCHABLE_PREFIXES = List.of("http.client", "rpc.client", "grpc.client");
 
   /**
    * SQL true when a span row may be the entry of a service: a transaction root, or a span that

@@ -12,8 +12,10 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -230,15 +232,48 @@ final class CallRollup implements AutoCloseable {
     long from = rootsFrom - MATCH_WINDOW_US - margin;
     long to = rootsTo + margin;
     long end = to;
-    try (PreparedStatement ps = c.prepareStatement("SELECT max(end_us) FROM spans WHERE start_us >= ?"
-        + " AND start_us <= ? AND " + ServiceMapSql.matchable("coalesce(op, '')"))) {
-      ps.setLong(1, from);
-      ps.setLong(2, to);
+    // whole minutes: at least the latest end of those spans, so never fewer minutes marked
+    try (PreparedStatement ps = c.prepareStatement("SELECT max(end_us) FROM map_client_ends"
+        + " WHERE minute >= ? AND minute <= ?")) {
+      ps.setLong(1, Math.floorDiv(from, MINUTE_US));
+      ps.setLong(2, Math.floorDiv(to, MINUTE_US));
       try (ResultSet rs = ps.executeQuery()) {
         if (rs.next() && rs.getObject(1) != null) end = Math.max(end, rs.getLong(1));
       }
     }
     markRange(c, from, end + margin);
+  }
+
+  /**
+   * Records, in the load's transaction, the latest end of the new rows' matchable client spans
+   * per minute they started in ({@code map_client_ends}, read by {@link #mark}); call before
+   * {@link #mark} for rows appended to {@code spans}.
+   */
+  static void recordClientEnds(DuckDBConnection c, List<SpanRow> spans) throws SQLException {
+    Map<Long, Long> ends = new HashMap<>();
+    for (SpanRow r : spans) {
+      if (ServiceMapSql.isMatchable(r.op())) {
+        ends.merge(Math.floorDiv(r.startUs(), MINUTE_US), r.endUs(), Math::max);
+      }
+    }
+    if (ends.isEmpty()) return;
+    try (DuckDBAppender a = c.createAppender(DuckDBConnection.DEFAULT_SCHEMA, "map_client_ends")) {
+      for (Map.Entry<Long, Long> e : ends.entrySet()) {
+        a.beginRow();
+        a.append(e.getKey());
+        a.append(e.getValue());
+        a.endRow();
+      }
+      a.flush();
+    }
+  }
+
+  /** Fills {@code map_client_ends} from the spans: a database written before it existed. */
+  static void fillClientEnds(Connection c) throws SQLException {
+    try (Statement s = c.createStatement()) {
+      s.execute("INSERT INTO map_client_ends SELECT start_us // " + MINUTE_US + ", max(end_us) FROM spans"
+          + " WHERE " + ServiceMapSql.matchable("coalesce(op, '')") + " GROUP BY 1");
+    }
   }
 
   /** Marks the minutes from the one holding {@code fromUs} to the one holding {@code toUs}. */
@@ -266,6 +301,7 @@ final class CallRollup implements AutoCloseable {
     try (Statement s = retention.createStatement()) {
       for (String t : TABLES) s.execute("DELETE FROM " + t + " WHERE minute < " + minute);
       s.execute("DELETE FROM map_marks WHERE minute < " + minute);
+      s.execute("DELETE FROM map_client_ends WHERE end_us < " + cutoffUs); // their spans are deleted too
     }
     markRange(retention, cutoffUs, cutoffUs + PARENT_LOOKBACK_US + MATCH_WINDOW_US);
   }

@@ -61,6 +61,7 @@ public final class DuckDbStorage implements Storage {
     this.root = root;
     migrateTextIds(root);
     boolean rollupExisted = tableExists(root, "map_marks");
+    boolean clientEndsExisted = tableExists(root, "map_client_ends");
     try (Statement s = root.createStatement()) {
       s.execute(Schema.CHECKPOINT_THRESHOLD);
       for (String ddl : Schema.DDL) s.execute(ddl);
@@ -69,6 +70,7 @@ public final class DuckDbStorage implements Storage {
           + "FROM spans WHERE NOT EXISTS (SELECT 1 FROM trace_index) GROUP BY trace_id, project_id");
     }
     if (!rollupExisted) CallRollup.markAll(root); // the service map's rollup starts with every minute
+    if (!clientEndsExisted) CallRollup.fillClientEnds(root);
     DuckDBConnection load = (DuckDBConnection) root.duplicate();
     this.writer = file == null ? new DirectWriter(load)
         : LogLoader.open(new DuckDbLoadTarget(load, file), file.resolveSibling(file.getFileName() + ".ingest"));

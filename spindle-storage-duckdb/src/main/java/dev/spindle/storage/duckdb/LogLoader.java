@@ -53,9 +53,14 @@ final class LogLoader implements BatchWriter {
       (int) Math.max(1_000, Math.min(100_000, Runtime.getRuntime().maxMemory() / 8 / 1024));
   /** Rows per load, at most. */
   static final int MAX_LOAD_ROWS = 100_000;
-  /** Fewer rows than this wait up to {@link #LINGER_MS} for more, unless a query waits. */
-  static final int MIN_LOAD_ROWS = 20_000;
-  static final long LINGER_MS = 200;
+  /**
+   * Fewer rows than this wait up to {@link #LINGER_MS} for more, unless a query waits: a load's
+   * commit and the rollup's marks cost about the same for 3,000 rows as for 8,000, so larger loads
+   * halve them per row (BENCHMARKS.md, "Where the server's CPU per span goes"). At most half the
+   * queue, so writers never wait for room while the loader waits for rows.
+   */
+  static final int MIN_LOAD_ROWS = Math.min(50_000, MAX_QUEUED_ROWS / 2);
+  static final long LINGER_MS = 1000;
   /** How long a write waits for room, and a query for its rows, before giving up. */
   static final long WAIT_MS = 30_000;
   /** Refusals of one batch before it is set aside (when the target still works). */

@@ -50,6 +50,7 @@ final class RowAppender {
       a.flush();
     }
     appendTraceIndex(c, batch);
+    CallRollup.recordClientEnds(c, batch.spans());
     CallRollup.mark(c, batch.spans());
   }
 

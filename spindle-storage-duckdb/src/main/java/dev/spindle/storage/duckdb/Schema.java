@@ -52,6 +52,10 @@ final class Schema {
       "CREATE TABLE IF NOT EXISTS map_examples (" + CallRollup.KEY_COLUMNS
           + ", e BIGINT NOT NULL, trace UUID NOT NULL, span UBIGINT NOT NULL, descr VARCHAR, cont UUID)",
       "CREATE TABLE IF NOT EXISTS map_marks (minute BIGINT NOT NULL, marked_us BIGINT NOT NULL)",
+      // The latest end of the matchable client spans (ServiceMapSql.matchable) that started in
+      // each minute, a row per minute and load: what marking a new root's minutes reads instead
+      // of scanning the spans of the last match window on every load (CallRollup.mark).
+      "CREATE TABLE IF NOT EXISTS map_client_ends (minute BIGINT NOT NULL, end_us BIGINT NOT NULL)",
       // scratch: the trace ids of the batch being loaded, while its minutes are marked
       "CREATE TABLE IF NOT EXISTS map_loaded (trace_id UUID NOT NULL)",
       // How far the ingest log is loaded (one row, written in each load's transaction).

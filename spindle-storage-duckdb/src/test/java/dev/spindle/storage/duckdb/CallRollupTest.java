@@ -130,4 +130,26 @@ class CallRollupTest {
       assertEquals(List.of(new DuckDbCalls.Range(PERIOD.startUs(), PERIOD.endUs())), rolledUp(s));
     }
   }
+
+  @Test
+  void aNewRootMarksWhereTheClientSpansItMayContinueEndedAlsoInADatabaseFromBeforeTheirTable() throws Exception {
+    Path file = dir.resolve("db");
+    SpanRow front = root("frontend", hex(32), null, T, T + 200_000_000);
+    try (DuckDbStorage s = DuckDbStorage.open(file, false)) {
+      s.metadata().createProject("shop", hex(32));
+      write(s, front, client(front, T + 100_000, T + 3 * MINUTE + 1_000_000));
+      ((BatchWriter) s.writer()).awaitVisible();
+      try (Connection c = s.readConnection(); Statement st = c.createStatement()) {
+        st.execute("DROP TABLE map_client_ends");
+      }
+    }
+    try (DuckDbStorage s = DuckDbStorage.open(file, false)) {
+      rollUp(s);
+      assertEquals(List.of(new DuckDbCalls.Range(PERIOD.startUs(), PERIOD.endUs())), rolledUp(s));
+      write(s, root("backend", hex(32), null, T + 200_000, T + 1_400_000));
+      assertEquals(List.of(new DuckDbCalls.Range(PERIOD.startUs(), T - 2 * MINUTE),
+          new DuckDbCalls.Range(T + 4 * MINUTE, PERIOD.endUs())), rolledUp(s),
+          "from a match window before the root to the minute the client span it may continue ended");
+    }
+  }
 }
