@@ -1,6 +1,6 @@
 package dev.spindle.server.ingest;
 
-import dev.spindle.protocol.EnvelopeReader;
+import dev.spindle.protocol.internal.EnvelopeReader;
 import dev.spindle.storage.WriteBatch;
 
 /**
@@ -18,6 +18,6 @@ public final class EnvelopeStages {
 
   /** The framed envelope's rows, as project {@code projectId} (PII scrubbed) at {@code nowUs}. */
   public WriteBatch map(Object framed, long projectId, long nowUs) {
-    return EnvelopeHandler.map((EnvelopeHandler.Framed) framed, projectId, true, nowUs).batch();
+    return EnvelopeHandler.map((EnvelopeHandler.Framed) framed, projectId, true, nowUs, TransactionNames.FIXED).batch();
   }
 }
