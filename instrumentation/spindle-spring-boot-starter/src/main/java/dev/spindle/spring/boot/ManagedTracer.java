@@ -19,6 +19,7 @@ final class ManagedTracer implements DisposableBean {
   private ManagedTracer(Tracer tracer, boolean global) {
     this.tracer = tracer;
     this.global = global;
+    SpanThreadLocalAccessor.register(tracer);
   }
 
   static ManagedTracer start(SpindleOptions options) {
@@ -40,6 +41,7 @@ final class ManagedTracer implements DisposableBean {
   /** Delivers what is queued (up to the shutdown timeout) and stops sending. */
   @Override
   public void destroy() {
+    SpanThreadLocalAccessor.unregister(tracer);
     if (global && Spindle.tracer() == tracer) Spindle.close();
     else tracer.close();
   }

@@ -3,8 +3,10 @@ package dev.spindle.spring.boot;
 import dev.spindle.Scope;
 import dev.spindle.Span;
 import dev.spindle.Spindle;
+import dev.spindle.Tracer;
 import io.micrometer.context.ThreadLocalAccessor;
 import java.util.ArrayDeque;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * Spindle's current span for Micrometer's context-propagation library, under the key
@@ -26,14 +28,36 @@ public final class SpanThreadLocalAccessor implements ThreadLocalAccessor<Span> 
 
   private static final ThreadLocal<ArrayDeque<Scope>> SCOPES = new ThreadLocal<>();
 
+  /**
+   * The applications' tracers (one per application context; several in one JVM in tests): each
+   * tracer keeps its own current span, and this accessor, found by {@code ServiceLoader}, serves
+   * them all.
+   */
+  private static final CopyOnWriteArrayList<Tracer> TRACERS = new CopyOnWriteArrayList<>();
+
+  static void register(Tracer tracer) {
+    TRACERS.addIfAbsent(tracer);
+  }
+
+  static void unregister(Tracer tracer) {
+    TRACERS.remove(tracer);
+  }
+
   @Override
   public Object key() {
     return KEY;
   }
 
-  /** The current span; null when none or a no-op one is current, so nothing is captured. */
+  /**
+   * The span current in one of the applications' tracers, else in {@link Spindle}'s; null when
+   * none is (or only a no-op one), so nothing is captured.
+   */
   @Override
   public Span getValue() {
+    for (Tracer tracer : TRACERS) {
+      Span span = tracer.currentSpan();
+      if (!span.isNoop()) return span;
+    }
     Span span = Spindle.currentSpan();
     return span.isNoop() ? null : span;
   }

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.spindle.Scope;
 import dev.spindle.Span;
-import dev.spindle.Spindle;
 import dev.spindle.SpindleOptions;
 import dev.spindle.Tracer;
 import dev.spindle.Transaction;
@@ -35,12 +34,14 @@ class SpanThreadLocalAccessorTest {
   @BeforeAll
   static void hooks() {
     Hooks.enableAutomaticContextPropagation(); // as the starter does
+    SpanThreadLocalAccessor.register(TRACER); // as the starter does for its tracer
     single = Schedulers.newSingle("accessor-test");
   }
 
   @AfterAll
   static void close() {
     single.dispose();
+    SpanThreadLocalAccessor.unregister(TRACER);
     TRACER.close();
   }
 
@@ -50,12 +51,12 @@ class SpanThreadLocalAccessorTest {
     try (Scope s = tx.makeCurrent()) {
       String seen = Mono.just(1)
           .publishOn(Schedulers.boundedElastic())
-          .map(x -> Spindle.currentSpan().spanId())
+          .map(x -> TRACER.currentSpan().spanId())
           .delayElement(Duration.ofMillis(1))
-          .map(first -> first + " " + Spindle.currentSpan().spanId())
+          .map(first -> first + " " + TRACER.currentSpan().spanId())
           .block(Duration.ofSeconds(5));
       assertEquals(tx.spanId() + " " + tx.spanId(), seen);
-      assertSame(tx, Spindle.currentSpan());
+      assertSame(tx, TRACER.currentSpan());
     }
     tx.finish();
   }
@@ -65,7 +66,7 @@ class SpanThreadLocalAccessorTest {
   void chainSubscribedWithoutCaptureSeesTheSubscribersSpan() throws Exception {
     Transaction tx = TRACER.startTransaction("t", "task");
     try (Scope s = tx.makeCurrent()) {
-      String seen = Mono.fromSupplier(() -> Spindle.currentSpan().spanId()).map(id -> id).toFuture()
+      String seen = Mono.fromSupplier(() -> TRACER.currentSpan().spanId()).map(id -> id).toFuture()
           .get(5, TimeUnit.SECONDS);
       assertEquals(tx.spanId(), seen);
     }
@@ -77,12 +78,12 @@ class SpanThreadLocalAccessorTest {
     Transaction inContext = TRACER.startTransaction("in context", "task");
     Sinks.One<String> sink = Sinks.one();
     AtomicReference<Span> seen = new AtomicReference<>();
-    sink.asMono().map(x -> Spindle.currentSpan()).contextWrite(Context.of(SpanThreadLocalAccessor.KEY, inContext))
+    sink.asMono().map(x -> TRACER.currentSpan()).contextWrite(Context.of(SpanThreadLocalAccessor.KEY, inContext))
         .subscribe(seen::set);
     Transaction other = TRACER.startTransaction("other", "task");
     try (Scope s = other.makeCurrent()) {
       sink.tryEmitValue("x"); // runs the subscriber's operators on this thread
-      assertSame(other, Spindle.currentSpan(), "restored after the operators ran");
+      assertSame(other, TRACER.currentSpan(), "restored after the operators ran");
     }
     assertSame(inContext, seen.get());
     other.finish();
@@ -94,11 +95,11 @@ class SpanThreadLocalAccessorTest {
     Transaction tx = TRACER.startTransaction("t", "task");
     try (Scope s = tx.makeCurrent()) {
       assertEquals(tx.spanId(), Mono.just(1).publishOn(single)
-          .map(x -> Spindle.currentSpan().spanId()).block(Duration.ofSeconds(5)));
+          .map(x -> TRACER.currentSpan().spanId()).block(Duration.ofSeconds(5)));
     }
     tx.finish();
     AtomicReference<Span> after = new AtomicReference<>();
-    single.schedule(() -> after.set(Spindle.currentSpan()));
+    single.schedule(() -> after.set(TRACER.currentSpan()));
     long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
     while (after.get() == null && System.nanoTime() < deadline) Thread.onSpinWait();
     assertTrue(after.get().isNoop(), "left on the worker: " + after.get());
