@@ -4,16 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.spindle.storage.MetadataStore;
-import dev.spindle.storage.OutcomeReader;
 import dev.spindle.storage.SpanRow;
-import dev.spindle.storage.SpanWriter;
-import dev.spindle.storage.Storage;
-import dev.spindle.storage.TraceReader;
-import dev.spindle.storage.TraceSearch;
-import dev.spindle.storage.TransactionAggregator;
 import dev.spindle.storage.WriteBatch;
-import dev.spindle.storage.duckdb.DuckDbStorage;
 import dev.spindle.storage.write.GroupCommitWriter;
 import dev.spindle.storage.write.OverloadedException;
 import java.net.URI;
@@ -32,31 +24,21 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class BackpressureTest {
   /** A storage whose writer waits for a gate to open. */
-  static final class GatedStorage implements Storage {
-    final DuckDbStorage delegate = DuckDbStorage.inMemory();
+  static final class GatedStorage extends SlowWriterStorage {
     final CountDownLatch gate = new CountDownLatch(1);
     final CountDownLatch entered = new CountDownLatch(1);
 
     @Override
-    public SpanWriter writer() {
-      return batch -> {
-        entered.countDown();
-        try {
-          gate.await();
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-        }
-        delegate.writer().write(batch);
-      };
+    void beforeWrite() throws InterruptedException {
+      entered.countDown();
+      gate.await();
     }
 
-    @Override public TraceReader traces() { return delegate.traces(); }
-    @Override public TraceSearch search() { return delegate.search(); }
-    @Override public TransactionAggregator aggregator() { return delegate.aggregator(); }
-    @Override public OutcomeReader outcomes() { return delegate.outcomes(); }
-    @Override public MetadataStore metadata() { return delegate.metadata(); }
-    @Override public long deleteOlderThan(long cutoffUs) { return delegate.deleteOlderThan(cutoffUs); }
-    @Override public void close() { gate.countDown(); delegate.close(); }
+    @Override
+    public void close() {
+      gate.countDown();
+      super.close();
+    }
   }
 
   private static void waitFor(BooleanSupplier condition) throws InterruptedException {

@@ -4,14 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.spindle.storage.MetadataStore;
-import dev.spindle.storage.OutcomeReader;
-import dev.spindle.storage.SpanWriter;
-import dev.spindle.storage.Storage;
-import dev.spindle.storage.TraceReader;
-import dev.spindle.storage.TraceSearch;
-import dev.spindle.storage.TransactionAggregator;
-import dev.spindle.storage.duckdb.DuckDbStorage;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpRequest;
@@ -31,7 +23,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -167,28 +158,11 @@ class OverloadTest {
   }
 
   /** DuckDB in memory, each write taking a second more: with two committers, 2 commits a second. */
-  private static final class SlowStorage implements Storage {
-    final DuckDbStorage delegate = DuckDbStorage.inMemory();
-
+  private static final class SlowStorage extends SlowWriterStorage {
     @Override
-    public SpanWriter writer() {
-      return batch -> {
-        try {
-          Thread.sleep(1_000);
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-        }
-        delegate.writer().write(batch);
-      };
+    void beforeWrite() throws InterruptedException {
+      Thread.sleep(1_000);
     }
-
-    @Override public TraceReader traces() { return delegate.traces(); }
-    @Override public TraceSearch search() { return delegate.search(); }
-    @Override public TransactionAggregator aggregator() { return delegate.aggregator(); }
-    @Override public OutcomeReader outcomes() { return delegate.outcomes(); }
-    @Override public MetadataStore metadata() { return delegate.metadata(); }
-    @Override public long deleteOlderThan(long cutoffUs) { return delegate.deleteOlderThan(cutoffUs); }
-    @Override public void close() { delegate.close(); }
   }
 
   @Test
