@@ -1,5 +1,7 @@
 package dev.spindle.transport;
 
+import dev.spindle.protocol.TraceContextReport;
+
 /**
  * The {@code reason} strings of client reports, for {@link Transport#recordLostEvent}. These are
  * Sentry's wire values.
@@ -28,9 +30,9 @@ public final class DiscardReason {
    * the trace they carried was not continued. Spindle's own reason, counted in the category
    * {@link #TRACE_CONTEXT}; Spindle shows it as the propagation cause "rejected headers".
    */
-  public static final String INVALID_TRACE_HEADERS = "invalid_trace_headers";
+  public static final String INVALID_TRACE_HEADERS = TraceContextReport.INVALID_TRACE_HEADERS;
   /** The category of {@link #INVALID_TRACE_HEADERS}: one incoming request's trace context. */
-  public static final String TRACE_CONTEXT = "trace_context";
+  public static final String TRACE_CONTEXT = TraceContextReport.TRACE_CONTEXT;
 
   private DiscardReason() {}
 }

@@ -2,6 +2,7 @@ package dev.spindle.server.api;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.spindle.protocol.TraceContextReport;
 import dev.spindle.server.http.ApiException;
 import dev.spindle.server.http.Responses;
 import dev.spindle.server.json.Json;
@@ -20,12 +21,10 @@ import java.util.List;
  * Without {@code interval}, the shortest of 1m, 5m, 15m, 1h, 6h and 1d giving at most
  * {@link #DEFAULT_POINTS} points. {@code rejectedHeaders}: per project, the incoming requests
  * whose trace headers its SDKs could not read (client reports with reason
- * {@value #INVALID_TRACE_HEADERS}, which Spindle's SDK sends): contexts lost on arrival.
+ * {@value TraceContextReport#INVALID_TRACE_HEADERS}, which Spindle's SDK sends): contexts lost on arrival.
  */
 final class PropagationHandler implements Handler {
   static final int DEFAULT_POINTS = 120;
-  /** The client-report reason of trace headers an SDK could not read (Spindle's SDK's {@code DiscardReason}). */
-  static final String INVALID_TRACE_HEADERS = "invalid_trace_headers";
   private static final long MINUTE = 60_000_000L;
   private static final long[] INTERVALS = {MINUTE, 5 * MINUTE, 15 * MINUTE, 60 * MINUTE, 360 * MINUTE, 1440 * MINUTE};
 
@@ -62,7 +61,7 @@ final class PropagationHandler implements Handler {
     for (ServiceMap.Edge e : edges) out.add(ServiceMapJson.edge(e));
     ArrayNode rejected = res.putArray("rejectedHeaders");
     for (Outcome o : storage.outcomes().outcomes(q.projectId(), q.startUs(), q.endUs())) {
-      if (o.reason().equals(INVALID_TRACE_HEADERS) && q.visible(o.projectId())) {
+      if (o.reason().equals(TraceContextReport.INVALID_TRACE_HEADERS) && q.visible(o.projectId())) {
         rejected.addObject().put("projectId", o.projectId()).put("count", o.quantity());
       }
     }
