@@ -73,6 +73,15 @@ final class DuckDbCalls {
    * that ended in {@code ranges} (sorted or not; {@code q}'s period is not read).
    */
   static String calls(ServiceMapQuery q, List<Range> ranges) {
+    return calls(q, ranges, PARENT_LOOKBACK_US);
+  }
+
+  /**
+   * As {@link #calls(ServiceMapQuery, List)}, reading spans that ended up to {@code lookbackUs}
+   * before a range (instead of {@link ServiceMapQuery#PARENT_LOOKBACK_US}): for traces whose
+   * first span is known, no earlier span can take part in their calls.
+   */
+  static String calls(ServiceMapQuery q, List<Range> ranges, long lookbackUs) {
     long skew = q.skewUs();
     long w = MATCH_WINDOW_US;
     String inRanges = " AND " + within("end_us", ranges);
@@ -80,7 +89,7 @@ final class DuckDbCalls {
     String url = ServiceMapSql.url(DIALECT, "data", "description");
     long firstStart = ranges.stream().mapToLong(Range::startUs).min().orElse(0);
     // r is referenced many times: inlined, it is a scan of the columns each use needs
-    return "WITH r AS NOT MATERIALIZED (" + scans(ranges) + "),"
+    return "WITH r AS NOT MATERIALIZED (" + scans(ranges, lookbackUs) + "),"
         // the rows that may be a service's entry, with a parent
         + " ent AS (SELECT * FROM r WHERE parent_span_id IS NOT NULL AND " + ServiceMapSql.entry() + "),"
         // linked: an entry whose parent span belongs to another service
@@ -119,7 +128,7 @@ final class DuckDbCalls {
         + " project_id, service, trace_id, start_us, end_us, f, "
         + ServiceMapSql.method(DIALECT, "data", "transaction") + " AS method, "
         + ServiceMapSql.rootPath(DIALECT, "data", "transaction") + " AS path FROM r"
-        + " WHERE is_segment AND parent_span_id IS NULL AND start_us >= " + (firstStart - PARENT_LOOKBACK_US)
+        + " WHERE is_segment AND parent_span_id IS NULL AND start_us >= " + (firstStart - lookbackUs)
         + ") WHERE method != '' AND path != ''),"
         + " cand AS (SELECT n.project_id, n.trace_id, n.span_id, n.service, n.start_us, n.method, n.path,"
         + " n.start_us - " + skew + " AS lo,"
@@ -150,13 +159,13 @@ final class DuckDbCalls {
       + " status, " + Figures.failed("status") + " AS f, start_us, end_us, sample_rate, data FROM spans";
 
   /** The span rows that may take part in the calls of the ranges, each read once. */
-  private static String scans(List<Range> ranges) {
+  private static String scans(List<Range> ranges, long lookbackUs) {
     if (ranges.isEmpty()) return "SELECT " + SPAN_COLUMNS + " WHERE false";
     List<Range> sorted = new ArrayList<>(ranges);
     sorted.sort(Comparator.comparingLong(Range::startUs));
     List<long[]> windows = new ArrayList<>();
     for (Range r : sorted) {
-      long lo = r.startUs() - PARENT_LOOKBACK_US;
+      long lo = r.startUs() - lookbackUs;
       long hi = r.endUs() + MATCH_WINDOW_US;
       long[] last = windows.isEmpty() ? null : windows.get(windows.size() - 1);
       if (last != null && lo <= last[1]) {

@@ -37,7 +37,10 @@ final class DuckDbVerdicts implements VerdictReader {
     Map<Long, String> names = new HashMap<>();
     for (Project p : metadata.projects()) names.put(p.id(), p.name());
     VerdictBuilder b = new VerdictBuilder(q, names::get);
-    try (Connection c = connections.get(); Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql(q))) {
+    try (Connection c = connections.get(); Statement st = c.createStatement()) {
+      long lookback = lookbackUs(st, q);
+      if (lookback < 0) return List.of();
+      try (ResultSet rs = st.executeQuery(sql(q, lookback))) {
       while (rs.next()) {
         String trace = rs.getString(2);
         switch (rs.getInt(1)) {
@@ -46,6 +49,7 @@ final class DuckDbVerdicts implements VerdictReader {
               rs.getString(10), rs.getString(11));
           default -> b.lost(trace, rs.getString(10), rs.getString(11), rs.getLong(8), rs.getString(9),
               rs.getString(12));
+          }
         }
       }
     } catch (SQLException e) {
@@ -54,14 +58,30 @@ final class DuckDbVerdicts implements VerdictReader {
     return b.build();
   }
 
-  private static String sql(VerdictQuery q) {
-    ServiceMapQuery period = ServiceMapQuery.of(q.projectId(), q.startUs(), q.endUs());
-    String ids = "";
-    if (!q.traceIds().isEmpty()) {
-      StringBuilder in = new StringBuilder();
-      for (String id : q.traceIds()) in.append(in.length() == 0 ? "" : ", ").append('\'').append(id).append("'::UUID");
-      ids = " AND trace_id IN (" + in + ")";
+  /**
+   * How far before the period spans are read: for named traces, back to their first span (from
+   * {@code trace_index}) and the clock skew a lost call's root may have; else the service map's
+   * parent look-back. Negative when none of the named traces is stored.
+   */
+  private static long lookbackUs(Statement st, VerdictQuery q) throws SQLException {
+    if (q.traceIds().isEmpty()) return ServiceMapQuery.PARENT_LOOKBACK_US;
+    try (ResultSet rs = st.executeQuery("SELECT min(start_us) FROM trace_index WHERE trace_id IN (" + ids(q) + ")")) {
+      rs.next();
+      long first = rs.getLong(1);
+      if (rs.wasNull()) return -1;
+      return Math.max(0, q.startUs() - first) + ServiceMapQuery.of(q.projectId(), q.startUs(), q.endUs()).skewUs();
     }
+  }
+
+  private static String ids(VerdictQuery q) {
+    StringBuilder in = new StringBuilder();
+    for (String id : q.traceIds()) in.append(in.length() == 0 ? "" : ", ").append('\'').append(id).append("'::UUID");
+    return in.toString();
+  }
+
+  private static String sql(VerdictQuery q, long lookbackUs) {
+    ServiceMapQuery period = ServiceMapQuery.of(q.projectId(), q.startUs(), q.endUs());
+    String ids = q.traceIds().isEmpty() ? "" : " AND trace_id IN (" + ids(q) + ")";
     String dropped = "coalesce(TRY_CAST(nullif(" + DuckDbCalls.DIALECT.extract("data", VerdictBuilder.DROPPED_SPANS)
         + ", '') AS BIGINT), 0)";
     // the traces that may have the finding asked for, and the condition on their facts
@@ -79,7 +99,7 @@ final class DuckDbVerdicts implements VerdictReader {
     }
     // the gap rule needs the orphans' callers: applied by VerdictBuilder, after the limit would cut
     String limit = q.kind() == TraceVerdict.Kind.GAP ? "" : " LIMIT " + q.limit();
-    return DuckDbCalls.calls(period, List.of(new DuckDbCalls.Range(q.startUs(), q.endUs())))
+    return DuckDbCalls.calls(period, List.of(new DuckDbCalls.Range(q.startUs(), q.endUs())), lookbackUs)
         + ", bad AS (SELECT * FROM calls WHERE kind IN ('orphaned', 'lost')),"
         + " scope AS (SELECT DISTINCT trace_id FROM r WHERE end_us >= " + q.startUs() + " AND end_us < " + q.endUs()
         + (q.projectId() == null ? "" : " AND project_id = " + q.projectId()) + ids + narrow + "),"
