@@ -148,6 +148,37 @@ public class OpenTelemetryBenchmark {
     }
   }
 
+  /**
+   * W3C Trace Context only: {@code W3CTraceContextPropagator} alone, and a long-lived current span
+   * continuing {@link Fixtures#UPSTREAM_TRACEPARENT} with {@link Fixtures#UPSTREAM_TRACESTATE}, so
+   * it injects {@code traceparent} and {@code tracestate}, as Spindle's {@code W3cFixture} does.
+   */
+  @State(org.openjdk.jmh.annotations.Scope.Thread)
+  public static class W3cFixture extends ProviderFixture {
+    final TextMapPropagator propagator = W3CTraceContextPropagator.getInstance();
+    Span current;
+    Scope scope;
+
+    @Setup(Level.Trial)
+    public void setUp() {
+      startProvider();
+      Map<String, String> upstream = Map.of("traceparent", Fixtures.UPSTREAM_TRACEPARENT,
+          "tracestate", Fixtures.UPSTREAM_TRACESTATE);
+      Context parent = propagator.extract(Context.root(), upstream, MapCarrier.INSTANCE);
+      current = tracer.spanBuilder(ROOT_NAME).setSpanKind(SpanKind.SERVER).setParent(parent)
+          .startSpan();
+      scope = current.makeCurrent();
+    }
+
+    @TearDown(Level.Trial)
+    public void tearDown() {
+      scope.close();
+      current.end();
+      ended++;
+      stopProvider();
+    }
+  }
+
   /** The obvious carrier accessors for a {@code Map<String, String>}; OpenTelemetry has none. */
   enum MapCarrier implements TextMapSetter<Map<String, String>>, TextMapGetter<Map<String, String>> {
     INSTANCE;
@@ -198,6 +229,13 @@ public class OpenTelemetryBenchmark {
 
   @Benchmark
   public Context injectExtract(PropagationFixture f) {
+    Map<String, String> headers = new HashMap<>();
+    f.propagator.inject(Context.current(), headers, MapCarrier.INSTANCE);
+    return f.propagator.extract(Context.root(), headers, MapCarrier.INSTANCE);
+  }
+
+  @Benchmark
+  public Context injectExtractW3c(W3cFixture f) {
     Map<String, String> headers = new HashMap<>();
     f.propagator.inject(Context.current(), headers, MapCarrier.INSTANCE);
     return f.propagator.extract(Context.root(), headers, MapCarrier.INSTANCE);

@@ -64,6 +64,37 @@ class SpindleBenchmarkTest {
   }
 
   @Test
+  void injectExtractW3cWritesAndReadsOnlyTraceContext() {
+    SpindleBenchmark.W3cFixture f = new SpindleBenchmark.W3cFixture();
+    f.setUp();
+    java.util.Map<String, String> headers = new java.util.HashMap<>();
+    f.tracer.inject(f.tracer.currentSpan(), headers, java.util.Map::put);
+    assertEquals(java.util.Set.of("traceparent", "tracestate"), headers.keySet());
+    IncomingTrace in = bench.injectExtractW3c(f);
+    assertEquals(Fixtures.UPSTREAM_TRACEPARENT.substring(3, 35), in.traceId());
+    assertEquals(f.current.spanId(), in.parentSpanId());
+    assertEquals(Boolean.TRUE, in.sampled());
+    assertEquals(Fixtures.UPSTREAM_TRACESTATE, in.tracestate());
+    assertEquals(IncomingTrace.Source.TRACEPARENT, in.source());
+    f.tearDown();
+  }
+
+  @Test
+  void injectExtractSentryHeadersWritesAndReadsOnlySentryTraceAndBaggage() {
+    SpindleBenchmark.SentryHeadersFixture f = new SpindleBenchmark.SentryHeadersFixture();
+    f.setUp();
+    java.util.Map<String, String> headers = new java.util.HashMap<>();
+    f.tracer.inject(f.tracer.currentSpan(), headers, java.util.Map::put);
+    assertEquals(java.util.Set.of("sentry-trace", "baggage"), headers.keySet());
+    IncomingTrace in = bench.injectExtractSentryHeaders(f);
+    assertEquals(f.current.traceId(), in.traceId());
+    assertEquals(f.current.spanId(), in.parentSpanId());
+    assertEquals(Boolean.TRUE, in.sampled());
+    assertNotNull(in.dsc(), "the baggage travelled too");
+    f.tearDown();
+  }
+
+  @Test
   void unsampledBenchmarksSendNothingButPropagate() {
     SpindleBenchmark.UnsampledFixture f = new SpindleBenchmark.UnsampledFixture();
     f.setUp();
