@@ -71,10 +71,13 @@ for ((round = 1; round <= rounds; round++)); do
   done
 done
 
-# One line per benchmark, build and round: wall ns/op ± error, CPU ns/op, B/op.
-metric() { # the mean of a secondary metric rounded to a tenth, or -
-  echo "((.secondaryMetrics[\"$1\"] // .secondaryMetrics[\"·$1\"] // {score: null}).score
-    | if . == null then \"-\" else (. * 10 | round / 10) end)"
+# One line per benchmark, build and round: wall ns/op ± error, CPU ns/op (mean, and the least
+# disturbed iteration's: a loaded machine only adds to it), B/op.
+metric() { # the mean of a secondary metric ($2 = min: its lowest iteration) to a tenth, or -
+  local of=".score"
+  [ "${2:-}" = min ] && of=".rawData[0] | min"
+  echo "((.secondaryMetrics[\"$1\"] // .secondaryMetrics[\"·$1\"] // {score: null, rawData: [[null]]})
+    | $of | if . == null then \"-\" else (. * 10 | round / 10) end)"
 }
 {
   echo "JMH arguments: $*"
@@ -84,7 +87,8 @@ metric() { # the mean of a secondary metric rounded to a tenth, or -
       jq -r --arg b "$sha" --arg r "$round" ".[] | [
           (.benchmark | sub(\"^dev\\\\.spindle\\\\.benchmarks\\\\.\"; \"\")), \$b, \"r\" + \$r,
           (.primaryMetric.score * 10 | round / 10), \"±\", (.primaryMetric.scoreError * 10 | round / 10),
-          \"ns/op, cpu\", $(metric cpu.time.norm), \"ns/op,\", $(metric gc.alloc.rate.norm), \"B/op\"]
+          \"ns/op, cpu\", $(metric cpu.time.norm), \"(min\", $(metric cpu.time.norm min), \") ns/op,\",
+          $(metric gc.alloc.rate.norm), \"B/op\"]
           | map(tostring) | join(\" \")" "$out/$sha-r$round.json"
     done
   done | sort -k1,1 -s
