@@ -127,15 +127,25 @@ public class OpenTelemetryBenchmark {
   /** A long-lived current root span, and the W3C trace-context + baggage propagators. */
   @State(org.openjdk.jmh.annotations.Scope.Thread)
   public static class PropagationFixture extends ProviderFixture {
-    final TextMapPropagator propagator = TextMapPropagator.composite(
-        W3CTraceContextPropagator.getInstance(), W3CBaggagePropagator.getInstance());
+    final TextMapPropagator propagator = newPropagator();
     Span current;
     Scope scope;
+
+    TextMapPropagator newPropagator() {
+      return TextMapPropagator.composite(
+          W3CTraceContextPropagator.getInstance(), W3CBaggagePropagator.getInstance());
+    }
+
+    /** The context the current span continues: none (a new trace). */
+    Context parent() {
+      return Context.root();
+    }
 
     @Setup(Level.Trial)
     public void setUp() {
       startProvider();
-      current = tracer.spanBuilder(ROOT_NAME).setSpanKind(SpanKind.SERVER).setNoParent().startSpan();
+      current = tracer.spanBuilder(ROOT_NAME).setSpanKind(SpanKind.SERVER).setParent(parent())
+          .startSpan();
       scope = current.makeCurrent();
     }
 
@@ -154,28 +164,18 @@ public class OpenTelemetryBenchmark {
    * it injects {@code traceparent} and {@code tracestate}, as Spindle's {@code W3cFixture} does.
    */
   @State(org.openjdk.jmh.annotations.Scope.Thread)
-  public static class W3cFixture extends ProviderFixture {
-    final TextMapPropagator propagator = W3CTraceContextPropagator.getInstance();
-    Span current;
-    Scope scope;
-
-    @Setup(Level.Trial)
-    public void setUp() {
-      startProvider();
-      Map<String, String> upstream = Map.of("traceparent", Fixtures.UPSTREAM_TRACEPARENT,
-          "tracestate", Fixtures.UPSTREAM_TRACESTATE);
-      Context parent = propagator.extract(Context.root(), upstream, MapCarrier.INSTANCE);
-      current = tracer.spanBuilder(ROOT_NAME).setSpanKind(SpanKind.SERVER).setParent(parent)
-          .startSpan();
-      scope = current.makeCurrent();
+  public static class W3cFixture extends PropagationFixture {
+    @Override
+    TextMapPropagator newPropagator() {
+      return W3CTraceContextPropagator.getInstance();
     }
 
-    @TearDown(Level.Trial)
-    public void tearDown() {
-      scope.close();
-      current.end();
-      ended++;
-      stopProvider();
+    @Override
+    Context parent() {
+      Map<String, String> upstream = Map.of("traceparent", Fixtures.UPSTREAM_TRACEPARENT,
+          "tracestate", Fixtures.UPSTREAM_TRACESTATE);
+      return W3CTraceContextPropagator.getInstance()
+          .extract(Context.root(), upstream, MapCarrier.INSTANCE);
     }
   }
 
