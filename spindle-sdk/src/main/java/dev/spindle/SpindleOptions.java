@@ -35,11 +35,11 @@ import java.util.function.UnaryOperator;
  *
  * <p>Defaults: no DSN (nothing is sent), no sample rate and no sampler (tracing without
  * performance: traces are continued and propagated, no transaction is sent),
- * {@code propagateTraceparent} and {@code propagateSentryHeaders} on, {@code maxSpans} 1000, {@code sendDefaultPii} off,
- * queue of 1000 envelopes, no spool directory, spool of 50 MiB, shutdown flush timeout 2 s,
- * open children awaited 30 s after their transaction finishes, the system clock, no
- * {@code beforeSend}, frames in-app unless their class is in {@link #DEFAULT_IN_APP_EXCLUDES},
- * the uncaught-exception handler installed by {@code Spindle.init}.
+ * {@code propagateTraceparent} and {@code propagateSentryHeaders} on, {@code maxSpans} 1000,
+ * {@code sendDefaultPii} off, queue of 1000 envelopes, no spool directory, spool of 50 MiB,
+ * shutdown flush timeout 2 s, open children awaited 30 s after their transaction finishes, the
+ * system clock, no {@code beforeSend}, frames in-app unless their class is in
+ * {@link #DEFAULT_IN_APP_EXCLUDES}, the uncaught-exception handler installed by {@code Spindle.init}.
  */
 public final class SpindleOptions {
   /** Default of {@link #setMaxSpans(int)}. */

@@ -17,7 +17,7 @@ final class TraceState {
   final Double sampleRate;
   /** In [0, 1); {@code sampled == (sampleRand < sampleRate)} whenever a rate decided. */
   final double sampleRand;
-  /** Incoming W3C tracestate to forward, or null. */
+  /** Incoming W3C tracestate to forward, or null; checked once, by {@link #outgoing}. */
   final String tracestate;
   /** Whether the trace id is known to be random: ours are; upstream ones when flagged so. */
   final boolean randomTraceId;
