@@ -39,6 +39,7 @@ final class Configuration {
       new Option("traces-sample-rate", (o, v) -> o.setTracesSampleRate(number(v, Double::valueOf))),
       new Option("trace-propagation-targets", (o, v) -> o.setTracePropagationTargets(list(v))),
       new Option("propagate-traceparent", (o, v) -> o.setPropagateTraceparent(bool(v))),
+      new Option("propagate-sentry-headers", (o, v) -> o.setPropagateSentryHeaders(bool(v))),
       new Option("max-spans", (o, v) -> o.setMaxSpans(number(v, Integer::valueOf))),
       new Option("send-default-pii", (o, v) -> o.setSendDefaultPii(bool(v))),
       new Option("max-queue-size", (o, v) -> o.setMaxQueueSize(number(v, Integer::valueOf))),

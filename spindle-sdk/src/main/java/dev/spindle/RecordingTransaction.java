@@ -55,6 +55,8 @@ final class RecordingTransaction extends RecordingSpan implements Transaction, T
   final TraceState traceState;
   final long startWallMicros;
   private final String parentSpanIdHex;
+  /** This transaction's span id in hex, made at the first use (each outgoing call may read it). */
+  private String spanIdHex;
   private final int maxSpans;
   private final SpanBuffer children;
   /** Children started and open, {@link #ENDED}, {@link #SENT}; see the class comment. */
@@ -111,6 +113,13 @@ final class RecordingTransaction extends RecordingSpan implements Transaction, T
       Misuse.report("a span time centuries away (taken as now)");
       return orElse;
     }
+  }
+
+  @Override
+  public String spanId() {
+    String hex = spanIdHex; // a race makes equal strings
+    if (hex == null) spanIdHex = hex = super.spanId();
+    return hex;
   }
 
   @Override

@@ -21,6 +21,7 @@ import java.util.function.UnaryOperator;
  * else {@code spindle.properties} on the classpath. The keys: {@code enabled}, {@code dsn},
  * {@code release}, {@code environment}, {@code server-name}, {@code traces-sample-rate},
  * {@code trace-propagation-targets} (comma-separated), {@code propagate-traceparent},
+ * {@code propagate-sentry-headers},
  * {@code max-spans}, {@code send-default-pii}, {@code max-queue-size}, {@code spool-dir},
  * {@code spool-max-bytes}, {@code shutdown-timeout-ms}, {@code open-children-timeout-ms},
  * {@code org-id}, {@code strict-trace-continuation}, {@code in-app-includes} and
@@ -34,11 +35,11 @@ import java.util.function.UnaryOperator;
  *
  * <p>Defaults: no DSN (nothing is sent), no sample rate and no sampler (tracing without
  * performance: traces are continued and propagated, no transaction is sent),
- * {@code propagateTraceparent} on, {@code maxSpans} 1000, {@code sendDefaultPii} off,
- * queue of 1000 envelopes, no spool directory, spool of 50 MiB, shutdown flush timeout 2 s,
- * open children awaited 30 s after their transaction finishes, the system clock, no
- * {@code beforeSend}, frames in-app unless their class is in {@link #DEFAULT_IN_APP_EXCLUDES},
- * the uncaught-exception handler installed by {@code Spindle.init}.
+ * {@code propagateTraceparent} and {@code propagateSentryHeaders} on, {@code maxSpans} 1000,
+ * {@code sendDefaultPii} off, queue of 1000 envelopes, no spool directory, spool of 50 MiB,
+ * shutdown flush timeout 2 s, open children awaited 30 s after their transaction finishes, the
+ * system clock, no {@code beforeSend}, frames in-app unless their class is in
+ * {@link #DEFAULT_IN_APP_EXCLUDES}, the uncaught-exception handler installed by {@code Spindle.init}.
  */
 public final class SpindleOptions {
   /** Default of {@link #setMaxSpans(int)}. */
@@ -63,6 +64,7 @@ public final class SpindleOptions {
   private TracesSampler tracesSampler;
   private List<String> tracePropagationTargets;
   private boolean propagateTraceparent = true;
+  private boolean propagateSentryHeaders = true;
   private int maxSpans = DEFAULT_MAX_SPANS;
   private UnaryOperator<TransactionData> beforeSendTransaction;
   private UnaryOperator<ErrorEvent> beforeSend;
@@ -188,6 +190,23 @@ public final class SpindleOptions {
 
   public boolean isPropagateTraceparent() {
     return propagateTraceparent;
+  }
+
+  /**
+   * Whether outgoing requests carry {@code sentry-trace} and {@code baggage} (the dynamic sampling
+   * context). Default true. Off, with {@code propagateTraceparent} on, requests carry W3C Trace
+   * Context only ({@code traceparent}, {@code tracestate}), as OpenTelemetry's default propagator
+   * writes it: no DSC travels, and a downstream Spindle or Sentry SDK reads an unsampled decision
+   * ({@code traceparent} flags {@code 00}) as deferred. Incoming headers of every kind are read
+   * either way.
+   */
+  public SpindleOptions setPropagateSentryHeaders(boolean propagateSentryHeaders) {
+    if (change("propagate-sentry-headers")) this.propagateSentryHeaders = propagateSentryHeaders;
+    return this;
+  }
+
+  public boolean isPropagateSentryHeaders() {
+    return propagateSentryHeaders;
   }
 
   /** Most child spans recorded per transaction; further children are dropped. Default 1000. */
@@ -440,6 +459,7 @@ public final class SpindleOptions {
     c.tracesSampler = tracesSampler;
     c.tracePropagationTargets = tracePropagationTargets;
     c.propagateTraceparent = propagateTraceparent;
+    c.propagateSentryHeaders = propagateSentryHeaders;
     c.maxSpans = maxSpans;
     c.beforeSendTransaction = beforeSendTransaction;
     c.beforeSend = beforeSend;

@@ -1,5 +1,6 @@
 package dev.spindle;
 
+import dev.spindle.internal.propagation.OutgoingTrace;
 import dev.spindle.propagation.DynamicSamplingContext;
 
 /**
@@ -16,11 +17,13 @@ final class TraceState {
   final Double sampleRate;
   /** In [0, 1); {@code sampled == (sampleRand < sampleRate)} whenever a rate decided. */
   final double sampleRand;
-  /** Incoming W3C tracestate to forward, or null. */
+  /** Incoming W3C tracestate to forward, or null; checked once, by {@link #outgoing}. */
   final String tracestate;
   /** Whether the trace id is known to be random: ours are; upstream ones when flagged so. */
   final boolean randomTraceId;
   private volatile DynamicSamplingContext frozen;
+  /** What every outgoing call carries, built at the first; immutable, so a race builds equal ones. */
+  private OutgoingTrace outgoing;
 
   TraceState(String traceId, Boolean sampled, Double sampleRate, double sampleRand,
       String tracestate, boolean randomTraceId, DynamicSamplingContext incomingDsc) {
@@ -33,11 +36,6 @@ final class TraceState {
     this.frozen = incomingDsc;
   }
 
-  /** The DSC the trace came in with, or null: what a disabled tracer passes on. */
-  DynamicSamplingContext dscIfIncoming() {
-    return frozen;
-  }
-
   /** The DSC, building and freezing it on first use from the tracer and the transaction. */
   DynamicSamplingContext dsc(Tracer tracer, Transaction transaction) {
     DynamicSamplingContext d = frozen;
@@ -46,5 +44,18 @@ final class TraceState {
       if (frozen == null) frozen = tracer.newDsc(this, transaction);
       return frozen;
     }
+  }
+
+  /**
+   * What {@code tracer} injects into each outgoing call of this trace (freezing the DSC): built
+   * once, with the tracestate validated once. A disabled tracer passes on only the DSC that came in.
+   */
+  OutgoingTrace outgoing(Tracer tracer, Transaction transaction) {
+    OutgoingTrace out = outgoing;
+    if (out == null) {
+      DynamicSamplingContext dsc = tracer.isEnabled() ? dsc(tracer, transaction) : frozen;
+      outgoing = out = OutgoingTrace.of(traceId, sampled, dsc, tracestate, randomTraceId);
+    }
+    return out;
   }
 }

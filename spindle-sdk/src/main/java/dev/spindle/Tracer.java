@@ -75,7 +75,8 @@ public final class Tracer implements AutoCloseable {
     this.dsn = enabled ? parseDsn(options.getDsn()) : null;
     this.transport = !enabled ? Transport.noop()
         : options.getTransport() != null ? options.getTransport() : newTransport(options, dsn);
-    this.propagator = TracePropagator.create(options.isPropagateTraceparent());
+    this.propagator = TracePropagator.create(options.isPropagateSentryHeaders(),
+        options.isPropagateTraceparent());
     this.targets = TracePropagationTargets.of(options.getTracePropagationTargets());
     this.globalScope = ScopeData.EMPTY.withTags(options.getTags());
     this.inApp = new InApp(options.getInAppIncludes(), options.getInAppExcludes());
@@ -297,15 +298,12 @@ public final class Tracer implements AutoCloseable {
   public <C> void inject(Span span, C carrier, Propagation.Getter<C> getter, Propagation.Setter<C> setter) {
     if (!(span.transaction() instanceof Traced)) return;
     Traced tx = (Traced) span.transaction();
-    TraceState state = tx.traceState();
-    OutgoingTrace out = enabled
-        ? OutgoingTrace.of(state.traceId, span.spanId(), state.sampled, state.dsc(this, tx),
-            state.tracestate, state.randomTraceId)
-        : OutgoingTrace.of(state.traceId, tx.parentSpanId(), state.sampled,
-            state.dscIfIncoming(), state.tracestate, state.randomTraceId);
+    // Disabled: the caller's span and what came in pass through unchanged.
+    OutgoingTrace out = tx.traceState().outgoing(this, tx);
+    String spanId = enabled ? span.spanId() : tx.parentSpanId();
     try {
-      if (getter == null) propagator.inject(out, carrier, setter);
-      else propagator.inject(out, carrier, getter, setter);
+      if (getter == null) propagator.inject(out, spanId, carrier, setter);
+      else propagator.inject(out, spanId, carrier, getter, setter);
     } catch (RuntimeException e) {
       LOG.log(Level.DEBUG, "could not write trace headers", e);
     }

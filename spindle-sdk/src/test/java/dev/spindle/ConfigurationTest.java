@@ -63,6 +63,7 @@ class ConfigurationTest {
     env.put("SPINDLE_TRACES_SAMPLE_RATE", "0.25");
     env.put("SPINDLE_TRACE_PROPAGATION_TARGETS", "api.internal, ^https://x/.*");
     env.put("SPINDLE_PROPAGATE_TRACEPARENT", "FALSE");
+    env.put("SPINDLE_PROPAGATE_SENTRY_HEADERS", "false");
     env.put("SPINDLE_MAX_SPANS", "50");
     env.put("SPINDLE_SEND_DEFAULT_PII", "true");
     env.put("SPINDLE_MAX_QUEUE_SIZE", "20");
@@ -78,6 +79,7 @@ class ConfigurationTest {
     assertEquals(0.25, o.getTracesSampleRate());
     assertEquals(List.of("api.internal", "^https://x/.*"), o.getTracePropagationTargets());
     assertFalse(o.isPropagateTraceparent());
+    assertFalse(o.isPropagateSentryHeaders());
     assertEquals(50, o.getMaxSpans());
     assertTrue(o.isSendDefaultPii());
     assertEquals(20, o.getMaxQueueSize());

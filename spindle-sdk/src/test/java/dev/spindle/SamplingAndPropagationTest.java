@@ -8,6 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.spindle.propagation.Baggage;
+import dev.spindle.propagation.IncomingTrace;
 import dev.spindle.propagation.Propagation;
 import dev.spindle.transport.DiscardReason;
 import java.util.HashMap;
@@ -390,6 +392,36 @@ class SamplingAndPropagationTest {
     Map<String, String> out = outgoing(tx);
     assertTrue(out.containsKey("sentry-trace"));
     assertFalse(out.containsKey("traceparent"));
+    tx.finish();
+  }
+
+  @Test
+  void sentryHeadersCanBeSwitchedOffForW3cTraceContextOnly() {
+    tracer(new SpindleOptions().setTracesSampleRate(1.0).setPropagateSentryHeaders(false));
+    Transaction tx = continueFrom(headers("traceparent", "00-" + TRACE + "-" + PARENT + "-01",
+        "tracestate", "congo=t61rcWkgMzE, rojo=00f067aa0ba902b7"));
+    Span child = tx.startChild("http.client", "GET /");
+    Map<String, String> out = outgoing(child);
+    assertEquals(Map.of("traceparent", "00-" + TRACE + "-" + child.spanId() + "-01",
+        "tracestate", "congo=t61rcWkgMzE,rojo=00f067aa0ba902b7"), out);
+    IncomingTrace back = tracer.extract(out, Propagation.mapGetter());
+    assertEquals(child.spanId(), back.parentSpanId());
+    assertEquals(Boolean.TRUE, back.sampled());
+    assertEquals("congo=t61rcWkgMzE,rojo=00f067aa0ba902b7", back.tracestate());
+    child.finish();
+    tx.finish();
+  }
+
+  @Test
+  void anInvalidTracestateGivenInCodeIsNotForwarded() {
+    tracer(new SpindleOptions().setTracesSampleRate(1.0));
+    IncomingTrace forged = new IncomingTrace(TRACE, PARENT, true, null, "Bad Value",
+        IncomingTrace.Source.TRACEPARENT, Baggage.EMPTY, false);
+    Transaction tx = tracer.startTransaction(
+        TransactionContext.builder("t", "task").continueFrom(forged).build());
+    Map<String, String> out = outgoing(tx);
+    assertTrue(out.containsKey("traceparent"));
+    assertFalse(out.containsKey("tracestate"));
     tx.finish();
   }
 

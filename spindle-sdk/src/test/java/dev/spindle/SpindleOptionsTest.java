@@ -17,6 +17,7 @@ class SpindleOptionsTest {
     assertNull(o.getDsn());
     assertNull(o.getTracesSampleRate());
     assertTrue(o.isPropagateTraceparent());
+    assertTrue(o.isPropagateSentryHeaders());
     assertEquals(1000, o.getMaxSpans());
     assertFalse(o.isSendDefaultPii());
     assertEquals(1000, o.getMaxQueueSize());

@@ -127,15 +127,25 @@ public class OpenTelemetryBenchmark {
   /** A long-lived current root span, and the W3C trace-context + baggage propagators. */
   @State(org.openjdk.jmh.annotations.Scope.Thread)
   public static class PropagationFixture extends ProviderFixture {
-    final TextMapPropagator propagator = TextMapPropagator.composite(
-        W3CTraceContextPropagator.getInstance(), W3CBaggagePropagator.getInstance());
+    final TextMapPropagator propagator = newPropagator();
     Span current;
     Scope scope;
+
+    TextMapPropagator newPropagator() {
+      return TextMapPropagator.composite(
+          W3CTraceContextPropagator.getInstance(), W3CBaggagePropagator.getInstance());
+    }
+
+    /** The context the current span continues: none (a new trace). */
+    Context parent() {
+      return Context.root();
+    }
 
     @Setup(Level.Trial)
     public void setUp() {
       startProvider();
-      current = tracer.spanBuilder(ROOT_NAME).setSpanKind(SpanKind.SERVER).setNoParent().startSpan();
+      current = tracer.spanBuilder(ROOT_NAME).setSpanKind(SpanKind.SERVER).setParent(parent())
+          .startSpan();
       scope = current.makeCurrent();
     }
 
@@ -145,6 +155,27 @@ public class OpenTelemetryBenchmark {
       current.end();
       ended++;
       stopProvider();
+    }
+  }
+
+  /**
+   * W3C Trace Context only: {@code W3CTraceContextPropagator} alone, and a long-lived current span
+   * continuing {@link Fixtures#UPSTREAM_TRACEPARENT} with {@link Fixtures#UPSTREAM_TRACESTATE}, so
+   * it injects {@code traceparent} and {@code tracestate}, as Spindle's {@code W3cFixture} does.
+   */
+  @State(org.openjdk.jmh.annotations.Scope.Thread)
+  public static class W3cFixture extends PropagationFixture {
+    @Override
+    TextMapPropagator newPropagator() {
+      return W3CTraceContextPropagator.getInstance();
+    }
+
+    @Override
+    Context parent() {
+      Map<String, String> upstream = Map.of("traceparent", Fixtures.UPSTREAM_TRACEPARENT,
+          "tracestate", Fixtures.UPSTREAM_TRACESTATE);
+      return W3CTraceContextPropagator.getInstance()
+          .extract(Context.root(), upstream, MapCarrier.INSTANCE);
     }
   }
 
@@ -198,6 +229,13 @@ public class OpenTelemetryBenchmark {
 
   @Benchmark
   public Context injectExtract(PropagationFixture f) {
+    Map<String, String> headers = new HashMap<>();
+    f.propagator.inject(Context.current(), headers, MapCarrier.INSTANCE);
+    return f.propagator.extract(Context.root(), headers, MapCarrier.INSTANCE);
+  }
+
+  @Benchmark
+  public Context injectExtractW3c(W3cFixture f) {
     Map<String, String> headers = new HashMap<>();
     f.propagator.inject(Context.current(), headers, MapCarrier.INSTANCE);
     return f.propagator.extract(Context.root(), headers, MapCarrier.INSTANCE);

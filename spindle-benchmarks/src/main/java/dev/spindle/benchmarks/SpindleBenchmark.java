@@ -12,6 +12,7 @@ import dev.spindle.Span;
 import dev.spindle.SpindleOptions;
 import dev.spindle.Tracer;
 import dev.spindle.Transaction;
+import dev.spindle.TransactionSource;
 import dev.spindle.propagation.IncomingTrace;
 import dev.spindle.propagation.Propagation;
 import java.util.HashMap;
@@ -118,10 +119,14 @@ public class SpindleBenchmark {
       return SpindleBenchmark.newTracer(transport);
     }
 
+    Transaction startCurrent() {
+      return tracer.startTransaction(ROOT_NAME, ROOT_OP);
+    }
+
     @Setup(Level.Trial)
     public void setUp() {
       tracer = newTracer();
-      current = tracer.startTransaction(ROOT_NAME, ROOT_OP);
+      current = startCurrent();
       scope = current.makeCurrent();
     }
 
@@ -130,6 +135,41 @@ public class SpindleBenchmark {
       scope.close();
       current.finish();
       tracer.close();
+    }
+  }
+
+  /**
+   * W3C Trace Context only ({@code propagateSentryHeaders} off): a long-lived current transaction
+   * continuing {@link Fixtures#UPSTREAM_TRACEPARENT} with {@link Fixtures#UPSTREAM_TRACESTATE},
+   * so it injects {@code traceparent} and {@code tracestate} and nothing else, as OpenTelemetry's
+   * {@code W3CTraceContextPropagator} does.
+   */
+  @State(org.openjdk.jmh.annotations.Scope.Thread)
+  public static class W3cFixture extends PropagationFixture {
+    @Override
+    Tracer newTracer() {
+      return Tracer.create(new SpindleOptions().setDsn(Fixtures.DSN).setTracesSampleRate(1.0)
+          .setPropagateSentryHeaders(false).setTransport(transport));
+    }
+
+    @Override
+    Transaction startCurrent() {
+      Map<String, String> upstream = Map.of(Propagation.TRACEPARENT, Fixtures.UPSTREAM_TRACEPARENT,
+          Propagation.TRACESTATE, Fixtures.UPSTREAM_TRACESTATE);
+      return tracer.continueTrace(upstream, Map::get, ROOT_NAME, ROOT_OP, TransactionSource.ROUTE);
+    }
+  }
+
+  /**
+   * Sentry's headers only ({@code propagateTraceparent} off): {@code sentry-trace} and
+   * {@code baggage} with the DSC, what sentry-java writes by default.
+   */
+  @State(org.openjdk.jmh.annotations.Scope.Thread)
+  public static class SentryHeadersFixture extends PropagationFixture {
+    @Override
+    Tracer newTracer() {
+      return Tracer.create(new SpindleOptions().setDsn(Fixtures.DSN).setTracesSampleRate(1.0)
+          .setPropagateTraceparent(false).setTransport(transport));
     }
   }
 
@@ -190,10 +230,36 @@ public class SpindleBenchmark {
     return headers;
   }
 
+  /**
+   * Spindle's default headers ({@code sentry-trace}, {@code baggage}, {@code traceparent}) through
+   * its own case-insensitive map accessors.
+   */
   @Benchmark
   public IncomingTrace injectExtract(PropagationFixture f) {
     Map<String, String> headers = new HashMap<>();
     f.tracer.inject(f.tracer.currentSpan(), headers, Propagation.mapSetter());
     return f.tracer.extract(headers, Propagation.mapGetter());
+  }
+
+  /**
+   * {@code traceparent} and {@code tracestate} only, through plain {@code Map.put}/{@code Map.get}
+   * as OpenTelemetry's {@code injectExtractW3c}.
+   */
+  @Benchmark
+  public IncomingTrace injectExtractW3c(W3cFixture f) {
+    Map<String, String> headers = new HashMap<>();
+    f.tracer.inject(f.tracer.currentSpan(), headers, Map::put);
+    return f.tracer.extract(headers, Map::get);
+  }
+
+  /**
+   * {@code sentry-trace} and {@code baggage} (the DSC) only, through plain {@code Map.put}/{@code
+   * Map.get} as sentry-java's {@code injectExtract}.
+   */
+  @Benchmark
+  public IncomingTrace injectExtractSentryHeaders(SentryHeadersFixture f) {
+    Map<String, String> headers = new HashMap<>();
+    f.tracer.inject(f.tracer.currentSpan(), headers, Map::put);
+    return f.tracer.extract(headers, Map::get);
   }
 }

@@ -52,6 +52,23 @@ class OpenTelemetryBenchmarkTest {
     f.tearDown();
   }
 
+  @Test
+  void injectExtractW3cReadsBackTheCurrentSpanAndItsTracestate() {
+    OpenTelemetryBenchmark.W3cFixture f = new OpenTelemetryBenchmark.W3cFixture();
+    f.setUp();
+    java.util.Map<String, String> headers = new java.util.HashMap<>();
+    f.propagator.inject(Context.current(), headers, OpenTelemetryBenchmark.MapCarrier.INSTANCE);
+    assertEquals(java.util.Set.of("traceparent", "tracestate"), headers.keySet());
+    SpanContext read = Span.fromContext(bench.injectExtractW3c(f)).getSpanContext();
+    assertTrue(read.isRemote());
+    assertEquals(Fixtures.UPSTREAM_TRACEPARENT.substring(3, 35), read.getTraceId());
+    assertEquals(f.current.getSpanContext().getSpanId(), read.getSpanId());
+    assertTrue(read.isSampled());
+    assertEquals(2, read.getTraceState().size());
+    assertEquals(Fixtures.UPSTREAM_TRACESTATE, headers.get("tracestate"));
+    f.tearDown();
+  }
+
   private static String parentOf(Span span) {
     return ((io.opentelemetry.sdk.trace.ReadableSpan) span).getParentSpanContext().getSpanId();
   }

@@ -7,6 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.spindle.propagation.IncomingTrace;
 import dev.spindle.transport.Envelope;
 import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -64,11 +67,47 @@ class SpindleBenchmarkTest {
   }
 
   @Test
+  void injectExtractW3cWritesAndReadsOnlyTraceContext() {
+    SpindleBenchmark.W3cFixture f = new SpindleBenchmark.W3cFixture();
+    f.setUp();
+    assertEquals(Set.of("traceparent", "tracestate"), injected(f).keySet());
+    IncomingTrace in = bench.injectExtractW3c(f);
+    assertEquals(Fixtures.UPSTREAM_TRACEPARENT.substring(3, 35), in.traceId());
+    assertReadsBackTheCurrentSpan(f, in);
+    assertEquals(Fixtures.UPSTREAM_TRACESTATE, in.tracestate());
+    f.tearDown();
+  }
+
+  @Test
+  void injectExtractSentryHeadersWritesAndReadsOnlySentryTraceAndBaggage() {
+    SpindleBenchmark.SentryHeadersFixture f = new SpindleBenchmark.SentryHeadersFixture();
+    f.setUp();
+    assertEquals(Set.of("sentry-trace", "baggage"), injected(f).keySet());
+    IncomingTrace in = bench.injectExtractSentryHeaders(f);
+    assertEquals(f.current.traceId(), in.traceId());
+    assertReadsBackTheCurrentSpan(f, in);
+    assertNotNull(in.dsc(), "the baggage travelled too");
+    f.tearDown();
+  }
+
+  /** What the fixture's tracer injects for its current span through plain {@code Map.put}. */
+  static Map<String, String> injected(SpindleBenchmark.PropagationFixture f) {
+    Map<String, String> headers = new HashMap<>();
+    f.tracer.inject(f.tracer.currentSpan(), headers, Map::put);
+    return headers;
+  }
+
+  static void assertReadsBackTheCurrentSpan(SpindleBenchmark.PropagationFixture f, IncomingTrace in) {
+    assertEquals(f.current.spanId(), in.parentSpanId());
+    assertEquals(Boolean.TRUE, in.sampled());
+  }
+
+  @Test
   void unsampledBenchmarksSendNothingButPropagate() {
     SpindleBenchmark.UnsampledFixture f = new SpindleBenchmark.UnsampledFixture();
     f.setUp();
     assertEquals(Boolean.FALSE, bench.unsampledChildSpan(f).sampled());
-    java.util.Map<String, String> headers = bench.unsampledOutgoingCall(f);
+    Map<String, String> headers = bench.unsampledOutgoingCall(f);
     assertTrue(headers.get("sentry-trace").startsWith(f.current.traceId()), headers.toString());
     assertTrue(headers.get("sentry-trace").endsWith("-0"), headers.toString());
     f.tearDown();

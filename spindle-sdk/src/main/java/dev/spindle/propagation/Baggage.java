@@ -1,15 +1,14 @@
 package dev.spindle.propagation;
 
 import dev.spindle.internal.propagation.SentryTraceHeader;
-import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.IntFunction;
 import java.util.function.IntPredicate;
+import java.util.function.IntUnaryOperator;
 
 /**
  * The W3C Baggage header: comma-separated members {@code key=value[;property...]}. Sentry puts its
@@ -57,16 +56,24 @@ public final class Baggage {
     this.members = members;
   }
 
-  /** One well-formed member, as received (its parts are cut from its text when asked for). */
+  /**
+   * One well-formed member, as received: a range of the header it came in (its text and parts
+   * are cut from the header only when asked for).
+   */
   public static final class Member {
-    private final String text;
+    private final String header;
+    private final int start;
+    private final int end;
     private final int keyEnd;
     private final int valueStart;
     private final int valueEnd;
     private final int propertiesStart; // -1: none
 
-    Member(String text, int keyEnd, int valueStart, int valueEnd, int propertiesStart) {
-      this.text = text;
+    Member(String header, int start, int end, int keyEnd, int valueStart, int valueEnd,
+        int propertiesStart) {
+      this.header = header;
+      this.start = start;
+      this.end = end;
       this.keyEnd = keyEnd;
       this.valueStart = valueStart;
       this.valueEnd = valueEnd;
@@ -75,12 +82,12 @@ public final class Baggage {
 
     /** The key as received (a token, not decoded). */
     public String key() {
-      return text.substring(0, keyEnd);
+      return header.substring(start, keyEnd);
     }
 
     /** The value as received, still percent-encoded; may be empty. */
     public String rawValue() {
-      return text.substring(valueStart, valueEnd);
+      return header.substring(valueStart, valueEnd);
     }
 
     /** The percent-decoded value. */
@@ -90,22 +97,40 @@ public final class Baggage {
 
     /** The properties after the first {@code ;}, as received; empty when there are none. */
     public String properties() {
-      return propertiesStart < 0 ? "" : text.substring(propertiesStart);
+      return propertiesStart < 0 ? "" : header.substring(propertiesStart, end);
     }
 
     /** Whether the key starts with {@code sentry-}. */
     public boolean isSentry() {
-      return keyEnd >= SENTRY_PREFIX.length() && text.startsWith(SENTRY_PREFIX);
+      return keyEnd - start >= SENTRY_PREFIX.length() && header.startsWith(SENTRY_PREFIX, start);
     }
 
     boolean hasKey(String key) {
-      return keyEnd == key.length() && text.startsWith(key);
+      return keyEnd - start == key.length() && header.startsWith(key, start);
+    }
+
+    /**
+     * For a {@code sentry-} member: whether its key after the prefix is {@code name} as received
+     * (without decoding, so that a known key is matched without cutting it from the header).
+     */
+    boolean hasSentryKey(String name) {
+      int from = start + SENTRY_PREFIX.length();
+      return keyEnd - from == name.length() && header.startsWith(name, from);
+    }
+
+    /** For a {@code sentry-} member: its percent-decoded key without the prefix. */
+    String sentryKey() {
+      return decode(header.substring(start + SENTRY_PREFIX.length(), keyEnd));
+    }
+
+    int utf8Length() {
+      return Baggage.utf8Length(header, start, end);
     }
 
     /** The member as received, minus surrounding whitespace. */
     @Override
     public String toString() {
-      return text;
+      return start == 0 && end == header.length() ? header : header.substring(start, end);
     }
   }
 
@@ -136,10 +161,16 @@ public final class Baggage {
       pos = comma + 1;
     }
     if (candidates.isEmpty()) return EMPTY;
-    boolean[] keep = select(candidates.size(), i -> candidates.get(i).isSentry(), i -> candidates.get(i).text);
-    List<Member> kept = new ArrayList<>(Math.min(candidates.size(), MAX_MEMBERS));
-    for (int i = 0; i < candidates.size(); i++) {
-      if (keep[i]) kept.add(candidates.get(i));
+    boolean[] keep = select(candidates.size(), i -> candidates.get(i).isSentry(),
+        i -> candidates.get(i).utf8Length());
+    int keptCount = 0;
+    for (boolean k : keep) if (k) keptCount++;
+    List<Member> kept = candidates; // usually every member fits
+    if (keptCount < candidates.size()) {
+      kept = new ArrayList<>(keptCount);
+      for (int i = 0; i < keep.length; i++) {
+        if (keep[i]) kept.add(candidates.get(i));
+      }
     }
     return new Baggage(Collections.unmodifiableList(kept));
   }
@@ -181,7 +212,7 @@ public final class Baggage {
   public Map<String, String> sentryValues() {
     Map<String, String> out = new LinkedHashMap<>();
     for (Member m : members) {
-      if (m.isSentry()) out.put(decode(m.text.substring(SENTRY_PREFIX.length(), m.keyEnd)), m.value());
+      if (m.isSentry()) out.put(m.sentryKey(), m.value());
     }
     return out;
   }
@@ -190,7 +221,7 @@ public final class Baggage {
   public List<String> thirdPartyMembers() {
     List<String> out = new ArrayList<>();
     for (Member m : members) {
-      if (!m.isSentry()) out.add(m.text);
+      if (!m.isSentry()) out.add(m.toString());
     }
     return out;
   }
@@ -200,7 +231,7 @@ public final class Baggage {
     StringBuilder sb = new StringBuilder();
     for (Member m : members) {
       if (sb.length() > 0) sb.append(',');
-      sb.append(m.text);
+      sb.append(m.header, m.start, m.end);
     }
     return sb.toString();
   }
@@ -232,7 +263,7 @@ public final class Baggage {
         sentry.add(Boolean.FALSE);
       }
     }
-    boolean[] keep = select(texts.size(), sentry::get, texts::get);
+    boolean[] keep = select(texts.size(), sentry::get, i -> utf8Length(texts.get(i)));
     StringBuilder sb = new StringBuilder();
     for (int i = 0; i < texts.size(); i++) {
       if (!keep[i]) continue;
@@ -283,38 +314,28 @@ public final class Baggage {
    */
   public static String decode(String s) {
     if (s == null) return null;
-    int pct = s.indexOf('%');
-    if (pct < 0) return s;
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream(s.length());
-    byte[] prefix = s.substring(0, pct).getBytes(StandardCharsets.UTF_8);
-    bytes.write(prefix, 0, prefix.length);
-    int n = s.length();
-    int i = pct;
-    while (i < n) {
-      char c = s.charAt(i);
-      if (c == '%' && i + 2 < n && hexValue(s.charAt(i + 1)) >= 0
-          && hexValue(s.charAt(i + 2)) >= 0) {
-        bytes.write((hexValue(s.charAt(i + 1)) << 4) | hexValue(s.charAt(i + 2)));
+    if (s.indexOf('%') < 0) return s;
+    // Over the UTF-8 bytes: a %XX triplet is ASCII, other characters' bytes are copied as they are.
+    byte[] bytes = s.getBytes(StandardCharsets.UTF_8);
+    int n = 0;
+    for (int i = 0; i < bytes.length; ) {
+      int hi = bytes[i] == '%' && i + 2 < bytes.length ? hexValue((char) bytes[i + 1]) : -1;
+      int lo = hi < 0 ? -1 : hexValue((char) bytes[i + 2]);
+      if (lo >= 0) {
+        bytes[n++] = (byte) ((hi << 4) | lo);
         i += 3;
-      } else if (c < 0x80) {
-        bytes.write(c);
-        i++;
       } else {
-        int end = i + 1;
-        while (end < n && s.charAt(end) >= 0x80) end++;
-        byte[] b = s.substring(i, end).getBytes(StandardCharsets.UTF_8);
-        bytes.write(b, 0, b.length);
-        i = end;
+        bytes[n++] = bytes[i++];
       }
     }
-    return new String(bytes.toByteArray(), StandardCharsets.UTF_8);
+    return new String(bytes, 0, n, StandardCharsets.UTF_8);
   }
 
   /**
    * Chooses which members to keep within {@link #MAX_MEMBERS} and {@link #MAX_BYTES}: sentry
    * members first, then the others, each in order; one that does not fit is skipped.
    */
-  private static boolean[] select(int n, IntPredicate sentry, IntFunction<String> text) {
+  private static boolean[] select(int n, IntPredicate sentry, IntUnaryOperator utf8Length) {
     boolean[] keep = new boolean[n];
     int count = 0;
     int bytes = 0;
@@ -323,7 +344,7 @@ public final class Baggage {
       for (int i = 0; i < n; i++) {
         if (sentry.test(i) != wantSentry) continue;
         if (count == MAX_MEMBERS) return keep;
-        int size = utf8Length(text.apply(i)) + (count == 0 ? 0 : 1);
+        int size = utf8Length.applyAsInt(i) + (count == 0 ? 0 : 1);
         if (bytes + size > MAX_BYTES) continue;
         keep[i] = true;
         count++;
@@ -349,10 +370,9 @@ public final class Baggage {
     int propertiesStart = -1;
     if (semi < end) {
       if (!arePropertiesValid(s, semi + 1, end)) return null;
-      propertiesStart = trimStart(s, semi + 1, end) - start;
+      propertiesStart = trimStart(s, semi + 1, end);
     }
-    return new Member(s.substring(start, end), keyEnd - start, valueStart - start,
-        valueEnd - start, propertiesStart);
+    return new Member(s, start, end, keyEnd, valueStart, valueEnd, propertiesStart);
   }
 
   private static boolean arePropertiesValid(String s, int from, int to) {
@@ -423,14 +443,18 @@ public final class Baggage {
   }
 
   static int utf8Length(String s) {
+    return utf8Length(s, 0, s.length());
+  }
+
+  private static int utf8Length(String s, int from, int to) {
     int len = 0;
-    for (int i = 0, n = s.length(); i < n; i++) {
+    for (int i = from; i < to; i++) {
       char c = s.charAt(i);
       if (c < 0x80) {
         len++;
       } else if (c < 0x800) {
         len += 2;
-      } else if (Character.isHighSurrogate(c) && i + 1 < n
+      } else if (Character.isHighSurrogate(c) && i + 1 < to
           && Character.isLowSurrogate(s.charAt(i + 1))) {
         len += 4;
         i++;

@@ -27,6 +27,10 @@ import java.util.Objects;
  * caller.
  */
 public final class DynamicSamplingContext {
+  /** The keys with a field, without the {@code sentry-} prefix, in the order they are written. */
+  private static final List<String> KEYS = List.of("trace_id", "public_key", "sample_rate",
+      "sample_rand", "sampled", "release", "environment", "org_id", "transaction");
+
   /** Computed once: the value is immutable, and frozen DSCs are injected into every request. */
   private volatile String baggageValue;
   private final String traceId;
@@ -50,7 +54,7 @@ public final class DynamicSamplingContext {
     this.environment = b.environment;
     this.orgId = b.orgId;
     this.transaction = b.transaction;
-    this.extra = b.extra.isEmpty()
+    this.extra = b.extra == null || b.extra.isEmpty()
         ? Map.of()
         : Collections.unmodifiableMap(new LinkedHashMap<>(b.extra));
   }
@@ -72,7 +76,7 @@ public final class DynamicSamplingContext {
     b.environment = environment;
     b.orgId = orgId;
     b.transaction = transaction;
-    b.extra.putAll(extra);
+    if (!extra.isEmpty()) b.extra = new LinkedHashMap<>(extra);
     return b;
   }
 
@@ -84,10 +88,18 @@ public final class DynamicSamplingContext {
   public static DynamicSamplingContext fromBaggage(Baggage baggage) {
     if (baggage == null || !baggage.hasSentryMembers()) return null;
     Builder b = builder();
-    for (Map.Entry<String, String> e : baggage.sentryValues().entrySet()) {
-      b.set(e.getKey(), e.getValue());
+    for (Baggage.Member m : baggage.members()) {
+      if (m.isSentry()) b.set(knownKey(m), m.value()); // in order: the last occurrence wins
     }
     return b.build();
+  }
+
+  /** The member's key without the prefix: one of {@link #KEYS} when it is one, else decoded. */
+  private static String knownKey(Baggage.Member m) {
+    for (String key : KEYS) {
+      if (m.hasSentryKey(key)) return key;
+    }
+    return m.sentryKey();
   }
 
   /** {@code trace_id}, or null. */
@@ -248,7 +260,7 @@ public final class DynamicSamplingContext {
     private String environment;
     private String orgId;
     private String transaction;
-    private final Map<String, String> extra = new LinkedHashMap<>();
+    private Map<String, String> extra; // made when an unknown key is first set
 
     private Builder() {}
 
@@ -342,8 +354,12 @@ public final class DynamicSamplingContext {
         case "transaction": return transaction(value);
         default:
           if (key.isEmpty()) return this;
-          if (value == null || value.isEmpty()) extra.remove(key);
-          else extra.put(key, value);
+          if (value != null && !value.isEmpty()) {
+            if (extra == null) extra = new LinkedHashMap<>();
+            extra.put(key, value);
+          } else if (extra != null) {
+            extra.remove(key);
+          }
           return this;
       }
     }

@@ -27,7 +27,7 @@ import org.junit.jupiter.api.Timeout;
  * trace headers is valid (its catch-all would otherwise hide a crash as "no trace").
  */
 class HeaderExtractionFuzzTest {
-  private static final TracePropagator PROPAGATOR = TracePropagator.create(true);
+  private static final TracePropagator PROPAGATOR = TracePropagator.create(true, true);
 
   @FuzzTest(maxDuration = "10s")
   @Timeout(value = 30, unit = TimeUnit.SECONDS)
@@ -53,6 +53,8 @@ class HeaderExtractionFuzzTest {
       assertTrue(tracestate.size() <= Tracestate.MAX_MEMBERS);
       assertEquals(tracestate.value(), Tracestate.parse(tracestate.value()).value());
     }
+    assertEquals(tracestate == null ? null : tracestate.value(),
+        Tracestate.forward(headers.get(Propagation.TRACESTATE)), "forward() agrees with parse()");
 
     IncomingTrace incoming = PROPAGATOR.extract(headers, Propagation.multiMapGetter());
     assertEquals(sentryTrace != null || traceparent != null, incoming != null,

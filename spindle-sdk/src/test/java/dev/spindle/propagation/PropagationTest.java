@@ -96,8 +96,8 @@ class PropagationTest {
     conn.setRequestProperty("baggage", "vendor=1,sentry-release=old");
     String trace = "4bf92f3577b34da6a3ce929d0e0e4736";
     DynamicSamplingContext dsc = DynamicSamplingContext.builder().release("new").build();
-    TracePropagator.create(true).inject(
-        OutgoingTrace.of(trace, "00f067aa0ba902b7", true, dsc, null), conn,
+    TracePropagator.create(true, true).inject(
+        OutgoingTrace.of(trace, true, dsc, null), "00f067aa0ba902b7", conn,
         HttpURLConnection::getRequestProperty, HttpURLConnection::setRequestProperty);
     assertEquals(trace + "-00f067aa0ba902b7-1", conn.getRequestProperty("sentry-trace"));
     assertEquals("sentry-release=new,vendor=1", conn.getRequestProperty("baggage"));

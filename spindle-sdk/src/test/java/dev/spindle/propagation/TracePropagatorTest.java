@@ -24,7 +24,7 @@ class TracePropagatorTest {
   static final String OTHER_TRACE = "0af7651916cd43dd8448eb211c80319c";
   static final String OTHER_SPAN = "b7ad6b7169203331";
 
-  final TracePropagator propagator = TracePropagator.create(true);
+  final TracePropagator propagator = TracePropagator.create(true, true);
 
   static Map<String, String> headers(String... kv) {
     Map<String, String> m = new LinkedHashMap<>();
@@ -323,7 +323,7 @@ class TracePropagatorTest {
     DynamicSamplingContext dsc = DynamicSamplingContext.builder()
         .traceId(TRACE).sampleRate(0.5).sampleRand(0.25).sampled(true).build();
     Map<String, String> carrier = new HashMap<>();
-    propagator.inject(OutgoingTrace.of(TRACE, SPAN, true, dsc, "foo=1"), carrier,
+    propagator.inject(OutgoingTrace.of(TRACE, true, dsc, "foo=1"), SPAN, carrier,
         Propagation.mapSetter());
     assertEquals(TRACE + "-" + SPAN + "-1", carrier.get("sentry-trace"));
     assertEquals("00-" + TRACE + "-" + SPAN + "-01", carrier.get("traceparent"));
@@ -336,14 +336,14 @@ class TracePropagatorTest {
   @Test
   void injectDeferredAndUnsampled() {
     Map<String, String> carrier = new HashMap<>();
-    propagator.inject(OutgoingTrace.of(TRACE, SPAN, null, null, null), carrier,
+    propagator.inject(OutgoingTrace.of(TRACE, null, null, null), SPAN, carrier,
         Propagation.mapSetter());
     assertEquals(TRACE + "-" + SPAN, carrier.get("sentry-trace"));
     assertEquals("00-" + TRACE + "-" + SPAN + "-00", carrier.get("traceparent"));
     assertFalse(carrier.containsKey("baggage"));
     assertFalse(carrier.containsKey("tracestate"));
 
-    propagator.inject(OutgoingTrace.of(TRACE, SPAN, false, null, ""), carrier,
+    propagator.inject(OutgoingTrace.of(TRACE, false, null, ""), SPAN, carrier,
         Propagation.mapSetter());
     assertEquals(TRACE + "-" + SPAN + "-0", carrier.get("sentry-trace"));
     assertEquals("00-" + TRACE + "-" + SPAN + "-00", carrier.get("traceparent"));
@@ -353,15 +353,33 @@ class TracePropagatorTest {
   @Test
   void injectWithoutTraceparent() {
     Map<String, String> carrier = new HashMap<>();
-    TracePropagator.create(false).inject(OutgoingTrace.of(TRACE, SPAN, true, null, "foo=1"),
+    TracePropagator.create(true, false).inject(OutgoingTrace.of(TRACE, true, null, "foo=1"), SPAN,
         carrier, Propagation.mapSetter());
     assertEquals(Map.of("sentry-trace", TRACE + "-" + SPAN + "-1"), carrier);
   }
 
   @Test
+  void injectW3cOnly() {
+    DynamicSamplingContext dsc = DynamicSamplingContext.builder().traceId(TRACE).build();
+    Map<String, String> carrier = new HashMap<>();
+    TracePropagator.create(false, true).inject(OutgoingTrace.of(TRACE, true, dsc, "foo=1"), SPAN,
+        carrier, Propagation.mapSetter());
+    assertEquals(Map.of("traceparent", "00-" + TRACE + "-" + SPAN + "-01", "tracestate", "foo=1"),
+        carrier);
+  }
+
+  @Test
+  void injectForwardsTracestateAsParsed() {
+    Map<String, String> carrier = new HashMap<>();
+    propagator.inject(OutgoingTrace.of(TRACE, true, null, " a=1 ,,b=2,a=3"), SPAN, carrier,
+        Propagation.mapSetter());
+    assertEquals("a=1,b=2", carrier.get("tracestate"));
+  }
+
+  @Test
   void injectDropsAnInvalidTracestate() {
     Map<String, String> carrier = new HashMap<>();
-    propagator.inject(OutgoingTrace.of(TRACE, SPAN, true, null, "Bad Value"), carrier,
+    propagator.inject(OutgoingTrace.of(TRACE, true, null, "Bad Value"), SPAN, carrier,
         Propagation.mapSetter());
     assertFalse(carrier.containsKey("tracestate"));
   }
@@ -372,7 +390,7 @@ class TracePropagatorTest {
         .traceId(TRACE).release("2.0").build();
     Map<String, String> carrier = headers(
         "Baggage", "vendor=1;p, sentry-release=1.0, sentry-trace_id=" + OTHER_TRACE + ", user=me");
-    propagator.inject(OutgoingTrace.of(TRACE, SPAN, true, dsc, null), carrier,
+    propagator.inject(OutgoingTrace.of(TRACE, true, dsc, null), SPAN, carrier,
         Propagation.mapGetter(), Propagation.mapSetter());
     assertEquals("sentry-trace_id=" + TRACE + ",sentry-release=2.0,vendor=1;p,user=me",
         carrier.get("baggage"));
@@ -383,7 +401,7 @@ class TracePropagatorTest {
   void injectMergesSeveralExistingBaggageHeaders() {
     DynamicSamplingContext dsc = DynamicSamplingContext.builder().release("2.0").build();
     Map<String, List<String>> carrier = multi("baggage", "a=1", "baggage", "sentry-release=1,b=2");
-    propagator.inject(OutgoingTrace.of(TRACE, SPAN, true, dsc, null), carrier,
+    propagator.inject(OutgoingTrace.of(TRACE, true, dsc, null), SPAN, carrier,
         Propagation.multiMapGetter(), Propagation.multiMapSetter());
     assertEquals(List.of("sentry-release=2.0,a=1,b=2"), carrier.get("baggage"));
   }
@@ -392,7 +410,7 @@ class TracePropagatorTest {
   void injectWithoutGetterOverwritesBaggage() {
     DynamicSamplingContext dsc = DynamicSamplingContext.builder().release("2.0").build();
     Map<String, String> carrier = headers("baggage", "vendor=1");
-    propagator.inject(OutgoingTrace.of(TRACE, SPAN, true, dsc, null), carrier,
+    propagator.inject(OutgoingTrace.of(TRACE, true, dsc, null), SPAN, carrier,
         Propagation.mapSetter());
     assertEquals("sentry-release=2.0", carrier.get("baggage"));
   }
@@ -402,18 +420,19 @@ class TracePropagatorTest {
     Propagation.Setter<Map<String, String>> throwing = (c, k, v) -> {
       throw new UnsupportedOperationException("read-only");
     };
-    OutgoingTrace trace = OutgoingTrace.of(TRACE, SPAN, true, null, null);
-    propagator.inject(trace, new HashMap<>(), throwing);
-    propagator.inject(trace, Map.of(), Propagation.mapSetter()); // immutable map
-    propagator.inject(null, new HashMap<String, String>(), Propagation.mapSetter());
-    propagator.inject(trace, null, Propagation.mapSetter());
-    propagator.inject(trace, new HashMap<String, String>(), null);
+    OutgoingTrace trace = OutgoingTrace.of(TRACE, true, null, null);
+    propagator.inject(trace, SPAN, new HashMap<>(), throwing);
+    propagator.inject(trace, SPAN, Map.of(), Propagation.mapSetter()); // immutable map
+    propagator.inject(null, SPAN, new HashMap<String, String>(), Propagation.mapSetter());
+    propagator.inject(trace, null, new HashMap<String, String>(), Propagation.mapSetter());
+    propagator.inject(trace, SPAN, null, Propagation.mapSetter());
+    propagator.inject(trace, SPAN, new HashMap<String, String>(), null);
   }
 
   @Test
   void worksWithMethodReferences() {
     TreeMap<String, String> carrier = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
-    propagator.inject(OutgoingTrace.of(TRACE, SPAN, true, null, null), carrier, TreeMap::put);
+    propagator.inject(OutgoingTrace.of(TRACE, true, null, null), SPAN, carrier, TreeMap::put);
     IncomingTrace in = propagator.extract(carrier, TreeMap::get);
     assertEquals(TRACE, in.traceId());
     assertEquals(SPAN, in.parentSpanId());
@@ -429,7 +448,7 @@ class TracePropagatorTest {
         .set("replay_id", "abc").build();
     for (Boolean sampled : new Boolean[] {true, false, null}) {
       Map<String, String> carrier = new HashMap<>();
-      propagator.inject(OutgoingTrace.of(TRACE, SPAN, sampled, dsc, "v@sys=x,w=y"), carrier,
+      propagator.inject(OutgoingTrace.of(TRACE, sampled, dsc, "v@sys=x,w=y"), SPAN, carrier,
           Propagation.mapSetter());
       IncomingTrace in = extract(carrier);
       assertEquals(TRACE, in.traceId());
@@ -446,7 +465,7 @@ class TracePropagatorTest {
   @Test
   void roundTripThroughTraceparentOnly() {
     Map<String, String> carrier = new HashMap<>();
-    propagator.inject(OutgoingTrace.of(TRACE, SPAN, true, null, "a=1"), carrier,
+    propagator.inject(OutgoingTrace.of(TRACE, true, null, "a=1"), SPAN, carrier,
         Propagation.mapSetter());
     carrier.remove("sentry-trace");
     IncomingTrace in = extract(carrier);
@@ -461,7 +480,7 @@ class TracePropagatorTest {
   void roundTripWithMultiMap() {
     Map<String, List<String>> carrier = new HashMap<>();
     DynamicSamplingContext dsc = DynamicSamplingContext.builder().traceId(TRACE).orgId("1").build();
-    propagator.inject(OutgoingTrace.of(TRACE, SPAN, false, dsc, null), carrier,
+    propagator.inject(OutgoingTrace.of(TRACE, false, dsc, null), SPAN, carrier,
         Propagation.multiMapSetter());
     IncomingTrace in = extractMulti(carrier);
     assertEquals(Boolean.FALSE, in.sampled());
@@ -474,8 +493,10 @@ class TracePropagatorTest {
   void fieldsAndFactory() {
     assertEquals(List.of("sentry-trace", "baggage", "traceparent", "tracestate"), propagator.fields());
     assertTrue(propagator.propagatesTraceparent());
-    assertFalse(TracePropagator.create(false).propagatesTraceparent());
-    assertSame(TracePropagator.create(true), TracePropagator.create(true));
+    assertTrue(propagator.propagatesSentryHeaders());
+    assertFalse(TracePropagator.create(true, false).propagatesTraceparent());
+    assertFalse(TracePropagator.create(false, true).propagatesSentryHeaders());
+    assertSame(TracePropagator.create(true, true), TracePropagator.create(true, true));
   }
 
   // ---- org id
@@ -484,7 +505,7 @@ class TracePropagatorTest {
     Map<String, String> h = headers("sentry-trace", TRACE + "-" + SPAN + "-1");
     if (orgId != null) h.put("baggage", "sentry-org_id=" + orgId);
     else h.put("baggage", "sentry-release=1");
-    return TracePropagator.create(false).extract(h, Propagation.mapGetter());
+    return TracePropagator.create(true, false).extract(h, Propagation.mapGetter());
   }
 
   @Test

@@ -28,6 +28,24 @@ class TracestateTest {
   }
 
   @Test
+  void forwardGivesWhatParseWritesAndTheHeaderItselfWhenAlreadySo() {
+    String canonical = "rojo=00f067aa0ba902b7,congo=t61rcWkgMzE,t@sys=a b";
+    assertSame(canonical, Tracestate.forward(canonical));
+    assertSame(canonical, Tracestate.forward(List.of(canonical)));
+    for (String value : new String[] {" a=1", "a=1 ", "a=1,,b=2", "a=1,", ",a=1", "a=1,b=2,a=3",
+        "ab=1,a=2", "a=1,ab=2", "a=1\t", "A=1", "a=", "a=1,b", "a=x=y", "", "a=1,b=2"}) {
+      Tracestate parsed = Tracestate.parse(value);
+      assertEquals(parsed == null ? null : parsed.value(), Tracestate.forward(value), value);
+    }
+    StringBuilder many = new StringBuilder("k0=v");
+    for (int i = 1; i <= Tracestate.MAX_MEMBERS; i++) many.append(",k").append(i).append("=v");
+    assertNull(Tracestate.forward(many.toString()), "33 members");
+    assertEquals("a=1,b=2", Tracestate.forward(List.of("a=1", "b=2")));
+    assertEquals("", Tracestate.forward((String) null));
+    assertEquals("", Tracestate.forward(List.of()));
+  }
+
+  @Test
   void combinesSeveralHeaders() {
     Tracestate ts = Tracestate.parse(List.of("foo=1", "bar=2,baz=3"));
     assertEquals("foo=1,bar=2,baz=3", ts.value());

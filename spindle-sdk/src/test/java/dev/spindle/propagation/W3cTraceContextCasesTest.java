@@ -22,7 +22,7 @@ class W3cTraceContextCasesTest {
   static final String TRACE = "12345678901234567890123456789012";
   static final String TP = "00-" + TRACE + "-1234567890123456-00";
 
-  final TracePropagator propagator = TracePropagator.create(true);
+  final TracePropagator propagator = TracePropagator.create(true, true);
 
   /** Extracts from header pairs; the carrier keeps names as sent. */
   IncomingTrace extract(String... pairs) {
@@ -218,8 +218,8 @@ class W3cTraceContextCasesTest {
   void outgoingTraceparentKeepsTheTraceWithANewParent() {
     IncomingTrace in = extract("traceparent", "00-" + TRACE + "-1234567890123456-01");
     Map<String, String> out = new LinkedHashMap<>();
-    propagator.inject(OutgoingTrace.of(in.traceId(), "abcdefabcdef0123", in.sampled(), in.dsc(),
-        in.tracestate()), out, Propagation.mapSetter());
+    propagator.inject(OutgoingTrace.of(in.traceId(), in.sampled(), in.dsc(),
+        in.tracestate()), "abcdefabcdef0123", out, Propagation.mapSetter());
     assertEquals("00-" + TRACE + "-abcdefabcdef0123-01", out.get("traceparent"));
   }
 }

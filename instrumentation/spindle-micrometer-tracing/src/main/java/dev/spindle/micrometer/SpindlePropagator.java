@@ -11,9 +11,9 @@ import java.util.Objects;
 
 /**
  * Micrometer's {@link Propagator} through the Spindle tracer's own codecs: {@code sentry-trace}
- * and {@code baggage} (the frozen dynamic sampling context), and W3C {@code traceparent} /
- * {@code tracestate} unless {@code propagateTraceparent} is off. Extraction reads either, as
- * Spindle's integrations do.
+ * and {@code baggage} (the frozen dynamic sampling context) unless {@code propagateSentryHeaders}
+ * is off, and W3C {@code traceparent} / {@code tracestate} unless {@code propagateTraceparent} is
+ * off. Extraction reads either, as Spindle's integrations do.
  *
  * <p>Micrometer hands the propagator no URL, so {@code tracePropagationTargets} is not applied
  * here: every request an observation sends carries the headers. Only contexts of local spans are

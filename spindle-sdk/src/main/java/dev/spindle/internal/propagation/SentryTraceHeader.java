@@ -70,9 +70,8 @@ public final class SentryTraceHeader {
 
   /** Formats {@code <trace_id>-<span_id>} plus {@code -1} or {@code -0} when sampled is known. */
   public static String format(String traceId, String spanId, Boolean sampled) {
-    StringBuilder sb = new StringBuilder(51).append(traceId).append('-').append(spanId);
-    if (sampled != null) sb.append(sampled ? "-1" : "-0");
-    return sb.toString();
+    // One concatenation: the JDK sizes the value and fills a single array.
+    return traceId + '-' + spanId + (sampled == null ? "" : sampled ? "-1" : "-0");
   }
 
   /** 32 lowercase hex digits. */

@@ -12,30 +12,42 @@ import static dev.spindle.propagation.Propagation.TRACESTATE;
 import java.util.List;
 
 /**
- * Reads and writes the trace propagation headers: {@code sentry-trace} and {@code baggage}
- * always, W3C {@code traceparent}/{@code tracestate} on output only when enabled (they are always
- * read, so traces started by OpenTelemetry are continued). Stateless and thread-safe.
+ * Reads and writes the trace propagation headers: {@code sentry-trace} and {@code baggage}, and
+ * W3C {@code traceparent}/{@code tracestate}, each pair on output only when enabled (all are
+ * always read, so traces started by OpenTelemetry or Sentry SDKs are continued). Stateless and
+ * thread-safe.
  *
  * <p>{@link #extract} and {@link #inject} never throw: malformed headers start a new trace, and
  * exceptions thrown by a getter or setter are swallowed (the request goes on untraced or with
  * fewer headers).
  */
 public final class TracePropagator {
-  private static final TracePropagator WITH_TRACEPARENT = new TracePropagator(true);
-  private static final TracePropagator WITHOUT_TRACEPARENT = new TracePropagator(false);
+  private static final TracePropagator[] INSTANCES = {
+    new TracePropagator(false, false), new TracePropagator(false, true),
+    new TracePropagator(true, false), new TracePropagator(true, true)
+  };
 
+  private final boolean propagateSentryHeaders;
   private final boolean propagateTraceparent;
 
-  private TracePropagator(boolean propagateTraceparent) {
+  private TracePropagator(boolean propagateSentryHeaders, boolean propagateTraceparent) {
+    this.propagateSentryHeaders = propagateSentryHeaders;
     this.propagateTraceparent = propagateTraceparent;
   }
 
   /**
-   * @param propagateTraceparent whether {@link #inject} also writes {@code traceparent} (and
+   * @param propagateSentryHeaders whether {@link #inject} writes {@code sentry-trace} and
+   *     {@code baggage}
+   * @param propagateTraceparent whether {@link #inject} writes {@code traceparent} (and
    *     {@code tracestate} when there is one to forward)
    */
-  public static TracePropagator create(boolean propagateTraceparent) {
-    return propagateTraceparent ? WITH_TRACEPARENT : WITHOUT_TRACEPARENT;
+  public static TracePropagator create(boolean propagateSentryHeaders, boolean propagateTraceparent) {
+    return INSTANCES[(propagateSentryHeaders ? 2 : 0) + (propagateTraceparent ? 1 : 0)];
+  }
+
+  /** Whether {@link #inject} writes {@code sentry-trace} and {@code baggage}. */
+  public boolean propagatesSentryHeaders() {
+    return propagateSentryHeaders;
   }
 
   /** Whether {@link #inject} writes {@code traceparent}. */
@@ -100,11 +112,11 @@ public final class TracePropagator {
         dsc = null;
       }
 
-      String tracestate = "";
+      String tracestate = null;
       if (traceparent != null && traceparent.traceId().equals(traceId)) {
-        Tracestate ts = Tracestate.parse(getter.getAll(carrier, TRACESTATE));
-        if (ts != null) tracestate = ts.value();
+        tracestate = Tracestate.forward(getter.getAll(carrier, TRACESTATE));
       }
+      if (tracestate == null) tracestate = "";
       boolean random = traceparent != null && traceparent.traceId().equals(traceId)
           && traceparent.randomTraceId();
       return new IncomingTrace(traceId, parentSpanId, sampled, dsc, tracestate, source, baggage, random);
@@ -114,48 +126,45 @@ public final class TracePropagator {
   }
 
   /**
-   * Writes the headers for {@code trace} with {@code setter}: {@code sentry-trace}; {@code baggage}
-   * with the DSC's members when there is a DSC; and, when enabled, {@code traceparent} (flags
-   * {@code 01} only when sampled is true) and {@code tracestate} when it is valid and non-empty.
-   * Any existing {@code baggage} on the carrier is not read: use
-   * {@link #inject(OutgoingTrace, Object, Propagation.Getter, Propagation.Setter)} to keep other
-   * vendors' members.
+   * Writes the headers for {@code trace} and the span {@code spanId} (the caller's, 16 lowercase
+   * hex digits) with {@code setter}: {@code sentry-trace} and, when there is a DSC, {@code baggage}
+   * with its members, unless Sentry headers are off; {@code traceparent} (flags {@code 01} only
+   * when sampled is true) and {@code tracestate} when there is one, unless traceparent is off. Any
+   * existing {@code baggage} on the carrier is not read: use
+   * {@link #inject(OutgoingTrace, String, Object, Propagation.Getter, Propagation.Setter)} to keep
+   * other vendors' members.
    */
-  public <C> void inject(OutgoingTrace trace, C carrier, Propagation.Setter<C> setter) {
-    inject(trace, carrier, null, setter);
+  public <C> void inject(OutgoingTrace trace, String spanId, C carrier, Propagation.Setter<C> setter) {
+    inject(trace, spanId, carrier, null, setter);
   }
 
   /**
-   * As {@link #inject(OutgoingTrace, Object, Propagation.Setter)}, but when {@code getter} finds
-   * {@code baggage} already on the carrier the value written keeps its non-Sentry members and
-   * replaces its {@code sentry-} members with the DSC's ({@link Baggage#mergeInto}). The setter
+   * As {@link #inject(OutgoingTrace, String, Object, Propagation.Setter)}, but when {@code getter}
+   * finds {@code baggage} already on the carrier the value written keeps its non-Sentry members
+   * and replaces its {@code sentry-} members with the DSC's ({@link Baggage#mergeInto}). The setter
    * should replace the header rather than add a second one.
    */
-  public <C> void inject(OutgoingTrace trace, C carrier, Propagation.Getter<C> getter,
+  public <C> void inject(OutgoingTrace trace, String spanId, C carrier, Propagation.Getter<C> getter,
       Propagation.Setter<C> setter) {
-    if (trace == null || carrier == null || setter == null) return;
+    if (trace == null || spanId == null || carrier == null || setter == null) return;
     try {
-      setter.set(carrier, SENTRY_TRACE,
-          SentryTraceHeader.format(trace.traceId(), trace.spanId(), trace.sampled()));
-
-      String existing = null;
-      if (getter != null) {
-        List<String> values = getter.getAll(carrier, BAGGAGE);
-        if (!values.isEmpty()) existing = String.join(",", values);
-      }
-      String baggage = existing != null
-          ? Baggage.mergeInto(existing, trace.dsc())
-          : trace.dsc() == null ? null : trace.dsc().toBaggageValue();
-      if (baggage != null) setter.set(carrier, BAGGAGE, baggage);
-
-      if (propagateTraceparent) {
-        setter.set(carrier, TRACEPARENT, Traceparent.format(trace.traceId(), trace.spanId(),
-            Boolean.TRUE.equals(trace.sampled()), trace.randomTraceId()));
-        String tracestate = trace.tracestate();
-        if (tracestate != null && !tracestate.isEmpty()) {
-          Tracestate ts = Tracestate.parse(tracestate);
-          if (ts != null && !ts.isEmpty()) setter.set(carrier, TRACESTATE, ts.value());
+      if (propagateSentryHeaders) {
+        setter.set(carrier, SENTRY_TRACE,
+            SentryTraceHeader.format(trace.traceId(), spanId, trace.sampled()));
+        String existing = null;
+        if (getter != null) {
+          List<String> values = getter.getAll(carrier, BAGGAGE);
+          if (!values.isEmpty()) existing = String.join(",", values);
         }
+        String baggage = existing != null
+            ? Baggage.mergeInto(existing, trace.dsc())
+            : trace.dsc() == null ? null : trace.dsc().toBaggageValue();
+        if (baggage != null) setter.set(carrier, BAGGAGE, baggage);
+      }
+      if (propagateTraceparent) {
+        setter.set(carrier, TRACEPARENT, Traceparent.format(trace.traceId(), spanId,
+            Boolean.TRUE.equals(trace.sampled()), trace.randomTraceId()));
+        if (!trace.tracestate().isEmpty()) setter.set(carrier, TRACESTATE, trace.tracestate());
       }
     } catch (RuntimeException e) {
       // never break the outgoing request because of tracing
@@ -179,6 +188,7 @@ public final class TracePropagator {
 
   @Override
   public String toString() {
-    return "TracePropagator{propagateTraceparent=" + propagateTraceparent + '}';
+    return "TracePropagator{propagateSentryHeaders=" + propagateSentryHeaders
+        + ", propagateTraceparent=" + propagateTraceparent + '}';
   }
 }

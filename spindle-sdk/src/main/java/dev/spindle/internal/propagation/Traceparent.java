@@ -85,7 +85,8 @@ public final class Traceparent {
     if (!Ids.isValidTraceId(traceId) || !Ids.isValidSpanId(parentId)) return null;
     int flags = hexByte(value, start + 53);
     if (flags < 0) return null;
-    return new Traceparent(value.subSequence(start, start + 2).toString(), traceId, parentId, flags);
+    String version = v == 0 ? VERSION : value.subSequence(start, start + 2).toString();
+    return new Traceparent(version, traceId, parentId, flags);
   }
 
   /**
@@ -107,11 +108,8 @@ public final class Traceparent {
    * the Level 2 random flag (bit 1: the trace id's rightmost 7 bytes are random).
    */
   public static String format(String traceId, String spanId, boolean sampled, boolean randomTraceId) {
-    int flags = (sampled ? SAMPLED_FLAG : 0) | (randomTraceId ? RANDOM_FLAG : 0);
-    return new StringBuilder(V00_LENGTH)
-        .append(VERSION).append('-').append(traceId).append('-').append(spanId)
-        .append("-0").append((char) ('0' + flags))
-        .toString();
+    char flags = (char) ('0' + ((sampled ? SAMPLED_FLAG : 0) | (randomTraceId ? RANDOM_FLAG : 0)));
+    return VERSION + '-' + traceId + '-' + spanId + "-0" + flags; // one concatenation, one array
   }
 
   /** The two-digit version as received ({@code 00} for values made by {@link #of}). */

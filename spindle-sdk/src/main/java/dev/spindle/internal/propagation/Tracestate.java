@@ -99,6 +99,56 @@ public final class Tracestate {
     return new Tracestate(Collections.unmodifiableList(keys), Collections.unmodifiableList(values));
   }
 
+  /**
+   * The value to forward for the values of every {@code tracestate} header of a request: what
+   * {@link #parse(List)} gives as {@link #value()}, {@code ""} when there are no members, and
+   * {@code null} when the list is invalid. A single header already in that form (no empty
+   * members, no optional whitespace, no repeated key) is returned itself, checked in one pass
+   * without building the members.
+   */
+  public static String forward(List<String> headerValues) {
+    if (headerValues == null || headerValues.isEmpty()) return "";
+    if (headerValues.size() == 1) return forward(headerValues.get(0));
+    Tracestate ts = parse(headerValues);
+    return ts == null ? null : ts.value();
+  }
+
+  /** As {@link #forward(List)} for one header value ({@code null} gives {@code ""}). */
+  public static String forward(String headerValue) {
+    if (headerValue == null || headerValue.isEmpty()) return "";
+    if (isForwardable(headerValue)) return headerValue;
+    Tracestate ts = parse(headerValue);
+    return ts == null ? null : ts.value();
+  }
+
+  /**
+   * Whether {@code s} is a valid list exactly as {@link #value()} would write it: members that
+   * are valid and neither empty nor padded, at most {@link #MAX_MEMBERS}, no key twice.
+   */
+  private static boolean isForwardable(String s) {
+    int n = s.length();
+    int members = 0;
+    for (int start = 0; start <= n; members++) {
+      int end = s.indexOf(',', start);
+      if (end < 0) end = n;
+      int eq = s.indexOf('=', start);
+      if (eq < 0 || eq >= end || members == MAX_MEMBERS) return false;
+      if (!isValidKey(s, start, eq) || !isValidValue(s, eq + 1, end)) return false;
+      if (hasKeyBefore(s, start, eq)) return false;
+      start = end + 1;
+    }
+    return true;
+  }
+
+  /** Whether a member of {@code s} before {@code keyStart} has the key {@code s[keyStart, keyEnd)}. */
+  private static boolean hasKeyBefore(String s, int keyStart, int keyEnd) {
+    int len = keyEnd - keyStart;
+    for (int p = 0; p < keyStart; p = s.indexOf(',', p) + 1) {
+      if (s.charAt(p + len) == '=' && s.regionMatches(p, s, keyStart, len)) return true;
+    }
+    return false;
+  }
+
   /** Whether {@code key} is a valid tracestate key (simple or multi-tenant). */
   public static boolean isValidKey(String key) {
     return key != null && isValidKey(key, 0, key.length());
