@@ -130,7 +130,7 @@ class ZipkinIngestTest {
         .timestamp(client.timestampAsLong() + 1_000).duration(2_000).localEndpoint(client.localEndpoint()).build();
     // As a reporter flushing each span alone: the deepest first, the root last, one request each.
     for (Span span : List.of(local, client, trace.get(0))) {
-      HttpResponse<String> r = postJson(new String(SpanBytesEncoder.JSON_V2.encode(span), StandardCharsets.UTF_8));
+      HttpResponse<String> r = postJson(new String(SpanBytesEncoder.JSON_V2.encodeList(List.of(span)), StandardCharsets.UTF_8));
       assertEquals(202, r.statusCode(), r.body());
     }
     List<String> rows = new ArrayList<>();
