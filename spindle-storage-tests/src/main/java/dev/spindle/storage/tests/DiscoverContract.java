@@ -69,8 +69,8 @@ public abstract class DiscoverContract {
       rows.add(root);
       rows.add(SpanRow.builder().projectId(1).traceId(root.traceId()).spanId(hex(16))
           .parentSpanId(root.spanId()).segmentId(root.segmentId()).transaction("GET /a")
-          .transactionOp("http.server").op("db.query").description("SELECT * FROM t_1").startUs(root.startUs())
-          .endUs(root.startUs() + 10_000).build());
+          .transactionOp("http.server").op("db.query").description("SELECT * FROM t_1")
+          .startUs(root.startUs()).endUs(root.startUs() + 10_000).build());
     }
     long[] b = {50, 60, 70, 2000};
     for (int i = 0; i < b.length; i++) {
