@@ -206,6 +206,8 @@ class DiscoverApiTest {
     assertEquals(20, rows.get(0).get("count()").asLong());
     assertEquals(5.0, rows.get(0).get("avg(duration)").asDouble(), 0.01);
     assertEquals(12, rows.get(1).get("count()").asLong());
+    assertEquals(20, data("dataset", "spans", "field", "count()", "query", "transaction.op:http.server op:db.query")
+        .get(0).get("count()").asLong(), "an envelope's spans carry their transaction's op");
 
     JsonNode regions = data("field", "tags[region]", "field", "count()", "sort", "tags[region]");
     assertEquals("eu", regions.get(0).get("tags[region]").asText());

@@ -81,17 +81,18 @@ class SpanAssemblyKillTest {
         String[] t = ids[i];
         send(second.url(), key, t[0], t[1], null, "GET /basket", 2, now - 50_000_000, now - 10_000_000);
       }
-      String path = "/api/v1/discover?dataset=spans&field=transaction&field=release&field=count()"
+      String path = "/api/v1/discover?dataset=spans&field=transaction&field=transaction.op&field=release&field=count()"
           + "&field=count_unique(span_id)&statsPeriod=1h&query=" + URLEncoder.encode("service:basket", StandardCharsets.UTF_8);
       HttpResponse<String> r = TestServer.HTTP.send(HttpRequest.newBuilder(URI.create(second.url() + path))
           .header("Authorization", "Bearer " + token).GET().build(), HttpResponse.BodyHandlers.ofString());
       assertEquals(200, r.statusCode(), r.body());
       Map<String, String> groups = new HashMap<>();
       for (JsonNode row : TestServer.json(r.body()).get("data")) {
-        groups.put(row.get("transaction").asText() + " " + row.get("release").asText(),
+        groups.put(row.get("transaction").asText() + " " + row.get("transaction.op").asText() + " "
+            + row.get("release").asText(),
             row.get("count()").asLong() + " spans, " + row.get("count_unique(span_id)").asLong() + " distinct");
       }
-      assertEquals(Map.of("GET /basket 7", (3 * TRACES) + " spans, " + (3 * TRACES) + " distinct"), groups);
+      assertEquals(Map.of("GET /basket http.server 7", (3 * TRACES) + " spans, " + (3 * TRACES) + " distinct"), groups);
     } finally {
       second.process().destroy();
       second.process().waitFor(30, TimeUnit.SECONDS);

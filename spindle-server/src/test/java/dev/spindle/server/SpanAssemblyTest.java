@@ -76,17 +76,18 @@ class SpanAssemblyTest {
     Thread.sleep(5);
   }
 
-  /** Discover over the trace's spans grouped by transaction, release and environment: count per group. */
+  /** Discover over the trace's spans grouped by transaction, its op, release and environment: count per group. */
   private Map<String, Long> spansByTransaction(String traceId) throws InterruptedException {
     Map<String, Long> groups = new HashMap<>();
     for (int i = 0; i < 100; i++) {
       groups.clear();
-      JsonNode data = s.getJson("/api/v1/discover?dataset=spans&field=transaction&field=release&field=environment"
-          + "&field=service&field=count()&statsPeriod=1h&query=" + URLEncoder.encode("trace:" + traceId, StandardCharsets.UTF_8))
-          .get("data");
+      JsonNode data = s.getJson("/api/v1/discover?dataset=spans&field=transaction&field=transaction.op"
+          + "&field=release&field=environment&field=service&field=count()&statsPeriod=1h&query="
+          + URLEncoder.encode("trace:" + traceId, StandardCharsets.UTF_8)).get("data");
       for (JsonNode row : data) {
-        groups.put(row.get("transaction").asText() + " " + row.get("release").asText() + " "
-            + row.get("environment").asText() + " " + row.get("service").asText(), row.get("count()").asLong());
+        groups.put(row.get("transaction").asText() + " " + row.get("transaction.op").asText() + " "
+            + row.get("release").asText() + " " + row.get("environment").asText() + " "
+            + row.get("service").asText(), row.get("count()").asLong());
       }
       if (groups.size() == 1) return groups;
       Thread.sleep(100);
@@ -118,7 +119,7 @@ class SpanAssemblyTest {
     p.close();
 
     String traceId = root.getSpanContext().getTraceId();
-    assertEquals(Map.of("GET /cart 2.1 prod checkout", 4L), spansByTransaction(traceId));
+    assertEquals(Map.of("GET /cart http.server 2.1 prod checkout", 4L), spansByTransaction(traceId));
     JsonNode ops = spanOps("GET /cart");
     assertEquals(3, ops.size(), ops.toString());
     for (JsonNode o : ops) {
@@ -148,7 +149,7 @@ class SpanAssemblyTest {
     p.close();
 
     String traceId = root.getSpanContext().getTraceId();
-    assertEquals(Map.of("GET /orders 2.1 prod checkout", 4L), spansByTransaction(traceId));
+    assertEquals(Map.of("GET /orders http.server 2.1 prod checkout", 4L), spansByTransaction(traceId));
     assertEquals(3, spanOps("GET /orders").size());
   }
 }

@@ -11,6 +11,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -118,6 +119,27 @@ class ZipkinIngestTest {
         .POST(HttpRequest.BodyPublishers.ofByteArray(SpanBytesEncoder.PROTO3.encodeList(trace(traceId)))));
     assertEquals(202, r.statusCode(), r.body());
     assertStored(traceId);
+  }
+
+  @Test
+  void spansSentBeforeTheirRootTakeItsTransactionAndOp() {
+    String traceId = TestServer.hex(16);
+    List<Span> trace = trace(traceId);
+    Span client = trace.get(1);
+    Span local = Span.newBuilder().traceId(traceId).id("00000000000000a3").parentId(client.id()).name("sign")
+        .timestamp(client.timestampAsLong() + 1_000).duration(2_000).localEndpoint(client.localEndpoint()).build();
+    // As a reporter flushing each span alone: the deepest first, the root last, one request each.
+    for (Span span : List.of(local, client, trace.get(0))) {
+      HttpResponse<String> r = postJson(new String(SpanBytesEncoder.JSON_V2.encodeList(List.of(span)), StandardCharsets.UTF_8));
+      assertEquals(202, r.statusCode(), r.body());
+    }
+    List<String> rows = new ArrayList<>();
+    for (JsonNode row : s.getJson("/api/v1/discover?dataset=spans&field=op&field=transaction&field=transaction.op"
+        + "&sort=op&statsPeriod=1h&query=trace:0000000000000000" + traceId).get("data")) {
+      rows.add(row.get("op").asText() + " " + row.get("transaction").asText() + " " + row.get("transaction.op").asText());
+    }
+    assertEquals(List.of("default POST /orders/{id} http.server", "http.client POST /orders/{id} http.server",
+        "http.server POST /orders/{id} http.server"), rows);
   }
 
   @Test

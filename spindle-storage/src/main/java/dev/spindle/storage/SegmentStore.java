@@ -11,9 +11,9 @@ public interface SegmentStore {
   /**
    * Gives each span written earlier through {@link Storage#writer()} with a row's project, trace
    * and span id that row's {@link SpanRow#segmentId()}, {@link SpanRow#transaction()},
-   * {@link SpanRow#transactionSource()}, {@link SpanRow#service()}, {@link SpanRow#release()} and
-   * {@link SpanRow#environment()}; every read afterwards sees the span with them, once. Durable
-   * on return. The rows are otherwise the stored ones.
+   * {@link SpanRow#transactionSource()}, {@link SpanRow#transactionOp()}, {@link SpanRow#service()},
+   * {@link SpanRow#release()} and {@link SpanRow#environment()}; every read afterwards sees the
+   * span with them, once. Durable on return. The rows are otherwise the stored ones.
    *
    * @throws StorageException when it could not be done (some rows may have been)
    */

@@ -9,8 +9,9 @@ import java.util.Map;
 /**
  * One stored span: one row per span. The root span of a transaction (a "segment") is a row too,
  * flagged by {@link #segment()}, and carries the transaction's event id in {@link #segmentId()};
- * every child span carries the same {@code segmentId} and {@code transaction} name, so a columnar
- * store can filter and group spans by transaction without joins.
+ * every child span carries the same {@code segmentId}, {@code transaction} name and
+ * {@code transactionOp}, so a columnar store can filter and group spans by transaction without
+ * joins.
  *
  * <p>Times are microseconds since the epoch. {@code tags} are string pairs; {@code dataJson} is a
  * JSON object text (or {@code null}) holding the span's free-form data and measurements.
@@ -23,6 +24,8 @@ import java.util.Map;
  * @param segment         whether this row is the root span of its transaction
  * @param transaction     the transaction name, or {@code null}
  * @param transactionSource {@code custom}, {@code url}, {@code route}, {@code sanitized}... or {@code null}
+ * @param transactionOp   the op of the transaction (its segment root), e.g. {@code http.server}, or
+ *                        {@code null}; a segment row without one takes its own {@code op}
  * @param op              the operation, e.g. {@code http.server}, or {@code null}
  * @param description     free text, or {@code null}
  * @param status          a Sentry span status name ({@code ok}, {@code internal_error}...), never null
@@ -46,6 +49,7 @@ public record SpanRow(
     boolean segment,
     String transaction,
     String transactionSource,
+    String transactionOp,
     String op,
     String description,
     String status,
@@ -66,6 +70,7 @@ public record SpanRow(
     Ids.check(parentSpanId, 16, "parentSpanId");
     Ids.check(segmentId, 32, "segmentId");
     requireNonNull(status, "status");
+    if (segment && transactionOp == null) transactionOp = op; // a transaction's op is its root's
     tags = tags == null ? Map.of() : Map.copyOf(tags);
     if (endUs < startUs) {
       throw new IllegalArgumentException("endUs: " + endUs + " (expected: >= startUs " + startUs + ")");
@@ -92,11 +97,11 @@ public record SpanRow(
   /**
    * This span as a member of the segment rooted at {@code root}: the one rule for what a span
    * takes from its segment, wherever it is joined (in one request or later): the segment id,
-   * the transaction name and source, and the service, release and environment it lacks.
+   * the transaction name, source and op, and the service, release and environment it lacks.
    */
   public SpanRow joinedTo(SpanRow root) {
     return toBuilder().segmentId(root.segmentId).transaction(root.transaction)
-        .transactionSource(root.transactionSource)
+        .transactionSource(root.transactionSource).transactionOp(root.transactionOp)
         .service(service != null ? service : root.service)
         .release(release != null ? release : root.release)
         .environment(environment != null ? environment : root.environment).build();
@@ -118,6 +123,7 @@ public record SpanRow(
     b.segment = segment;
     b.transaction = transaction;
     b.transactionSource = transactionSource;
+    b.transactionOp = transactionOp;
     b.op = op;
     b.description = description;
     b.status = status;
@@ -144,6 +150,7 @@ public record SpanRow(
     private boolean segment;
     private String transaction;
     private String transactionSource;
+    private String transactionOp;
     private String op;
     private String description;
     private String status = "ok";
@@ -168,6 +175,7 @@ public record SpanRow(
     public Builder segment(boolean v) { segment = v; return this; }
     public Builder transaction(String v) { transaction = v; return this; }
     public Builder transactionSource(String v) { transactionSource = v; return this; }
+    public Builder transactionOp(String v) { transactionOp = v; return this; }
     public Builder op(String v) { op = v; return this; }
     public Builder description(String v) { description = v; return this; }
     public Builder status(String v) { status = v; return this; }
@@ -185,8 +193,8 @@ public record SpanRow(
 
     public SpanRow build() {
       return new SpanRow(projectId, traceId, spanId, parentSpanId, segmentId, segment, transaction,
-          transactionSource, op, description, status, startUs, endUs, tags, dataJson, release,
-          environment, user, sampleRate, service, platform);
+          transactionSource, transactionOp, op, description, status, startUs, endUs, tags, dataJson,
+          release, environment, user, sampleRate, service, platform);
     }
   }
 }

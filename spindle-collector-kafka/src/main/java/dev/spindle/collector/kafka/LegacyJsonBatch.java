@@ -37,7 +37,7 @@ final class LegacyJsonBatch {
       List<SpanRow> spans = new ArrayList<>();
       for (JsonNode a : rows(root, "s", 21)) {
         spans.add(new SpanRow(a.get(0).asLong(), str(a, 1), str(a, 2), str(a, 3), str(a, 4),
-            a.get(5).asBoolean(), str(a, 6), str(a, 7), str(a, 8), str(a, 9), str(a, 10),
+            a.get(5).asBoolean(), str(a, 6), str(a, 7), null, str(a, 8), str(a, 9), str(a, 10),
             a.get(11).asLong(), a.get(12).asLong(), tags(a.get(13)), str(a, 14), str(a, 15),
             str(a, 16), str(a, 17), a.get(18).asDouble(), str(a, 19), str(a, 20)));
       }

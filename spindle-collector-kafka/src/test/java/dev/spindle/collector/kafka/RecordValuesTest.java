@@ -8,6 +8,7 @@ import dev.spindle.storage.ClientReportRow;
 import dev.spindle.storage.ErrorRow;
 import dev.spindle.storage.SpanRow;
 import dev.spindle.storage.WriteBatch;
+import dev.spindle.storage.tests.OldBatches;
 import dev.spindle.storage.write.WriteBatchCodec;
 import java.util.ArrayList;
 import java.util.List;
@@ -46,13 +47,18 @@ class RecordValuesTest {
   }
 
   @Test
+  void binaryRecordsOfEarlierVersionsAreStillRead() {
+    assertEquals(OldBatches.version1(), RecordValues.decode(OldBatches.version1Bytes()));
+  }
+
+  @Test
   void jsonRecordsOfEarlierReleasesAreStillRead() {
     assertEquals(batch(), RecordValues.decode(LEGACY_JSON.getBytes(UTF_8)));
   }
 
   @Test
   void foreignValuesAreRefusedSayingWhy() {
-    assertEquals("batch version 110 (expected: 1)", assertThrows(IllegalArgumentException.class,
+    assertEquals("batch version 110 (expected: 1 to 2)", assertThrows(IllegalArgumentException.class,
         () -> RecordValues.decode("nope".getBytes(UTF_8))).getMessage());
     assertEquals("JSON batch: not version 1 (expected: {\"v\":1,...})", assertThrows(IllegalArgumentException.class,
         () -> RecordValues.decode("{\"v\":99}".getBytes(UTF_8))).getMessage());

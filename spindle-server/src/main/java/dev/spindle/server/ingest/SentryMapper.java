@@ -139,10 +139,10 @@ final class SentryMapper {
     // The transaction's fields, as its root row has them (no builder: this runs for every span).
     return new SpanRow(root.projectId(), root.traceId(), spanId,
         parent == null ? root.spanId() : parent, root.segmentId(), false, root.transaction(),
-        root.transactionSource(), Json.str(s, "op"), text(Json.str(s, "description")),
-        status(Json.str(s, "status")), start, end, scrub ? Scrubber.scrubTags(tags) : tags,
-        data(data), root.release(), root.environment(), root.user(), root.sampleRate(),
-        root.service(), root.platform());
+        root.transactionSource(), root.transactionOp(), Json.str(s, "op"),
+        text(Json.str(s, "description")), status(Json.str(s, "status")), start, end,
+        scrub ? Scrubber.scrubTags(tags) : tags, data(data), root.release(), root.environment(),
+        root.user(), root.sampleRate(), root.service(), root.platform());
   }
 
   /** Maps a standalone {@code span} item (Sentry span JSON v1, or v2 with {@code items}). */

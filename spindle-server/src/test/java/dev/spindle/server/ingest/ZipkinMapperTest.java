@@ -69,6 +69,7 @@ class ZipkinMapperTest {
     assertEquals("GET /cart/{id}", s.transaction(), "the route from Brave's span name, the method from its tag");
     assertEquals("route", s.transactionSource());
     assertEquals("http.server", s.op());
+    assertEquals("http.server", s.transactionOp());
     assertEquals("GET /cart/42", s.description());
     assertEquals("ok", s.status());
     assertEquals("cart", s.service());
@@ -95,6 +96,7 @@ class ZipkinMapperTest {
     assertFalse(l.segment());
     assertEquals(s.segmentId(), l.segmentId());
     assertEquals("GET /cart/{id}", l.transaction());
+    assertEquals("http.server", l.transactionOp(), "the transaction's op beside its own");
     assertEquals("default", l.op());
     assertEquals("load cart", l.description());
     assertFalse(data(l).has("zipkin.name"), "kept only when the description is not the name");
@@ -102,6 +104,7 @@ class ZipkinMapperTest {
     SpanRow c = rows.get("00000000000000a3");
     assertFalse(c.segment());
     assertEquals(s.segmentId(), c.segmentId(), "joined through its local parent");
+    assertEquals("http.server", c.transactionOp());
     assertEquals("http.client", c.op());
     assertEquals("POST /charge", c.description());
     assertEquals("unavailable", c.status());

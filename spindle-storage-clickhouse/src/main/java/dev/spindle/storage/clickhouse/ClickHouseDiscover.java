@@ -80,6 +80,8 @@ final class ClickHouseDiscover implements DiscoverStore {
       switch (column) {
         case TRANSACTION: return "transaction";
         case OP: return "op";
+        // a segment stored before the column has none: its own op
+        case TRANSACTION_OP: return "if(isNull(transaction_op) AND is_segment = 1, op, transaction_op)";
         case DESCRIPTION: return "description";
         case STATUS: return "status";
         case RELEASE: return "release";

@@ -35,7 +35,8 @@ import java.util.concurrent.CompletionException;
 final class ClickHouseQueries implements TraceReader, TraceSearch, TransactionAggregator, OutcomeReader {
   static final String SPAN_COLUMNS = "project_id, trace_id, span_id, parent_span_id, segment_id,"
       + " is_segment, transaction, transaction_source, op, description, status, start_us, end_us,"
-      + " tags.key, tags.value, data, release, environment, user_key, sample_rate, service, platform";
+      + " tags.key, tags.value, data, release, environment, user_key, sample_rate, service, platform,"
+      + " transaction_op";
   static final String ERROR_COLUMNS = "project_id, event_id, trace_id, span_id, timestamp_us, level,"
       + " message, exception_type, transaction, tags.key, tags.value, release, environment,"
       + " user_key, platform, payload";
@@ -102,8 +103,8 @@ final class ClickHouseQueries implements TraceReader, TraceSearch, TransactionAg
   static SpanRow span(JsonNode r) {
     return new SpanRow(r.get("project_id").asLong(), text(r, "trace_id"), text(r, "span_id"),
         text(r, "parent_span_id"), text(r, "segment_id"), r.get("is_segment").asInt() == 1,
-        text(r, "transaction"), text(r, "transaction_source"), text(r, "op"),
-        text(r, "description"), text(r, "status"), r.get("start_us").asLong(),
+        text(r, "transaction"), text(r, "transaction_source"), text(r, "transaction_op"),
+        text(r, "op"), text(r, "description"), text(r, "status"), r.get("start_us").asLong(),
         r.get("end_us").asLong(), tags(r), text(r, "data"), text(r, "release"),
         text(r, "environment"), text(r, "user_key"), r.get("sample_rate").asDouble(),
         text(r, "service"), text(r, "platform"));

@@ -99,7 +99,7 @@ final class ClickHouseSchema {
             + "duration_us UInt64" + (physical && modern ? " CODEC(T64, ZSTD(1))" : "") + ", "
             + "tags Nested(key String, value String), data Nullable(String)" + z + ", "
             + "release " + dim() + ", environment " + dim() + ", user_key Nullable(String)" + z + ", "
-            + "sample_rate Float64, service " + dim() + ", platform " + dim() + ", "
+            + "sample_rate Float64, service " + dim() + ", platform " + dim() + ", " + transactionOpColumn() + ", "
             + "start_us Int64 ALIAS " + START_US + ", end_us Int64 ALIAS " + END_US
             + (physical && modern ? ", INDEX idx_start start_time TYPE minmax GRANULARITY 1" : "") + ")";
       case "transactions":
@@ -208,17 +208,28 @@ final class ClickHouseSchema {
   /** The replay key of client reports ({@code ClientReportRow.replayKey}), added to tables made before it. */
   static final String REPORT_KEY_COLUMN = "replay_key String DEFAULT ''";
 
+  /** The op of a span's transaction ({@code SpanRow.transactionOp}), added to span tables made before it. */
+  private String transactionOpColumn() {
+    return "transaction_op " + dim();
+  }
+
+  /** The data tables' columns that came after their table, as {table, column definition}. */
+  List<String[]> lateColumns() {
+    return List.of(new String[] {"client_reports", REPORT_KEY_COLUMN}, new String[] {"spans", transactionOpColumn()});
+  }
+
   /**
-   * The {@code ALTER}s adding {@link #REPORT_KEY_COLUMN} to client report tables made before it,
-   * given the columns of the local table and (in cluster mode) of the Distributed one.
+   * The {@code ALTER}s adding a {@link #lateColumns() late column} to the data table {@code name}
+   * made before it, given the columns of the local table and (in cluster mode) of the Distributed one.
    */
-  List<String> reportKeyMigration(Set<String> localColumns, Set<String> distributedColumns) {
+  List<String> addColumn(String name, String column, Set<String> localColumns, Set<String> distributedColumns) {
+    String columnName = column.substring(0, column.indexOf(' '));
     List<String> out = new ArrayList<>();
-    if (!localColumns.contains("replay_key")) {
-      out.add("ALTER TABLE " + local("client_reports") + on() + " ADD COLUMN " + REPORT_KEY_COLUMN);
+    if (!localColumns.contains(columnName)) {
+      out.add("ALTER TABLE " + local(name) + on() + " ADD COLUMN " + column);
     }
-    if (cluster != null && !distributedColumns.contains("replay_key")) {
-      out.add("ALTER TABLE " + table("client_reports") + on() + " ADD COLUMN " + REPORT_KEY_COLUMN);
+    if (cluster != null && !distributedColumns.contains(columnName)) {
+      out.add("ALTER TABLE " + table(name) + on() + " ADD COLUMN " + column);
     }
     return out;
   }

@@ -73,9 +73,12 @@ public final class ClickHouseStorage implements Storage {
         + Sql.literal(b.database) + " AND name = 'projects' AND engine != 'Distributed'").size() > 0;
     for (String ddl : schema.ddl(plainMetadata)) http.execute(ddl);
     for (String alter : schema.tokenMigration(columns(b.database, "api_tokens"))) http.execute(alter);
-    String reports = b.cluster == null ? "client_reports" : "client_reports_local";
-    for (String alter : schema.reportKeyMigration(columns(b.database, reports), columns(b.database, "client_reports"))) {
-      http.execute(alter);
+    for (String[] late : schema.lateColumns()) {
+      String local = b.cluster == null ? late[0] : late[0] + "_local";
+      Set<String> localColumns = columns(b.database, local);
+      for (String alter : schema.addColumn(late[0], late[1], localColumns, columns(b.database, late[0]))) {
+        http.execute(alter);
+      }
     }
     this.queries = new ClickHouseQueries(http, schema);
     this.insights = new ClickHouseInsights(http, schema);
@@ -227,6 +230,7 @@ public final class ClickHouseStorage implements Storage {
         g.writeNumberField("sample_rate", r.sampleRate());
         g.writeStringField("service", r.service());
         g.writeStringField("platform", r.platform());
+        g.writeStringField("transaction_op", r.transactionOp());
         g.writeEndObject();
         g.writeRaw('\n');
       }

@@ -76,6 +76,8 @@ final class DuckDbDiscover implements DiscoverStore {
       switch (column) {
         case TRANSACTION: return "transaction";
         case OP: return "op";
+        // a segment stored before the column has none: its own op
+        case TRANSACTION_OP: return "coalesce(transaction_op, CASE WHEN is_segment THEN op END)";
         case DESCRIPTION: return "description";
         case STATUS: return "status";
         case RELEASE: return "release";

@@ -99,8 +99,8 @@ final class DuckDbQueries implements TraceReader, TraceSearch, TransactionAggreg
   /** A span row from the columns of {@link Schema#SPAN_COLUMNS}. */
   static SpanRow span(ResultSet rs) throws SQLException {
     return new SpanRow(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4),
-        rs.getString(5), rs.getBoolean(6), rs.getString(7), rs.getString(8), rs.getString(9),
-        rs.getString(10), rs.getString(11), rs.getLong(12), rs.getLong(13),
+        rs.getString(5), rs.getBoolean(6), rs.getString(7), rs.getString(8), rs.getString(23),
+        rs.getString(9), rs.getString(10), rs.getString(11), rs.getLong(12), rs.getLong(13),
         tags(rs.getArray(14), rs.getArray(15)), rs.getString(16), rs.getString(17),
         rs.getString(18), rs.getString(19), rs.getDouble(20), rs.getString(21), rs.getString(22));
   }

@@ -19,10 +19,11 @@ import org.duckdb.DuckDBConnection;
  * so DuckDB skips the row groups outside them.
  */
 final class DuckDbSegments implements SegmentStore {
-  /** Rows per statement: 9 parameters each, well under DuckDB's limits. */
+  /** Rows per statement: 10 parameters each, well under DuckDB's limits. */
   private static final int CHUNK = 500;
   private static final String ROW = "(CAST(? AS BIGINT), CAST(? AS UUID), CAST(? AS UBIGINT), CAST(? AS UUID),"
-      + " CAST(? AS VARCHAR), CAST(? AS VARCHAR), CAST(? AS VARCHAR), CAST(? AS VARCHAR), CAST(? AS VARCHAR))";
+      + " CAST(? AS VARCHAR), CAST(? AS VARCHAR), CAST(? AS VARCHAR), CAST(? AS VARCHAR), CAST(? AS VARCHAR),"
+      + " CAST(? AS VARCHAR))";
 
   private final DuckDBConnection writes;
   private final Object writeLock;
@@ -63,10 +64,12 @@ final class DuckDbSegments implements SegmentStore {
       max = Math.max(max, r.startUs());
     }
     String sql = "UPDATE spans SET segment_id = v.segment_id, transaction = v.transaction,"
-        + " transaction_source = v.transaction_source, service = v.service, release = v.release,"
-        + " environment = v.environment FROM (VALUES " + String.join(", ", Collections.nCopies(rows.size(), ROW))
-        + ") AS v(project_id, trace_id, span_id, segment_id, transaction, transaction_source, service,"
-        + " release, environment) WHERE spans.start_us >= ? AND spans.start_us <= ?"
+        + " transaction_source = v.transaction_source, transaction_op = v.transaction_op,"
+        + " service = v.service, release = v.release, environment = v.environment"
+        + " FROM (VALUES " + String.join(", ", Collections.nCopies(rows.size(), ROW))
+        + ") AS v(project_id, trace_id, span_id, segment_id, transaction, transaction_source,"
+        + " transaction_op, service, release, environment)"
+        + " WHERE spans.start_us >= ? AND spans.start_us <= ?"
         + " AND spans.trace_id = v.trace_id AND spans.span_id = v.span_id AND spans.project_id = v.project_id";
     try (PreparedStatement ps = writes.prepareStatement(sql)) {
       int i = 1;
@@ -77,6 +80,7 @@ final class DuckDbSegments implements SegmentStore {
         ps.setString(i++, r.segmentId());
         ps.setString(i++, r.transaction());
         ps.setString(i++, r.transactionSource());
+        ps.setString(i++, r.transactionOp());
         ps.setString(i++, r.service());
         ps.setString(i++, r.release());
         ps.setString(i++, r.environment());

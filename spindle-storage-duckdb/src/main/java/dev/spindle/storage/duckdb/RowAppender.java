@@ -45,6 +45,7 @@ final class RowAppender {
         a.append(r.sampleRate());
         str(a, r.service());
         str(a, r.platform());
+        str(a, r.transactionOp());
         a.endRow();
       }
       a.flush();

@@ -23,6 +23,9 @@ final class Schema {
           + "status VARCHAR NOT NULL, start_us BIGINT NOT NULL, end_us BIGINT NOT NULL, "
           + "tags MAP(VARCHAR, VARCHAR), data VARCHAR, release VARCHAR, environment VARCHAR, "
           + "user_key VARCHAR, sample_rate DOUBLE NOT NULL, service VARCHAR, platform VARCHAR)",
+      // The transaction's op of every span (SpanRow.transactionOp) came later: added here, it is
+      // the last column of new and older tables alike (RowAppender appends in table order).
+      "ALTER TABLE spans ADD COLUMN IF NOT EXISTS transaction_op VARCHAR",
       "CREATE TABLE IF NOT EXISTS errors ("
           + "project_id BIGINT NOT NULL, event_id UUID NOT NULL, trace_id UUID, "
           + "span_id UBIGINT, timestamp_us BIGINT NOT NULL, level VARCHAR NOT NULL, "
@@ -104,7 +107,8 @@ final class Schema {
       "project_id, " + hex128("trace_id") + ", " + hex64("span_id") + ", " + hex64("parent_span_id")
           + ", " + hex128("segment_id") + ", is_segment, transaction, "
           + "transaction_source, op, description, status, start_us, end_us, map_keys(tags), "
-          + "map_values(tags), data, release, environment, user_key, sample_rate, service, platform";
+          + "map_values(tags), data, release, environment, user_key, sample_rate, service, platform, "
+          + "transaction_op";
 
   static final String ERROR_COLUMNS =
       "project_id, " + hex128("event_id") + ", " + hex128("trace_id") + ", " + hex64("span_id")

@@ -28,7 +28,8 @@ import org.junit.jupiter.api.Test;
  *       seconds before {@link #NOW}; status {@code internal_error} for i ≤ 2, {@code cancelled}
  *       for i = 3, else {@code ok}; environment {@code prod} for i ≤ 5 else {@code staging}; tag
  *       {@code region} {@code eu} (odd i) or {@code us} (even i); user {@code u<i % 3>}; each has
- *       one child span {@code db.query} of 10 ms, described {@code SELECT * FROM t_1};
+ *       one child span {@code db.query} of 10 ms, described {@code SELECT * FROM t_1} (every
+ *       transaction's op is {@code http.server});
  *   <li>project 1, {@code GET /b}: 4 transactions of 50, 60, 70 and 2000 ms by user {@code x};
  *       the 2000 ms one has tag {@code a'b} = {@code it's} and release {@code 100%_done};
  *   <li>project 2, {@code GET /c}: one transaction of 5 ms;
@@ -68,8 +69,8 @@ public abstract class DiscoverContract {
       rows.add(root);
       rows.add(SpanRow.builder().projectId(1).traceId(root.traceId()).spanId(hex(16))
           .parentSpanId(root.spanId()).segmentId(root.segmentId()).transaction("GET /a")
-          .op("db.query").description("SELECT * FROM t_1").startUs(root.startUs())
-          .endUs(root.startUs() + 10_000).build());
+          .transactionOp("http.server").op("db.query").description("SELECT * FROM t_1")
+          .startUs(root.startUs()).endUs(root.startUs() + 10_000).build());
     }
     long[] b = {50, 60, 70, 2000};
     for (int i = 0; i < b.length; i++) {
@@ -153,6 +154,16 @@ public abstract class DiscoverContract {
     assertEquals(List.of(List.of("db.query", 10L), List.of("http.server", 14L)), rows);
     assertEquals(List.of(10L), firstColumn(q("count()").dataset(Dataset.SPANS).query("op:db.query")));
     assertEquals(List.of(0L), firstColumn(q("count()").query("op:db.query")), "transactions only");
+  }
+
+  @Test
+  void transactionOpIsTheOpOfTheSpansTransaction() {
+    assertEquals(List.of(List.of("http.server", "db.query", 10L), List.of("http.server", "http.server", 14L)),
+        run(q("transaction.op", "op", "count()").dataset(Dataset.SPANS).projectId(1L).sort("op")));
+    assertEquals(List.of(10L), firstColumn(q("count()").dataset(Dataset.SPANS).projectId(1L)
+        .query("transaction.op:http.server !op:http.server")));
+    assertEquals(List.of(14L), firstColumn(q("count()").projectId(1L).query("transaction.op:http.server")),
+        "a transaction's is its own op");
   }
 
   @Test

@@ -60,6 +60,7 @@ public abstract class SpanAssemblyContract {
     assertEquals(root.segmentId(), span.segmentId(), span.op());
     assertEquals(root.transaction(), span.transaction(), span.op());
     assertEquals("route", span.transactionSource(), span.op());
+    assertEquals("http.server", span.transactionOp(), span.op());
     assertEquals("shop", span.service(), span.op());
     assertEquals("1.0", span.release(), span.op());
     assertEquals("prod", span.environment(), span.op());

@@ -78,11 +78,13 @@ public abstract class SpanWriterContract {
         .service("svc").platform("java").build();
     SpanRow child = SpanRow.builder().projectId(1).traceId(trace).spanId("00000000000000a2")
         .parentSpanId("00000000000000a1").startUs(NOW_US + 1).endUs(NOW_US + 2).build();
+    SpanRow member = child.toBuilder().spanId("00000000000000a3").op("db").build().joinedTo(full);
+    assertEquals("http.server", member.transactionOp());
     ErrorRow err = error(trace, 1);
-    writer().write(new WriteBatch(List.of(full, child), List.of(err),
+    writer().write(new WriteBatch(List.of(full, child, member), List.of(err),
         List.of(new ClientReportRow(1, NOW_US, "sample_rate", "transaction", 2))));
-    WriteBatch got = stored(trace, 3);
-    assertEquals(List.of(full, child), sorted(got.spans()));
+    WriteBatch got = stored(trace, 4);
+    assertEquals(List.of(full, child, member), sorted(got.spans()));
     assertEquals(List.of(err), got.errors());
   }
 

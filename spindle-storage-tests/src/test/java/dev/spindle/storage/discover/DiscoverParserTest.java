@@ -38,7 +38,7 @@ class DiscoverParserTest {
   void columnsAndAliases() {
     assertEquals(Column.TRANSACTION, FieldParser.parse("transaction", -1));
     assertEquals(Column.OP, FieldParser.parse("span.op", -1));
-    assertEquals(Column.OP, FieldParser.parse("transaction.op", -1));
+    assertEquals(Column.TRANSACTION_OP, FieldParser.parse("transaction.op", -1));
     assertEquals(Column.DURATION, FieldParser.parse(" Duration ", -1));
     assertEquals(Column.USER, FieldParser.parse("user", -1));
     assertEquals(Column.TRACE, FieldParser.parse("trace", -1));

@@ -3,6 +3,7 @@ package dev.spindle.storage.write;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -10,6 +11,7 @@ import dev.spindle.storage.ClientReportRow;
 import dev.spindle.storage.ErrorRow;
 import dev.spindle.storage.SpanRow;
 import dev.spindle.storage.WriteBatch;
+import dev.spindle.storage.tests.OldBatches;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.HexFormat;
@@ -19,61 +21,62 @@ import org.junit.jupiter.api.Test;
 
 /** The one binary form of a write batch: every field survives, bad bytes are refused precisely. */
 class WriteBatchCodecTest {
-  private static final String TRACE = "0af7651916cd43dd8448eb211c80319c";
-
   /**
-   * {@link #fixture()} as version 1 wrote it (made by DuckDB's former {@code RowCodec}, whose
-   * ingest logs are on disk): these bytes must decode to that batch forever.
+   * {@link #fixtureV2()} as version 2 writes it (the spans' {@code transactionOp} after their
+   * {@code transactionSource}): these bytes must decode to that batch forever.
    */
-  private static final String V1 =
-      "010000000200000000000000070000002030616637363531393136636434336464383434386562323131633830333139" +
+  private static final String V2 =
+      "020000000300000000000000070000002030616637363531393136636434336464383434386562323131633830333139" +
       "630000001062376164366237313639323033333331000000106137616436623731363932303333333100000020303066" +
       "30363761613062613930326237303066303637616130626139303262370100000007474554202fc3bc00000005726f75" +
-      "74650000000b687474702e73657276657200000001640000000e696e7465726e616c5f6572726f7200000000000003e8" +
-      "00000000000009c400000001000000016b0000000176000000077b2261223a317d0000000272310000000470726f6400" +
-      "000001753fd000000000000000000003737663000000046a617661000000000000000000000020306166373635313931" +
-      "36636434336464383434386562323131633830333139630000001030303030303030303030303030303031ffffffffff" +
-      "ffffff00ffffffffffffffffffffffffffffffff000000026f6b0000000000000000000000000000000000000000ffff" +
-      "ffffffffffffffffffffffffffff3ff0000000000000ffffffffffffffff000000020000000000000002000000206666" +
-      "666666666666666666666666666666666666666666666666666666666666000000203061663736353139313663643433" +
-      "646438343438656232313163383033313963000000103030303030303030303030303030303100000000000000050000" +
-      "0005666174616c000000056d20e29c930000000145000000017400000001000000016100000001620000000172000000" +
-      "01650000000175000000046a617661000000027b7d000000000000000200000020666666666666666666666666666666" +
-      "6666666666666666666666666666666666ffffffffffffffff0000000000000005000000056572726f72ffffffffffff" +
-      "ffffffffffff00000000ffffffffffffffffffffffffffffffffffffffff000000010000000000000001000000000000" +
-      "00070000000e71756575655f6f766572666c6f770000000b7472616e73616374696f6e0000000000000003";
+      "74650000000b687474702e7365727665720000000b687474702e73657276657200000001640000000e696e7465726e61" +
+      "6c5f6572726f7200000000000003e800000000000009c400000001000000016b0000000176000000077b2261223a317d" +
+      "0000000272310000000470726f6400000001753fd000000000000000000003737663000000046a617661000000000000" +
+      "000000000020306166373635313931366364343364643834343865623231316338303331396300000010303030303030" +
+      "30303030303030303031ffffffffffffffff00ffffffffffffffffffffffffffffffffffffffff000000026f6b000000" +
+      "0000000000000000000000000000000000ffffffffffffffffffffffffffffffff3ff0000000000000ffffffffffffff" +
+      "ff0000000000000000000000203061663736353139313663643433646438343438656232313163383033313963000000" +
+      "1030303030303030303030303030303032ffffffffffffffff00ffffffffffffffff0000000b687474702e7365727665" +
+      "72ffffffffffffffff000000026f6b0000000000000000000000000000000000000000ffffffffffffffffffffffffff" +
+      "ffffff3ff0000000000000ffffffffffffffff0000000200000000000000020000002066666666666666666666666666" +
+      "666666666666666666666666666666666666660000002030616637363531393136636434336464383434386562323131" +
+      "633830333139630000001030303030303030303030303030303031000000000000000500000005666174616c00000005" +
+      "6d20e29c9300000001450000000174000000010000000161000000016200000001720000000165000000017500000004" +
+      "6a617661000000027b7d0000000000000002000000206666666666666666666666666666666666666666666666666666" +
+      "666666666666ffffffffffffffff0000000000000005000000056572726f72ffffffffffffffffffffffff00000000ff" +
+      "ffffffffffffffffffffffffffffffffffffff00000001000000000000000100000000000000070000000e7175657565" +
+      "5f6f766572666c6f770000000b7472616e73616374696f6e0000000000000003";
 
-  /** Every field set (one tag each, so the bytes do not depend on map order) and every null. */
-  private static WriteBatch fixture() {
-    SpanRow full = SpanRow.builder().projectId(7).traceId(TRACE)
-        .spanId("b7ad6b7169203331").parentSpanId("a7ad6b7169203331").segmentId("00f067aa0ba902b700f067aa0ba902b7")
-        .segment(true).transaction("GET /\u00fc").transactionSource("route").op("http.server").description("d")
-        .status("internal_error").startUs(1_000).endUs(2_500).tag("k", "v").dataJson("{\"a\":1}")
-        .release("r1").environment("prod").user("u").sampleRate(0.25).service("svc").platform("java").build();
-    SpanRow bare = SpanRow.builder().traceId(TRACE).spanId("0000000000000001").build();
-    ErrorRow error = new ErrorRow(2, "ffffffffffffffffffffffffffffffff", TRACE, "0000000000000001", 5,
-        "fatal", "m \u2713", "E", "t", Map.of("a", "b"), "r", "e", "u", "java", "{}");
-    ErrorRow bareError = new ErrorRow(2, "ffffffffffffffffffffffffffffffff", null, null, 5, null,
-        null, null, null, null, null, null, null, null, null);
-    return new WriteBatch(List.of(full, bare), List.of(error, bareError),
-        List.of(new ClientReportRow(1, 7, "queue_overflow", "transaction", 3)));
+  /** {@link OldBatches#version1()} and a child span that knows its transaction's op. */
+  private static WriteBatch fixtureV2() {
+    WriteBatch b = OldBatches.version1();
+    SpanRow child = b.spans().get(1).toBuilder().spanId("0000000000000002").transactionOp("http.server").build();
+    return new WriteBatch(List.of(b.spans().get(0), b.spans().get(1), child), b.errors(), b.clientReports());
   }
 
   @Test
   void version1BytesOnDiskStillDecode() {
-    byte[] v1 = HexFormat.of().parseHex(V1);
-    assertEquals(fixture(), WriteBatchCodec.decode(v1));
-    assertArrayEquals(v1, WriteBatchCodec.encode(fixture()));
+    WriteBatch decoded = WriteBatchCodec.decode(OldBatches.version1Bytes());
+    assertEquals(OldBatches.version1(), decoded);
+    assertEquals("http.server", decoded.spans().get(0).transactionOp(), "a transaction's op is its root's");
+    assertNull(decoded.spans().get(1).transactionOp());
+  }
+
+  @Test
+  void version2BytesOnDiskStillDecode() {
+    byte[] v2 = HexFormat.of().parseHex(V2);
+    assertEquals(fixtureV2(), WriteBatchCodec.decode(v2));
+    assertArrayEquals(v2, WriteBatchCodec.encode(fixtureV2()));
   }
 
   @Test
   void roundTripsEveryFieldIncludingNullsAndSeveralTags() {
-    SpanRow tagged = fixture().spans().get(0).toBuilder()
+    SpanRow tagged = OldBatches.version1().spans().get(0).toBuilder()
         .tags(Map.of("a", "1", "b", "", "\u00fc", "\u2713 \"q\"")).build();
     ErrorRow errorTags = new ErrorRow(3, "eeeeeeeeeeeeeeeeeeeeeeeeeeeeeeee", null, null, Long.MIN_VALUE,
         "warning", "", null, null, Map.of("x", "y", "z", "w"), null, null, null, null, null);
     WriteBatch b = new WriteBatch(
-        List.of(tagged, fixture().spans().get(1)), List.of(errorTags, fixture().errors().get(1)),
+        List.of(tagged, OldBatches.version1().spans().get(1)), List.of(errorTags, OldBatches.version1().errors().get(1)),
         List.of(new ClientReportRow(Long.MAX_VALUE, 0, "r", "c", 0)));
     assertEquals(b, WriteBatchCodec.decode(WriteBatchCodec.encode(b)));
     WriteBatch empty = new WriteBatch(List.of(), List.of(), List.of());
@@ -82,7 +85,7 @@ class WriteBatchCodecTest {
 
   @Test
   void truncatedBytesAreRefusedSayingWhere() {
-    byte[] bytes = WriteBatchCodec.encode(fixture());
+    byte[] bytes = WriteBatchCodec.encode(OldBatches.version1());
     for (int n = 1; n < bytes.length; n++) {
       byte[] cut = Arrays.copyOf(bytes, n);
       assertThrows(IllegalArgumentException.class, () -> WriteBatchCodec.decode(cut), "cut at " + n);
@@ -98,14 +101,14 @@ class WriteBatchCodecTest {
 
   @Test
   void garbageIsRefusedSayingWhy() {
-    byte[] bytes = WriteBatchCodec.encode(fixture());
+    byte[] bytes = WriteBatchCodec.encode(OldBatches.version1());
     bytes[0] = 9;
-    assertEquals("batch version 9 (expected: 1)",
+    assertEquals("batch version 9 (expected: 1 to 2)",
         assertThrows(IllegalArgumentException.class, () -> WriteBatchCodec.decode(bytes)).getMessage());
-    assertEquals("batch version 123 (expected: 1)", assertThrows(IllegalArgumentException.class,
+    assertEquals("batch version 123 (expected: 1 to 2)", assertThrows(IllegalArgumentException.class,
         () -> WriteBatchCodec.decode("{\"v\":1}".getBytes(UTF_8))).getMessage());
 
-    byte[] trailing = Arrays.copyOf(WriteBatchCodec.encode(fixture()), WriteBatchCodec.encode(fixture()).length + 2);
+    byte[] trailing = Arrays.copyOf(WriteBatchCodec.encode(OldBatches.version1()), WriteBatchCodec.encode(OldBatches.version1()).length + 2);
     assertEquals("batch: 2 bytes after the last row",
         assertThrows(IllegalArgumentException.class, () -> WriteBatchCodec.decode(trailing)).getMessage());
 
@@ -114,14 +117,14 @@ class WriteBatchCodecTest {
         assertThrows(IllegalArgumentException.class, () -> WriteBatchCodec.decode(negative)).getMessage());
 
     // Well-formed bytes whose span id is not hex: the row's own check, named with the row.
-    byte[] badId = WriteBatchCodec.encode(WriteBatch.ofSpans(List.of(fixture().spans().get(1))));
+    byte[] badId = WriteBatchCodec.encode(WriteBatch.ofSpans(List.of(OldBatches.version1().spans().get(1))));
     int at = indexOf(badId, "0000000000000001".getBytes(UTF_8));
     badId[at] = 'X';
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> WriteBatchCodec.decode(badId));
     assertTrue(e.getMessage().startsWith("batch: span 0: "), e.getMessage());
 
     // A null status (length -1) where the row requires one.
-    byte[] noStatus = WriteBatchCodec.encode(WriteBatch.ofSpans(List.of(fixture().spans().get(1))));
+    byte[] noStatus = WriteBatchCodec.encode(WriteBatch.ofSpans(List.of(OldBatches.version1().spans().get(1))));
     int status = indexOf(noStatus, "ok".getBytes(UTF_8)) - 4;
     byte[] patched = new byte[noStatus.length - 2];
     System.arraycopy(noStatus, 0, patched, 0, status);

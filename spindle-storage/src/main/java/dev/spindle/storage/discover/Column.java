@@ -9,6 +9,8 @@ import java.util.Optional;
 public enum Column implements Field {
   TRANSACTION("transaction", FieldType.STRING),
   OP("op", FieldType.STRING),
+  /** The op of the span's transaction (its segment root); on a transaction, its {@link #OP}. */
+  TRANSACTION_OP("transaction.op", FieldType.STRING),
   DESCRIPTION("description", FieldType.STRING),
   STATUS("status", FieldType.STRING),
   RELEASE("release", FieldType.STRING),
@@ -32,7 +34,6 @@ public enum Column implements Field {
 
   static {
     for (Column c : values()) BY_NAME.put(c.queryName, c);
-    BY_NAME.put("transaction.op", OP);
     BY_NAME.put("transaction.status", STATUS);
     BY_NAME.put("transaction.duration", DURATION);
     BY_NAME.put("span.op", OP);

@@ -101,8 +101,8 @@ public final class SpanAssembler implements SpanWriter {
   private static SpanRow segmentOf(SpanRow r) {
     return SpanRow.builder().projectId(r.projectId()).traceId(r.traceId()).spanId(r.spanId())
         .segmentId(r.segmentId()).segment(r.segment()).transaction(r.transaction())
-        .transactionSource(r.transactionSource()).service(r.service()).release(r.release())
-        .environment(r.environment()).build();
+        .transactionSource(r.transactionSource()).transactionOp(r.transactionOp())
+        .service(r.service()).release(r.release()).environment(r.environment()).build();
   }
 
   @Override

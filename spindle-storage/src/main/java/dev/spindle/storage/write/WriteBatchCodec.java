@@ -21,12 +21,13 @@ import java.util.Map;
  * fields in record-component order. Strings are a length ({@code -1} for null) and UTF-8 bytes;
  * tags a count and key/value pairs.
  *
- * <p>Version {@value #VERSION} is the only version so far. A new version gets a new number and
- * {@link #decode} keeps reading the old ones: logs and topics outlive releases.
+ * <p>A new version gets a new number and {@link #decode} keeps reading the old ones: logs and
+ * topics outlive releases. Version 2 added {@link SpanRow#transactionOp()} (after
+ * {@code transactionSource}); version 1 rows decode without it.
  */
 public final class WriteBatchCodec {
   /** The version {@link #encode} writes, the first byte of every encoded batch. */
-  public static final byte VERSION = 1;
+  public static final byte VERSION = 2;
 
   private WriteBatchCodec() {}
 
@@ -45,6 +46,7 @@ public final class WriteBatchCodec {
       out.writeByte(r.segment() ? 1 : 0);
       out.writeString(r.transaction());
       out.writeString(r.transactionSource());
+      out.writeString(r.transactionOp());
       out.writeString(r.op());
       out.writeString(r.description());
       out.writeString(r.status());
@@ -98,9 +100,10 @@ public final class WriteBatchCodec {
     if (bytes.length == 0) throw new IllegalArgumentException("batch: empty (expected: a version byte and rows)");
     ByteBuffer in = ByteBuffer.wrap(bytes);
     byte version = in.get();
-    if (version != VERSION) {
-      throw new IllegalArgumentException("batch version " + version + " (expected: " + VERSION + ")");
+    if (version < 1 || version > VERSION) {
+      throw new IllegalArgumentException("batch version " + version + " (expected: 1 to " + VERSION + ")");
     }
+    boolean withTransactionOp = version >= 2;
     String where = "span count";
     List<SpanRow> spans;
     List<ErrorRow> errors;
@@ -111,8 +114,9 @@ public final class WriteBatchCodec {
       for (int i = 0; i < spanCount; i++) {
         where = "span " + i;
         spans.add(new SpanRow(in.getLong(), str(in), str(in), str(in), str(in), in.get() != 0,
-            str(in), str(in), str(in), str(in), str(in), in.getLong(), in.getLong(), tags(in),
-            str(in), str(in), str(in), str(in), in.getDouble(), str(in), str(in)));
+            str(in), str(in), withTransactionOp ? str(in) : null, str(in), str(in), str(in),
+            in.getLong(), in.getLong(), tags(in), str(in), str(in), str(in), str(in),
+            in.getDouble(), str(in), str(in)));
       }
       where = "error count";
       int errorCount = count(in);
