@@ -289,9 +289,9 @@ final class IngestBench {
   }
 
   /**
-   * The lines after the row: the other processes' CPU in the same window, per acknowledged span,
-   * and the requests acknowledged in the whole run (warm-up included), to compare with what
-   * storage holds.
+   * The lines after the row (with {@code --also-pids}): the other processes' CPU in the same
+   * window, per acknowledged span, and the requests acknowledged in the whole run (warm-up
+   * included), to compare with what storage holds.
    */
   static String alsoRows(Result r) {
     StringBuilder b = new StringBuilder();
