@@ -40,23 +40,8 @@ if [ "$(nproc)" -ge 2 ] && command -v taskset > /dev/null; then
   other="${OTHER_CPUS-${CLIENT_CPUS-0}}"
   [ -n "$other" ] && other_pin=(taskset -c "$other")
 fi
-work="$(mktemp -d)"
-pids=()
-cleanup() {
-  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
-  [ -f "$work/ch/pid" ] && kill "$(cat "$work/ch/pid")" 2>/dev/null || true
-  wait 2>/dev/null || true
-  if [ "${KEEP:-0}" = 1 ]; then echo "work folder kept: $work"; else rm -rf "$work"; fi
-}
-trap cleanup EXIT
-
-free_port() {
-  local p
-  while :; do
-    p=$(( 20000 + RANDOM % 30000 ))
-    ss -ltn | grep -q ":$p " || { echo "$p"; return; }
-  done
-}
+. "$root/spindle-server-benchmarks/processes.sh"
+extra_pid_files+=("$work/ch/pid")
 wait_health() { # URL NAME
   for _ in $(seq 1 120); do curl -fs "$1/health" > /dev/null && return; sleep 1; done
   echo "$2 did not answer on $1/health; its log:" >&2

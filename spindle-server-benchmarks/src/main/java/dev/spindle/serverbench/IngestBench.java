@@ -75,6 +75,7 @@ final class IngestBench {
       urls.add(url);
     }
     URI verifyUrl = URI.create(a.str("verify-url", urls.get(0).toString()));
+    if (!isLoopback(verifyUrl.getHost())) throw new IllegalArgumentException("--verify-url: " + verifyUrl + " (expected: a loopback address)");
     String encoding = target.equals("zipkin") ? "identity" : a.str("encoding", "gzip");
     if (!encoding.equals("gzip") && !encoding.equals("identity")) {
       throw new IllegalArgumentException("--encoding: " + encoding + " (expected: gzip or identity)");
