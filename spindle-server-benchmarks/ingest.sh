@@ -37,22 +37,7 @@ if [ "$pinned" = 1 ]; then
   [ -n "${SERVER_CPUS-1}" ] && server_pin=(taskset -c "${SERVER_CPUS-1}")
   [ -n "${CLIENT_CPUS-0}" ] && client_pin=(taskset -c "${CLIENT_CPUS-0}")
 fi
-work="$(mktemp -d)"
-pids=()
-cleanup() {
-  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
-  wait 2>/dev/null || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
-
-free_port() {
-  local p
-  while :; do
-    p=$(( 20000 + RANDOM % 30000 ))
-    ss -ltn | grep -q ":$p " || { echo "$p"; return; }
-  done
-}
+. "$root/spindle-server-benchmarks/processes.sh"
 
 jfr=()
 [ -n "${SPINDLE_JFR:-}" ] && jfr=("-XX:StartFlightRecording=filename=${SPINDLE_JFR},settings=profile")

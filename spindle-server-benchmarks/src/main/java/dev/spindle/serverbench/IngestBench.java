@@ -7,7 +7,9 @@ import java.net.URI;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.LinkedHashMap;
 import java.util.Locale;
+import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -23,7 +25,13 @@ import java.util.concurrent.atomic.AtomicLong;
  * Zipkin endpoint; {@code otlp}: an OTLP/HTTP protobuf export to its OTLP endpoint; {@code
  * --encoding gzip|identity}, {@code --key} the project's public key) and {@code zipkin} (v2 JSON
  * array to {@code /api/v2/spans}, identity). After the run, the last acknowledged trace is read back from
- * the target's query API and its span count checked.
+ * the target's query API (or {@code --verify-url}'s, e.g. the query node of a scale-out setup, waiting
+ * up to 60 s for the writers) and its span count checked.
+ *
+ * <p>Scale-out: {@code --url} may list several nodes (comma-separated; connection {@code i} goes to
+ * the {@code i % n}th), {@code --server-pid} several processes (their CPU is added up), and
+ * {@code --also-pids name=pid,pid;name=pid} the CPU of other processes in the same window, per span
+ * (e.g. {@code writer=...;kafka=...}).
  */
 final class IngestBench {
   private IngestBench() {}
@@ -52,15 +60,22 @@ final class IngestBench {
 
   record Result(String target, String encoding, int connections, double seconds, long requests,
       long acked, long errors, long spans, double spansPerSec, double p50Ms, double p99Ms,
-      double clientCpu, double serverCpu, String loadStart, String loadEnd, String verified) {}
+      double clientCpu, double serverCpu, String loadStart, String loadEnd, String verified,
+      long ackedTotal, Map<String, Double> alsoCpu) {}
 
   static Result run(Args a) throws Exception {
     String target = a.str("target", null).toLowerCase(Locale.ROOT);
     if (!target.equals("spindle") && !target.equals("zipkin")) {
       throw new IllegalArgumentException("--target: " + target + " (expected: spindle or zipkin)");
     }
-    URI url = URI.create(a.str("url", null));
-    if (!isLoopback(url.getHost())) throw new IllegalArgumentException("--url: " + url + " (expected: a loopback address)");
+    List<URI> urls = new ArrayList<>();
+    for (String u : a.str("url", null).split(",")) {
+      URI url = URI.create(u.trim());
+      if (!isLoopback(url.getHost())) throw new IllegalArgumentException("--url: " + url + " (expected: a loopback address)");
+      urls.add(url);
+    }
+    URI verifyUrl = URI.create(a.str("verify-url", urls.get(0).toString()));
+    if (!isLoopback(verifyUrl.getHost())) throw new IllegalArgumentException("--verify-url: " + verifyUrl + " (expected: a loopback address)");
     String encoding = target.equals("zipkin") ? "identity" : a.str("encoding", "gzip");
     if (!encoding.equals("gzip") && !encoding.equals("identity")) {
       throw new IllegalArgumentException("--encoding: " + encoding + " (expected: gzip or identity)");
@@ -73,11 +88,15 @@ final class IngestBench {
     long warmupNs = a.num("warmup", 10) * 1_000_000_000L;
     long durationNs = a.num("duration", 20) * 1_000_000_000L;
     long maxRequests = a.num("max-requests", 2_000_000);
-    long serverPid = a.num("server-pid", 0);
+    long[] serverPids = pids(a.str("server-pid", ""));
+    Map<String, long[]> also = new LinkedHashMap<>();
+    for (String part : a.str("also-pids", "").split(";")) {
+      if (part.isBlank()) continue;
+      int eq = part.indexOf('=');
+      if (eq <= 0) throw new IllegalArgumentException("--also-pids: '" + part + "' (expected: name=pid[,pid...])");
+      also.put(part.substring(0, eq).trim(), pids(part.substring(eq + 1)));
+    }
     if (connections <= 0 || connections > 256) throw new IllegalArgumentException("--connections: " + connections + " (expected: 1..256)");
-    String host = url.getHost();
-    int port = url.getPort();
-    String dsn = key == null ? null : "http://" + key + "@" + host + ":" + port + "/1";
 
     long start = System.nanoTime();
     long t0 = start + warmupNs;
@@ -86,7 +105,10 @@ final class IngestBench {
     Worker[] workers = new Worker[connections];
     List<Thread> threads = new ArrayList<>();
     for (int i = 0; i < connections; i++) {
-      Worker w = new Worker(target, protocol, encoding, host, port, key, dsn, t0, t1, issued, maxRequests, new SplittableRandom(System.nanoTime() + i * 7919L));
+      URI url = urls.get(i % urls.size());
+      String dsn = key == null ? null : "http://" + key + "@" + url.getHost() + ":" + url.getPort() + "/1";
+      Worker w = new Worker(target, protocol, encoding, url.getHost(), url.getPort(), key, dsn, t0, t1, issued, maxRequests,
+          new SplittableRandom(System.nanoTime() + i * 7919L));
       workers[i] = w;
       Thread t = new Thread(w, "load-" + i);
       t.setDaemon(true);
@@ -97,15 +119,18 @@ final class IngestBench {
         (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
     sleepUntil(t0);
     double clientCpu0 = os.getProcessCpuTime() / 1e9;
-    double serverCpu0 = Stats.cpuSeconds(serverPid);
+    double serverCpu0 = Stats.cpuSeconds(serverPids);
+    Map<String, Double> alsoCpu = new LinkedHashMap<>();
+    also.forEach((name, p) -> alsoCpu.put(name, -Stats.cpuSeconds(p)));
     String load0 = Stats.loadAverage();
     sleepUntil(t1);
     double clientCpu1 = os.getProcessCpuTime() / 1e9;
-    double serverCpu1 = Stats.cpuSeconds(serverPid);
+    double serverCpu1 = Stats.cpuSeconds(serverPids);
+    also.forEach((name, p) -> alsoCpu.merge(name, Stats.cpuSeconds(p), Double::sum));
     String load1 = Stats.loadAverage();
     for (Thread t : threads) t.join(70_000);
 
-    long requests = 0, acked = 0, errors = 0;
+    long requests = 0, acked = 0, errors = 0, ackedTotal = 0;
     int n = 0;
     for (Worker w : workers) n += w.count;
     long[] all = new long[n];
@@ -114,20 +139,25 @@ final class IngestBench {
       requests += w.requests;
       acked += w.count;
       errors += w.errors;
+      ackedTotal += w.ackedTotal;
       System.arraycopy(w.latencies, 0, all, at, w.count);
       at += w.count;
     }
     Arrays.sort(all);
     double seconds = durationNs / 1e9;
     long spans = acked * TraceShape.SPANS;
-    String verified = verify(target, host, port, token, workers);
+    String verified = verify(target, verifyUrl, !verifyUrl.equals(urls.get(0)), token, workers);
     for (Worker w : workers) if (w.firstError != null && errors > 0) {
       System.err.println("first error (" + target + "): " + w.firstError);
       break;
     }
     return new Result(target, encoding, connections, seconds, requests, acked, errors, spans,
         spans / seconds, Stats.ms(Stats.percentile(all, 50)), Stats.ms(Stats.percentile(all, 99)),
-        clientCpu1 - clientCpu0, serverCpu1 - serverCpu0, load0, load1, verified);
+        clientCpu1 - clientCpu0, serverCpu1 - serverCpu0, load0, load1, verified, ackedTotal, alsoCpu);
+  }
+
+  private static long[] pids(String list) {
+    return Arrays.stream(list.split(",")).map(String::trim).filter(p -> !p.isEmpty()).mapToLong(Long::parseLong).toArray();
   }
 
   private static boolean isLoopback(String host) {
@@ -139,26 +169,35 @@ final class IngestBench {
     while ((left = nanoTime - System.nanoTime()) > 0) Thread.sleep(Math.max(1, left / 1_000_000));
   }
 
-  /** Reads the last acknowledged trace back and counts its spans. */
-  private static String verify(String target, String host, int port, String token, Worker[] workers) {
+  /**
+   * Reads the last acknowledged trace back and counts its spans; from another node than the one
+   * written to ({@code waitForWriters}), for up to 60 s until the writers stored it whole.
+   */
+  private static String verify(String target, URI url, boolean waitForWriters, String token, Worker[] workers)
+      throws InterruptedException {
     String traceId = null;
     for (Worker w : workers) if (w.lastAcked != null) traceId = w.lastAcked;
     if (traceId == null) return "nothing acknowledged";
     ObjectMapper json = new ObjectMapper();
-    try (RawHttp http = new RawHttp(host, port)) {
-      int spans;
-      if (target.equals("zipkin")) {
-        RawHttp.Response r = http.send("GET", "/api/v2/trace/" + traceId, null);
-        if (r.status() != 200) return "read back: HTTP " + r.status();
-        spans = json.readTree(r.body()).size();
-      } else {
-        if (token.isEmpty()) return "not checked (no --token)";
-        RawHttp.Response r = http.send("GET", "/api/v1/traces/" + traceId, null, "Authorization: Bearer " + token);
-        if (r.status() != 200) return "read back: HTTP " + r.status();
-        spans = 0;
-        for (JsonNode t : json.readTree(r.body()).path("transactions")) spans += 1 + t.path("spans").size();
+    long deadline = System.nanoTime() + (waitForWriters ? 60_000_000_000L : 0);
+    try (RawHttp http = new RawHttp(url.getHost(), url.getPort())) {
+      while (true) {
+        int spans;
+        if (target.equals("zipkin")) {
+          RawHttp.Response r = http.send("GET", "/api/v2/trace/" + traceId, null);
+          if (r.status() != 200) return "read back: HTTP " + r.status();
+          spans = json.readTree(r.body()).size();
+        } else {
+          if (token.isEmpty()) return "not checked (no --token)";
+          RawHttp.Response r = http.send("GET", "/api/v1/traces/" + traceId, null, "Authorization: Bearer " + token);
+          if (r.status() != 200 && r.status() != 404) return "read back: HTTP " + r.status();
+          spans = 0;
+          if (r.status() == 200) for (JsonNode t : json.readTree(r.body()).path("transactions")) spans += 1 + t.path("spans").size();
+        }
+        if (spans == TraceShape.SPANS) return "ok: " + spans + " spans read back";
+        if (System.nanoTime() > deadline) return "MISMATCH: " + spans + " spans read back";
+        Thread.sleep(200);
       }
-      return (spans == TraceShape.SPANS ? "ok: " : "MISMATCH: ") + spans + " spans read back";
     } catch (IOException e) {
       return "read back failed: " + e.getMessage();
     }
@@ -173,7 +212,7 @@ final class IngestBench {
     final SplittableRandom rnd;
     long[] latencies = new long[1 << 14];
     int count;
-    long requests, errors;
+    long requests, errors, ackedTotal;
     String lastAcked, firstError;
 
     Worker(String target, Protocol protocol, String encoding, String host, int port, String key, String dsn, long t0, long t1,
@@ -221,6 +260,7 @@ final class IngestBench {
             if (firstError == null) firstError = e.toString();
           }
           long end = System.nanoTime();
+          if (status == expected) ackedTotal++;
           if (end < t0 || end > t1) continue;
           requests++;
           if (status == expected) {
@@ -247,5 +287,19 @@ final class IngestBench {
         r.target(), r.encoding(), r.connections(), r.loadStart(), r.loadEnd(), r.requests(), r.errors(),
         r.spansPerSec(), r.p50Ms(), r.p99Ms(), r.serverCpu(),
         r.spans() == 0 ? 0 : r.serverCpu() * 1e6 / r.spans(), r.clientCpu(), r.verified());
+  }
+
+  /**
+   * The lines after the row (with {@code --also-pids}): the other processes' CPU in the same
+   * window, per acknowledged span, and the requests acknowledged in the whole run (warm-up
+   * included), to compare with what storage holds.
+   */
+  static String alsoRows(Result r) {
+    StringBuilder b = new StringBuilder();
+    r.alsoCpu().forEach((name, cpu) -> b.append(String.format(Locale.ROOT, "  %s: CPU %.1f s, %.1f µs/span%n",
+        name, cpu, r.spans() == 0 ? 0 : cpu * 1e6 / r.spans())));
+    b.append("  acknowledged in the whole run (warm-up included): ").append(r.ackedTotal()).append(" requests, ")
+        .append(r.ackedTotal() * TraceShape.SPANS).append(" spans");
+    return b.toString();
   }
 }

@@ -6,9 +6,10 @@ import java.util.Locale;
  * Entry point: {@code ingest}, {@code load}, {@code query}, {@code sizes} or {@code soak}; see BENCHMARKS.md (Server, Soak).
  *
  * <pre>
- * ingest --target spindle|zipkin --url http://127.0.0.1:PORT [--key PUBLIC_KEY] [--token TOKEN]
+ * ingest --target spindle|zipkin --url http://127.0.0.1:PORT[,...] [--key PUBLIC_KEY] [--token TOKEN]
  *        [--encoding gzip|identity] [--connections 16] [--warmup 10] [--duration 20]
- *        [--max-requests 2000000] [--server-pid PID]
+ *        [--max-requests 2000000] [--server-pid PID[,PID...]] [--also-pids name=PID[,PID];...]
+ *        [--verify-url http://127.0.0.1:PORT]
  * load   --data DIR [--spans 10000000] [--hours 24] [--seed 42]
  * query  --url http://127.0.0.1:PORT --data DIR [--samples 1000] [--summary-runs 10]
  * sizes  --data DIR   (row counts and estimated bytes per column; server stopped)
@@ -31,6 +32,7 @@ public final class Main {
         IngestBench.Result r = IngestBench.run(a);
         if (a.num("header", 0) == 1) System.out.println(IngestBench.header());
         System.out.println(IngestBench.row(r));
+        if (!r.alsoCpu().isEmpty()) System.out.println(IngestBench.alsoRows(r));
       }
       case "load" -> BulkLoad.run(a, System.out);
       case "query" -> QueryBench.run(a, System.out);

@@ -44,6 +44,14 @@ final class Stats {
     }
   }
 
+  /** CPU seconds used so far by the processes, added up; NaN if one is unknown or none given. */
+  static double cpuSeconds(long[] pids) {
+    if (pids.length == 0) return Double.NaN;
+    double sum = 0;
+    for (long p : pids) sum += cpuSeconds(p);
+    return sum;
+  }
+
   static double ms(double nanos) {
     return nanos / 1e6;
   }

@@ -11,6 +11,7 @@ import java.io.InputStreamReader;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
+import java.net.http.HttpTimeoutException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -44,7 +45,7 @@ final class ClickHouseHttp {
 
   /** Runs a statement that returns nothing useful (DDL, ALTER...). */
   void execute(String sql, Map<String, String> settings) {
-    send(url(settings, null), HttpRequest.BodyPublishers.ofString(sql), sql);
+    send(url(settings, null), HttpRequest.BodyPublishers.ofString(sql), sql, false);
   }
 
   void execute(String sql) {
@@ -55,7 +56,7 @@ final class ClickHouseHttp {
   List<JsonNode> query(String select) {
     String sql = select + " FORMAT JSONEachRow";
     List<JsonNode> rows = new ArrayList<>();
-    try (InputStream in = send(url(Map.of(), null), HttpRequest.BodyPublishers.ofString(sql), sql);
+    try (InputStream in = send(url(Map.of(), null), HttpRequest.BodyPublishers.ofString(sql), sql, true);
         BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
       String line;
       while ((line = r.readLine()) != null) {
@@ -70,7 +71,7 @@ final class ClickHouseHttp {
   /** Inserts {@code JSONEachRow} data into a table. */
   void insert(String table, byte[] jsonEachRow, Map<String, String> settings) {
     String sql = "INSERT INTO " + table + " FORMAT JSONEachRow";
-    try (InputStream in = send(url(settings, sql), HttpRequest.BodyPublishers.ofByteArray(jsonEachRow), sql)) {
+    try (InputStream in = send(url(settings, sql), HttpRequest.BodyPublishers.ofByteArray(jsonEachRow), sql, false)) {
       in.transferTo(java.io.OutputStream.nullOutputStream());
     } catch (IOException e) {
       throw new StorageException("insert into " + table + " failed: " + e.getMessage(), e);
@@ -88,12 +89,23 @@ final class ClickHouseHttp {
     return URI.create(u.toString());
   }
 
-  private InputStream send(URI uri, HttpRequest.BodyPublisher body, String sqlForErrors) {
+  /**
+   * Sends one request. A {@code read} is sent again once when the first attempt got no answer
+   * (other than a timeout): ClickHouse closes idle keep-alive connections after a few seconds
+   * ({@code keep_alive_timeout}, 3 s by default), so a request on a pooled connection can meet a
+   * closed socket; a read is safe to repeat, a write is left to its caller's retries.
+   */
+  private InputStream send(URI uri, HttpRequest.BodyPublisher body, String sqlForErrors, boolean read) {
     HttpRequest.Builder b = HttpRequest.newBuilder(uri).timeout(timeout).POST(body);
     if (authorization != null) b.header("Authorization", authorization);
     HttpResponse<InputStream> r;
     try {
-      r = client.send(b.build(), HttpResponse.BodyHandlers.ofInputStream());
+      try {
+        r = client.send(b.build(), HttpResponse.BodyHandlers.ofInputStream());
+      } catch (IOException e) {
+        if (!read || e instanceof HttpTimeoutException) throw e;
+        r = client.send(b.build(), HttpResponse.BodyHandlers.ofInputStream());
+      }
     } catch (IOException e) {
       throw new StorageException("ClickHouse at " + baseUrl + " is unreachable: " + e.getMessage(), e);
     } catch (InterruptedException e) {
