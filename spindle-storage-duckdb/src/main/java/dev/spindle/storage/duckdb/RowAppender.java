@@ -14,13 +14,14 @@ import org.duckdb.DuckDBConnection;
 final class RowAppender {
   private RowAppender() {}
 
-  static void append(DuckDBConnection c, WriteBatch batch) throws SQLException {
-    if (!batch.spans().isEmpty()) appendSpans(c, batch);
+  /** @param stored the traces with trace index rows, to which the batch's traces are added */
+  static void append(DuckDBConnection c, WriteBatch batch, StoredTraces stored) throws SQLException {
+    if (!batch.spans().isEmpty()) appendSpans(c, batch, stored);
     if (!batch.errors().isEmpty()) appendErrors(c, batch);
     if (!batch.clientReports().isEmpty()) appendReports(c, batch);
   }
 
-  private static void appendSpans(DuckDBConnection c, WriteBatch batch) throws SQLException {
+  private static void appendSpans(DuckDBConnection c, WriteBatch batch, StoredTraces stored) throws SQLException {
     try (DuckDBAppender a = c.createAppender(DuckDBConnection.DEFAULT_SCHEMA, "spans")) {
       for (SpanRow r : batch.spans()) {
         a.beginRow();
@@ -51,7 +52,7 @@ final class RowAppender {
     }
     appendTraceIndex(c, batch);
     CallRollup.recordClientEnds(c, batch.spans());
-    CallRollup.mark(c, batch.spans());
+    CallRollup.markLoaded(c, batch.spans(), stored);
   }
 
   private static void appendTraceIndex(DuckDBConnection c, WriteBatch batch) throws SQLException {
