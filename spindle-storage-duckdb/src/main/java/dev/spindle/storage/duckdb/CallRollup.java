@@ -233,19 +233,27 @@ final class CallRollup implements AutoCloseable {
     // trace that may have rows from earlier loads is read from all its trace index rows
     long margin = ServiceMapQuery.DEFAULT_SKEW_US;
     Set<Long> minutes = new TreeSet<>();
-    StringBuilder earlier = new StringBuilder();
+    List<String> earlier = new ArrayList<>();
     for (Map.Entry<String, long[]> e : ranges.entrySet()) {
-      if (!mayBeStored.test(e.getKey())) {
-        addMinutes(minutes, e.getValue()[0] - margin, e.getValue()[1] + margin);
-      } else {
-        // a validated 32-hex id (SpanRow): safe as a literal
-        earlier.append(earlier.length() == 0 ? "" : ", ").append('\'').append(e.getKey()).append("'::UUID");
-      }
+      if (mayBeStored.test(e.getKey())) earlier.add(e.getKey());
+      else addMinutes(minutes, e.getValue()[0] - margin, e.getValue()[1] + margin);
     }
-    if (earlier.length() > 0) {
-      try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT min(start_us), max(end_us)"
-          + " FROM trace_index WHERE trace_id IN (" + earlier + ") GROUP BY trace_id")) {
-        while (rs.next()) addMinutes(minutes, rs.getLong(1) - margin, rs.getLong(2) + margin);
+    if (!earlier.isEmpty()) {
+      // joined with every trace index row (IN-lists of constants are no index scans in DuckDB 2.0)
+      try (DuckDBAppender a = c.createAppender(DuckDBConnection.DEFAULT_SCHEMA, "map_loaded")) {
+        for (String t : earlier) {
+          a.beginRow();
+          RowAppender.uuid(a, t);
+          a.endRow();
+        }
+        a.flush();
+      }
+      try (Statement s = c.createStatement()) {
+        try (ResultSet rs = s.executeQuery("SELECT min(start_us), max(end_us) FROM trace_index"
+            + " WHERE trace_id IN (SELECT trace_id FROM map_loaded) GROUP BY trace_id")) {
+          while (rs.next()) addMinutes(minutes, rs.getLong(1) - margin, rs.getLong(2) + margin);
+        }
+        s.execute("DELETE FROM map_loaded");
       }
     }
     long now = nowUs();

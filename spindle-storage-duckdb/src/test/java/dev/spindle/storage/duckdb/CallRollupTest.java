@@ -138,7 +138,7 @@ class CallRollupTest {
       write(s, front, call, root("backend", call.traceId(), call.spanId(), T + 200_000, T + 1_400_000));
       ((BatchWriter) s.writer()).awaitVisible();
       try (Connection c = s.readConnection(); Statement st = c.createStatement()) {
-        for (String t : List.of("map_calls", "map_durations", "map_examples", "map_marks")) {
+        for (String t : List.of("map_calls", "map_durations", "map_examples", "map_marks", "map_loaded")) {
           st.execute("DROP TABLE " + t);
         }
       }
