@@ -10,17 +10,19 @@ import java.util.UUID;
 /**
  * The trace ids that may have rows in {@code trace_index}, as a Bloom filter: its "no" is exact.
  * A load marks the service map's minutes of a trace it touches from the trace's stored rows only
- * when the trace may have some ({@link CallRollup#mark}); a trace never seen before is new, and the
+ * when the trace may have some ({@link CallRollup#markLoaded}); a trace never seen before is new, and the
  * load's own rows give its time range, so most loads look nothing up instead of joining their
  * trace ids with every stored trace (a cost that grew with the data; BENCHMARKS.md, session 6).
  *
- * <p>Filled from the trace index on open and rebuilt from it, twice as large, once the traces
- * added since outgrow it; {@link #BITS_PER_TRACE} bits per trace at most, i.e. about 3 bytes per
- * stored trace. Ids that retention deleted stay until the next rebuild, and a load that rolls back
- * leaves its ids in: both only cost a lookup ("maybe"), never a minute left unmarked.
+ * <p>Filled from the trace index on open (reading every trace id once) and rebuilt from it, for
+ * twice the traces it holds, once the traces added since outgrow it: at least {@link
+ * #BITS_PER_TRACE} bits per trace it has room for, i.e. 6 to 12 bytes per stored trace (the trace
+ * index's own ART index takes tens). Ids that retention deleted stay until the next rebuild, and a
+ * load that rolls back leaves its ids in: both only cost a lookup ("maybe"), never a minute left
+ * unmarked.
  */
 final class StoredTraces {
-  /** Bits per trace the filter holds at most; with {@link #HASHES} a false "maybe" in ~1e-5. */
+  /** Bits per trace at full capacity; with {@link #HASHES} hashes a false "maybe" in about 1e-5. */
   static final int BITS_PER_TRACE = 24;
   private static final int HASHES = 12;
   private static final long MIN_CAPACITY = 1 << 16;
@@ -55,7 +57,7 @@ final class StoredTraces {
     return true;
   }
 
-  /** Adds {@code traceId} (32 hex), whose rows the current transaction of {@code c} appended. */
+  /** Adds {@code traceId} (32 hex), whose trace index rows the current load appended. */
   synchronized void add(String traceId) {
     add(HexFormat.fromHexDigitsToLong(traceId, 0, 16), HexFormat.fromHexDigitsToLong(traceId, 16, 32));
   }
