@@ -13,10 +13,11 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.Predicate;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.duckdb.DuckDBAppender;
@@ -194,39 +195,78 @@ final class CallRollup implements AutoCloseable {
   }
 
   /**
-   * In the transaction that loads or changes {@code spans}, after their trace index rows: marks
-   * the minutes whose calls they may change.
+   * In the transaction that loads {@code spans}, after their trace index rows: marks the minutes
+   * whose calls they may change, and adds their traces to {@code stored} (the loader's own: only
+   * loads add trace index rows).
    */
+  static void markLoaded(DuckDBConnection c, List<SpanRow> spans, StoredTraces stored) throws SQLException {
+    if (spans.isEmpty()) return;
+    stored.makeRoom(c, spans.size());
+    for (String traceId : mark(c, spans, stored::mayContain)) stored.add(traceId);
+  }
+
+  /** In the transaction that changes {@code spans} (stored rows): marks the minutes whose calls they may change. */
   static void mark(DuckDBConnection c, List<SpanRow> spans) throws SQLException {
-    Set<String> traces = new LinkedHashSet<>();
+    mark(c, spans, traceId -> true);
+  }
+
+  /**
+   * Marks the minutes {@code spans} may change; {@code mayBeStored} tells the traces that may have
+   * trace index rows from earlier loads (the others' rows are all in {@code spans}). Returns the
+   * trace ids of {@code spans}.
+   */
+  private static Set<String> mark(DuckDBConnection c, List<SpanRow> spans, Predicate<String> mayBeStored) throws SQLException {
+    Map<String, long[]> ranges = new HashMap<>(); // each trace's time range in these rows
     long rootsFrom = Long.MAX_VALUE;
     long rootsTo = Long.MIN_VALUE;
     for (SpanRow r : spans) {
-      traces.add(r.traceId());
+      long[] range = ranges.computeIfAbsent(r.traceId(), k -> new long[] {r.startUs(), r.endUs()});
+      range[0] = Math.min(range[0], r.startUs());
+      range[1] = Math.max(range[1], r.endUs());
       if (r.segment() && r.parentSpanId() == null) {
         rootsFrom = Math.min(rootsFrom, r.startUs());
         rootsTo = Math.max(rootsTo, r.startUs());
       }
     }
-    if (traces.isEmpty()) return;
-    try (DuckDBAppender a = c.createAppender(DuckDBConnection.DEFAULT_SCHEMA, "map_loaded")) {
-      for (String t : traces) {
+    if (ranges.isEmpty()) return ranges.keySet();
+    // every minute of each trace the rows touch: a new trace's range is its rows' range; that of a
+    // trace that may have rows from earlier loads is read from all its trace index rows
+    long margin = ServiceMapQuery.DEFAULT_SKEW_US;
+    Set<Long> minutes = new TreeSet<>();
+    List<String> earlier = new ArrayList<>();
+    for (Map.Entry<String, long[]> e : ranges.entrySet()) {
+      if (mayBeStored.test(e.getKey())) earlier.add(e.getKey());
+      else addMinutes(minutes, e.getValue()[0] - margin, e.getValue()[1] + margin);
+    }
+    if (!earlier.isEmpty()) {
+      // joined with every trace index row (IN-lists of constants are no index scans in DuckDB 2.0)
+      try (DuckDBAppender a = c.createAppender(DuckDBConnection.DEFAULT_SCHEMA, "map_loaded")) {
+        for (String t : earlier) {
+          a.beginRow();
+          RowAppender.uuid(a, t);
+          a.endRow();
+        }
+        a.flush();
+      }
+      try (Statement s = c.createStatement()) {
+        try (ResultSet rs = s.executeQuery("SELECT min(start_us), max(end_us) FROM trace_index"
+            + " WHERE trace_id IN (SELECT trace_id FROM map_loaded) GROUP BY trace_id")) {
+          while (rs.next()) addMinutes(minutes, rs.getLong(1) - margin, rs.getLong(2) + margin);
+        }
+        s.execute("DELETE FROM map_loaded");
+      }
+    }
+    long now = nowUs();
+    try (DuckDBAppender a = c.createAppender(DuckDBConnection.DEFAULT_SCHEMA, "map_marks")) {
+      for (long m : minutes) {
         a.beginRow();
-        RowAppender.uuid(a, t);
+        a.append(m);
+        a.append(now);
         a.endRow();
       }
       a.flush();
     }
-    long margin = ServiceMapQuery.DEFAULT_SKEW_US;
-    try (Statement s = c.createStatement()) {
-      // every minute of each trace the batch touches
-      s.execute("INSERT INTO map_marks SELECT DISTINCT m, " + nowUs() + " FROM (SELECT unnest(range(lo, hi + 1)) AS m"
-          + " FROM (SELECT (min(i.start_us) - " + margin + ") // " + MINUTE_US + " AS lo, (max(i.end_us) + "
-          + margin + ") // " + MINUTE_US + " AS hi FROM trace_index i"
-          + " WHERE i.trace_id IN (SELECT trace_id FROM map_loaded) GROUP BY i.trace_id))");
-      s.execute("DELETE FROM map_loaded");
-    }
-    if (rootsFrom == Long.MAX_VALUE) return;
+    if (rootsFrom == Long.MAX_VALUE) return ranges.keySet();
     // a new root may continue a client span of another trace that started up to a match window
     // before it; that call counts where its span ended
     long from = rootsFrom - MATCH_WINDOW_US - margin;
@@ -242,6 +282,12 @@ final class CallRollup implements AutoCloseable {
       }
     }
     markRange(c, from, end + margin);
+    return ranges.keySet();
+  }
+
+  /** Adds the minutes from the one holding {@code fromUs} to the one holding {@code toUs}. */
+  private static void addMinutes(Set<Long> minutes, long fromUs, long toUs) {
+    for (long m = Math.floorDiv(fromUs, MINUTE_US), last = Math.floorDiv(toUs, MINUTE_US); m <= last; m++) minutes.add(m);
   }
 
   /**

@@ -10,9 +10,11 @@ import org.duckdb.DuckDBConnection;
 /** One DuckDB transaction per batch, visible at once: for the in-memory database. */
 final class DirectWriter implements BatchWriter {
   private final DuckDBConnection c;
+  private final StoredTraces stored;
 
-  DirectWriter(DuckDBConnection c) {
+  DirectWriter(DuckDBConnection c, StoredTraces stored) {
     this.c = requireNonNull(c, "c");
+    this.stored = requireNonNull(stored, "stored");
   }
 
   @Override
@@ -20,7 +22,7 @@ final class DirectWriter implements BatchWriter {
     requireNonNull(batch, "batch");
     if (batch.isEmpty()) return;
     try {
-      Transactions.run(c, () -> RowAppender.append(c, batch));
+      Transactions.run(c, () -> RowAppender.append(c, batch, stored));
     } catch (SQLException | RuntimeException e) {
       throw new StorageException("write of " + batch.size() + " rows failed: " + e.getMessage(), e);
     }

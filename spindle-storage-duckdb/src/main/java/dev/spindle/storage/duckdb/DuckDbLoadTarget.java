@@ -34,17 +34,22 @@ final class DuckDbLoadTarget implements LoadTarget, AutoCloseable {
   private static final long ROOM_BYTES = 16L << 20;
 
   private final DuckDBConnection c;
+  private final StoredTraces stored;
   private final Path file;
   private final Path wal;
 
   /** @param c a connection to an in-memory database with {@link Schema#DDL} applied */
-  DuckDbLoadTarget(DuckDBConnection c) {
-    this(c, null);
+  DuckDbLoadTarget(DuckDBConnection c) throws SQLException {
+    this(c, null, StoredTraces.load(c));
   }
 
-  /** @param file the database's file, or null for an in-memory database */
-  DuckDbLoadTarget(DuckDBConnection c, Path file) {
+  /**
+   * @param file   the database's file, or null for an in-memory database
+   * @param stored the traces with trace index rows (loads add theirs)
+   */
+  DuckDbLoadTarget(DuckDBConnection c, Path file, StoredTraces stored) {
     this.c = requireNonNull(c, "c");
+    this.stored = requireNonNull(stored, "stored");
     this.file = file;
     this.wal = file == null ? null : file.resolveSibling(file.getFileName() + ".wal");
   }
@@ -63,7 +68,7 @@ final class DuckDbLoadTarget implements LoadTarget, AutoCloseable {
   public void load(List<WriteBatch> batches, long position) {
     try {
       Transactions.run(c, () -> {
-        RowAppender.append(c, batches.size() == 1 ? batches.get(0) : WriteBatch.concat(batches));
+        RowAppender.append(c, batches.size() == 1 ? batches.get(0) : WriteBatch.concat(batches), stored);
         try (PreparedStatement ps = c.prepareStatement("INSERT OR REPLACE INTO ingest_log VALUES (1, ?)")) {
           ps.setLong(1, position);
           ps.executeUpdate();

@@ -71,9 +71,10 @@ public final class DuckDbStorage implements Storage {
     }
     if (!rollupExisted) CallRollup.markAll(root); // the service map's rollup starts with every minute
     if (!clientEndsExisted) CallRollup.fillClientEnds(root);
+    StoredTraces stored = StoredTraces.load(root);
     DuckDBConnection load = (DuckDBConnection) root.duplicate();
-    this.writer = file == null ? new DirectWriter(load)
-        : LogLoader.open(new DuckDbLoadTarget(load, file), file.resolveSibling(file.getFileName() + ".ingest"));
+    this.writer = file == null ? new DirectWriter(load, stored)
+        : LogLoader.open(new DuckDbLoadTarget(load, file, stored), file.resolveSibling(file.getFileName() + ".ingest"));
     this.reads = new ReadPool(root, READ_CONNECTIONS);
     this.queries = new DuckDbQueries(this::dataConnection);
     this.insights = new DuckDbInsights(this::dataConnection);

@@ -59,7 +59,7 @@ final class Schema {
       // each minute, a row per minute and load: what marking a new root's minutes reads instead
       // of scanning the spans of the last match window on every load (CallRollup.mark).
       "CREATE TABLE IF NOT EXISTS map_client_ends (minute BIGINT NOT NULL, end_us BIGINT NOT NULL)",
-      // scratch: the trace ids of the batch being loaded, while its minutes are marked
+      // scratch: the ids of a load's traces that may have earlier rows, while their minutes are marked
       "CREATE TABLE IF NOT EXISTS map_loaded (trace_id UUID NOT NULL)",
       // How far the ingest log is loaded (one row, written in each load's transaction).
       "CREATE TABLE IF NOT EXISTS ingest_log (id INTEGER PRIMARY KEY, position BIGINT NOT NULL)",

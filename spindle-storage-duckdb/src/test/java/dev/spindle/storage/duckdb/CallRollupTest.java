@@ -93,6 +93,27 @@ class CallRollupTest {
   }
 
   @Test
+  void aLateRowInALaterMinuteMarksTheMinutesItsTraceHadAlsoAfterARestart() throws Exception {
+    Path file = dir.resolve("db");
+    SpanRow front = root("frontend", hex(32), null, T, T + 2_000_000);
+    SpanRow call = client(front, T + 100_000, T + 1_500_000);
+    try (DuckDbStorage s = DuckDbStorage.open(file, false)) {
+      s.metadata().createProject("shop", hex(32));
+      write(s, front, call);
+      rollUp(s);
+    }
+    try (DuckDbStorage s = DuckDbStorage.open(file, false)) { // the stored traces read from the trace index
+      long late = T + 10 * MINUTE;
+      write(s, root("backend", call.traceId(), call.spanId(), late, late + 1_000));
+      List<DuckDbCalls.Range> rolled = rolledUp(s);
+      for (long minute : new long[] {T, late}) {
+        assertTrue(rolled.stream().noneMatch(r -> r.startUs() <= minute && minute < r.endUs()),
+            "minute " + (minute - T) / MINUTE + " of the trace is marked: " + rolled);
+      }
+    }
+  }
+
+  @Test
   void retentionForgetsRolledUpMinutes() throws Exception {
     try (DuckDbStorage s = DuckDbStorage.open(dir.resolve("db"), false)) {
       s.metadata().createProject("shop", hex(32));

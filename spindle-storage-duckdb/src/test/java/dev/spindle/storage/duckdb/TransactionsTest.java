@@ -33,17 +33,18 @@ class TransactionsTest {
       try (Statement s = c.createStatement()) {
         for (String ddl : Schema.DDL) s.execute(ddl);
       }
+      StoredTraces stored = StoredTraces.load(c);
       WriteBatch batch = WriteBatch.ofSpans(List.of(SpanRow.builder().projectId(1)
           .traceId("0af7651916cd43dd8448eb211c80319c").spanId("b7ad6b7169203331").startUs(1).endUs(2).build()));
       assertThrows(IllegalStateException.class, () -> Transactions.run(c, () -> {
-        RowAppender.append(c, batch);
+        RowAppender.append(c, batch, stored);
         assertEquals(0, count(other, "spans"), "not visible before the commit");
         throw new IllegalStateException("fails after the appends (test)");
       }));
       assertEquals(0, count(other, "spans"));
       assertEquals(0, count(other, "trace_index"));
 
-      Transactions.run(c, () -> RowAppender.append(c, batch));
+      Transactions.run(c, () -> RowAppender.append(c, batch, stored));
       assertEquals(1, count(other, "spans"));
       assertEquals(1, count(other, "trace_index"));
     }
