@@ -2,7 +2,10 @@ package dev.spindle.springbench;
 
 import java.util.ArrayList;
 import java.util.List;
+import dev.spindle.spring.boot.SpindleOptionsCustomizer;
+import io.opentelemetry.sdk.trace.export.SpanExporter;
 import org.springframework.boot.SpringBootConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -23,8 +26,13 @@ import org.springframework.web.bind.annotation.RestController;
 public class ItemsApp {
   /** The route benchmarked. */
   static final String PATH = "/items/42";
+  /** The property that selects in-process export. */
+  static final String IN_PROCESS = "spring-bench.export-in-process";
 
-  /** Starts the application as {@code variant} with exports going to {@code sinkUrl}. */
+  /**
+   * Starts the application as {@code variant}, exporting over HTTP to {@code sinkUrl}, or, when
+   * {@code sinkUrl} is null, in the process ({@link InProcessExport}).
+   */
   static ConfigurableApplicationContext start(Variant variant, String sinkUrl) {
     List<String> properties = new ArrayList<>(List.of(
         "server.port=0", "server.address=127.0.0.1", "spring.application.name=items",
@@ -41,10 +49,24 @@ public class ItemsApp {
     return Integer.parseInt(app.getEnvironment().getRequiredProperty("local.server.port"));
   }
 
-  /** Counts what reaches the OpenTelemetry exporter (a bean only in the {@code otel} variant). */
+  /** Counts what reaches the OpenTelemetry exporter (used only in the {@code otel} variant). */
   @Bean
   static CountingSpanExporters countingSpanExporters() {
     return new CountingSpanExporters();
+  }
+
+  /** Spindle's transport for in-process export (used only in the Spindle variants). */
+  @Bean
+  @ConditionalOnProperty(name = IN_PROCESS, havingValue = "true")
+  SpindleOptionsCustomizer inProcessTransport() {
+    return options -> options.setTransport(new InProcessExport.SpindleTransport());
+  }
+
+  /** OpenTelemetry's exporter for in-process export (used only in the {@code otel} variant). */
+  @Bean
+  @ConditionalOnProperty(name = IN_PROCESS, havingValue = "true")
+  SpanExporter inProcessSpanExporter() {
+    return new InProcessExport.OtlpExporter();
   }
 
   @RestController

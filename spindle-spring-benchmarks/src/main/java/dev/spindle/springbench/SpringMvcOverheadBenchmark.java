@@ -4,6 +4,8 @@ import dev.spindle.micrometer.SpindleMicrometerTracer;
 import io.micrometer.tracing.otel.bridge.OtelTracer;
 import io.opentelemetry.sdk.trace.SdkTracerProvider;
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -46,6 +48,14 @@ public class SpringMvcOverheadBenchmark {
   @Param({"none", "spindle", "spindleBridge", "otel"})
   public String variant;
 
+  /**
+   * {@code inProcess}: each tracer's exporter serializes and gzips on its background thread and
+   * discards ({@link InProcessExport}). {@code http}: the real exporters ({@code HttpTransport},
+   * OTLP/HTTP) POST to {@link Sink}.
+   */
+  @Param({"inProcess"})
+  public String export;
+
   private Variant v;
   private Sink sink;
   private ConfigurableApplicationContext app;
@@ -53,13 +63,20 @@ public class SpringMvcOverheadBenchmark {
   private byte[] plain;
   private byte[] traced;
   private long requests;
+  private String loadAtStart;
 
   @Setup(Level.Trial)
   public void setUp() throws Exception {
     v = Variant.of(variant);
-    sink = Sink.start();
+    loadAtStart = loadAverage();
+    boolean http = switch (export) {
+      case "http" -> true;
+      case "inProcess" -> false;
+      default -> throw new IllegalArgumentException("export " + export + " (expected: inProcess, http)");
+    };
+    sink = http ? Sink.start() : null;
     try {
-      app = ItemsApp.start(v, sink.url());
+      app = ItemsApp.start(v, http ? sink.url() : null);
       int port = ItemsApp.port(app);
       plain = LoopbackClient.request(port, ItemsApp.PATH, "");
       traced = LoopbackClient.request(port, ItemsApp.PATH, TRACEPARENT);
@@ -67,7 +84,7 @@ public class SpringMvcOverheadBenchmark {
       checkVariant();
     } catch (Exception | Error e) {
       if (app != null) app.close(); // JMH does not tear down after a failed setup
-      sink.close();
+      if (sink != null) sink.close();
       throw e;
     }
   }
@@ -94,11 +111,13 @@ public class SpringMvcOverheadBenchmark {
     try {
       client.close();
       flush(Duration.ofSeconds(30)); // the sender may be far behind on a loaded machine
-      System.out.printf("%n[spring-bench] variant=%s requests=%d sink: %s; spans handed to the OTLP exporter: %d%n",
-          variant, requests, sink.stats(), CountingSpanExporters.EXPORTED.get());
+      String exported = sink != null ? "sink: " + sink.stats() : InProcessExport.stats();
+      System.out.printf("%n[spring-bench] variant=%s export=%s requests=%d %s; spans handed to the OTel exporter: %d;"
+          + " load average at start %s, at end %s%n", variant, export, requests, exported,
+          CountingSpanExporters.EXPORTED.get(), loadAtStart, loadAverage());
     } finally {
       app.close();
-      sink.close();
+      if (sink != null) sink.close();
     }
   }
 
@@ -128,16 +147,40 @@ public class SpringMvcOverheadBenchmark {
     do {
       Thread.sleep(50);
       flush(Duration.ofSeconds(10));
-      exported = switch (v) {
-        case NONE -> sink.envelopes() == 0 && sink.otlpPosts() == 0;
-        case SPINDLE, SPINDLE_BRIDGE -> sink.envelopes() == 1 && sink.lastHolds(false, TRACE_ID);
-        case OTEL -> sink.otlpPosts() >= 1 && sink.lastHolds(true, TRACE_ID)
-            && CountingSpanExporters.EXPORTED.get() == 1;
-      };
+      exported = sink != null ? exportedTo(sink) : exportedInProcess();
     } while (!exported && v != Variant.NONE && System.nanoTime() < deadline);
     if (!exported) {
       throw new IllegalStateException(variant + ": the checked request was not exported as expected: "
-          + sink.stats() + ", spans handed to the OTLP exporter " + CountingSpanExporters.EXPORTED.get());
+          + (sink != null ? sink.stats() : InProcessExport.stats()) + ", spans handed to the OTel exporter "
+          + CountingSpanExporters.EXPORTED.get());
+    }
+    InProcessExport.keepLast = false;
+  }
+
+  private boolean exportedTo(Sink sink) throws IOException, InterruptedException {
+    return switch (v) {
+      case NONE -> sink.envelopes() == 0 && sink.otlpPosts() == 0;
+      case SPINDLE, SPINDLE_BRIDGE -> sink.envelopes() == 1 && sink.lastHolds(false, TRACE_ID);
+      case OTEL -> sink.otlpPosts() >= 1 && sink.lastHolds(true, TRACE_ID)
+          && CountingSpanExporters.EXPORTED.get() == 1;
+    };
+  }
+
+  private boolean exportedInProcess() {
+    long items = InProcessExport.ITEMS.get();
+    return switch (v) {
+      case NONE -> items == 0;
+      case SPINDLE, SPINDLE_BRIDGE, OTEL -> items == 1 && InProcessExport.lastHolds(v == Variant.OTEL, TRACE_ID);
+    };
+  }
+
+  /** The 1, 5 and 15 minute load averages (Linux), so each figure has its machine's load beside it. */
+  private static String loadAverage() {
+    try {
+      String[] f = Files.readString(Path.of("/proc/loadavg")).split(" ");
+      return f[0] + " " + f[1] + " " + f[2];
+    } catch (IOException | RuntimeException e) {
+      return "unknown";
     }
   }
 

@@ -68,18 +68,25 @@ enum Variant {
     return this == SPINDLE || this == SPINDLE_BRIDGE;
   }
 
-  /** The Spring properties of this variant, exporting to {@code sinkUrl} ({@code http://127.0.0.1:port}). */
+  /**
+   * The Spring properties of this variant, exporting over HTTP to {@code sinkUrl}
+   * ({@code http://127.0.0.1:port}), or in the process when it is null.
+   */
   List<String> properties(String sinkUrl) {
     List<String> p = new ArrayList<>();
     p.add("spring.autoconfigure.exclude=" + String.join(",", excluded()));
+    p.add(ItemsApp.IN_PROCESS + "=" + (sinkUrl == null));
     if (spindle()) {
-      p.add("spindle.dsn=" + sinkUrl.replace("://", "://" + KEY + "@") + "/1");
+      String server = sinkUrl == null ? "http://127.0.0.1:9" : sinkUrl; // never contacted in the process
+      p.add("spindle.dsn=" + server.replace("://", "://" + KEY + "@") + "/1");
       p.add("spindle.traces-sample-rate=1.0");
     }
     if (this == OTEL) {
       p.add("management.tracing.sampling.probability=1.0");
-      p.add("management.opentelemetry.tracing.export.otlp.endpoint=" + sinkUrl + "/v1/traces");
-      p.add("management.opentelemetry.tracing.export.otlp.compression=gzip");
+      if (sinkUrl != null) {
+        p.add("management.opentelemetry.tracing.export.otlp.endpoint=" + sinkUrl + "/v1/traces");
+        p.add("management.opentelemetry.tracing.export.otlp.compression=gzip");
+      }
     }
     return p;
   }
