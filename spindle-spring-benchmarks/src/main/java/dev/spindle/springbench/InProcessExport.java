@@ -9,11 +9,9 @@ import io.opentelemetry.sdk.trace.export.SpanExporter;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
-import java.util.HexFormat;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.atomic.AtomicLong;
@@ -46,18 +44,9 @@ final class InProcessExport {
         + " bytes gzipped, lost " + LOST.get();
   }
 
-  /** Whether the last payload kept holds {@code traceId}, as hex (JSON) or its 16 bytes (protobuf). */
+  /** Whether the last payload kept holds {@code traceId}. */
   static boolean lastHolds(boolean protobuf, String traceId) {
-    byte[] needle = protobuf ? HexFormat.of().parseHex(traceId) : traceId.getBytes(StandardCharsets.US_ASCII);
-    byte[] hay = last;
-    outer:
-    for (int i = 0; i + needle.length <= hay.length; i++) {
-      for (int j = 0; j < needle.length; j++) {
-        if (hay[i + j] != needle[j]) continue outer;
-      }
-      return true;
-    }
-    return false;
+    return Payloads.holdsTrace(last, protobuf, traceId);
   }
 
   private static void gzipped(byte[] payload, int items) throws IOException {

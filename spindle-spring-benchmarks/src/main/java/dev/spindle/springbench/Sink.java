@@ -16,7 +16,6 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -169,9 +168,7 @@ final class Sink implements AutoCloseable {
     }
 
     synchronized boolean lastHolds(boolean otlp, String traceId) throws IOException {
-      byte[] body = gunzip(otlp ? lastOtlp : lastEnvelope);
-      byte[] needle = otlp ? HexFormat.of().parseHex(traceId) : traceId.getBytes(StandardCharsets.US_ASCII);
-      return indexOf(body, needle) >= 0;
+      return Payloads.holdsTrace(gunzip(otlp ? lastOtlp : lastEnvelope), otlp, traceId);
     }
 
     @Override
@@ -184,17 +181,6 @@ final class Sink implements AutoCloseable {
       try (InputStream in = new GZIPInputStream(new ByteArrayInputStream(body))) {
         return in.readAllBytes();
       }
-    }
-
-    private static int indexOf(byte[] haystack, byte[] needle) {
-      outer:
-      for (int i = 0; i + needle.length <= haystack.length; i++) {
-        for (int j = 0; j < needle.length; j++) {
-          if (haystack[i + j] != needle[j]) continue outer;
-        }
-        return i;
-      }
-      return -1;
     }
   }
 }

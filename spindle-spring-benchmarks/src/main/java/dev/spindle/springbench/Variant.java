@@ -14,8 +14,8 @@ import java.util.List;
  * What traces the application. All variants share one classpath (Spring Boot 4.0.7, Tomcat, the
  * Spindle starter, Boot's Micrometer Tracing + OpenTelemetry modules, the OTLP exporter); each
  * turns off the others' auto-configurations by package ({@code spring.autoconfigure.exclude}).
- * Every tracing variant records every request (sample rate 1.0) and sends it as a real exporter
- * does, gzip-compressed over the JDK's {@code HttpClient} to a loopback sink in another process.
+ * Every tracing variant records every request (sample rate 1.0) and serializes it in the process
+ * ({@link InProcessExport}) or sends it with the real exporters to {@link Sink}.
  */
 enum Variant {
   /** No tracer at all: Spring's observations run on a registry without handlers (no-ops). */
