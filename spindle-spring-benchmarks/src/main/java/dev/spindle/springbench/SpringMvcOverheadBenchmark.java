@@ -27,11 +27,12 @@ import org.springframework.context.ConfigurableApplicationContext;
 /**
  * One request to {@code GET /items/{id}} of {@link ItemsApp}, traced as {@link Variant} says,
  * without ({@link #request}) and with ({@link #requestWithTraceparent}) an incoming sampled
- * {@code traceparent}. JMH runs each variant in its own fork: the fork starts the export sink
- * (a child JVM), the application on a loopback port and one kept-alive connection, checks that
- * the variant traces and exports (or, for {@code none}, that nothing is traced), and the
- * benchmark thread then sends requests one after another. At the end it prints what reached the
- * sink, so a tracer that dropped under load is seen.
+ * {@code traceparent}. JMH runs each variant in its own fork: the fork starts the application on a
+ * loopback port (and, with {@code export=http}, the sink, a child JVM) and one kept-alive
+ * connection, checks that the variant's tracer runs and that a request's trace id reaches what it
+ * serializes (or, for {@code none}, that nothing is traced), then the benchmark thread sends
+ * requests one after another. At the end it prints what was serialized or delivered, so a tracer
+ * that dropped is seen, and the load average at the fork's start and end.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
