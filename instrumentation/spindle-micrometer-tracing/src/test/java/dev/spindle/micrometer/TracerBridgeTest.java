@@ -13,6 +13,7 @@ import dev.spindle.Transaction;
 import dev.spindle.testing.InMemoryTransport;
 import dev.spindle.testing.SentTransaction;
 import io.micrometer.tracing.BaggageInScope;
+import io.micrometer.tracing.Link;
 import io.micrometer.tracing.ScopedSpan;
 import io.micrometer.tracing.Span;
 import io.micrometer.tracing.TraceContext;
@@ -85,6 +86,27 @@ class TracerBridgeTest {
     }
     tx.finish();
     assertEquals(tx.spanId(), transport.awaitTransactions(1).get(0).span("load").parentSpanId());
+  }
+
+  /** Spindle spans have neither: both are dropped, the span is otherwise sent as it would be. */
+  @Test
+  void eventsAndLinksAreDroppedWithoutChangingTheSpan() {
+    Span other = tracer.nextSpan().name("other").start();
+    other.end();
+    Span batch = tracer.spanBuilder().name("batch").event("queued").addLink(new Link(other.context()))
+        .start();
+    Span step = tracer.nextSpan(batch).name("step").start();
+    step.event("cache.miss").event("retry", System.currentTimeMillis(), TimeUnit.MILLISECONDS).end();
+    batch.event("done").end();
+
+    List<SentTransaction> sent = transport.awaitTransactions(2);
+    SentTransaction tx = sent.stream().filter(t -> t.name().equals("batch")).findFirst().orElseThrow();
+    assertEquals(batch.context().traceId(), tx.traceId());
+    assertEquals(tx.spanId(), tx.span("step").parentSpanId());
+    String json = tx.json().toString();
+    for (String dropped : List.of("queued", "cache.miss", "retry", "done", other.context().spanId())) {
+      assertFalse(json.contains(dropped), dropped + " in " + json);
+    }
   }
 
   @Test
