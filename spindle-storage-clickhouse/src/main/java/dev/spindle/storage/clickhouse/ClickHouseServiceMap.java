@@ -17,6 +17,7 @@ import dev.spindle.storage.discover.Figures;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -78,11 +79,22 @@ final class ClickHouseServiceMap implements ServiceMapReader {
 
   /** The subquery with one row per call of the period. */
   String calls(ServiceMapQuery q) {
+    return calls(q, Set.of());
+  }
+
+  /**
+   * The subquery with one row per call of the period made by the spans of {@code traceIds}
+   * (every trace when empty). A call's span, parent and caller belong to its trace, so only those
+   * traces' rows are read for them (by the table's primary key); the root transactions a lost
+   * call may have continued as are read from the whole window.
+   */
+  String calls(ServiceMapQuery q, Set<String> traceIds) {
     String spans = schema.table("spans") + " FINAL";
     String local = schema.local("spans") + " FINAL";
-    String inPeriod = " end_us >= {s} AND end_us < {e} AND start_time < toDateTime({horizon})";
+    String only = traceIds.isEmpty() ? "" : " AND trace_id IN " + ClickHouseVerdicts.ids(traceIds);
+    String inPeriod = " end_us >= {s} AND end_us < {e} AND start_time < toDateTime({horizon})" + only;
     // the rows a call's parent, child or caller may be
-    String near = " end_us >= {lookback} AND start_us < {ew} AND start_time < toDateTime({horizon})";
+    String near = " end_us >= {lookback} AND start_us < {ew} AND start_time < toDateTime({horizon})" + only;
     String project = q.projectId() == null ? "" : " AND project_id = {project}";
 
     String linked = "SELECT toUInt64(p_project) AS sp, p_service AS ss, toUInt64(project_id) AS tp,"

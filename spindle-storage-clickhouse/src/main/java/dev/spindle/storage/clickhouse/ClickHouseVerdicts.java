@@ -39,7 +39,7 @@ final class ClickHouseVerdicts implements VerdictReader {
     Map<Long, String> names = new HashMap<>();
     for (Project p : metadata.projects()) names.put(p.id(), p.name());
     VerdictBuilder b = new VerdictBuilder(q, names::get);
-    String calls = serviceMap.calls(ServiceMapQuery.of(q.projectId(), q.startUs(), q.endUs()));
+    String calls = serviceMap.calls(ServiceMapQuery.of(q.projectId(), q.startUs(), q.endUs()), q.traceIds());
     Set<String> kept = new TreeSet<>();
     for (JsonNode r : http.query(facts(q, calls))) {
       String trace = r.get("trace_id").asText();
