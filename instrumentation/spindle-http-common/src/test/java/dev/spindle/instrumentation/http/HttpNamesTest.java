@@ -2,7 +2,10 @@ package dev.spindle.instrumentation.http;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
 
+import java.util.Random;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 class HttpNamesTest {
@@ -49,5 +52,32 @@ class HttpNamesTest {
     assertEquals("/search", HttpNames.sanitizePath("/search?q=1234"));
     assertEquals("/", HttpNames.sanitizePath(""));
     assertEquals("/", HttpNames.sanitizePath(null));
+  }
+
+  @Test
+  void sanitizePathWithoutRegexNamesAsTheRulesWrittenAsRegexDo() {
+    Pattern identifier = Pattern.compile("\\d+|.*\\d.*\\d.*"
+        + "|(?i)[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|(?i)(0x[0-9a-f]+|[0-9a-f]{16,})");
+    String alphabet = "0123456789abcdefxXABFgz-_/.\n\u2028é";
+    Random random = new Random(11);
+    for (int n = 0; n < 200_000; n++) {
+      StringBuilder path = new StringBuilder("/");
+      int length = random.nextInt(n % 3 == 0 ? 40 : 12);
+      if (n % 5 == 0) path.append(java.util.UUID.randomUUID()).append('/');
+      if (n % 7 == 0) path.append("0x");
+      for (int i = 0; i < length; i++) path.append(alphabet.charAt(random.nextInt(alphabet.length())));
+      StringBuilder expected = new StringBuilder();
+      String[] segments = path.toString().split("/", -1);
+      for (int i = 0; i < segments.length; i++) {
+        if (i > 0) expected.append('/');
+        String s = n % 11 == 0 ? segments[i].toUpperCase(java.util.Locale.ROOT) : segments[i];
+        segments[i] = s;
+        expected.append(!s.isEmpty() && identifier.matcher(s).matches() ? "*" : s);
+      }
+      String input = String.join("/", segments);
+      assertEquals(expected.toString(), HttpNames.sanitizePath(input), input);
+    }
+    String plain = "/api/v1/items";
+    assertSame(plain, HttpNames.sanitizePath(plain), "nothing replaced: the same string");
   }
 }
