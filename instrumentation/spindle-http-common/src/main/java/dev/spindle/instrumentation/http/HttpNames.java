@@ -36,6 +36,7 @@ public final class HttpNames {
    */
   public static String scrubUrl(String url) {
     if (url == null) return null;
+    if (isPlainUrl(url)) return url; // what a server's request URL usually is: nothing to drop
     try {
       URI u = new URI(url);
       if (u.getScheme() != null && u.getRawAuthority() != null) {
@@ -62,6 +63,42 @@ public final class HttpNames {
     int authorityEnd = slash < 0 ? s.length() : slash;
     String authority = s.substring(authorityStart, authorityEnd);
     return s.substring(0, authorityStart) + stripUserInfo(authority) + s.substring(authorityEnd);
+  }
+
+  /**
+   * True for {@code scheme://host[:port][/path]} without user info, query or fragment, a host of
+   * letters, digits, dots and dashes and a port without leading zero: {@link #scrubUrl} would give
+   * it back unchanged, so it is not parsed.
+   */
+  private static boolean isPlainUrl(String url) {
+    if (indexOfAny(url, '?', '#') >= 0 || url.indexOf('@') >= 0) return false;
+    int scheme = url.indexOf("://");
+    if (scheme <= 0 || !isAsciiLetterOrDigit(url.charAt(0)) || isDigit(url.charAt(0))) return false;
+    for (int i = 1; i < scheme; i++) {
+      char c = url.charAt(i);
+      if (!(isAsciiLetterOrDigit(c) || c == '+' || c == '.' || c == '-')) return false;
+    }
+    int start = scheme + 3;
+    int end = url.indexOf('/', start);
+    if (end < 0) end = url.length();
+    int colon = url.indexOf(':', start);
+    int hostEnd = colon >= 0 && colon < end ? colon : end;
+    if (hostEnd == start) return false;
+    for (int i = start; i < hostEnd; i++) {
+      char c = url.charAt(i);
+      if (!(isAsciiLetterOrDigit(c) || c == '.' || c == '-')) return false;
+    }
+    if (hostEnd == end) return true;
+    int digits = end - hostEnd - 1;
+    if (digits < 1 || digits > 5 || url.charAt(hostEnd + 1) == '0') return false;
+    for (int i = hostEnd + 1; i < end; i++) {
+      if (!isDigit(url.charAt(i))) return false;
+    }
+    return true;
+  }
+
+  private static boolean isAsciiLetterOrDigit(char c) {
+    return isDigit(c) || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
   }
 
   /** The raw query of {@code url} scrubbed as {@link #scrubQuery}; null when it has none. */

@@ -80,4 +80,57 @@ class HttpNamesTest {
     String plain = "/api/v1/items";
     assertSame(plain, HttpNames.sanitizePath(plain), "nothing replaced: the same string");
   }
+
+  @Test
+  void scrubUrlGivesPlainUrlsBackAsParsingThemWould() {
+    String alphabet = "abcXYZ019.-:/@?#[]% _+é";
+    Random random = new Random(5);
+    for (int n = 0; n < 200_000; n++) {
+      StringBuilder url = new StringBuilder(n % 4 == 0 ? "https" : n % 4 == 1 ? "h+1" : "http");
+      url.append(n % 9 == 0 ? ":/" : "://");
+      int length = random.nextInt(n % 2 == 0 ? 8 : 30);
+      for (int i = 0; i < length; i++) {
+        char c = alphabet.charAt(random.nextInt(alphabet.length()));
+        url.append(n % 3 == 0 && "@?#[]% é".indexOf(c) >= 0 ? 'a' : c);
+      }
+      String u = url.toString();
+      assertEquals(parsed(u), HttpNames.scrubUrl(u), u);
+    }
+    String plain = "http://127.0.0.1:8080/items/42";
+    assertSame(plain, HttpNames.scrubUrl(plain));
+  }
+
+  /** scrubUrl as it was before its plain-URL shortcut: every URL parsed. */
+  private static String parsed(String url) {
+    try {
+      java.net.URI u = new java.net.URI(url);
+      if (u.getScheme() != null && u.getRawAuthority() != null) {
+        StringBuilder b = new StringBuilder();
+        b.append(u.getScheme()).append("://");
+        if (u.getHost() != null) {
+          b.append(u.getHost());
+          if (u.getPort() != -1) b.append(':').append(u.getPort());
+        } else {
+          String a = u.getRawAuthority();
+          b.append(a.substring(a.lastIndexOf('@') + 1));
+        }
+        if (u.getRawPath() != null) b.append(u.getRawPath());
+        return b.toString();
+      }
+    } catch (java.net.URISyntaxException | RuntimeException e) {
+      // textual
+    }
+    String s = url;
+    int q = s.indexOf('?');
+    int h = s.indexOf('#');
+    int cut = q < 0 ? h : h < 0 ? q : Math.min(q, h);
+    if (cut >= 0) s = s.substring(0, cut);
+    int scheme = s.indexOf("://");
+    int authorityStart = scheme < 0 ? 0 : scheme + 3;
+    int slash = s.indexOf('/', authorityStart);
+    int authorityEnd = slash < 0 ? s.length() : slash;
+    String authority = s.substring(authorityStart, authorityEnd);
+    return s.substring(0, authorityStart) + authority.substring(authority.lastIndexOf('@') + 1)
+        + s.substring(authorityEnd);
+  }
 }
