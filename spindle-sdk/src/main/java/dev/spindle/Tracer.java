@@ -634,7 +634,7 @@ public final class Tracer implements AutoCloseable {
         return null;
       }
     }
-    return EventJson.transaction(data).getBytes(StandardCharsets.UTF_8);
+    return EventJson.transaction(data);
   }
 
 }
