@@ -26,7 +26,6 @@ public final class HttpNames {
   /** A card-number-like run of 13 to 19 digits, possibly split by spaces or dashes. */
   private static final Pattern CARD_LIKE = Pattern.compile("(?:\\d[ -]?){12,18}\\d");
 
-
   private HttpNames() {}
 
   /**
