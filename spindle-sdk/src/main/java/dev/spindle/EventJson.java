@@ -15,7 +15,8 @@ final class EventJson {
 
   private EventJson() {}
 
-  static String transaction(TransactionData t) {
+  /** The transaction event as UTF-8 JSON. */
+  static byte[] transaction(TransactionData t) {
     JsonWriter w = new JsonWriter(new StringBuilder(1024 + t.spans().size() * 384));
     w.beginObject();
     w.name("event_id").value(t.eventId());
@@ -67,7 +68,7 @@ final class EventJson {
     }
     sdk(w);
     w.endObject();
-    return w.toString();
+    return w.toUtf8();
   }
 
   /**

@@ -222,9 +222,10 @@ public final class SpindleOptions {
 
   /**
    * Called with every transaction before it is sent; return it (changed or not) or null to drop.
-   * It runs on the transport's sender thread, when the envelope is produced, so it never slows the
-   * thread that finished the transaction — and it does not run for envelopes dropped before
-   * sending (queue full, rate limited).
+   * It runs on one of the transport's sender threads when the envelope is produced (several may
+   * run it at once: it must be thread-safe), so it never slows the thread that finished the
+   * transaction — and it does not run for envelopes dropped before sending (queue full, rate
+   * limited).
    */
   public SpindleOptions setBeforeSendTransaction(UnaryOperator<TransactionData> hook) {
     if (change("before-send-transaction")) this.beforeSendTransaction = hook;

@@ -596,7 +596,7 @@ public final class Tracer implements AutoCloseable {
    * Hands a finished transaction to the transport. Only the cheap part runs here, on the
    * application's thread: the snapshot of its spans, the scope data and the frozen DSC. Building
    * the event, {@code beforeSendTransaction} and JSON serialization run when the transport
-   * produces the envelope's payload — on its sender thread — and not at all when the envelope is
+   * produces the envelope's payload — on a sender thread — and not at all when the envelope is
    * dropped (queue full, rate limited).
    */
   void send(RecordingTransaction tx, String eventId, Supplier<TransactionData.Builder> snapshot,
@@ -634,7 +634,7 @@ public final class Tracer implements AutoCloseable {
         return null;
       }
     }
-    return EventJson.transaction(data).getBytes(StandardCharsets.UTF_8);
+    return EventJson.transaction(data);
   }
 
 }

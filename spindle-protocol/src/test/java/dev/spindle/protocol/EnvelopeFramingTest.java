@@ -19,7 +19,7 @@ class EnvelopeFramingTest {
 
   @Test
   void writesTheExactFormat() {
-    byte[] e = new EnvelopeWriter("{\"event_id\":\"x\"}", 0)
+    byte[] e = new EnvelopeWriter("{\"event_id\":\"x\"}")
         .item("transaction", "application/json", "{\"a\":1}".getBytes(UTF_8))
         .item("attachment", null, "héllo".getBytes(UTF_8))
         .toByteArray();
@@ -28,14 +28,14 @@ class EnvelopeFramingTest {
         + "{\"a\":1}\n"
         + "{\"type\":\"attachment\",\"length\":6}\n"
         + "héllo", new String(e, UTF_8));
-    assertThrows(IllegalArgumentException.class, () -> new EnvelopeWriter("{\n}", 0));
+    assertThrows(IllegalArgumentException.class, () -> new EnvelopeWriter("{\n}"));
   }
 
   @Test
   void roundTripsBinaryPayloadsWithNewlines() {
     byte[] binary = new byte[256];
     for (int i = 0; i < binary.length; i++) binary[i] = (byte) i;
-    byte[] e = new EnvelopeWriter("{\"trace\":{\"a\": [1]},\"dsn\":\"d\"}", 0)
+    byte[] e = new EnvelopeWriter("{\"trace\":{\"a\": [1]},\"dsn\":\"d\"}")
         .item("attachment", "application/octet-stream", binary)
         .item("event", null, "\n\n".getBytes(UTF_8))
         .item("span", null, new byte[0])

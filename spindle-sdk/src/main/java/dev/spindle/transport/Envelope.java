@@ -109,7 +109,8 @@ public final class Envelope {
    * left out.
    */
   public byte[] serialize(Instant sentAt) {
-    JsonWriter h = new JsonWriter().beginObject();
+    int hint = 160 + (dsn == null ? 0 : dsn.length()) + (traceJson == null ? 0 : traceJson.length());
+    JsonWriter h = new JsonWriter(new StringBuilder(hint)).beginObject();
     if (eventId != null) h.name("event_id").value(eventId);
     if (dsn != null) h.name("dsn").value(dsn);
     if (sdkName != null || sdkVersion != null) {
@@ -121,9 +122,7 @@ public final class Envelope {
     if (sentAt != null) h.name("sent_at").value(Rfc3339.format(sentAt));
     if (traceJson != null) h.name("trace").rawValue(traceJson);
     h.endObject();
-    int size = 256;
-    for (Item item : items) size += item.rawPayload().length + 64;
-    EnvelopeWriter out = new EnvelopeWriter(h.toString(), size);
+    EnvelopeWriter out = new EnvelopeWriter(h.toString());
     for (Item item : items) {
       if (item.produce()) out.item(item.type, item.contentType, item.rawPayload());
     }

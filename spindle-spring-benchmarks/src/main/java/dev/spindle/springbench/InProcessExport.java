@@ -11,17 +11,21 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.zip.CRC32;
+import java.util.zip.Deflater;
 import java.util.zip.GZIPOutputStream;
 
 /**
  * Export that does not leave the process ({@code export=inProcess}): each tracer's exporter does
  * what its HTTP exporter does before the network, on its background thread, and discards the
  * bytes. Spindle: {@link SpindleTransport}, a sender thread that produces each envelope (snapshot,
- * JSON), serializes and gzips it, as {@code HttpTransport}'s sender does before its POST.
+ * JSON), serializes and gzips it with one reused {@code Deflater}, as each of
+ * {@code HttpTransport}'s senders does before its POST.
  * OpenTelemetry: {@link OtlpExporter} behind Boot's {@code BatchSpanProcessor}, which marshals
  * each batch to OTLP protobuf with the exporter's own low-allocation marshaler and gzips it, as
  * the OTLP/HTTP exporter does before its POST. Counted here for the checks and the report.
@@ -81,13 +85,30 @@ final class InProcessExport {
     }
 
     private void run() {
+      // one Deflater for the sender, reset per envelope, as each HttpTransport sender has
+      Deflater deflater = new Deflater(Deflater.DEFAULT_COMPRESSION, true);
+      CRC32 crc = new CRC32();
+      byte[] out = new byte[8 * 1024];
       try {
         while (true) {
           Envelope e = queue.take();
           try {
             Envelope produced = e.produce();
-            if (produced != null) gzipped(produced.serialize(Instant.now()), 1);
-          } catch (IOException | RuntimeException ignored) {
+            if (produced == null) continue;
+            byte[] payload = produced.serialize(Instant.now());
+            if (keepLast) last = payload;
+            crc.reset();
+            crc.update(payload, 0, payload.length); // the gzip trailer's checksum
+            deflater.reset();
+            deflater.setInput(payload);
+            deflater.finish();
+            int n = 10; // the gzip header
+            while (!deflater.finished()) {
+              if (n == out.length) out = Arrays.copyOf(out, out.length * 2);
+              n += deflater.deflate(out, n, out.length - n);
+            }
+            count(Arrays.copyOf(out, n + 8).length, 1); // the body HttpTransport posts
+          } catch (RuntimeException ignored) {
             // counted as not serialized
           } finally {
             done.incrementAndGet();
@@ -95,6 +116,8 @@ final class InProcessExport {
         }
       } catch (InterruptedException closed) {
         Thread.currentThread().interrupt();
+      } finally {
+        deflater.end();
       }
     }
 

@@ -155,6 +155,50 @@ public final class JsonWriter {
     return out.toString();
   }
 
+  /**
+   * The JSON written so far as UTF-8, as {@code toString().getBytes(UTF_8)} gives it (a lone
+   * surrogate becomes {@code ?}) without the intermediate string: one array of the exact size.
+   */
+  public byte[] toUtf8() {
+    StringBuilder s = out;
+    int n = s.length();
+    int size = 0;
+    for (int i = 0; i < n; i++) {
+      char c = s.charAt(i);
+      if (c < 0x80) size++;
+      else if (c < 0x800) size += 2;
+      else if (Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(s.charAt(i + 1))) {
+        size += 4;
+        i++;
+      } else if (Character.isSurrogate(c)) size++;
+      else size += 3;
+    }
+    byte[] b = new byte[size];
+    int at = 0;
+    for (int i = 0; i < n; i++) {
+      char c = s.charAt(i);
+      if (c < 0x80) {
+        b[at++] = (byte) c;
+      } else if (c < 0x800) {
+        b[at++] = (byte) (0xc0 | c >> 6);
+        b[at++] = (byte) (0x80 | (c & 0x3f));
+      } else if (Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(s.charAt(i + 1))) {
+        int cp = Character.toCodePoint(c, s.charAt(++i));
+        b[at++] = (byte) (0xf0 | cp >> 18);
+        b[at++] = (byte) (0x80 | (cp >> 12 & 0x3f));
+        b[at++] = (byte) (0x80 | (cp >> 6 & 0x3f));
+        b[at++] = (byte) (0x80 | (cp & 0x3f));
+      } else if (Character.isSurrogate(c)) {
+        b[at++] = '?';
+      } else {
+        b[at++] = (byte) (0xe0 | c >> 12);
+        b[at++] = (byte) (0x80 | (c >> 6 & 0x3f));
+        b[at++] = (byte) (0x80 | (c & 0x3f));
+      }
+    }
+    return b;
+  }
+
   private static boolean needsEscape(char c) {
     return c < 0x20 || c == '"' || c == '\\' || c == 0x2028 || c == 0x2029;
   }

@@ -34,12 +34,13 @@ import java.util.concurrent.atomic.AtomicLong;
  *   <li>Names sort by age; {@link #list()} returns the oldest first.
  *   <li>The total size is bounded by {@code maxBytes}. When a new envelope does not fit, the
  *       <b>oldest</b> files are evicted (their items recorded as {@code queue_overflow}): fresh
- *       data is worth more than old. An envelope larger than {@code maxBytes} on its own is
- *       rejected and recorded the same way.
+ *       data is worth more than old; the file a sender is delivering at that moment is kept. An
+ *       envelope larger than {@code maxBytes} on its own is rejected and recorded the same way.
  *   <li>Files that cannot be parsed are deleted with a log line.
  * </ul>
  *
- * <p>Not thread-safe: used by the transport's sender thread only.
+ * <p>Thread-safe (each operation holds this spool's monitor): the transport's senders share it.
+ * The file one of them is sending ({@link #sending}) is not evicted.
  */
 final class DiskSpool {
   static final String SUFFIX = ".envelope";
@@ -55,7 +56,9 @@ final class DiskSpool {
   private final Set<Path> undeletable = new HashSet<>();
   /** Known files, oldest first; loaded from the directory when empty. */
   private final ArrayDeque<Path> pending = new ArrayDeque<>();
-  // volatile: written by the sender thread only, read by others for flush()/close() answers
+  /** The file a sender is delivering: eviction skips it (it would count it lost and deliver it). */
+  private Path sending;
+  // volatile: written under the monitor, read without it for flush()/close() answers
   private volatile long totalBytes;
   private volatile int fileCount;
 
@@ -105,7 +108,7 @@ final class DiskSpool {
    * @throws IOException when the file cannot be written (e.g. read-only disk); nothing is left
    *     behind
    */
-  boolean store(Envelope envelope, byte[] serialized) throws IOException {
+  synchronized boolean store(Envelope envelope, byte[] serialized) throws IOException {
     if (serialized.length > maxBytes) {
       LOG.log(Level.DEBUG, "envelope of {0} bytes exceeds the spool limit of {1} bytes; dropped",
           serialized.length, maxBytes);
@@ -143,7 +146,7 @@ final class DiskSpool {
    * rate-limited items were removed from it so they are not counted or sent twice. On failure
    * the file is deleted rather than left with items already recorded as discarded.
    */
-  void replace(Path file, byte[] serialized) {
+  synchronized void replace(Path file, byte[] serialized) {
     Path temp = dir.resolve(TEMP_PREFIX + file.getFileName());
     try {
       long oldSize = Files.size(file);
@@ -166,7 +169,7 @@ final class DiskSpool {
   }
 
   /** Spooled files, oldest first. Never throws; an unreadable directory lists as empty. */
-  List<Path> list() {
+  synchronized List<Path> list() {
     List<Path> result = new ArrayList<>();
     try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, "*" + SUFFIX)) {
       for (Path p : files) {
@@ -185,7 +188,7 @@ final class DiskSpool {
   }
 
   /** The oldest spooled file, or null. Cheap: the directory is listed only when needed. */
-  Path oldest() {
+  synchronized Path oldest() {
     if (pending.isEmpty()) pending.addAll(list());
     return pending.peekFirst();
   }
@@ -194,7 +197,7 @@ final class DiskSpool {
    * Reads and parses a spooled envelope. A file that is gone returns null; a corrupt one is
    * deleted with a log line and returns null.
    */
-  Envelope read(Path file) {
+  synchronized Envelope read(Path file) {
     byte[] data;
     try {
       data = Files.readAllBytes(file);
@@ -217,7 +220,7 @@ final class DiskSpool {
    * cannot be deleted is remembered and never listed again by this instance, so it is not
    * delivered twice.
    */
-  void delete(Path file) {
+  synchronized void delete(Path file) {
     pending.remove(file);
     long size = 0;
     try {
@@ -238,10 +241,16 @@ final class DiskSpool {
     }
   }
 
+  /** Marks the file a sender is delivering (null: none), so that it is not evicted meanwhile. */
+  synchronized void sending(Path file) {
+    sending = file;
+  }
+
   private void evictFor(long needed) {
-    while (totalBytes + needed > maxBytes) {
-      Path oldest = oldest();
-      if (oldest == null) return;
+    if (pending.isEmpty()) pending.addAll(list());
+    for (Path oldest : new ArrayList<>(pending)) {
+      if (totalBytes + needed <= maxBytes) return;
+      if (oldest.equals(sending)) continue;
       Envelope evicted = read(oldest); // a corrupt file is deleted by read()
       if (evicted != null) {
         delete(oldest);

@@ -6,7 +6,6 @@ import dev.spindle.transport.Transport;
 import static java.util.Objects.requireNonNull;
 
 import dev.spindle.protocol.Dsn;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
@@ -19,8 +18,10 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -29,15 +30,17 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
-import java.util.zip.GZIPOutputStream;
 
 /**
- * Sends envelopes over HTTP to a Sentry-compatible server from one daemon thread named
- * {@code spindle-transport}.
+ * Sends envelopes over HTTP to a Sentry-compatible server from a few daemon threads named
+ * {@code spindle-transport-<n>} ({@link Builder#maxConcurrentRequests(int)}, default
+ * {@value #DEFAULT_MAX_CONCURRENT_REQUESTS}), each with at most one request in flight on a
+ * kept-alive connection of the shared HTTP client.
  *
  * <p>{@link #send} only appends to a bounded in-memory queue (when full, the envelope is dropped
- * and recorded as {@code queue_overflow}); it never blocks on I/O and never throws. The sender
- * thread, per envelope:
+ * and recorded as {@code queue_overflow}); it never blocks on I/O and never throws. The protocol
+ * allows one transaction per envelope and one envelope per request, so throughput comes from
+ * requests in flight at once, not from batching. A sender thread, per envelope:
  *
  * <ol>
  *   <li>drops items whose category the server currently rate-limits (recorded as
@@ -53,9 +56,10 @@ import java.util.zip.GZIPOutputStream;
  *
  * <p>While the server is unreachable, new envelopes go straight to the spool, and the oldest
  * spooled envelope is retried (one attempt) after each backoff period. Once the server answers
- * again, the spool is drained oldest first; each file is deleted after a 2xx, so nothing is
- * delivered twice. A new transport on the same spool directory (an application restart) drains
- * what an earlier one left. {@code X-Sentry-Rate-Limits} is honoured on every response.
+ * again, the spool is drained oldest first, by one sender at a time; each file is deleted after a
+ * 2xx, so nothing is delivered twice. A new transport on the same spool directory (an application
+ * restart) drains what an earlier one left. {@code X-Sentry-Rate-Limits} is honoured on every
+ * response.
  *
  * <p>Thread-safe. Build with {@link #builder(Dsn)}.
  */
@@ -74,6 +78,8 @@ public final class HttpTransport implements Transport {
   public static final Duration DEFAULT_MAX_BACKOFF = Duration.ofSeconds(30);
   /** Default {@link Builder#requestTimeout(Duration)}: 10 seconds. */
   public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(10);
+  /** Default {@link Builder#maxConcurrentRequests(int)}: 4 requests in flight at most. */
+  public static final int DEFAULT_MAX_CONCURRENT_REQUESTS = 4;
   /** Default SDK name in the auth header. */
   public static final String DEFAULT_SDK_NAME = "spindle.java";
   /** Default SDK version in the auth header: the jar's Implementation-Version, else "dev". */
@@ -95,32 +101,40 @@ public final class HttpTransport implements Transport {
   private final String sdkName;
   private final String sdkVersion;
   private final String authHeader;
+  private final String userAgent;
   private final HttpClient client;
   private final Clock clock;
   private final ClientReports reports = new ClientReports();
   private final RateLimits rateLimits;
   private final DiskSpool spool;
+  private final List<Thread> senders;
 
   private final ReentrantLock lock = new ReentrantLock();
+  /** Signalled when there is work: an envelope, a flush request, close. */
   private final Condition wakeUp = lock.newCondition();
-  private final ArrayDeque<Envelope> queue = new ArrayDeque<>();
-  private final List<FlushRequest> flushRequests = new ArrayList<>();
+  /** Signalled by close only: wakes senders waiting out a retry's backoff. */
+  private final Condition stop = lock.newCondition();
   private final AtomicBoolean closed = new AtomicBoolean();
   private volatile boolean stopping;
-  private volatile CompletableFuture<?> inFlight;
+  private final Set<CompletableFuture<?>> inFlight = ConcurrentHashMap.newKeySet();
   /** Envelopes that could not be delivered because the server was unreachable (spooled or lost). */
   private final AtomicLong undelivered = new AtomicLong();
-  private final Thread sender;
+  private volatile boolean warnedSpool;
+  private volatile boolean warnedRejected;
 
-  // Sender-thread state.
+  // Guarded by lock.
+  private final ArrayDeque<Envelope> queue = new ArrayDeque<>();
+  private final List<FlushRequest> flushRequests = new ArrayList<>();
+  /** Senders handling an envelope, the spool or flush requests. */
+  private int busy;
+  /** Whether a sender is handling a spooled envelope: one at a time, oldest first. */
+  private boolean spoolBusy;
+  /** Sender threads that have not exited; the last one to exit spools what is left. */
+  private int running;
   private boolean offline;
   private long offlineUntilNanos;
   private int consecutiveFailures;
   private boolean warnedUnreachable;
-  private boolean warnedSpool;
-  private boolean warnedRejected;
-  /** Alternate queue and spool work so a busy queue cannot starve the spool. */
-  private boolean lastWasQueued;
 
   private HttpTransport(Builder b) {
     this.dsn = b.dsn;
@@ -132,7 +146,8 @@ public final class HttpTransport implements Transport {
     this.requestTimeout = b.requestTimeout;
     this.sdkName = b.sdkName;
     this.sdkVersion = b.sdkVersion;
-    this.authHeader = dsn.authHeader(sdkName + "/" + sdkVersion);
+    this.userAgent = sdkName + "/" + sdkVersion;
+    this.authHeader = dsn.authHeader(userAgent);
     this.clock = b.clock;
     this.rateLimits = new RateLimits(clock);
     this.client = b.httpClient != null ? b.httpClient
@@ -151,8 +166,13 @@ public final class HttpTransport implements Transport {
       }
     }
     this.spool = s;
-    this.sender = new Thread(this::run, THREAD_NAME);
-    sender.setDaemon(true);
+    List<Thread> threads = new ArrayList<>(b.maxConcurrentRequests);
+    for (int i = 1; i <= b.maxConcurrentRequests; i++) {
+      Thread t = new Thread(this::run, THREAD_NAME + "-" + i);
+      t.setDaemon(true);
+      threads.add(t);
+    }
+    this.senders = List.copyOf(threads);
   }
 
   /** A builder sending to {@code dsn}. */
@@ -174,7 +194,7 @@ public final class HttpTransport implements Transport {
           } else {
             queue.addLast(envelope);
             accepted = true;
-            wakeUp.signalAll();
+            wakeUp.signal(); // one idle sender is enough; busy ones look again when done
           }
         }
       } finally {
@@ -198,7 +218,7 @@ public final class HttpTransport implements Transport {
       FlushRequest request = new FlushRequest(undelivered.get());
       lock.lock();
       try {
-        if (stopping || !sender.isAlive()) {
+        if (stopping || running == 0) {
           return queue.isEmpty() && (spool == null || spool.isEmpty());
         }
         flushRequests.add(request);
@@ -230,27 +250,40 @@ public final class HttpTransport implements Transport {
   }
 
   /**
-   * Flushes for up to the shutdown timeout, then stops the sender: an HTTP call still in flight
-   * is abandoned, and envelopes still queued are written to the spool (if any), so a restart
-   * delivers them. Waits at most one more second for the sender thread. Idempotent.
+   * Flushes for up to the shutdown timeout, then stops the senders: HTTP calls still in flight
+   * are abandoned, and envelopes still queued are written to the spool (if any), so a restart
+   * delivers them. Waits at most one more second for the sender threads. Idempotent.
    */
   @Override
   public void close() {
     if (!closed.compareAndSet(false, true)) return;
     try {
-      if (sender.isAlive()) flush(shutdownTimeout);
+      boolean alive;
+      lock.lock();
+      try {
+        alive = running > 0;
+      } finally {
+        lock.unlock();
+      }
+      if (alive) flush(shutdownTimeout);
     } finally {
       lock.lock();
       try {
         stopping = true;
         wakeUp.signalAll();
+        stop.signalAll();
       } finally {
         lock.unlock();
       }
-      CompletableFuture<?> call = inFlight;
-      if (call != null) call.cancel(true);
+      for (CompletableFuture<?> call : inFlight) call.cancel(true);
+      long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(JOIN_MILLIS);
       try {
-        if (Thread.currentThread() != sender) sender.join(JOIN_MILLIS);
+        for (Thread t : senders) {
+          long left = deadline - System.nanoTime();
+          if (t != Thread.currentThread() && left > 0) {
+            t.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));
+          }
+        }
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       }
@@ -282,83 +315,119 @@ public final class HttpTransport implements Transport {
   }
 
   void start() {
-    sender.start();
+    lock.lock();
+    try {
+      running = senders.size();
+    } finally {
+      lock.unlock();
+    }
+    for (Thread t : senders) t.start();
   }
 
-  // ---- sender thread
+  // ---- sender threads
+
+  /** What a sender took under the lock: an envelope, the oldest spooled one, or flush requests. */
+  private record Work(Envelope envelope, boolean spooled, List<FlushRequest> flushes) {}
 
   private void run() {
+    Gzip gzip = new Gzip();
+    boolean lastWasQueued = false; // alternate queue and spool so a busy queue cannot starve it
     try {
       while (true) {
-        Envelope next = null;
-        boolean spoolWork = false;
-        List<FlushRequest> flushes = null;
-        lock.lock();
+        Work work = take(lastWasQueued);
+        if (work == null) return;
+        lastWasQueued = work.envelope != null;
         try {
-          while (true) {
-            if (stopping) return;
-            boolean due = spoolDue();
-            if (due && lastWasQueued) {
-              spoolWork = true;
-              break;
-            }
-            next = queue.pollFirst();
-            if (next != null) break;
-            if (due) {
-              spoolWork = true;
-              break;
-            }
-            if (!flushRequests.isEmpty()) {
-              flushes = new ArrayList<>(flushRequests);
-              flushRequests.clear();
-              break;
-            }
-            long wait = spool != null && !spool.isEmpty() && offline
-                ? offlineUntilNanos - System.nanoTime() : Long.MAX_VALUE;
-            try {
-              if (wait == Long.MAX_VALUE) wakeUp.await();
-              else if (wait > 0) wakeUp.awaitNanos(wait);
-            } catch (InterruptedException e) {
-              // only close() wants us to stop, and it says so with `stopping`
-            }
-          }
-        } finally {
-          lock.unlock();
-        }
-        lastWasQueued = next != null;
-        try {
-          if (next != null) {
-            process(next, null);
-          } else if (spoolWork) {
-            drainOneSpooled();
-          } else if (flushes != null) {
-            completeFlushes(flushes);
+          if (work.envelope != null) {
+            process(work.envelope, null, gzip);
+          } else if (work.spooled) {
+            drainOneSpooled(gzip);
+          } else {
+            completeFlushes(work.flushes, gzip);
           }
         } catch (Throwable t) {
           LOG.log(Level.WARNING, "unexpected error in the transport sender", t);
-          if (flushes != null) flushes.forEach(f -> f.done.complete(false));
+          if (work.flushes != null) work.flushes.forEach(f -> f.done.complete(false));
+        } finally {
+          done(work);
         }
       }
     } finally {
-      shutdown();
+      gzip.close();
+      exited();
     }
   }
 
+  /** Waits for work and marks this sender busy with it; null when the transport stops. */
+  private Work take(boolean lastWasQueued) {
+    lock.lock();
+    try {
+      while (true) {
+        if (stopping) return null;
+        boolean spoolDue = !spoolBusy && spoolDue();
+        Work work = null;
+        if (spoolDue && lastWasQueued) {
+          work = new Work(null, true, null);
+        } else if (!queue.isEmpty()) {
+          work = new Work(queue.pollFirst(), false, null);
+        } else if (spoolDue) {
+          work = new Work(null, true, null);
+        } else if (!flushRequests.isEmpty() && busy == 0) {
+          // everything handed over before these requests has been handled
+          work = new Work(null, false, new ArrayList<>(flushRequests));
+          flushRequests.clear();
+        }
+        if (work != null) {
+          busy++;
+          if (work.spooled) spoolBusy = true;
+          return work;
+        }
+        long wait = spool != null && !spool.isEmpty() && offline && !spoolBusy
+            ? offlineUntilNanos - System.nanoTime() : Long.MAX_VALUE;
+        try {
+          if (wait == Long.MAX_VALUE) wakeUp.await();
+          else if (wait > 0) wakeUp.awaitNanos(wait);
+        } catch (InterruptedException e) {
+          // only close() wants us to stop, and it says so with `stopping`
+        }
+      }
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private void done(Work work) {
+    lock.lock();
+    try {
+      busy--; // this sender looks for more work (or answers pending flushes) next
+      if (work.spooled) spoolBusy = false;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Called under the lock. */
   private boolean spoolDue() {
     return spool != null && !spool.isEmpty()
         && (!offline || System.nanoTime() - offlineUntilNanos >= 0);
   }
 
   private boolean inOfflineBackoff() {
-    return offline && System.nanoTime() - offlineUntilNanos < 0;
+    lock.lock();
+    try {
+      return offline && System.nanoTime() - offlineUntilNanos < 0;
+    } finally {
+      lock.unlock();
+    }
   }
 
-  /** Writes what is left to the spool so a restart can deliver it. */
-  private void shutdown() {
+  /** The last sender to exit writes what is left to the spool, so a restart can deliver it. */
+  private void exited() {
     List<Envelope> left;
     List<FlushRequest> flushes;
     lock.lock();
     try {
+      if (--running > 0) return;
       left = new ArrayList<>(queue);
       queue.clear();
       flushes = new ArrayList<>(flushRequests);
@@ -387,9 +456,9 @@ public final class HttpTransport implements Transport {
     flushes.forEach(f -> f.done.complete(false));
   }
 
-  private void process(Envelope envelope, Path spooledFile) {
+  private void process(Envelope envelope, Path spooledFile, Gzip gzip) {
     Envelope limited = applyRateLimits(envelope);
-    // Lazy payloads (the SDK's transactions) are serialized here, on the sender thread, and only
+    // Lazy payloads (the SDK's transactions) are serialized here, on a sender thread, and only
     // when they are going to be sent.
     Envelope filtered = limited == null ? null : limited.produce();
     if (filtered == null) {
@@ -409,7 +478,7 @@ public final class HttpTransport implements Transport {
       }
     }
     int retries = spooledFile != null || inOfflineBackoff() ? 0 : maxRetries;
-    Outcome outcome = deliver(e, retries);
+    Outcome outcome = deliver(e, retries, gzip);
     switch (outcome) {
       case DELIVERED:
         if (spooledFile != null) spool.delete(spooledFile);
@@ -440,19 +509,24 @@ public final class HttpTransport implements Transport {
     }
   }
 
-  private void drainOneSpooled() {
+  private void drainOneSpooled(Gzip gzip) {
     Path file = spool.oldest();
     if (file == null) return;
-    Envelope e = spool.read(file);
-    if (e == null) return; // corrupt or gone; already removed
-    LOG.log(Level.DEBUG, "sending spooled envelope {0}", file.getFileName());
-    process(e, file);
+    spool.sending(file);
+    try {
+      Envelope e = spool.read(file);
+      if (e == null) return; // corrupt or gone; already removed
+      LOG.log(Level.DEBUG, "sending spooled envelope {0}", file.getFileName());
+      process(e, file, gzip);
+    } finally {
+      spool.sending(null);
+    }
   }
 
-  private void completeFlushes(List<FlushRequest> flushes) {
+  private void completeFlushes(List<FlushRequest> flushes, Gzip gzip) {
     if (!reports.isEmpty() && !rateLimits.isAllLimited() && !inOfflineBackoff()) {
       ClientReports.Snapshot pending = reports.take();
-      if (pending != null && deliver(clientReportEnvelope(pending), maxRetries)
+      if (pending != null && deliver(clientReportEnvelope(pending), maxRetries, gzip)
           != Outcome.DELIVERED) {
         reports.restore(pending);
       }
@@ -538,11 +612,11 @@ public final class HttpTransport implements Transport {
     if (item.type().equals("client_report")) reports.restore(item.payload());
   }
 
-  private Outcome deliver(Envelope e, int retries) {
+  private Outcome deliver(Envelope e, int retries, Gzip gzip) {
     byte[] body;
     try {
-      body = gzip(e.serialize(clock.instant()));
-    } catch (IOException | RuntimeException ex) {
+      body = gzip.compress(e.serialize(clock.instant()));
+    } catch (RuntimeException ex) {
       LOG.log(Level.WARNING, "cannot serialize " + e, ex);
       return Outcome.REJECTED;
     }
@@ -553,7 +627,7 @@ public final class HttpTransport implements Transport {
           .header("Content-Type", "application/x-sentry-envelope")
           .header("Content-Encoding", "gzip")
           .header("X-Sentry-Auth", authHeader)
-          .header("User-Agent", sdkName + "/" + sdkVersion)
+          .header("User-Agent", userAgent)
           .POST(HttpRequest.BodyPublishers.ofByteArray(body))
           .build();
     } catch (RuntimeException ex) {
@@ -562,13 +636,15 @@ public final class HttpTransport implements Transport {
     }
     String lastProblem = null;
     for (int attempt = 0; attempt <= retries; attempt++) {
-      if (attempt > 0 && !backoff(attempt)) break;
+      if (attempt > 0 && (inOfflineBackoff() || !backoff(attempt))) {
+        break; // another sender found the server unreachable meanwhile, or we are stopping
+      }
       if (stopping) break;
       HttpResponse<Void> response;
+      CompletableFuture<HttpResponse<Void>> call = null;
       try {
-        CompletableFuture<HttpResponse<Void>> call =
-            client.sendAsync(request, HttpResponse.BodyHandlers.discarding());
-        inFlight = call;
+        call = client.sendAsync(request, HttpResponse.BodyHandlers.discarding());
+        inFlight.add(call);
         if (stopping) call.cancel(true);
         response = call.get();
       } catch (ExecutionException ex) {
@@ -583,7 +659,7 @@ public final class HttpTransport implements Transport {
         LOG.log(Level.WARNING, "cannot send to " + dsn.envelopeUri(), ex);
         return Outcome.REJECTED;
       } finally {
-        inFlight = null;
+        if (call != null) inFlight.remove(call);
       }
       int status = response.statusCode();
       rateLimits.update(status,
@@ -618,22 +694,36 @@ public final class HttpTransport implements Transport {
   }
 
   private void markOnline() {
-    if (offline) LOG.log(Level.DEBUG, "{0} is reachable again", dsn.envelopeUri());
-    offline = false;
-    consecutiveFailures = 0;
-    warnedUnreachable = false;
+    boolean wasOffline;
+    lock.lock();
+    try {
+      wasOffline = offline;
+      offline = false;
+      consecutiveFailures = 0;
+      warnedUnreachable = false;
+    } finally {
+      lock.unlock();
+    }
+    if (wasOffline) LOG.log(Level.DEBUG, "{0} is reachable again", dsn.envelopeUri());
   }
 
   private void markOffline(String problem) {
-    if (stopping) return;
-    consecutiveFailures = Math.min(consecutiveFailures + 1, 62);
-    offline = true;
-    offlineUntilNanos = System.nanoTime() + backoffNanos(consecutiveFailures);
-    if (!warnedUnreachable) {
+    lock.lock();
+    try {
+      if (stopping) return;
+      long now = System.nanoTime();
+      // senders failing together count as one failure: the backoff doubles per probe, not per sender
+      if (offline && now - offlineUntilNanos < 0) return;
+      consecutiveFailures = Math.min(consecutiveFailures + 1, 62);
+      offline = true;
+      offlineUntilNanos = now + backoffNanos(consecutiveFailures);
+      if (warnedUnreachable) return;
       warnedUnreachable = true;
-      LOG.log(Level.WARNING, "cannot reach {0} ({1}); {2}", dsn.envelopeUri(), problem,
-          spool != null ? "spooling envelopes to " + spool.dir() : "dropping envelopes");
+    } finally {
+      lock.unlock();
     }
+    LOG.log(Level.WARNING, "cannot reach {0} ({1}); {2}", dsn.envelopeUri(), problem,
+        spool != null ? "spooling envelopes to " + spool.dir() : "dropping envelopes");
   }
 
   /** Waits the jittered backoff for {@code attempt}; false when the transport is stopping. */
@@ -645,7 +735,7 @@ public final class HttpTransport implements Transport {
         long left = deadline - System.nanoTime();
         if (left <= 0) return true;
         try {
-          wakeUp.awaitNanos(left);
+          stop.awaitNanos(left);
         } catch (InterruptedException e) {
           return false;
         }
@@ -663,14 +753,6 @@ public final class HttpTransport implements Transport {
     base = Math.min(base, maxBackoffNanos);
     long half = base / 2;
     return half + (half > 0 ? ThreadLocalRandom.current().nextLong(half + 1) : 0);
-  }
-
-  private static byte[] gzip(byte[] data) throws IOException {
-    ByteArrayOutputStream out = new ByteArrayOutputStream(data.length / 4 + 64);
-    try (GZIPOutputStream gz = new GZIPOutputStream(out)) {
-      gz.write(data);
-    }
-    return out.toByteArray();
   }
 
   private static void swallow(Throwable t) {
@@ -700,6 +782,7 @@ public final class HttpTransport implements Transport {
   public static final class Builder {
     private final Dsn dsn;
     private int queueSize = DEFAULT_QUEUE_SIZE;
+    private int maxConcurrentRequests = DEFAULT_MAX_CONCURRENT_REQUESTS;
     private Path spoolDir;
     private long spoolMaxBytes = DEFAULT_SPOOL_MAX_BYTES;
     private Duration shutdownTimeout = DEFAULT_SHUTDOWN_TIMEOUT;
@@ -722,6 +805,20 @@ public final class HttpTransport implements Transport {
         throw new IllegalArgumentException("queueSize: " + queueSize + " (expected: > 0)");
       }
       this.queueSize = queueSize;
+      return this;
+    }
+
+    /**
+     * Requests in flight at once, each from its own sender thread on its own kept-alive
+     * connection; more keep up with a server far away (one envelope per request, each a round
+     * trip). 1 sends one envelope after another, in the order they were handed over. Default 4.
+     */
+    public Builder maxConcurrentRequests(int maxConcurrentRequests) {
+      if (maxConcurrentRequests <= 0) {
+        throw new IllegalArgumentException("maxConcurrentRequests: " + maxConcurrentRequests
+            + " (expected: > 0)");
+      }
+      this.maxConcurrentRequests = maxConcurrentRequests;
       return this;
     }
 
@@ -825,7 +922,7 @@ public final class HttpTransport implements Transport {
       return this;
     }
 
-    /** Builds the transport and starts its sender thread. */
+    /** Builds the transport and starts its sender threads. */
     public HttpTransport build() {
       HttpTransport t = new HttpTransport(this);
       t.start();

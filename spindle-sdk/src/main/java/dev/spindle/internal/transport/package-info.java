@@ -7,9 +7,15 @@
  *
  * <ul>
  *   <li><b>The application thread never waits.</b> {@code send} only appends to a bounded queue
- *       under a lock that the sender holds for a few instructions, never during I/O. Everything
- *       else (rate-limit filtering, gzip, HTTP, disk) happens on the one daemon thread
- *       {@code spindle-transport}.
+ *       under a lock that the senders hold for a few instructions, never during I/O. Everything
+ *       else (rate-limit filtering, serialization, gzip, HTTP, disk) happens on the daemon
+ *       threads {@code spindle-transport-<n>}.
+ *   <li><b>Several requests in flight, not batches.</b> Sentry (Relay) and Spindle's server take
+ *       one transaction and one error event per envelope and one envelope per request, so a
+ *       transport that waits for each answer before the next request delivers one transaction per
+ *       round trip. Each of a few senders (default 4) keeps one request in flight on its own
+ *       kept-alive connection; past the queue, envelopes are dropped and counted, never held.
+ *       Each sender reuses one {@code Deflater}.
  *   <li><b>At-least-once, not exactly-once.</b> A spooled file is deleted only after a 2xx, so a
  *       crash between the 2xx and the delete (or a file the OS refuses to delete) can deliver an
  *       envelope twice after a restart. The server de-duplicates by {@code event_id}.

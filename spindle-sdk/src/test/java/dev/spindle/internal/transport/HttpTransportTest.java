@@ -127,7 +127,8 @@ class HttpTransportTest {
   @Test
   void clientReportRidesOnTheNextEnvelope() {
     server.respond((r, i) -> Reply.status(i == 0 ? 400 : 200));
-    HttpTransport transport = open(builder(server.dsn()));
+    // one sender: the next envelope leaves after the first was answered
+    HttpTransport transport = open(builder(server.dsn()).maxConcurrentRequests(1));
     transport.send(TestEnvelopes.transaction()); // rejected: send_error
     Envelope next = TestEnvelopes.error();
     transport.send(next);
@@ -296,7 +297,7 @@ class HttpTransportTest {
   @Test
   void queueOverflowIsRecordedAndSendNeverBlocks() throws Exception {
     server.respond((r, i) -> i == 0 ? Reply.hang() : Reply.status(200));
-    HttpTransport transport = open(builder(server.dsn()).queueSize(2));
+    HttpTransport transport = open(builder(server.dsn()).queueSize(2).maxConcurrentRequests(1));
 
     transport.send(TestEnvelopes.transaction()); // taken by the sender, hangs in flight
     assertTrue(server.awaitRequests(1, 10_000));
@@ -373,6 +374,79 @@ class HttpTransportTest {
   }
 
   @Test
+  void aBurstLargerThanTheQueueDeliversWhatIsInFlightAndQueuedAndCountsTheRest() throws Exception {
+    server.respond((r, i) -> i < 3 ? Reply.hang() : Reply.status(200));
+    HttpTransport transport = open(builder(server.dsn()).queueSize(5).maxConcurrentRequests(3));
+    Set<String> ids = new HashSet<>();
+    for (int i = 0; i < 3; i++) {
+      Envelope e = TestEnvelopes.transaction();
+      ids.add(e.eventId());
+      transport.send(e);
+    }
+    assertTrue(server.awaitRequests(3, 10_000), "three requests in flight at once");
+    for (int i = 0; i < 12; i++) { // 5 fit in the queue, 7 overflow
+      Envelope e = TestEnvelopes.transaction();
+      if (i < 5) ids.add(e.eventId());
+      transport.send(e);
+    }
+    assertEquals(7, transport.clientReports().count("queue_overflow", "transaction"));
+    assertEquals(3, server.received().size(), "a fourth request waits for a free sender");
+
+    server.releaseHangs();
+    assertTrue(transport.flush(FLUSH));
+    List<Received> received = server.received();
+    Set<String> delivered = received.stream().map(r -> r.envelope.eventId())
+        .filter(java.util.Objects::nonNull).collect(Collectors.toSet());
+    assertEquals(ids, delivered, "the 3 in flight and the 5 queued, each once");
+    assertEquals(8, received.stream().filter(r -> r.envelope.eventId() != null).count());
+    assertEquals(Map.of("queue_overflow/transaction", 7L), clientReportCounts(envelopes(received)));
+  }
+
+  @Test
+  void everyEnvelopeOfABurstIsDeliveredOnceOrCountedAsLost() throws Exception {
+    HttpTransport transport = open(builder(server.dsn()).queueSize(100));
+    int burst = 2_000;
+    Set<String> ids = new HashSet<>();
+    for (int i = 0; i < burst; i++) {
+      Envelope e = TestEnvelopes.transaction();
+      ids.add(e.eventId());
+      transport.send(e);
+    }
+    assertTrue(transport.flush(FLUSH));
+    List<Received> received = server.received();
+    List<String> delivered = received.stream().map(r -> r.envelope.eventId())
+        .filter(java.util.Objects::nonNull).collect(Collectors.toList());
+    assertEquals(delivered.size(), new HashSet<>(delivered).size(), "nothing delivered twice");
+    assertTrue(ids.containsAll(delivered));
+    long lost = clientReportCounts(envelopes(received)).getOrDefault("queue_overflow/transaction", 0L);
+    assertEquals(burst, delivered.size() + lost, "delivered " + delivered.size() + ", lost " + lost);
+    assertTrue(delivered.size() >= 100, "at least a queue's worth delivered: " + delivered.size());
+  }
+
+  @Test
+  void closeDeliversWhatWasHandedOverBefore() throws Exception {
+    server.respond((r, i) -> {
+      try {
+        Thread.sleep(10); // a server some way off
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      return Reply.status(200);
+    });
+    HttpTransport transport = builder(server.dsn()).shutdownTimeout(Duration.ofSeconds(10)).build();
+    Set<String> ids = new HashSet<>();
+    for (int i = 0; i < 40; i++) {
+      Envelope e = i % 2 == 0 ? TestEnvelopes.transaction() : TestEnvelopes.error();
+      ids.add(e.eventId());
+      transport.send(e);
+    }
+    transport.close();
+    assertEquals(ids, server.accepted().stream().map(r -> r.envelope.eventId())
+        .collect(Collectors.toSet()));
+    assertEquals(40, server.accepted().size());
+  }
+
+  @Test
   void concurrentSendersAreDeliveredExactlyOnce() throws Exception {
     HttpTransport transport = open(builder(server.dsn()).queueSize(1000));
     int threads = 4;
@@ -446,6 +520,9 @@ class HttpTransportTest {
         () -> HttpTransport.builder(dsn).queueSize(0)).getMessage());
     assertEquals("maxRetries: -1 (expected: >= 0)", assertThrows(IllegalArgumentException.class,
         () -> HttpTransport.builder(dsn).maxRetries(-1)).getMessage());
+    assertEquals("maxConcurrentRequests: 0 (expected: > 0)", assertThrows(
+        IllegalArgumentException.class,
+        () -> HttpTransport.builder(dsn).maxConcurrentRequests(0)).getMessage());
     assertThrows(IllegalArgumentException.class,
         () -> HttpTransport.builder(dsn).backoff(Duration.ofSeconds(2), Duration.ofSeconds(1)));
     assertThrows(IllegalArgumentException.class,

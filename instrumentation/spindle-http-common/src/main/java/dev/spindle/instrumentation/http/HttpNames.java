@@ -26,12 +26,6 @@ public final class HttpNames {
   /** A card-number-like run of 13 to 19 digits, possibly split by spaces or dashes. */
   private static final Pattern CARD_LIKE = Pattern.compile("(?:\\d[ -]?){12,18}\\d");
 
-  private static final Pattern UUID = Pattern.compile(
-      "(?i)[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
-  private static final Pattern HEX_ID = Pattern.compile("(?i)(0x[0-9a-f]+|[0-9a-f]{16,})");
-  private static final Pattern TWO_DIGITS = Pattern.compile(".*\\d.*\\d.*");
-  private static final Pattern ALL_DIGITS = Pattern.compile("\\d+");
-
   private HttpNames() {}
 
   /**
@@ -41,6 +35,7 @@ public final class HttpNames {
    */
   public static String scrubUrl(String url) {
     if (url == null) return null;
+    if (isPlainUrl(url)) return url; // what a server's request URL usually is: nothing to drop
     try {
       URI u = new URI(url);
       if (u.getScheme() != null && u.getRawAuthority() != null) {
@@ -67,6 +62,42 @@ public final class HttpNames {
     int authorityEnd = slash < 0 ? s.length() : slash;
     String authority = s.substring(authorityStart, authorityEnd);
     return s.substring(0, authorityStart) + stripUserInfo(authority) + s.substring(authorityEnd);
+  }
+
+  /**
+   * True for {@code scheme://host[:port][/path]} without user info, query or fragment, a host of
+   * letters, digits, dots and dashes and a port without leading zero: {@link #scrubUrl} would give
+   * it back unchanged, so it is not parsed.
+   */
+  private static boolean isPlainUrl(String url) {
+    if (indexOfAny(url, '?', '#') >= 0 || url.indexOf('@') >= 0) return false;
+    int scheme = url.indexOf("://");
+    if (scheme <= 0 || !isAsciiLetterOrDigit(url.charAt(0)) || isDigit(url.charAt(0))) return false;
+    for (int i = 1; i < scheme; i++) {
+      char c = url.charAt(i);
+      if (!(isAsciiLetterOrDigit(c) || c == '+' || c == '.' || c == '-')) return false;
+    }
+    int start = scheme + 3;
+    int end = url.indexOf('/', start);
+    if (end < 0) end = url.length();
+    int colon = url.indexOf(':', start);
+    int hostEnd = colon >= 0 && colon < end ? colon : end;
+    if (hostEnd == start) return false;
+    for (int i = start; i < hostEnd; i++) {
+      char c = url.charAt(i);
+      if (!(isAsciiLetterOrDigit(c) || c == '.' || c == '-')) return false;
+    }
+    if (hostEnd == end) return true;
+    int digits = end - hostEnd - 1;
+    if (digits < 1 || digits > 5 || url.charAt(hostEnd + 1) == '0') return false;
+    for (int i = hostEnd + 1; i < end; i++) {
+      if (!isDigit(url.charAt(i))) return false;
+    }
+    return true;
+  }
+
+  private static boolean isAsciiLetterOrDigit(char c) {
+    return isDigit(c) || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
   }
 
   /** The raw query of {@code url} scrubbed as {@link #scrubQuery}; null when it has none. */
@@ -112,29 +143,79 @@ public final class HttpNames {
    * The path with every segment that looks like an identifier replaced by {@code *}: numbers,
    * segments with two or more digits (dates, versions with ids), UUIDs, {@code 0x} hex and hex
    * strings of 16 characters or more. A null or empty path gives {@code /}. The query, if any,
-   * is dropped.
+   * is dropped. Runs on every request: one pass over the characters, no regular expression, and
+   * no new string when nothing is replaced.
    */
   public static String sanitizePath(String path) {
     if (path == null || path.isEmpty()) return "/";
     int q = indexOfAny(path, '?', '#');
     if (q >= 0) path = path.substring(0, q);
     if (path.isEmpty()) return "/";
-    String[] segments = path.split("/", -1);
-    StringBuilder b = new StringBuilder(path.length());
-    for (int i = 0; i < segments.length; i++) {
-      if (i > 0) b.append('/');
-      String s = segments[i];
-      b.append(isIdentifier(s) ? "*" : s);
+    StringBuilder b = null;
+    int start = 0;
+    while (start <= path.length()) {
+      int end = path.indexOf('/', start);
+      if (end < 0) end = path.length();
+      if (isIdentifier(path, start, end)) {
+        if (b == null) b = new StringBuilder(path.length()).append(path, 0, start);
+        b.append('*');
+      } else if (b != null) {
+        b.append(path, start, end);
+      }
+      if (end < path.length() && b != null) b.append('/');
+      start = end + 1;
     }
-    return b.toString();
+    return b == null ? path : b.toString();
   }
 
-  private static boolean isIdentifier(String segment) {
-    if (segment.isEmpty()) return false;
-    return ALL_DIGITS.matcher(segment).matches()
-        || TWO_DIGITS.matcher(segment).matches()
-        || UUID.matcher(segment).matches()
-        || HEX_ID.matcher(segment).matches();
+  /**
+   * Whether {@code s[from, to)} is a number ({@code \d+}), holds two digits on one line
+   * ({@code .*\d.*\d.*}), is {@code 0x} hex, 16 or more hex digits, or a UUID (letters in
+   * either case).
+   */
+  private static boolean isIdentifier(String s, int from, int to) {
+    int n = to - from;
+    if (n == 0) return false;
+    int digits = 0;
+    boolean allHex = true;
+    boolean lineBreak = false;
+    for (int i = from; i < to; i++) {
+      char c = s.charAt(i);
+      if (isDigit(c)) digits++;
+      else if (!isHexLetter(c)) allHex = false;
+      if (c == '\n' || c == '\r' || c == '\u0085' || c == '\u2028' || c == '\u2029') lineBreak = true;
+    }
+    if (digits == n || (digits >= 2 && !lineBreak) || (allHex && n >= 16)) return true;
+    if (n > 2 && s.charAt(from) == '0' && (s.charAt(from + 1) | 0x20) == 'x' && isHex(s, from + 2, to)) {
+      return true;
+    }
+    return n == 36 && isUuid(s, from);
+  }
+
+  /** 8-4-4-4-12 hex digits. */
+  private static boolean isUuid(String s, int from) {
+    for (int i = 0; i < 36; i++) {
+      char c = s.charAt(from + i);
+      boolean dash = i == 8 || i == 13 || i == 18 || i == 23;
+      if (dash ? c != '-' : !(isDigit(c) || isHexLetter(c))) return false;
+    }
+    return true;
+  }
+
+  private static boolean isHex(String s, int from, int to) {
+    for (int i = from; i < to; i++) {
+      char c = s.charAt(i);
+      if (!isDigit(c) && !isHexLetter(c)) return false;
+    }
+    return true;
+  }
+
+  private static boolean isDigit(char c) {
+    return c >= '0' && c <= '9';
+  }
+
+  private static boolean isHexLetter(char c) {
+    return (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
   }
 
   private static String stripUserInfo(String authority) {
