@@ -286,12 +286,6 @@ final class SentryMapper {
     return SpanStatus.normalize(s).protocolName();
   }
 
-  private static double sampleRate(JsonNode trace, double dscRate) {
-    JsonNode r = trace.path("data").get("sentry.sample_rate");
-    if (r != null && r.isNumber()) return validRate(r.asDouble());
-    return validRate(dscRate);
-  }
-
   static double validRate(double r) {
     return r > 0 && r <= 1 ? r : 1.0;
   }

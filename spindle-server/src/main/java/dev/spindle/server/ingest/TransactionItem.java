@@ -30,7 +30,7 @@ final class TransactionItem {
 
   /** The fields of {@code contexts.trace} or of one of the {@code spans}. */
   static final class Span {
-    /** False for a span that is not a JSON object (then every field is null). */
+    /** False for a span that is not a JSON object (then no field was read). */
     boolean object = true;
     String traceId;
     String spanId;
