@@ -85,7 +85,7 @@ final class EnvelopeHandler extends IngestHandler {
       switch (item.type()) {
         case "transaction" -> {
           atMost(++transactions, 1, "transaction items");
-          itemId = m.transaction(json(item), env.eventId(), rate);
+          itemId = m.transaction(item.data(), item.offset(), item.length(), env.eventId(), rate);
         }
         case "event" -> {
           atMost(++events, 1, "event items");

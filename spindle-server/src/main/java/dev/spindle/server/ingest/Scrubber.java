@@ -127,6 +127,7 @@ final class Scrubber {
   }
 
   static Map<String, String> scrubTags(Map<String, String> tags) {
+    if (tags.isEmpty()) return tags;
     Map<String, String> out = new LinkedHashMap<>();
     tags.forEach((k, v) -> out.put(k, sensitiveKey(k) ? FILTERED : scrubText(v)));
     return out;

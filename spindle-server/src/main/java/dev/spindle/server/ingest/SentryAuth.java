@@ -5,7 +5,9 @@ import dev.spindle.server.auth.AuthCache;
 import dev.spindle.storage.Project;
 import java.util.LinkedHashSet;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Authenticates ingestion: the public key may come from {@code X-Sentry-Auth}, the
@@ -14,6 +16,14 @@ import java.util.Set;
  * path.
  */
 final class SentryAuth {
+  /**
+   * Envelope {@code dsn} headers parsed before, by their text: an SDK sends the same one with every
+   * envelope, and parsing it (three {@link java.net.URI}s) costs ~1 µs, a lookup ~50 ns
+   * (BENCHMARKS.md). Bounded, as the text comes from clients; refused texts are not kept.
+   */
+  private static final Map<String, Dsn> DSNS = new ConcurrentHashMap<>();
+  private static final int DSNS_MAX = 1024;
+
   private SentryAuth() {}
 
   /** Extracts {@code sentry_key} from an {@code X-Sentry-Auth} (or {@code Authorization: Sentry ...}) value. */
@@ -43,7 +53,7 @@ final class SentryAuth {
     if (dsn != null && !dsn.isEmpty()) {
       Dsn d;
       try {
-        d = Dsn.parse(dsn);
+        d = dsn(dsn);
       } catch (IllegalArgumentException e) {
         throw IngestException.malformed("envelope " + e.getMessage());
       }
@@ -74,6 +84,15 @@ final class SentryAuth {
     }
     return metadata.projectByKey(keys.iterator().next()).orElseThrow(
         () -> IngestException.unauthenticated("unknown or revoked public key"));
+  }
+
+  private static Dsn dsn(String text) {
+    Dsn d = DSNS.get(text);
+    if (d == null) {
+      d = Dsn.parse(text);
+      if (DSNS.size() < DSNS_MAX) DSNS.put(text, d);
+    }
+    return d;
   }
 
   static long parseProjectId(String s) {

@@ -2,6 +2,7 @@ package dev.spindle.server.ingest;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.TextNode;
 import dev.spindle.protocol.internal.Ids;
 import dev.spindle.protocol.SpanStatus;
 import dev.spindle.server.json.Json;
@@ -29,6 +30,8 @@ final class SentryMapper {
   final List<ErrorRow> errors = new ArrayList<>();
   final List<ClientReportRow> reports = new ArrayList<>();
   private final Map<String, Long> dropped = new LinkedHashMap<>();
+  /** The data JSON of the row being mapped. */
+  private final StringBuilder json = new StringBuilder(256);
 
   SentryMapper(long projectId, boolean scrub, long nowUs, TransactionNames.Naming naming) {
     this.projectId = projectId;
@@ -46,82 +49,60 @@ final class SentryMapper {
     dropped.merge(reason, 1L, Long::sum);
   }
 
-  /** Maps a {@code transaction} item. */
-  String transaction(JsonNode t, String envelopeEventId, double dscSampleRate) {
-    if (!t.isObject()) throw IngestException.malformed("transaction: expected a JSON object");
-    String eventId = Ids.eventId(Json.str(t, "event_id"));
+  /** Maps the {@code transaction} item {@code [offset, offset + length)} of {@code bytes}. */
+  String transaction(byte[] bytes, int offset, int length, String envelopeEventId, double dscSampleRate) {
+    TransactionItem t = TransactionItem.read(bytes, offset, length, scrub);
+    String eventId = Ids.eventId(t.eventId);
     if (eventId == null) eventId = Ids.eventId(envelopeEventId);
     if (eventId == null) throw IngestException.malformed("transaction: missing or invalid event_id");
-    JsonNode trace = t.path("contexts").path("trace");
-    String traceId = Ids.traceId(Json.str(trace, "trace_id"));
-    String spanId = Ids.spanId(Json.str(trace, "span_id"));
+    TransactionItem.Span trace = t.trace;
+    String traceId = Ids.traceId(trace.traceId);
+    String spanId = Ids.spanId(trace.spanId);
     if (traceId == null) {
-      throw IngestException.malformed("transaction: invalid contexts.trace.trace_id '" + Json.str(trace, "trace_id") + "'");
+      throw IngestException.malformed("transaction: invalid contexts.trace.trace_id '" + trace.traceId + "'");
     }
     if (spanId == null) {
-      throw IngestException.malformed("transaction: invalid contexts.trace.span_id '" + Json.str(trace, "span_id") + "'");
+      throw IngestException.malformed("transaction: invalid contexts.trace.span_id '" + trace.spanId + "'");
     }
-    String parent = Ids.spanId(Json.str(trace, "parent_span_id"));
-    Long start = Timestamps.micros(t.get("start_timestamp"));
-    Long end = Timestamps.micros(t.get("timestamp"));
+    String parent = Ids.spanId(trace.parentSpanId);
+    Long start = t.startUs;
+    Long end = t.endUs;
     if (start == null) throw IngestException.malformed("transaction: missing or invalid start_timestamp");
     if (end == null) throw IngestException.malformed("transaction: missing or invalid timestamp");
     if (start > end) throw IngestException.malformed("transaction: start_timestamp is after timestamp");
     String untimely = TimeWindow.refusal(start, end, nowUs);
     if (untimely != null) throw IngestException.malformed("transaction: " + untimely);
 
-    TransactionNames.Named named = naming.name(Json.str(t, "transaction"),
-        Json.str(t.path("transaction_info"), "source"));
-    Map<String, String> tags = tags(t.get("tags"));
-    String release = Json.str(t, "release");
-    String environment = Json.str(t, "environment");
-    String user = user(t.get("user"));
-    String platform = Json.str(t, "platform");
-    String service = tags.getOrDefault("service.name", null);
-    double sampleRate = sampleRate(trace, dscSampleRate);
-
-    ObjectNode rootData = Json.object();
-    JsonNode traceData = trace.get("data");
-    if (traceData != null && traceData.isObject()) rootData.set("data", traceData);
-    JsonNode measurements = t.get("measurements");
-    if (measurements != null && measurements.isObject()) rootData.set("measurements", measurements);
-    String origin = Json.str(trace, "origin");
-    if (origin != null) rootData.put("origin", origin);
-
+    TransactionNames.Named named = naming.name(t.name, t.source);
+    double sampleRate = validRate(Double.isNaN(trace.sampleRate) ? dscSampleRate : trace.sampleRate);
     SpanRow root = SpanRow.builder().projectId(projectId).traceId(traceId).spanId(spanId)
         .parentSpanId(parent).segmentId(eventId).segment(true).transaction(named.name())
-        .transactionSource(named.source()).op(Json.str(trace, "op"))
-        .description(text(Json.str(trace, "description")))
-        .status(status(Json.str(trace, "status"))).startUs(start).endUs(end)
-        .tags(scrub ? Scrubber.scrubTags(tags) : tags).dataJson(data(rootData))
-        .release(release).environment(environment).user(user).sampleRate(sampleRate)
-        .service(service).platform(platform).build();
+        .transactionSource(named.source()).op(trace.op).description(text(trace.description))
+        .status(status(trace.status)).startUs(start).endUs(end).tags(scrubbedTags(t.tags))
+        .dataJson(data(t, trace.data, t.measurements, trace.origin))
+        .release(t.release).environment(t.environment).user(t.user).sampleRate(sampleRate)
+        .service(t.tags.get("service.name")).platform(t.platform).build();
     spans.add(root);
-
-    JsonNode children = t.get("spans");
-    if (children != null && children.isArray()) {
-      for (JsonNode s : children) {
-        SpanRow row = childSpan(s, root);
-        if (row != null) spans.add(row);
-      }
+    for (TransactionItem.Span s : t.spans) {
+      SpanRow row = childSpan(t, s, root);
+      if (row != null) spans.add(row);
     }
     return eventId;
   }
 
-  private SpanRow childSpan(JsonNode s, SpanRow root) {
-    if (!s.isObject()) {
+  private SpanRow childSpan(TransactionItem t, TransactionItem.Span s, SpanRow root) {
+    if (!s.object) {
       drop("invalid_span");
       return null;
     }
-    String spanId = Ids.spanId(Json.str(s, "span_id"));
-    String traceId = Json.str(s, "trace_id");
-    if (spanId == null || traceId != null && !root.traceId().equals(Ids.traceId(traceId))) {
+    String spanId = Ids.spanId(s.spanId);
+    if (spanId == null || s.traceId != null && !root.traceId().equals(Ids.traceId(s.traceId))) {
       drop("invalid_id");
       return null;
     }
-    String parent = Ids.spanId(Json.str(s, "parent_span_id"));
-    Long start = Timestamps.micros(s.get("start_timestamp"));
-    Long end = Timestamps.micros(s.get("timestamp"));
+    String parent = Ids.spanId(s.parentSpanId);
+    Long start = s.startUs;
+    Long end = s.endUs;
     if (start == null || end == null || start > end) {
       drop("invalid_timestamps");
       return null;
@@ -130,19 +111,12 @@ final class SentryMapper {
       drop(TimeWindow.OUTCOME);
       return null;
     }
-    ObjectNode data = Json.object();
-    JsonNode d = s.get("data");
-    if (d != null && d.isObject()) data.set("data", d);
-    String origin = Json.str(s, "origin");
-    if (origin != null) data.put("origin", origin);
-    Map<String, String> tags = tags(s.get("tags"));
     // The transaction's fields, as its root row has them (no builder: this runs for every span).
     return new SpanRow(root.projectId(), root.traceId(), spanId,
         parent == null ? root.spanId() : parent, root.segmentId(), false, root.transaction(),
-        root.transactionSource(), root.transactionOp(), Json.str(s, "op"),
-        text(Json.str(s, "description")), status(Json.str(s, "status")), start, end,
-        scrub ? Scrubber.scrubTags(tags) : tags, data(data), root.release(), root.environment(),
-        root.user(), root.sampleRate(), root.service(), root.platform());
+        root.transactionSource(), root.transactionOp(), s.op, text(s.description), status(s.status),
+        start, end, scrubbedTags(s.tags), data(t, s.data, null, s.origin), root.release(),
+        root.environment(), root.user(), root.sampleRate(), root.service(), root.platform());
   }
 
   /** Maps a standalone {@code span} item (Sentry span JSON v1, or v2 with {@code items}). */
@@ -186,7 +160,7 @@ final class SentryMapper {
         .parentSpanId(parent).segmentId(segmentId(Json.str(s, "segment_id"), traceId))
         .segment(isSegment).transaction(txName)
         .op(op).description(text(description)).status(status(Json.str(s, "status")))
-        .startUs(start).endUs(end).tags(scrub ? Scrubber.scrubTags(tags) : tags)
+        .startUs(start).endUs(end).tags(scrubbedTags(tags))
         .dataJson(data(data)).release(release).environment(environment)
         .sampleRate(validRate(dscSampleRate)).build());
   }
@@ -260,6 +234,43 @@ final class SentryMapper {
     }
   }
 
+  /**
+   * The row's data JSON, {@code {"data":..,"measurements":..,"origin":..}} with what the span has
+   * (as the tree of {@link #data(ObjectNode)} writes it, scrubbed when asked), or null.
+   */
+  private String data(TransactionItem t, TransactionItem.Raw data, TransactionItem.Raw measurements, String origin) {
+    if (data == null && measurements == null && origin == null) return null;
+    StringBuilder b = json;
+    b.setLength(0);
+    char sep = '{';
+    if (data != null) {
+      t.append(b.append(sep).append("\"data\":"), data);
+      sep = ',';
+    }
+    if (measurements != null) {
+      t.append(b.append(sep).append("\"measurements\":"), measurements);
+      sep = ',';
+    }
+    if (origin != null) appendString(b.append(sep).append("\"origin\":"), text(origin));
+    return b.append('}').toString();
+  }
+
+  /** A JSON string as Jackson writes it (escaped by Jackson itself in the rare case it needs escapes). */
+  private static void appendString(StringBuilder b, String s) {
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (c < 0x20 || c == '"' || c == '\\') {
+        b.append(Json.text(TextNode.valueOf(s)));
+        return;
+      }
+    }
+    b.append('"').append(s).append('"');
+  }
+
+  private Map<String, String> scrubbedTags(Map<String, String> tags) {
+    return scrub ? Scrubber.scrubTags(tags) : tags;
+  }
+
   /** The row's data JSON: the payload's own nodes (scrubbed in place when asked), or null. */
   private String data(ObjectNode data) {
     if (data.isEmpty()) return null;
@@ -273,12 +284,6 @@ final class SentryMapper {
 
   static String status(String s) {
     return SpanStatus.normalize(s).protocolName();
-  }
-
-  private static double sampleRate(JsonNode trace, double dscRate) {
-    JsonNode r = trace.path("data").get("sentry.sample_rate");
-    if (r != null && r.isNumber()) return validRate(r.asDouble());
-    return validRate(dscRate);
   }
 
   static double validRate(double r) {

@@ -1,6 +1,7 @@
 package dev.spindle.server.json;
 
 import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -42,15 +43,31 @@ public final class Json {
   public static JsonNode parse(byte[] bytes, int offset, int length, String what) {
     try {
       JsonNode n = MAPPER.readTree(bytes, offset, length);
-      if (n == null || n.isMissingNode()) throw new InvalidJsonException(what + ": empty JSON");
+      if (n == null || n.isMissingNode()) throw empty(what);
       return n;
-    } catch (JsonProcessingException e) {
-      throw new InvalidJsonException(what + ": invalid JSON: " + e.getOriginalMessage());
     } catch (IOException e) {
-      throw new InvalidJsonException(what + ": unreadable JSON: " + e.getMessage());
+      throw invalid(what, e);
     } catch (StackOverflowError e) {
       throw new InvalidJsonException(what + ": JSON nested too deeply");
     }
+  }
+
+  /** A streaming parser over {@code [offset, offset + length)}, with the limits of {@link #MAPPER}. */
+  public static JsonParser parser(byte[] bytes, int offset, int length) throws IOException {
+    return MAPPER.createParser(bytes, offset, length);
+  }
+
+  /** The refusal of input {@code what} that holds no JSON value. */
+  public static InvalidJsonException empty(String what) {
+    return new InvalidJsonException(what + ": empty JSON");
+  }
+
+  /** The refusal of input {@code what} that a parser failed on with {@code e}. */
+  public static InvalidJsonException invalid(String what, IOException e) {
+    if (e instanceof JsonProcessingException j) {
+      return new InvalidJsonException(what + ": invalid JSON: " + j.getOriginalMessage());
+    }
+    return new InvalidJsonException(what + ": unreadable JSON: " + e.getMessage());
   }
 
   public static byte[] bytes(Object value) {

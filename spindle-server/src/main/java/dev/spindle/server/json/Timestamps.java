@@ -17,30 +17,35 @@ public final class Timestamps {
   /** Microseconds since the epoch, or {@code null} when absent or unreadable. */
   public static Long micros(JsonNode v) {
     if (v == null || v.isNull()) return null;
-    if (v.isNumber()) {
-      double s = v.asDouble();
-      if (!Double.isFinite(s) || s < 0) return null;
-      long us = Math.round(s * 1_000_000d);
-      return us > MAX_US ? null : us;
-    }
-    if (v.isTextual()) {
-      String t = v.asText().trim();
-      if (t.isEmpty()) return null;
+    if (v.isNumber()) return micros(v.asDouble());
+    if (v.isTextual()) return micros(v.asText());
+    return null;
+  }
+
+  /** Microseconds since the epoch of float seconds, or {@code null} when out of range. */
+  public static Long micros(double seconds) {
+    if (!Double.isFinite(seconds) || seconds < 0) return null;
+    long us = Math.round(seconds * 1_000_000d);
+    return us > MAX_US ? null : us;
+  }
+
+  /** Microseconds since the epoch of RFC 3339 text or of float seconds as text, or {@code null}. */
+  public static Long micros(String text) {
+    String t = text.trim();
+    if (t.isEmpty()) return null;
+    try {
+      return check(toMicros(OffsetDateTime.parse(t).toInstant()));
+    } catch (DateTimeParseException e) {
       try {
-        return check(toMicros(OffsetDateTime.parse(t).toInstant()));
-      } catch (DateTimeParseException e) {
+        return check(toMicros(LocalDateTime.parse(t).toInstant(ZoneOffset.UTC)));
+      } catch (DateTimeParseException e2) {
         try {
-          return check(toMicros(LocalDateTime.parse(t).toInstant(ZoneOffset.UTC)));
-        } catch (DateTimeParseException e2) {
-          try {
-            return micros(Json.MAPPER.getNodeFactory().numberNode(Double.parseDouble(t)));
-          } catch (NumberFormatException e3) {
-            return null;
-          }
+          return micros(Double.parseDouble(t));
+        } catch (NumberFormatException e3) {
+          return null;
         }
       }
     }
-    return null;
   }
 
   private static Long check(long us) {

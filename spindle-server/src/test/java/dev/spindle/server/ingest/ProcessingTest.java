@@ -19,6 +19,12 @@ class ProcessingTest {
     return Json.parse(s.getBytes(StandardCharsets.UTF_8), 0, s.length(), "test");
   }
 
+  /** Maps a transaction item's JSON, as the envelope handler does (no envelope event id, DSC rate 1). */
+  static String transaction(SentryMapper m, String item) {
+    byte[] b = item.getBytes(StandardCharsets.UTF_8);
+    return m.transaction(b, 0, b.length, null, 1.0);
+  }
+
   private static String sanitize(String name) {
     return TransactionNames.sanitize(name, "url").name();
   }
@@ -73,12 +79,12 @@ class ProcessingTest {
   void sentryIdsAreNormalizedAndCheckedInOnePass() {
     String trace = "4BF92F3577B34DA6A3CE929D0E0E4736";
     SentryMapper m = new SentryMapper(1, false, 1_700_000_000_000_000L, TransactionNames.FIXED);
-    String id = m.transaction(json("{\"event_id\":\"9EC79C33-EC99-42AB-8353-589FCB2E04DC\","
+    String id = transaction(m, "{\"event_id\":\"9EC79C33-EC99-42AB-8353-589FCB2E04DC\","
         + "\"start_timestamp\":1700000000,\"timestamp\":1700000001,\"contexts\":{\"trace\":{"
         + "\"trace_id\":\"" + trace + "\",\"span_id\":\"00F067AA0BA902B7\","
         + "\"parent_span_id\":\"0000000000000000\",\"status\":\"Error\"}},\"spans\":["
         + "{\"span_id\":\"00000000000000AB\",\"trace_id\":\"" + trace + "\",\"start_timestamp\":1700000000,\"timestamp\":1700000001},"
-        + "{\"span_id\":\"0000000000000000\",\"start_timestamp\":1700000000,\"timestamp\":1700000001}]}"), null, 1.0);
+        + "{\"span_id\":\"0000000000000000\",\"start_timestamp\":1700000000,\"timestamp\":1700000001}]}");
     m.finish();
     assertEquals("9ec79c33ec9942ab8353589fcb2e04dc", id);
     assertEquals(2, m.spans.size(), "the all-zero child span id is dropped");
@@ -90,9 +96,9 @@ class ProcessingTest {
     assertEquals("00000000000000ab", m.spans.get(1).spanId());
     assertEquals("00f067aa0ba902b7", m.spans.get(1).parentSpanId());
     assertEquals(List.of(new ClientReportRow(1, 1_700_000_000_000_000L, "invalid_id", "span", 1)), m.reports);
-    IngestException e = assertThrows(IngestException.class, () -> m.transaction(json("{\"event_id\":\"" + "1".repeat(32)
+    IngestException e = assertThrows(IngestException.class, () -> transaction(m, "{\"event_id\":\"" + "1".repeat(32)
         + "\",\"start_timestamp\":1,\"timestamp\":2,\"contexts\":{\"trace\":{\"trace_id\":\"" + "0".repeat(32)
-        + "\",\"span_id\":\"00f067aa0ba902b7\"}}}"), null, 1.0));
+        + "\",\"span_id\":\"00f067aa0ba902b7\"}}}"));
     assertEquals("transaction: invalid contexts.trace.trace_id '" + "0".repeat(32) + "'", e.getMessage());
   }
 

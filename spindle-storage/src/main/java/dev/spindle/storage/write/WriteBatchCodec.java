@@ -34,7 +34,7 @@ public final class WriteBatchCodec {
   /** The batch's bytes in the current version. */
   public static byte[] encode(WriteBatch b) {
     requireNonNull(b, "b");
-    Out out = new Out(64 + b.size() * 400);
+    Out out = new Out(asciiSize(b));
     out.writeByte(VERSION);
     out.writeInt(b.spans().size());
     for (SpanRow r : b.spans()) {
@@ -88,6 +88,41 @@ public final class WriteBatchCodec {
       out.writeLong(r.quantity());
     }
     return out.toByteArray();
+  }
+
+  /**
+   * The encoded size of {@code b} when its text is ASCII (one byte a character), as it nearly
+   * always is: the buffer is then allocated once, at its final size, and never copied.
+   */
+  private static int asciiSize(WriteBatch b) {
+    long n = 1 + 3 * 4;
+    for (SpanRow r : b.spans()) {
+      n += 4 * 8 + 1 + 16 * 4 + length(r.traceId()) + length(r.spanId()) + length(r.parentSpanId())
+          + length(r.segmentId()) + length(r.transaction()) + length(r.transactionSource())
+          + length(r.transactionOp()) + length(r.op()) + length(r.description()) + length(r.status())
+          + tagsSize(r.tags()) + length(r.dataJson()) + length(r.release()) + length(r.environment())
+          + length(r.user()) + length(r.service()) + length(r.platform());
+    }
+    for (ErrorRow r : b.errors()) {
+      n += 2 * 8 + 12 * 4 + length(r.eventId()) + length(r.traceId()) + length(r.spanId())
+          + length(r.level()) + length(r.message()) + length(r.exceptionType()) + length(r.transaction())
+          + tagsSize(r.tags()) + length(r.release()) + length(r.environment()) + length(r.user())
+          + length(r.platform()) + length(r.payloadJson());
+    }
+    for (ClientReportRow r : b.clientReports()) {
+      n += 3 * 8 + 2 * 4 + length(r.reason()) + length(r.category());
+    }
+    return (int) Math.min(n, Integer.MAX_VALUE - 16);
+  }
+
+  private static int length(String s) {
+    return s == null ? 0 : s.length();
+  }
+
+  private static long tagsSize(Map<String, String> tags) {
+    long n = 4;
+    for (Map.Entry<String, String> e : tags.entrySet()) n += 8 + length(e.getKey()) + length(e.getValue());
+    return n;
   }
 
   /**
@@ -227,7 +262,7 @@ public final class WriteBatchCodec {
     }
 
     byte[] toByteArray() {
-      return Arrays.copyOf(buf.array(), buf.position());
+      return buf.position() == buf.capacity() ? buf.array() : Arrays.copyOf(buf.array(), buf.position());
     }
   }
 }
