@@ -8,6 +8,7 @@ import dev.spindle.server.json.Json;
 import dev.spindle.server.json.Timestamps;
 import dev.spindle.storage.ClientReportRow;
 import dev.spindle.storage.ErrorRow;
+import dev.spindle.storage.ServiceMapSql;
 import dev.spindle.storage.SpanRow;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -47,7 +48,7 @@ final class SentryMapper {
   }
 
   /** Maps a {@code transaction} item. */
-  String transaction(JsonNode t, String envelopeEventId, double dscSampleRate) {
+  String transaction(JsonNode t, String envelopeEventId, EnvelopeDsc dsc) {
     if (!t.isObject()) throw IngestException.malformed("transaction: expected a JSON object");
     String eventId = Ids.eventId(Json.str(t, "event_id"));
     if (eventId == null) eventId = Ids.eventId(envelopeEventId);
@@ -78,7 +79,8 @@ final class SentryMapper {
     String user = user(t.get("user"));
     String platform = Json.str(t, "platform");
     String service = tags.getOrDefault("service.name", null);
-    double sampleRate = sampleRate(trace, dscSampleRate);
+    Double ownRate = ownRate(trace);
+    double sampleRate = validRate(ownRate != null ? ownRate : dsc.sampleRate());
 
     ObjectNode rootData = Json.object();
     JsonNode traceData = trace.get("data");
@@ -87,13 +89,17 @@ final class SentryMapper {
     if (measurements != null && measurements.isObject()) rootData.set("measurements", measurements);
     String origin = Json.str(trace, "origin");
     if (origin != null) rootData.put("origin", origin);
+    if (scrub) Scrubber.scrubTree(rootData);
+    // what ingestion adds (never scrubbed: a fingerprint of digits only would look like a card)
+    if (dsc.fingerprint() != null) rootData.put(ServiceMapSql.DSC_KEY, dsc.fingerprint());
+    if (dsc.samplingChanged(ownRate)) rootData.put(ServiceMapSql.SAMPLING_CHANGED_KEY, true);
 
     SpanRow root = SpanRow.builder().projectId(projectId).traceId(traceId).spanId(spanId)
         .parentSpanId(parent).segmentId(eventId).segment(true).transaction(named.name())
         .transactionSource(named.source()).op(Json.str(trace, "op"))
         .description(text(Json.str(trace, "description")))
         .status(status(Json.str(trace, "status"))).startUs(start).endUs(end)
-        .tags(scrub ? Scrubber.scrubTags(tags) : tags).dataJson(data(rootData))
+        .tags(scrub ? Scrubber.scrubTags(tags) : tags).dataJson(rootData.isEmpty() ? null : Json.text(rootData))
         .release(release).environment(environment).user(user).sampleRate(sampleRate)
         .service(service).platform(platform).build();
     spans.add(root);
@@ -275,10 +281,10 @@ final class SentryMapper {
     return SpanStatus.normalize(s).protocolName();
   }
 
-  private static double sampleRate(JsonNode trace, double dscRate) {
+  /** The transaction's own sample rate ({@code sentry.sample_rate} in its trace data), or null. */
+  private static Double ownRate(JsonNode trace) {
     JsonNode r = trace.path("data").get("sentry.sample_rate");
-    if (r != null && r.isNumber()) return validRate(r.asDouble());
-    return validRate(dscRate);
+    return r != null && r.isNumber() ? r.asDouble() : null;
   }
 
   static double validRate(double r) {

@@ -78,7 +78,7 @@ class ProcessingTest {
         + "\"trace_id\":\"" + trace + "\",\"span_id\":\"00F067AA0BA902B7\","
         + "\"parent_span_id\":\"0000000000000000\",\"status\":\"Error\"}},\"spans\":["
         + "{\"span_id\":\"00000000000000AB\",\"trace_id\":\"" + trace + "\",\"start_timestamp\":1700000000,\"timestamp\":1700000001},"
-        + "{\"span_id\":\"0000000000000000\",\"start_timestamp\":1700000000,\"timestamp\":1700000001}]}"), null, 1.0);
+        + "{\"span_id\":\"0000000000000000\",\"start_timestamp\":1700000000,\"timestamp\":1700000001}]}"), null, EnvelopeDsc.NONE);
     m.finish();
     assertEquals("9ec79c33ec9942ab8353589fcb2e04dc", id);
     assertEquals(2, m.spans.size(), "the all-zero child span id is dropped");
@@ -92,7 +92,7 @@ class ProcessingTest {
     assertEquals(List.of(new ClientReportRow(1, 1_700_000_000_000_000L, "invalid_id", "span", 1)), m.reports);
     IngestException e = assertThrows(IngestException.class, () -> m.transaction(json("{\"event_id\":\"" + "1".repeat(32)
         + "\",\"start_timestamp\":1,\"timestamp\":2,\"contexts\":{\"trace\":{\"trace_id\":\"" + "0".repeat(32)
-        + "\",\"span_id\":\"00f067aa0ba902b7\"}}}"), null, 1.0));
+        + "\",\"span_id\":\"00f067aa0ba902b7\"}}}"), null, EnvelopeDsc.NONE));
     assertEquals("transaction: invalid contexts.trace.trace_id '" + "0".repeat(32) + "'", e.getMessage());
   }
 
