@@ -79,7 +79,8 @@ public final class ServiceMapSql {
 
   /** The {@link #DSC_KEY} fingerprint in a row's data, else ''. */
   public static String dsc(Dialect d, String data) {
-    return d.extract(data, jsonValue("spindle\\.dsc", "[0-9a-f]{16}"));
+    // no {16}: ClickHouse's SQL templates fill {name} placeholders
+    return d.extract(data, jsonValue("spindle\\.dsc", "[0-9a-f]+"));
   }
 
   /** SQL true when a row's data says its sampling decision changed ({@link #SAMPLING_CHANGED_KEY}). */
