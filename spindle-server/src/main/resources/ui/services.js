@@ -102,12 +102,29 @@ function LostShareSeries({ edge, range }) {
   });
 }
 
+/** Why calls lost their context, as far as the stored spans tell (the causes the API gives). */
+const CAUSES = [
+  ['noHeaders', 'no trace headers arrived (lost)'],
+  ['asyncHandoff', 'lost at an async hand-off inside the service'],
+  ['parentMissing', 'parent span never arrived'],
+  ['samplingChanged', 'sampling decision changed downstream'],
+  ['baggageDropped', 'baggage dropped: the callee made its own sampling context'],
+];
+
+function Causes({ causes }) {
+  const found = CAUSES.filter(([key]) => causes[key] > 0);
+  if (found.length === 0) return null;
+  return h('ul', { id: 'edge-causes' }, found.map(([key, text]) =>
+    h('li', { key, 'data-cause': key }, `${fmtNum(causes[key])} · ${text}`)));
+}
+
 function EdgeDetail({ edge, range }) {
   return h('div', { class: 'card', id: 'edge-detail' },
     h('h2', null, edge.source, ' \u2192 ', edge.target),
     h('p', { class: 'muted' }, `${fmtNum(edge.calls)} calls (extrapolated), failure rate ${fmtPct(edge.failureRate)}, `
       + `p50 ${fmtMs(edge.p50)}, p95 ${fmtMs(edge.p95)}; ${edge.linked} linked, ${edge.orphaned} orphaned, `
       + `${edge.lost} lost (lost share ${fmtPct(edge.lostShare)}).`),
+    h(Causes, { causes: edge.causes }),
     edge.lost > 0 ? h(LostShareSeries, { edge, range }) : null,
     edge.examples.length === 0 ? h('p', { class: 'muted' }, 'Every call carried its trace context.')
       : h('table', { class: 'data', id: 'edge-examples' },

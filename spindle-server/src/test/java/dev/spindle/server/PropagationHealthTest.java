@@ -286,6 +286,9 @@ class PropagationHealthTest {
       for (dev.spindle.Tracer t : List.of(a, b, c)) t.close();
     }
     assertLinkedAndLost("spindle-a", "spindle-b", "spindle-c", lostTrace, lostSpan, lostDescription);
+    JsonNode causes = awaitEdge("spindle-a", "spindle-b").get("causes");
+    assertEquals(0, causes.get("baggageDropped").asLong(), "B continued with A's baggage: " + causes);
+    assertEquals(0, causes.get("samplingChanged").asLong(), causes.toString());
     JsonNode rejected = null;
     for (int i = 0; i < 100; i++) { // C's SDK reports the header it could not read in a client report
       rejected = s.getJson("/api/v1/propagation?statsPeriod=1h").get("rejectedHeaders");
@@ -332,6 +335,9 @@ class PropagationHealthTest {
       Sentry.close();
     }
     assertLinkedAndLost("sentry-a", "sentry-b", "sentry-c", lostTrace, lostSpan, lostDescription);
+    JsonNode causes = awaitEdge("sentry-a", "sentry-b").get("causes");
+    assertEquals(1, causes.get("baggageDropped").asLong(),
+        "B got sentry-trace without baggage and made its own sampling context: " + causes);
   }
 
   private void sentryServe(String service, HttpExchange ex) {

@@ -104,6 +104,8 @@ class ServicesBrowserTest {
     b.find("#service-edges tr[data-edge='" + lost + "'] a.edge-link").click();
     b.find("#edge-detail #edge-examples");
     assertTrue(b.find("#edge-detail").getText().contains("1 lost"), b.find("#edge-detail").getText());
+    String cause = b.find("#edge-causes li[data-cause='noHeaders']").getText();
+    assertTrue(cause.startsWith("1 ") && cause.contains("no trace headers"), cause);
     b.find("#edge-detail #lost-share .plot svg path");
     b.screenshot("services-edge");
     assertEquals(1, b.driver.findElements(By.cssSelector("#edge-examples a.example-trace")).size());

@@ -21,7 +21,8 @@ import java.util.List;
  *   <li><b>lost</b>: an HTTP or RPC client span ({@code http.client}, {@code rpc.client},
  *       {@code grpc.client}) with no child transaction, while a
  *       <em>root</em> transaction of another service with the same HTTP method and path started
- *       within the client span's time window (widened by the allowed skew, cut to
+ *       within the client span's time window (widened by the clock skew measured between the
+ *       caller and the root's service, {@link ClockSkew}, cut to
  *       {@link ServiceMapQuery#MATCH_WINDOW_US}): the context never arrived and a new trace
  *       started in its place; the callee is the root's service;
  *   <li><b>external</b>: any other client span ({@code queue.publish} and {@code db} too) without
@@ -73,11 +74,16 @@ public record ServiceMap(List<Node> nodes, List<Edge> edges) {
    * @param linked      linked calls stored
    * @param orphaned    orphaned calls stored
    * @param lost        lost calls stored
+   * @param samplingChanged linked and orphaned calls whose callee recorded its transaction though
+   *                    the incoming sampling decision said not to, or at another sample rate
+   * @param baggageDropped linked calls whose callee's dynamic sampling context differs from its
+   *                    caller's: the baggage did not arrive and the callee made its own
    * @param examples    up to {@link ServiceMapQuery#EXAMPLES} lost or orphaned calls, newest first
    * @param series      the lost share over the period, or empty when not asked for
    */
   public record Edge(String source, String target, double calls, long count, double failureRate,
-      double p50, double p95, long linked, long orphaned, long lost, List<Example> examples,
+      double p50, double p95, long linked, long orphaned, long lost, long samplingChanged,
+      long baggageDropped, List<Example> examples,
       List<Bucket> series) {
     public Edge {
       requireNonNull(source, "source");
@@ -94,7 +100,7 @@ public record ServiceMap(List<Node> nodes, List<Edge> edges) {
     /** Why this edge's lost and orphaned calls lost their context, where that can be known. */
     public Causes causes() {
       long handoff = source.equals(target) ? orphaned : 0;
-      return new Causes(lost, handoff, orphaned - handoff);
+      return new Causes(lost, handoff, orphaned - handoff, samplingChanged, baggageDropped);
     }
   }
 
@@ -107,8 +113,14 @@ public record ServiceMap(List<Node> nodes, List<Edge> edges) {
    *                      asynchronous hand-off inside it (an executor, a queue, a callback)
    * @param parentMissing orphans called by another service whose parent span never arrived
    *                      (dropped, not sampled upstream, or sent to another project's storage)
+   * @param samplingChanged calls whose callee recorded its transaction though its incoming dynamic
+   *                      sampling context said {@code sampled=false}, or at another sample rate
+   *                      than its caller's (the decision changed downstream)
+   * @param baggageDropped linked calls whose callee's dynamic sampling context differs from its
+   *                      caller's: the trace headers arrived, the baggage did not
    */
-  public record Causes(long noHeaders, long asyncHandoff, long parentMissing) {}
+  public record Causes(long noHeaders, long asyncHandoff, long parentMissing, long samplingChanged,
+      long baggageDropped) {}
 
   /**
    * A call whose context did not arrive.

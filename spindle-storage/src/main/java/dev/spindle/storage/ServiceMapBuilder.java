@@ -69,6 +69,16 @@ public final class ServiceMapBuilder {
     e.lost += lost;
   }
 
+  /**
+   * Calls of the pair whose sampling decision changed downstream, and linked calls whose callee's
+   * dynamic sampling context differs from its caller's (see {@link ServiceMap.Causes}).
+   */
+  public void changes(Pair p, long samplingChanged, long baggageDropped) {
+    EdgeAcc e = edge(p);
+    e.samplingChanged += samplingChanged;
+    e.baggageDropped += baggageDropped;
+  }
+
   /** {@code count} calls of the pair whose callee took a duration in {@code bucket}. */
   public void durations(Pair p, int bucket, long count) {
     edge(p).durations.add(bucket, count);
@@ -104,7 +114,7 @@ public final class ServiceMapBuilder {
     edges.forEach((names, e) -> es.add(new ServiceMap.Edge(names.get(0), names.get(1), e.calls,
         e.count, e.count == 0 ? 0 : (double) e.failures / e.count,
         e.durations.percentileMs(0.5), e.durations.percentileMs(0.95), e.linked,
-        e.orphaned, e.lost, e.examples, series(e))));
+        e.orphaned, e.lost, e.samplingChanged, e.baggageDropped, e.examples, series(e))));
     es.sort(Comparator.comparingDouble(ServiceMap.Edge::calls).reversed()
         .thenComparing(ServiceMap.Edge::source).thenComparing(ServiceMap.Edge::target));
     return new ServiceMap(ns, es);
@@ -164,6 +174,8 @@ public final class ServiceMapBuilder {
     long linked;
     long orphaned;
     long lost;
+    long samplingChanged;
+    long baggageDropped;
     final List<ServiceMap.Example> examples = new ArrayList<>();
     final Map<Long, long[]> buckets = new LinkedHashMap<>();
   }

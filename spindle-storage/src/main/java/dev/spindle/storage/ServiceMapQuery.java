@@ -9,9 +9,10 @@ import java.util.Set;
  *                         its caller's or its callee's row does
  * @param startUs          inclusive lower bound on the end of the call's span, microseconds
  * @param endUs            exclusive upper bound on the end of the call's span, microseconds
- * @param skewUs           the clock skew allowed when a root transaction is matched to a client
- *                         span that lost its context: the root may start this much before the
- *                         client span starts or after it ends ({@link #DEFAULT_SKEW_US})
+ * @param skewUs           the least clock skew allowed when a root transaction is matched to a
+ *                         client span that lost its context: the root may start this much (or
+ *                         the skew measured between the two services, {@link ClockSkew}) before
+ *                         the client span starts or after it ends ({@link #DEFAULT_SKEW_US})
  * @param seriesIntervalUs the bucket width of each edge's lost-share series, or 0 for no series
  * @param visibleProjects  the projects whose services the asker may see by name, empty for every
  *                         project: a service of another project is shown as
@@ -19,13 +20,14 @@ import java.util.Set;
  */
 public record ServiceMapQuery(Long projectId, long startUs, long endUs, long skewUs, long seriesIntervalUs,
     Set<Long> visibleProjects) {
-  /** The default clock skew allowed between two hosts: 2 seconds. */
+  /** The default clock skew allowed between two hosts whose skew was not measured larger: 2 seconds. */
   public static final long DEFAULT_SKEW_US = 2_000_000L;
 
   /**
-   * The longest window in which a root transaction is looked for: a client span's window is cut
-   * to this length (a call hanging for minutes is matched to a root that started in its first
-   * minute), which keeps the matching a join on equal time buckets.
+   * The longest window in which a root transaction is looked for: a client span's window, from
+   * its start less the skew, is cut to this length less {@link ClockSkew#MAX_US} after its start (a
+   * call hanging for minutes is matched to a root that started in its first minute), which keeps
+   * the matching a join on equal time buckets.
    */
   public static final long MATCH_WINDOW_US = 60_000_000L;
 

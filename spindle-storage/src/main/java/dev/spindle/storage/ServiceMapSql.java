@@ -63,6 +63,39 @@ public final class ServiceMapSql {
     return "(is_segment OR segment_id IS NULL)";
   }
 
+  /**
+   * The key, in a Sentry transaction's stored data, of the fingerprint of the dynamic sampling
+   * context its envelope carried: 16 lowercase hex digits, equal for equal contexts whatever their
+   * trace id. A callee that received its caller's baggage carries the caller's context.
+   */
+  public static final String DSC_KEY = "spindle.dsc";
+
+  /**
+   * The key, in a Sentry transaction's stored data, set to {@code true} when the transaction was
+   * recorded though the context it continued said {@code sampled=false}, or at a sample rate other
+   * than the context's (its caller's).
+   */
+  public static final String SAMPLING_CHANGED_KEY = "spindle.sampling_changed";
+
+  /** The {@link #DSC_KEY} fingerprint in a row's data, else ''. */
+  public static String dsc(Dialect d, String data) {
+    // no {16}: ClickHouse's SQL templates fill {name} placeholders
+    return d.extract(data, jsonValue("spindle\\.dsc", "[0-9a-f]+"));
+  }
+
+  /** SQL true when a row's data says its sampling decision changed ({@link #SAMPLING_CHANGED_KEY}). */
+  public static String samplingChanged(Dialect d, String data) {
+    return "(" + d.extract(data, "\"spindle\\.sampling_changed\"\\s*:\\s*(true)") + " = 'true')";
+  }
+
+  /**
+   * SQL true when a callee's context fingerprint {@code callee} differs from its caller's
+   * {@code caller} (expressions of {@link #dsc}): both known, and not equal.
+   */
+  public static String baggageDropped(String callee, String caller) {
+    return "(" + callee + " != '' AND " + caller + " != '' AND " + callee + " != " + caller + ")";
+  }
+
   /** A JSON string value of one of the (regex-escaped) keys, at any depth. */
   private static String jsonValue(String keys, String valueChars) {
     return "\"(?:" + keys + ")\"\\s*:\\s*\"(" + valueChars + ")";

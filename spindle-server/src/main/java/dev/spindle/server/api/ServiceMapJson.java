@@ -23,7 +23,8 @@ final class ServiceMapJson {
         .put("lost", e.lost()).put("lostShare", e.lostShare());
     ServiceMap.Causes c = e.causes();
     o.putObject("causes").put("noHeaders", c.noHeaders()).put("asyncHandoff", c.asyncHandoff())
-        .put("parentMissing", c.parentMissing());
+        .put("parentMissing", c.parentMissing()).put("samplingChanged", c.samplingChanged())
+        .put("baggageDropped", c.baggageDropped());
     ArrayNode examples = o.putArray("examples");
     for (ServiceMap.Example x : e.examples()) {
       examples.addObject().put("traceId", x.traceId()).put("spanId", x.spanId())

@@ -5,7 +5,9 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.spindle.server.json.Json;
 import dev.spindle.server.json.Timestamps;
+import dev.spindle.storage.ClockSkew;
 import dev.spindle.storage.ErrorRow;
+import dev.spindle.storage.ServiceMapSql;
 import dev.spindle.storage.SpanRow;
 import dev.spindle.storage.TraceData;
 import java.util.ArrayList;
@@ -21,7 +23,8 @@ import java.util.Map;
  *
  * <p>Clock skew: a child transaction started by a span of another transaction must not start
  * before that span, nor end after it when it fits inside; otherwise the whole child transaction
- * (its spans too) is shifted by {@code skewAdjustedMs}. Parents are adjusted before children, so
+ * (its spans too) is shifted by {@code skewAdjustedMs} ({@link ClockSkew#shift}, the rule the
+ * service map measures skews by). Parents are adjusted before children, so
  * shifts compose along the trace.
  */
 final class TraceView {
@@ -60,13 +63,7 @@ final class TraceView {
       Long skew = null;
       long shift = inherited;
       if (parent != null) {
-        long ps = parent.startUs() + inherited;
-        long pe = parent.endUs() + inherited;
-        long cs = seg.startUs() + inherited;
-        long ce = seg.endUs() + inherited;
-        long extra = 0;
-        if (cs < ps) extra = ps - cs;
-        else if (ce > pe && seg.durationUs() <= parent.durationUs()) extra = pe - ce;
+        long extra = ClockSkew.shift(parent.startUs(), parent.endUs(), seg.startUs(), seg.endUs());
         if (extra != 0) {
           skew = extra;
           shift += extra;
@@ -183,9 +180,9 @@ final class TraceView {
     JsonNode data = stored.get("data");
     if (data == null || !data.isObject()) data = stored.get("attributes");
     if (data == null || !data.isObject()) {
-      // OTLP spans keep their attributes at the top level
+      // OTLP spans keep their attributes at the top level (beside them: what ingestion adds)
       ObjectNode rest = ((ObjectNode) stored).deepCopy();
-      rest.remove(List.of("origin", "measurements"));
+      rest.remove(List.of("origin", "measurements", ServiceMapSql.DSC_KEY, ServiceMapSql.SAMPLING_CHANGED_KEY));
       data = rest;
     }
     o.set("data", data);

@@ -72,7 +72,7 @@ final class EnvelopeHandler extends IngestHandler {
    */
   static Mapped map(Framed env, long projectId, boolean scrubPii, long nowUs, TransactionNames.Naming naming) {
     Map<?, ?> dsc = env.parsed().headers().get("trace") instanceof Map<?, ?> trace ? trace : Map.of();
-    double rate = rate(dsc.get("sample_rate"));
+    EnvelopeDsc context = EnvelopeDsc.of(dsc);
     String release = dsc.get("release") instanceof String r ? r : null;
     String environment = dsc.get("environment") instanceof String e ? e : null;
     SentryMapper m = new SentryMapper(projectId, scrubPii, nowUs, naming);
@@ -85,7 +85,7 @@ final class EnvelopeHandler extends IngestHandler {
       switch (item.type()) {
         case "transaction" -> {
           atMost(++transactions, 1, "transaction items");
-          itemId = m.transaction(item.data(), item.offset(), item.length(), env.eventId(), rate);
+          itemId = m.transaction(item.data(), item.offset(), item.length(), env.eventId(), context);
         }
         case "event" -> {
           atMost(++events, 1, "event items");
@@ -95,7 +95,7 @@ final class EnvelopeHandler extends IngestHandler {
           JsonNode span = json(item);
           standaloneSpans += span.path("items").isArray() ? span.get("items").size() : 1;
           atMost(standaloneSpans, MAX_STANDALONE_SPANS, "standalone spans");
-          m.span(span, rate, release, environment);
+          m.span(span, context.sampleRate(), release, environment);
         }
         case "client_report" -> m.clientReport(json(item));
         default -> { } // unknown items are skipped
@@ -112,18 +112,5 @@ final class EnvelopeHandler extends IngestHandler {
 
   private static JsonNode json(EnvelopeReader.Item item) {
     return Json.parse(item.data(), item.offset(), item.length(), "item '" + item.type() + "'");
-  }
-
-  /** The DSC's {@code sample_rate}: a number or, as SDKs send it, a string; 1 when absent or unreadable. */
-  private static double rate(Object value) {
-    if (value instanceof Number n) return n.doubleValue();
-    if (value instanceof String s) {
-      try {
-        return Double.parseDouble(s.trim());
-      } catch (NumberFormatException e) {
-        return 1.0;
-      }
-    }
-    return 1.0;
   }
 }

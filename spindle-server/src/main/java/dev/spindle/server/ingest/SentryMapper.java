@@ -9,6 +9,7 @@ import dev.spindle.server.json.Json;
 import dev.spindle.server.json.Timestamps;
 import dev.spindle.storage.ClientReportRow;
 import dev.spindle.storage.ErrorRow;
+import dev.spindle.storage.ServiceMapSql;
 import dev.spindle.storage.SpanRow;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -50,7 +51,7 @@ final class SentryMapper {
   }
 
   /** Maps the {@code transaction} item {@code [offset, offset + length)} of {@code bytes}. */
-  String transaction(byte[] bytes, int offset, int length, String envelopeEventId, double dscSampleRate) {
+  String transaction(byte[] bytes, int offset, int length, String envelopeEventId, EnvelopeDsc dsc) {
     TransactionItem t = TransactionItem.read(bytes, offset, length, scrub);
     String eventId = Ids.eventId(t.eventId);
     if (eventId == null) eventId = Ids.eventId(envelopeEventId);
@@ -74,12 +75,13 @@ final class SentryMapper {
     if (untimely != null) throw IngestException.malformed("transaction: " + untimely);
 
     TransactionNames.Named named = naming.name(t.name, t.source);
-    double sampleRate = validRate(Double.isNaN(trace.sampleRate) ? dscSampleRate : trace.sampleRate);
+    Double ownRate = Double.isNaN(trace.sampleRate) ? null : trace.sampleRate;
+    double sampleRate = validRate(ownRate != null ? ownRate : dsc.sampleRate());
     SpanRow root = SpanRow.builder().projectId(projectId).traceId(traceId).spanId(spanId)
         .parentSpanId(parent).segmentId(eventId).segment(true).transaction(named.name())
         .transactionSource(named.source()).op(trace.op).description(text(trace.description))
         .status(status(trace.status)).startUs(start).endUs(end).tags(scrubbedTags(t.tags))
-        .dataJson(data(t, trace.data, t.measurements, trace.origin))
+        .dataJson(data(t, trace.data, t.measurements, trace.origin, dsc.fingerprint(), dsc.samplingChanged(ownRate)))
         .release(t.release).environment(t.environment).user(t.user).sampleRate(sampleRate)
         .service(t.tags.get("service.name")).platform(t.platform).build();
     spans.add(root);
@@ -115,7 +117,7 @@ final class SentryMapper {
     return new SpanRow(root.projectId(), root.traceId(), spanId,
         parent == null ? root.spanId() : parent, root.segmentId(), false, root.transaction(),
         root.transactionSource(), root.transactionOp(), s.op, text(s.description), status(s.status),
-        start, end, scrubbedTags(s.tags), data(t, s.data, null, s.origin), root.release(),
+        start, end, scrubbedTags(s.tags), data(t, s.data, null, s.origin, null, false), root.release(),
         root.environment(), root.user(), root.sampleRate(), root.service(), root.platform());
   }
 
@@ -238,8 +240,11 @@ final class SentryMapper {
    * The row's data JSON, {@code {"data":..,"measurements":..,"origin":..}} with what the span has
    * (as the tree of {@link #data(ObjectNode)} writes it, scrubbed when asked), or null.
    */
-  private String data(TransactionItem t, TransactionItem.Raw data, TransactionItem.Raw measurements, String origin) {
-    if (data == null && measurements == null && origin == null) return null;
+  private String data(TransactionItem t, TransactionItem.Raw data, TransactionItem.Raw measurements, String origin,
+      String dscFingerprint, boolean samplingChanged) {
+    if (data == null && measurements == null && origin == null && dscFingerprint == null && !samplingChanged) {
+      return null;
+    }
     StringBuilder b = json;
     b.setLength(0);
     char sep = '{';
@@ -251,7 +256,16 @@ final class SentryMapper {
       t.append(b.append(sep).append("\"measurements\":"), measurements);
       sep = ',';
     }
-    if (origin != null) appendString(b.append(sep).append("\"origin\":"), text(origin));
+    if (origin != null) {
+      appendString(b.append(sep).append("\"origin\":"), text(origin));
+      sep = ',';
+    }
+    // what ingestion adds (never scrubbed: a fingerprint of digits only would look like a card)
+    if (dscFingerprint != null) {
+      appendString(b.append(sep).append('"').append(ServiceMapSql.DSC_KEY).append("\":"), dscFingerprint);
+      sep = ',';
+    }
+    if (samplingChanged) b.append(sep).append('"').append(ServiceMapSql.SAMPLING_CHANGED_KEY).append("\":true");
     return b.append('}').toString();
   }
 

@@ -22,7 +22,7 @@ class ProcessingTest {
   /** Maps a transaction item's JSON, as the envelope handler does (no envelope event id, DSC rate 1). */
   static String transaction(SentryMapper m, String item) {
     byte[] b = item.getBytes(StandardCharsets.UTF_8);
-    return m.transaction(b, 0, b.length, null, 1.0);
+    return m.transaction(b, 0, b.length, null, EnvelopeDsc.NONE);
   }
 
   private static String sanitize(String name) {

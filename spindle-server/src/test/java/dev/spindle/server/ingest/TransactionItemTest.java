@@ -25,6 +25,9 @@ import org.junit.jupiter.api.Test;
  * the data objects copied as sent unless scrubbing changes them.
  */
 class TransactionItemTest {
+  /** A context that gives only the rate the tree mapper below is given (no fingerprint, no change). */
+  private static final EnvelopeDsc RATE_ONLY = new EnvelopeDsc(0.5, false, false, null);
+
   private static final long NOW = 1_700_000_000_000_000L;
   private static final String TRACE = "4bf92f3577b34da6a3ce929d0e0e4736";
 
@@ -40,7 +43,7 @@ class TransactionItemTest {
       SentryMapper m = new SentryMapper(1, scrub, NOW, TransactionNames.FIXED);
       byte[] envelope = ("{}\n{\"type\":\"transaction\"}\n" + before + item + "\n").getBytes(StandardCharsets.UTF_8);
       int offset = "{}\n{\"type\":\"transaction\"}\n".length();
-      m.transaction(envelope, offset, utf8(before + item).length, null, 1.0);
+      m.transaction(envelope, offset, utf8(before + item).length, null, EnvelopeDsc.NONE);
       assertEquals("{\"data\":{\"sentry.sample_rate\":0.25},\"measurements\":{\"lcp\":{\"value\":1}},"
           + "\"origin\":\"auto.http\"}", m.spans.get(0).dataJson());
       assertEquals(0.25, m.spans.get(0).sampleRate());
@@ -83,7 +86,7 @@ class TransactionItemTest {
         }
         String actual;
         try {
-          actual = "id " + streaming.transaction(utf8(item), 0, utf8(item).length, "a".repeat(32), 0.5);
+          actual = "id " + streaming.transaction(utf8(item), 0, utf8(item).length, "a".repeat(32), RATE_ONLY);
         } catch (IngestException | InvalidJsonException e) {
           actual = e.getClass().getSimpleName() + ": " + e.getMessage();
         }
@@ -111,7 +114,7 @@ class TransactionItemTest {
       }
       String actual;
       try {
-        new SentryMapper(1, true, NOW, TransactionNames.FIXED).transaction(utf8(item), 0, utf8(item).length, null, 1);
+        new SentryMapper(1, true, NOW, TransactionNames.FIXED).transaction(utf8(item), 0, utf8(item).length, null, EnvelopeDsc.NONE);
         actual = "accepted";
       } catch (IngestException | InvalidJsonException e) {
         actual = e.getMessage();

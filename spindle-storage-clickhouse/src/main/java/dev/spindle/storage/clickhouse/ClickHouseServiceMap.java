@@ -4,6 +4,7 @@ import static dev.spindle.storage.ServiceMapQuery.MATCH_WINDOW_US;
 import static dev.spindle.storage.ServiceMapQuery.PARENT_LOOKBACK_US;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.spindle.storage.ClockSkew;
 import dev.spindle.storage.DurationHistogram;
 import dev.spindle.storage.MetadataStore;
 import dev.spindle.storage.Project;
@@ -20,6 +21,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 /**
  * The service map on ClickHouse, with the semantics of the DuckDB backend (see
@@ -49,6 +51,10 @@ final class ClickHouseServiceMap implements ServiceMapReader {
   };
 
   private static final Pattern PLACEHOLDER = Pattern.compile("\\{(\\w+)}");
+  /** Where the skew allowed for a client span's caller goes in the SQL, filled after the numbers. */
+  private static final String CALLER_SKEW = "@callerSkew@";
+  /** Where the skew allowed between a client span's caller and a root's service goes. */
+  private static final String PAIR_SKEW = "@pairSkew@";
   private static final String PAIR = "sp, ss, tp, ts, leaf";
   private static final String FAILED = Figures.failed("status");
   /** The {@link DurationHistogram} bucket of a call's {@code dur}. */
@@ -86,9 +92,12 @@ final class ClickHouseServiceMap implements ServiceMapReader {
    * The subquery with one row per call of the period made by the spans of {@code traceIds}
    * (every trace when empty). A call's span, parent and caller belong to its trace, so only those
    * traces' rows are read for them (by the table's primary key); the root transactions a lost
-   * call may have continued as are read from the whole window.
+   * call may have continued as are read from the whole window. The skews measured between the
+   * services it may match lost calls across are read first (a query of their own, so that they
+   * are computed once and the subquery, computed once per query that reads it, only looks them up).
    */
   String calls(ServiceMapQuery q, Set<String> traceIds) {
+    Map<List<Object>, Long> skews = skews(q);
     String spans = schema.table("spans") + " FINAL";
     String local = schema.local("spans") + " FINAL";
     String only = traceIds.isEmpty() ? "" : " AND trace_id IN " + ClickHouseVerdicts.ids(traceIds);
@@ -97,37 +106,47 @@ final class ClickHouseServiceMap implements ServiceMapReader {
     String near = " end_us >= {lookback} AND start_us < {ew} AND start_time < toDateTime({horizon})" + only;
     String project = q.projectId() == null ? "" : " AND project_id = {project}";
 
-    String linked = "SELECT toUInt64(p_project) AS sp, p_service AS ss, toUInt64(project_id) AS tp,"
-        + " service AS ts, '' AS leaf, 'linked' AS kind, e, dur, f, w, '' AS trace, '' AS span,"
-        + " '' AS descr, '' AS cont FROM (SELECT project_id, trace_id, ifNull(parent_span_id, '') AS pid,"
+    String entries = "SELECT trace_id FROM " + local + " WHERE isNotNull(parent_span_id) AND "
+        + ServiceMapSql.entry() + " AND" + inPeriod;
+    String linked0 = "SELECT project_id, trace_id, service, e, dur, f, w, sc, c_dsc, p_project, p_service,"
+        + " p_segment FROM (SELECT project_id, trace_id, ifNull(parent_span_id, '') AS pid,"
         + " ifNull(service, '') AS service, end_us AS e, toInt64(duration_us) AS dur, toUInt8(" + FAILED + ") AS f,"
-        + " 1 / sample_rate AS w FROM " + spans + " WHERE isNotNull(parent_span_id) AND " + ServiceMapSql.entry()
-        + " AND" + inPeriod + ")"
+        + " 1 / sample_rate AS w, toUInt8(" + ServiceMapSql.samplingChanged(DIALECT, "data") + ") AS sc, "
+        + ServiceMapSql.dsc(DIALECT, "data") + " AS c_dsc FROM " + spans + " WHERE isNotNull(parent_span_id) AND "
+        + ServiceMapSql.entry() + " AND" + inPeriod + ")"
         + " ALL INNER JOIN (SELECT trace_id, span_id AS pid, project_id AS p_project,"
-        + " ifNull(service, '') AS p_service FROM " + spans + " WHERE" + near
-        + " AND trace_id IN (SELECT trace_id FROM " + local + " WHERE isNotNull(parent_span_id) AND "
-        + ServiceMapSql.entry() + " AND" + inPeriod + ")) USING (trace_id, pid)"
+        + " ifNull(service, '') AS p_service, ifNull(segment_id, '') AS p_segment FROM " + spans + " WHERE" + near
+        + " AND trace_id IN (" + entries + ")) USING (trace_id, pid)"
         + " WHERE (p_project != project_id OR p_service != service)"
         + (q.projectId() == null ? "" : " AND (project_id = {project} OR p_project = {project})");
+    // the caller's transaction, whose data holds its context's fingerprint
+    String linked = "SELECT toUInt64(p_project) AS sp, p_service AS ss, toUInt64(project_id) AS tp,"
+        + " service AS ts, '' AS leaf, 'linked' AS kind, e, dur, f, w, sc,"
+        + " toUInt8(" + ServiceMapSql.baggageDropped("c_dsc", "p_dsc") + ") AS bd, '' AS trace, '' AS span,"
+        + " '' AS descr, '' AS cont FROM (" + linked0 + ") ANY LEFT JOIN (SELECT trace_id,"
+        + " ifNull(segment_id, '') AS p_segment, " + ServiceMapSql.dsc(DIALECT, "data") + " AS p_dsc FROM " + spans
+        + " WHERE is_segment = 1 AND isNotNull(segment_id) AND" + near + " AND trace_id IN (" + entries + "))"
+        + " USING (trace_id, p_segment)";
 
     String o0 = "SELECT project_id, trace_id, span_id, ifNull(parent_span_id, '') AS pid,"
         + " ifNull(service, '') AS service, start_us, end_us, toInt64(duration_us) AS dur,"
-        + " toUInt8(" + FAILED + ") AS f, 1 / sample_rate AS w, ifNull(transaction, '') AS descr FROM " + spans
+        + " toUInt8(" + FAILED + ") AS f, 1 / sample_rate AS w, ifNull(transaction, '') AS descr,"
+        + " toUInt8(" + ServiceMapSql.samplingChanged(DIALECT, "data") + ") AS sc FROM " + spans
         + " WHERE is_segment = 1 AND isNotNull(parent_span_id) AND" + inPeriod + project;
     String o0Traces = "SELECT trace_id FROM " + local + " WHERE is_segment = 1 AND isNotNull(parent_span_id) AND"
         + inPeriod + project;
-    String o1 = "SELECT project_id, trace_id, span_id, service, start_us, end_us, dur, f, w, descr FROM (" + o0
+    String o1 = "SELECT project_id, trace_id, span_id, service, start_us, end_us, dur, f, w, descr, sc FROM (" + o0
         + ") ANY LEFT JOIN (SELECT trace_id, span_id AS pid, toUInt8(1) AS found FROM " + spans + " WHERE" + near
         + " AND trace_id IN (" + o0Traces + ")) USING (trace_id, pid) WHERE found = 0";
     String encloses = "x_span != span_id AND x_project != 0 AND x_start <= start_us AND x_end >= start_us";
     String orphaned = "SELECT toUInt64(argMaxIf(x_project, x_start, " + encloses + ")) AS sp,"
         + " argMaxIf(x_service, x_start, " + encloses + ") AS ss, toUInt64(project_id) AS tp,"
-        + " service AS ts, '' AS leaf, 'orphaned' AS kind, end_us AS e, dur, f, w, trace_id AS trace,"
-        + " span_id AS span, descr, '' AS cont FROM (" + o1 + ") ALL LEFT JOIN (SELECT trace_id,"
+        + " service AS ts, '' AS leaf, 'orphaned' AS kind, end_us AS e, dur, f, w, sc, toUInt8(0) AS bd,"
+        + " trace_id AS trace, span_id AS span, descr, '' AS cont FROM (" + o1 + ") ALL LEFT JOIN (SELECT trace_id,"
         + " span_id AS x_span, project_id AS x_project, ifNull(service, '') AS x_service,"
         + " start_us AS x_start, end_us AS x_end FROM " + spans + " WHERE is_segment = 1 AND" + near
         + " AND trace_id IN (" + o0Traces + ")) USING trace_id"
-        + " GROUP BY project_id, service, trace_id, span_id, start_us, end_us, dur, f, w, descr";
+        + " GROUP BY project_id, service, trace_id, span_id, start_us, end_us, dur, f, w, descr, sc";
 
     String c0 = "SELECT project_id, trace_id, span_id, ifNull(service, '') AS service, ifNull(op, '') AS op,"
         + " ifNull(description, '') AS descr, ifNull(data, '') AS data, start_us, end_us,"
@@ -155,18 +174,25 @@ final class ClickHouseServiceMap implements ServiceMapReader {
         + ServiceMapSql.rootPath(DIALECT, "data", "transaction") + " AS path FROM " + spans
         + " WHERE is_segment = 1 AND isNull(parent_span_id) AND start_us >= {lookback} AND start_us < {ew}"
         + " AND start_time < toDateTime({horizon})) WHERE method != '' AND path != ''";
-    String cand = "SELECT project_id, trace_id, span_id, service, start_us, method, path,"
-        + " start_us - {skew} AS lo, least(end_us + {skew}, start_us - {skew} + {w}) AS hi,"
-        + " arrayJoin([intDiv(start_us - {skew}, {w}), intDiv(start_us - {skew}, {w}) + 1]) AS bucket"
+    // the window is widened by the largest skew measured between the caller and any service in
+    // the client span's bucket, then each root is held to the skew of its own service
+    String cand = "SELECT project_id, trace_id, span_id, service, start_us, end_us, method, path,"
+        + " start_us - " + CALLER_SKEW + " AS lo, least(end_us + " + CALLER_SKEW + ", start_us + {w} - {max}) AS hi,"
+        + " arrayJoin([intDiv(start_us - {max}, {w}), intDiv(start_us - {max}, {w}) + 1]) AS bucket"
         + " FROM (" + noChild + ") WHERE " + ServiceMapSql.matchable("op") + " AND method != '' AND path != ''";
-    String matched = "SELECT project_id, trace_id, span_id, argMin(tuple(r_trace, r_project, r_service, r_dur, r_f),"
-        + " abs(r_start - start_us)) AS root FROM (" + cand + ") ALL INNER JOIN (" + roots + ")"
+    String inWindow = "SELECT project_id, trace_id, span_id, start_us, end_us, service, r_trace, r_project, r_service,"
+        + " r_start, r_dur, r_f FROM (" + cand + ") ALL INNER JOIN (" + roots + ")"
         + " USING (method, path, bucket) WHERE r_start >= lo AND r_start <= hi AND r_trace != trace_id"
-        + " AND (r_project != project_id OR r_service != service) GROUP BY project_id, trace_id, span_id";
+        + " AND (r_project != project_id OR r_service != service)";
+    String matched = "SELECT project_id, trace_id, span_id, argMin(tuple(r_trace, r_project, r_service, r_dur, r_f),"
+        + " abs(r_start - start_us)) AS root FROM (" + inWindow + ")"
+        + (skews.isEmpty() ? "" : " WHERE r_start >= start_us - " + PAIR_SKEW + " AND r_start <= end_us + " + PAIR_SKEW)
+        + " GROUP BY project_id, trace_id, span_id";
     String clientCalls = "SELECT toUInt64(project_id) AS sp, service AS ss, toUInt64(m_project) AS tp,"
         + " m_service AS ts, if(m_found = 1, '', leaf) AS leaf, if(m_found = 1, 'lost', 'external') AS kind,"
         + " end_us AS e, if(m_found = 1, m_dur, dur) AS dur, if(m_found = 1, m_f, f) AS f, w,"
-        + " trace_id AS trace, span_id AS span, descr, m_trace AS cont FROM (" + noChild + ") ANY LEFT JOIN"
+        + " toUInt8(0) AS sc, toUInt8(0) AS bd, trace_id AS trace, span_id AS span, descr, m_trace AS cont"
+        + " FROM (" + noChild + ") ANY LEFT JOIN"
         + " (SELECT project_id, trace_id, span_id, tupleElement(root, 1) AS m_trace,"
         + " tupleElement(root, 2) AS m_project, tupleElement(root, 3) AS m_service,"
         + " tupleElement(root, 4) AS m_dur, tupleElement(root, 5) AS m_f, toUInt8(1) AS m_found"
@@ -177,11 +203,81 @@ final class ClickHouseServiceMap implements ServiceMapReader {
     v.put("e", q.endUs());
     v.put("w", MATCH_WINDOW_US);
     v.put("ew", q.endUs() + MATCH_WINDOW_US);
-    v.put("skew", q.skewUs());
+    v.put("max", ClockSkew.MAX_US);
     v.put("lookback", q.startUs() - PARENT_LOOKBACK_US);
     v.put("horizon", Math.floorDiv(q.endUs() + MATCH_WINDOW_US, 1_000_000L) + 1);
     if (q.projectId() != null) v.put("project", q.projectId());
-    return fill("(" + linked + " UNION ALL " + orphaned + " UNION ALL " + clientCalls + ")", v);
+    return fill("(" + linked + " UNION ALL " + orphaned + " UNION ALL " + clientCalls + ")", v)
+        .replace(CALLER_SKEW, skewOf(callers(skews), "project_id, service", q.skewUs()))
+        .replace(PAIR_SKEW, skewOf(skews, "project_id, service, r_project, r_service", q.skewUs()));
+  }
+
+  /**
+   * The skews measured between two services ({@link ClockSkew}) in the buckets of {@code q}'s
+   * period that allow more than {@code q}'s, by {@link #key} of the caller's project and service,
+   * the callee's and the bucket: one query over the linked calls ending in those buckets.
+   */
+  private Map<List<Object>, Long> skews(ServiceMapQuery q) {
+    long from = ClockSkew.bucket(q.startUs()) * ClockSkew.BUCKET_US;
+    long to = (ClockSkew.bucket(q.endUs() - 1) + 1) * ClockSkew.BUCKET_US;
+    String spans = schema.table("spans") + " FINAL";
+    String ended = " end_us >= {from} AND end_us < {to} AND start_time < toDateTime({horizon})";
+    String entries = " WHERE isNotNull(parent_span_id) AND " + ServiceMapSql.entry() + " AND" + ended;
+    String measured = ClockSkew.measuredSql("p_start", "p_end", "start_us", "end_us");
+    Map<String, Long> v = new HashMap<>();
+    v.put("from", from);
+    v.put("to", to);
+    v.put("lookback", from - PARENT_LOOKBACK_US);
+    v.put("horizon", Math.floorDiv(to, 1_000_000L) + 1);
+    v.put("above", ClockSkew.measuredAllowingAtMost(q.skewUs()));
+    String sql = fill("SELECT toUInt64(p_project) AS sp, p_service AS ss, toUInt64(project_id) AS tp, service AS ts,"
+        + " intDiv(end_us, " + ClockSkew.BUCKET_US + ") AS b, max(" + measured + ") AS m FROM (SELECT project_id,"
+        + " trace_id, ifNull(parent_span_id, '') AS pid, ifNull(service, '') AS service, start_us, end_us FROM "
+        + spans + entries + ") ALL INNER JOIN (SELECT trace_id, span_id AS pid, project_id AS p_project,"
+        + " ifNull(service, '') AS p_service, start_us AS p_start, end_us AS p_end FROM " + spans
+        + " WHERE end_us >= {lookback} AND start_us < {to} AND start_time < toDateTime({horizon})"
+        + " AND trace_id IN (SELECT trace_id FROM " + schema.local("spans") + " FINAL" + entries + "))"
+        + " USING (trace_id, pid) WHERE p_project != project_id OR p_service != service"
+        + " GROUP BY sp, ss, tp, ts, b HAVING m > {above}", v);
+    Map<List<Object>, Long> out = new HashMap<>();
+    for (JsonNode r : http.query(sql)) {
+      long allowed = ClockSkew.allowance(r.get("m").asLong(), q.skewUs());
+      if (allowed > q.skewUs()) {
+        out.put(List.of(r.get("sp").asLong(), r.get("ss").asText(), r.get("tp").asLong(), r.get("ts").asText(),
+            r.get("b").asLong()), allowed);
+      }
+    }
+    return out;
+  }
+
+  /** The largest skew allowed per caller (project, service) and bucket. */
+  private static Map<List<Object>, Long> callers(Map<List<Object>, Long> skews) {
+    Map<List<Object>, Long> out = new HashMap<>();
+    skews.forEach((k, allowed) -> out.merge(List.of(k.get(0), k.get(1), k.get(4)), allowed, Math::max));
+    return out;
+  }
+
+  /**
+   * SQL of the skew allowed for a row whose key columns (a project, service, ... list without the
+   * bucket) and {@code end_us} look up {@code skews}; {@code least} when none is kept.
+   */
+  private static String skewOf(Map<List<Object>, Long> skews, String columns, long least) {
+    if (skews.isEmpty()) return Long.toString(least);
+    StringBuilder keys = new StringBuilder();
+    StringBuilder values = new StringBuilder();
+    skews.forEach((k, allowed) -> {
+      keys.append(keys.length() == 0 ? "" : ", ").append(Sql.literal(key(k)));
+      values.append(values.length() == 0 ? "" : ", ").append(allowed);
+    });
+    StringBuilder expr = new StringBuilder("concat(");
+    for (String column : columns.split(", ")) expr.append("toString(").append(column).append("), '\\0', ");
+    expr.append("toString(intDiv(end_us, ").append(ClockSkew.BUCKET_US).append(")))");
+    return "transform(" + expr + ", [" + keys + "], [" + values + "], " + least + ")";
+  }
+
+  /** A key of {@link #skews} as the SQL of {@link #skewOf} writes it: its parts joined by NUL. */
+  private static String key(List<Object> parts) {
+    return parts.stream().map(String::valueOf).collect(Collectors.joining("\0"));
   }
 
   @Override
@@ -202,10 +298,12 @@ final class ClickHouseServiceMap implements ServiceMapReader {
     for (JsonNode r : http.query("SELECT " + PAIR + ", sum(w) AS calls, count() AS n, sum(f) AS failures,"
         + " sumMap([" + DURATION_BUCKET + "], [toUInt64(1)]) AS durations,"
         + " countIf(kind = 'linked') AS linked, countIf(kind = 'orphaned') AS orphaned,"
-        + " countIf(kind = 'lost') AS lost FROM " + calls + " GROUP BY " + PAIR)) {
+        + " countIf(kind = 'lost') AS lost, sum(sc) AS sampling_changed, sum(bd) AS baggage_dropped"
+        + " FROM " + calls + " GROUP BY " + PAIR)) {
       ServiceMapBuilder.Pair p = pair(r);
       b.edge(p, r.get("calls").asDouble(), r.get("n").asLong(), r.get("failures").asLong(),
           r.get("linked").asLong(), r.get("orphaned").asLong(), r.get("lost").asLong());
+      b.changes(p, r.get("sampling_changed").asLong(), r.get("baggage_dropped").asLong());
       JsonNode buckets = r.get("durations").get(0);
       JsonNode counts = r.get("durations").get(1);
       for (int i = 0; i < buckets.size(); i++) b.durations(p, buckets.get(i).asInt(), counts.get(i).asLong());

@@ -3,6 +3,7 @@ package dev.spindle.storage.duckdb;
 import static dev.spindle.storage.ServiceMapQuery.MATCH_WINDOW_US;
 import static dev.spindle.storage.ServiceMapQuery.PARENT_LOOKBACK_US;
 
+import dev.spindle.storage.ClockSkew;
 import dev.spindle.storage.ServiceMapQuery;
 import dev.spindle.storage.ServiceMapSql;
 import dev.spindle.storage.SpanRow;
@@ -13,6 +14,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -34,7 +36,9 @@ import org.duckdb.DuckDBConnection;
  * minutes whose calls its rows may change -- the whole time range of each trace it touches (a
  * late child turns its caller's client span from external into linked, a late parent turns an
  * orphan into a linked call, wherever they ended) and, for the root transactions it brings, the
- * minutes in which the client spans that such a root may have continued ended. A background
+ * minutes in which the client spans that such a root may have continued ended, and the minutes
+ * of each 10-minute bucket whose allowed clock skew between two services its linked calls raise
+ * ({@code map_skews}, which the classification reads: {@link ClockSkew}). A background
  * thread classifies marked minutes once they are {@link #SETTLE_US} old and no load has marked
  * them for {@link #QUIET_US}, an hour at a time,
  * replacing their rows and clearing the marks it saw, in one transaction. A query reads the
@@ -147,7 +151,8 @@ final class CallRollup implements AutoCloseable {
             + "SELECT *, e // " + MINUTE_US + " AS minute FROM calls");
         for (String t : TABLES) s.execute("DELETE FROM " + t + minutes);
         s.execute("INSERT INTO map_calls SELECT minute, kind, " + PAIR + ", sum(w), count(*),"
-            + " count(*) FILTER (WHERE f) FROM map_chunk GROUP BY ALL");
+            + " count(*) FILTER (WHERE f), count(*) FILTER (WHERE sc), count(*) FILTER (WHERE bd)"
+            + " FROM map_chunk GROUP BY ALL");
         s.execute("INSERT INTO map_durations SELECT minute, kind, " + PAIR + ", "
             + DuckDbCalls.DURATION_BUCKET + " AS bucket, count(*) FROM map_chunk GROUP BY ALL");
         s.execute("INSERT INTO map_examples SELECT minute, kind, " + PAIR + ", e, trace, span, descr, cont"
@@ -232,6 +237,8 @@ final class CallRollup implements AutoCloseable {
     // every minute of each trace the rows touch: a new trace's range is its rows' range; that of a
     // trace that may have rows from earlier loads is read from all its trace index rows
     long margin = ServiceMapQuery.DEFAULT_SKEW_US;
+    Skews skews = new Skews();
+    skews.measure(spans);
     Set<Long> minutes = new TreeSet<>();
     List<String> earlier = new ArrayList<>();
     for (Map.Entry<String, long[]> e : ranges.entrySet()) {
@@ -249,13 +256,21 @@ final class CallRollup implements AutoCloseable {
         a.flush();
       }
       try (Statement s = c.createStatement()) {
+        long first = Long.MAX_VALUE;
+        long last = Long.MIN_VALUE;
         try (ResultSet rs = s.executeQuery("SELECT min(start_us), max(end_us) FROM trace_index"
             + " WHERE trace_id IN (SELECT trace_id FROM map_loaded) GROUP BY trace_id")) {
-          while (rs.next()) addMinutes(minutes, rs.getLong(1) - margin, rs.getLong(2) + margin);
+          while (rs.next()) {
+            addMinutes(minutes, rs.getLong(1) - margin, rs.getLong(2) + margin);
+            first = Math.min(first, rs.getLong(1));
+            last = Math.max(last, rs.getLong(2));
+          }
         }
+        if (first <= last) skews.measureStored(s, first, last);
         s.execute("DELETE FROM map_loaded");
       }
     }
+    skews.keep(c, minutes);
     long now = nowUs();
     try (DuckDBAppender a = c.createAppender(DuckDBConnection.DEFAULT_SCHEMA, "map_marks")) {
       for (long m : minutes) {
@@ -268,9 +283,9 @@ final class CallRollup implements AutoCloseable {
     }
     if (rootsFrom == Long.MAX_VALUE) return ranges.keySet();
     // a new root may continue a client span of another trace that started up to a match window
-    // before it; that call counts where its span ended
+    // before it (or the most skew allowed after it); that call counts where its span ended
     long from = rootsFrom - MATCH_WINDOW_US - margin;
-    long to = rootsTo + margin;
+    long to = rootsTo + ClockSkew.MAX_US;
     long end = to;
     // whole minutes: at least the latest end of those spans, so never fewer minutes marked
     try (PreparedStatement ps = c.prepareStatement("SELECT max(end_us) FROM map_client_ends"
@@ -283,6 +298,96 @@ final class CallRollup implements AutoCloseable {
     }
     markRange(c, from, end + margin);
     return ranges.keySet();
+  }
+
+  /**
+   * The clock skews of the linked calls a load completes ({@link ClockSkew}), where they allow more
+   * than the default skew: the largest per bucket, caller and callee. {@link #keep} raises
+   * {@code map_skews} to them and marks the minutes of each bucket whose allowance grew (rare:
+   * allowances are whole seconds), since its lost calls may match other roots now.
+   */
+  private static final class Skews {
+    private record Key(long bucket, long sp, String ss, long tp, String ts) {}
+
+    private record Id(String traceId, String spanId) {}
+
+    private final Map<Key, Long> largest = new HashMap<>();
+
+    private static boolean entry(SpanRow r) {
+      return r.parentSpanId() != null && (r.segment() || r.segmentId() == null);
+    }
+
+    private static String service(SpanRow r) {
+      return r.service() == null ? "" : r.service();
+    }
+
+    /** The linked calls whose caller's span and callee's entry are both in {@code spans}. */
+    void measure(List<SpanRow> spans) {
+      Set<Id> parents = new HashSet<>();
+      for (SpanRow r : spans) if (entry(r)) parents.add(new Id(r.traceId(), r.parentSpanId()));
+      if (parents.isEmpty()) return;
+      Map<Id, SpanRow> found = new HashMap<>();
+      for (SpanRow r : spans) {
+        Id id = new Id(r.traceId(), r.spanId());
+        if (parents.contains(id)) found.putIfAbsent(id, r);
+      }
+      for (SpanRow t : spans) {
+        SpanRow p = entry(t) ? found.get(new Id(t.traceId(), t.parentSpanId())) : null;
+        if (p == null || p.projectId() == t.projectId() && service(p).equals(service(t))) continue;
+        add(new Key(ClockSkew.bucket(t.endUs()), p.projectId(), service(p), t.projectId(), service(t)),
+            Math.abs(ClockSkew.shift(p.startUs(), p.endUs(), t.startUs(), t.endUs())));
+      }
+    }
+
+    /**
+     * The linked calls of the traces in {@code map_loaded} (those that may have rows from earlier
+     * loads), whose rows lie between {@code fromUs} and {@code toUs}.
+     */
+    void measureStored(Statement s, long fromUs, long toUs) throws SQLException {
+      String measured = ClockSkew.measuredSql("p.start_us", "p.end_us", "t.start_us", "t.end_us");
+      try (ResultSet rs = s.executeQuery("SELECT t.end_us // " + ClockSkew.BUCKET_US + ", p.project_id,"
+          + " coalesce(p.service, ''), t.project_id, coalesce(t.service, ''), max(" + measured + ")"
+          + " FROM spans t JOIN spans p ON p.trace_id = t.trace_id AND p.span_id = t.parent_span_id"
+          + " WHERE t.parent_span_id IS NOT NULL AND (t.is_segment OR t.segment_id IS NULL)"
+          + loaded("t", fromUs, toUs) + loaded("p", fromUs, toUs)
+          + " AND (p.project_id != t.project_id OR coalesce(p.service, '') != coalesce(t.service, ''))"
+          + " GROUP BY ALL HAVING max(" + measured + ") > " + ClockSkew.measuredAllowingAtMost(ServiceMapQuery.DEFAULT_SKEW_US))) {
+        while (rs.next()) {
+          add(new Key(rs.getLong(1), rs.getLong(2), rs.getString(3), rs.getLong(4), rs.getString(5)), rs.getLong(6));
+        }
+      }
+    }
+
+    /** SQL ({@code AND ...}) keeping the rows of {@code alias} in the loaded traces and the time range. */
+    private static String loaded(String alias, long fromUs, long toUs) {
+      return " AND " + alias + ".trace_id IN (SELECT trace_id FROM map_loaded) AND " + alias + ".end_us >= " + fromUs
+          + " AND " + alias + ".start_us <= " + toUs;
+    }
+
+    private void add(Key k, long measuredUs) {
+      long allowed = ClockSkew.allowance(measuredUs, 0);
+      if (allowed > ServiceMapQuery.DEFAULT_SKEW_US) largest.merge(k, allowed, Math::max);
+    }
+
+    /** Raises {@code map_skews}; adds to {@code minutes} those of the buckets whose allowance grew. */
+    void keep(DuckDBConnection c, Set<Long> minutes) throws SQLException {
+      if (largest.isEmpty()) return;
+      String key = " WHERE bucket = ? AND sp = ? AND ss = ? AND tp = ? AND ts = ?";
+      try (PreparedStatement read = c.prepareStatement("SELECT skew_us FROM map_skews" + key);
+          PreparedStatement write = c.prepareStatement("INSERT OR REPLACE INTO map_skews VALUES (?, ?, ?, ?, ?, ?)")) {
+        for (Map.Entry<Key, Long> e : largest.entrySet()) {
+          Key k = e.getKey();
+          Object[] values = {k.bucket(), k.sp(), k.ss(), k.tp(), k.ts(), e.getValue()};
+          for (int i = 0; i < 5; i++) read.setObject(i + 1, values[i]);
+          try (ResultSet rs = read.executeQuery()) {
+            if (rs.next() && rs.getLong(1) >= e.getValue()) continue;
+          }
+          for (int i = 0; i < 6; i++) write.setObject(i + 1, values[i]);
+          write.executeUpdate();
+          addMinutes(minutes, k.bucket() * ClockSkew.BUCKET_US, (k.bucket() + 1) * ClockSkew.BUCKET_US - 1);
+        }
+      }
+    }
   }
 
   /** Adds the minutes from the one holding {@code fromUs} to the one holding {@code toUs}. */
@@ -347,6 +452,7 @@ final class CallRollup implements AutoCloseable {
     try (Statement s = retention.createStatement()) {
       for (String t : TABLES) s.execute("DELETE FROM " + t + " WHERE minute < " + minute);
       s.execute("DELETE FROM map_marks WHERE minute < " + minute);
+      s.execute("DELETE FROM map_skews WHERE bucket < " + ClockSkew.bucket(cutoffUs));
       s.execute("DELETE FROM map_client_ends WHERE end_us < " + cutoffUs); // their spans are deleted too
     }
     markRange(retention, cutoffUs, cutoffUs + PARENT_LOOKBACK_US + MATCH_WINDOW_US);

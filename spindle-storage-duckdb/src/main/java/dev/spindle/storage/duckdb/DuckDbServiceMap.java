@@ -55,9 +55,11 @@ final class DuckDbServiceMap implements ServiceMapReader {
           ServiceMapBuilder.Pair p = new ServiceMapBuilder.Pair(rs.getLong(2), rs.getString(3), rs.getLong(4),
               rs.getString(5), rs.getString(6));
           switch (rs.getInt(1)) {
-            case 0 -> b.edge(p, rs.getDouble(7), rs.getLong(8), rs.getLong(9), rs.getLong(10), rs.getLong(11),
-                rs.getLong(12));
-            case 1 -> b.example(p, rs.getString(13), rs.getString(14), rs.getString(15), rs.getString(16));
+            case 0 -> {
+              b.edge(p, rs.getDouble(7), rs.getLong(8), rs.getLong(9), rs.getLong(10), rs.getLong(11), rs.getLong(12));
+              b.changes(p, rs.getLong(13), rs.getLong(14));
+            }
+            case 1 -> b.example(p, rs.getString(15), rs.getString(16), rs.getString(17), rs.getString(18));
             case 2 -> b.durations(p, rs.getInt(8), rs.getLong(9));
             default -> b.bucket(p, rs.getLong(8), rs.getLong(9), rs.getLong(10));
           }
@@ -70,8 +72,8 @@ final class DuckDbServiceMap implements ServiceMapReader {
   }
 
   /**
-   * One query: part 0 the edges ({@code d} weighted calls, {@code n1..n5} calls, failed, linked,
-   * orphaned, lost), 1 the examples newest first ({@code s1..s4}), 2 the duration buckets
+   * One query: part 0 the edges ({@code d} weighted calls, {@code n1..n7} calls, failed, linked,
+   * orphaned, lost, sampling changed, baggage dropped), 1 the examples newest first ({@code s1..s4}), 2 the duration buckets
    * ({@code n1} bucket, {@code n2} calls), 3 the series ({@code n1} bucket start, {@code n2}
    * linked, {@code n3} lost).
    */
@@ -85,8 +87,10 @@ final class DuckDbServiceMap implements ServiceMapReader {
     if (from < q.endUs()) raw.add(new DuckDbCalls.Range(from, q.endUs()));
     String stored = " WHERE " + CallRollup.minutesIn(rolledUp) + own(q.projectId());
     StringBuilder sql = new StringBuilder(DuckDbCalls.calls(q, raw)).append(", agg AS (SELECT kind, ").append(PAIR)
-        .append(", sum(w) AS weighted, count(*) AS n, count(*) FILTER (WHERE f) AS failed FROM calls GROUP BY ALL")
-        .append(" UNION ALL SELECT kind, ").append(PAIR).append(", weighted, calls, failed FROM map_calls")
+        .append(", sum(w) AS weighted, count(*) AS n, count(*) FILTER (WHERE f) AS failed,")
+        .append(" count(*) FILTER (WHERE sc) AS sc, count(*) FILTER (WHERE bd) AS bd FROM calls GROUP BY ALL")
+        .append(" UNION ALL SELECT kind, ").append(PAIR)
+        .append(", weighted, calls, failed, sampling_changed, baggage_dropped FROM map_calls")
         .append(stored).append("), hist AS (SELECT ").append(PAIR).append(", ")
         .append(DuckDbCalls.DURATION_BUCKET).append(" AS bucket, count(*) AS n FROM calls GROUP BY ALL")
         .append(" UNION ALL SELECT ").append(PAIR).append(", bucket, n FROM map_durations").append(stored)
@@ -103,26 +107,31 @@ final class DuckDbServiceMap implements ServiceMapReader {
           .append(" sum(calls) FILTER (WHERE kind = 'linked'), sum(calls) FILTER (WHERE kind = 'lost')")
           .append(" FROM map_calls").append(stored).append(" AND kind IN ('linked', 'lost') GROUP BY ALL)");
     }
-    String none = ", NULL::BIGINT, NULL::BIGINT, NULL::BIGINT, NULL::BIGINT";
     String noText = ", NULL::VARCHAR, NULL::VARCHAR, NULL::VARCHAR, NULL::VARCHAR";
     sql.append(" SELECT 0 AS part, ").append(PAIR).append(", sum(weighted) AS d, ").append(bigint("sum(n)"))
         .append(" AS n1, ").append(bigint("sum(failed)")).append(", ")
         .append(bigint("sum(n) FILTER (WHERE kind = 'linked')")).append(", ")
         .append(bigint("sum(n) FILTER (WHERE kind = 'orphaned')")).append(", ")
-        .append(bigint("sum(n) FILTER (WHERE kind = 'lost')")).append(noText)
+        .append(bigint("sum(n) FILTER (WHERE kind = 'lost')")).append(", ").append(bigint("sum(sc)")).append(", ")
+        .append(bigint("sum(bd)")).append(noText)
         .append(", NULL::BIGINT AS ord FROM agg GROUP BY ").append(PAIR)
-        .append(" UNION ALL SELECT 1, ").append(PAIR).append(", NULL").append(none).append(", NULL, ")
+        .append(" UNION ALL SELECT 1, ").append(PAIR).append(", NULL").append(nulls(7)).append(", ")
         .append(Schema.hex128("trace")).append(", ").append(Schema.hex64("span")).append(", descr, ")
         .append(Schema.hex128("cont")).append(", e FROM ex QUALIFY row_number() OVER (PARTITION BY ").append(PAIR)
         .append(" ORDER BY e DESC, span) <= ").append(ServiceMapQuery.EXAMPLES)
         .append(" UNION ALL SELECT 2, ").append(PAIR).append(", NULL, bucket, ").append(bigint("sum(n)"))
-        .append(", NULL, NULL, NULL").append(noText).append(", NULL FROM hist GROUP BY ").append(PAIR).append(", bucket");
+        .append(nulls(5)).append(noText).append(", NULL FROM hist GROUP BY ").append(PAIR).append(", bucket");
     if (i > 0) {
       sql.append(" UNION ALL SELECT 3, ").append(PAIR).append(", NULL, b, ").append(bigint("sum(linked)"))
-          .append(", ").append(bigint("sum(lost)")).append(", NULL, NULL").append(noText)
+          .append(", ").append(bigint("sum(lost)")).append(nulls(4)).append(noText)
           .append(", NULL FROM ser GROUP BY ").append(PAIR).append(", b");
     }
     return sql.append(" ORDER BY part, ord DESC NULLS LAST").toString();
+  }
+
+  /** {@code k} NULL BIGINT columns, each after a comma. */
+  private static String nulls(int k) {
+    return ", NULL::BIGINT".repeat(k);
   }
 
   private static String bigint(String expr) {

@@ -50,6 +50,10 @@ final class Schema {
       // load's transaction, cleared by the rollup).
       "CREATE TABLE IF NOT EXISTS map_calls (" + CallRollup.KEY_COLUMNS
           + ", weighted DOUBLE NOT NULL, calls BIGINT NOT NULL, failed BIGINT NOT NULL)",
+      // the calls whose sampling changed or whose caller's baggage was dropped came later (rows
+      // rolled up before had none: their spans carry no context fingerprints)
+      "ALTER TABLE map_calls ADD COLUMN IF NOT EXISTS sampling_changed BIGINT DEFAULT 0",
+      "ALTER TABLE map_calls ADD COLUMN IF NOT EXISTS baggage_dropped BIGINT DEFAULT 0",
       "CREATE TABLE IF NOT EXISTS map_durations (" + CallRollup.KEY_COLUMNS
           + ", bucket INTEGER NOT NULL, n BIGINT NOT NULL)",
       "CREATE TABLE IF NOT EXISTS map_examples (" + CallRollup.KEY_COLUMNS
@@ -59,6 +63,12 @@ final class Schema {
       // each minute, a row per minute and load: what marking a new root's minutes reads instead
       // of scanning the spans of the last match window on every load (CallRollup.mark).
       "CREATE TABLE IF NOT EXISTS map_client_ends (minute BIGINT NOT NULL, end_us BIGINT NOT NULL)",
+      // The clock skews measured between two services (ClockSkew), per 10-minute bucket of the
+      // calls' ends, where they allow more than the default: written by the loads that complete
+      // linked calls (CallRollup.mark), read when lost calls are matched (a database from before
+      // it measures from its next loads on).
+      "CREATE TABLE IF NOT EXISTS map_skews (bucket BIGINT NOT NULL, sp BIGINT NOT NULL, ss VARCHAR NOT NULL,"
+          + " tp BIGINT NOT NULL, ts VARCHAR NOT NULL, skew_us BIGINT NOT NULL, PRIMARY KEY (bucket, sp, ss, tp, ts))",
       // scratch: the ids of a load's traces that may have earlier rows, while their minutes are marked
       "CREATE TABLE IF NOT EXISTS map_loaded (trace_id UUID NOT NULL)",
       // How far the ingest log is loaded (one row, written in each load's transaction).

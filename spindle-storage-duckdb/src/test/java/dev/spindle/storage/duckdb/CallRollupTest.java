@@ -1,8 +1,10 @@
 package dev.spindle.storage.duckdb;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.spindle.storage.ClockSkew;
 import dev.spindle.storage.ServiceMap;
 import dev.spindle.storage.ServiceMapQuery;
 import dev.spindle.storage.SpanRow;
@@ -89,6 +91,47 @@ class CallRollupTest {
       assertEquals(2, rollUp(s));
       assertEquals(List.of(new DuckDbCalls.Range(PERIOD.startUs(), PERIOD.endUs())), rolledUp(s));
       assertEquals(linked, edges(s.serviceMap().serviceMap(PERIOD)), "from the rollup");
+    }
+  }
+
+  /** A linked call of frontend to backend ending near {@code t}, the backend's clock {@code behindUs} behind. */
+  private static SpanRow[] linkedCall(long t, long behindUs) {
+    SpanRow front = root("frontend", hex(32), null, t, t + 2_000_000);
+    SpanRow call = client(front, t + 100_000, t + 1_500_000);
+    return new SpanRow[] {front, call,
+        root("backend", call.traceId(), call.spanId(), t + 200_000 - behindUs, t + 1_400_000 - behindUs)};
+  }
+
+  private static boolean rolledUp(List<DuckDbCalls.Range> ranges, long t) {
+    return ranges.stream().anyMatch(r -> r.startUs() <= t && t < r.endUs());
+  }
+
+  @Test
+  void aLoadThatMeasuresALargerSkewMarksTheMinutesOfItsBucketAndOnlyThat() throws Exception {
+    try (DuckDbStorage s = DuckDbStorage.open(dir.resolve("db"), false)) {
+      s.metadata().createProject("shop", hex(32));
+      long t = ClockSkew.bucket(T) * ClockSkew.BUCKET_US + 2 * MINUTE;
+      // a call whose context was lost, the backend's root starting 5 s before it
+      SpanRow front = root("frontend", hex(32), null, t, t + 2_000_000);
+      SpanRow call = client(front, t + 100_000, t + 1_500_000);
+      SpanRow started = SpanRow.builder().projectId(1).traceId(hex(32)).spanId(hex(16)).segmentId(hex(32))
+          .segment(true).transaction("GET /items").op("http.server").startUs(t + 100_000 - 5_000_000)
+          .endUs(t + 200_000).service("backend").build();
+      write(s, front, call, started);
+      rollUp(s);
+      assertEquals(0, s.serviceMap().serviceMap(PERIOD).edges().get(0).lost(), "5 s is more than the default");
+
+      write(s, linkedCall(t + 5 * MINUTE, 1_500_000)); // a skew within the default allows nothing more
+      assertTrue(rolledUp(rolledUp(s), t), "the lost call's minute is not marked: " + rolledUp(s));
+
+      write(s, linkedCall(t + 7 * MINUTE, 6_000_000));
+      assertFalse(rolledUp(rolledUp(s), t), "the bucket's minutes are marked: " + rolledUp(s));
+      assertEquals(1, s.serviceMap().serviceMap(PERIOD).edges().get(0).lost(), "within the 6 s measured");
+      rollUp(s);
+      assertEquals(List.of(new DuckDbCalls.Range(PERIOD.startUs(), PERIOD.endUs())), rolledUp(s));
+      ServiceMap m = s.serviceMap().serviceMap(PERIOD);
+      assertEquals("[frontend->backend linked 2 n 3]", edges(m), "from the rollup");
+      assertEquals(1, m.edges().get(0).lost());
     }
   }
 

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.spindle.storage.ClockSkew;
 import dev.spindle.storage.DurationHistogram;
 import dev.spindle.storage.ServiceMap;
 import dev.spindle.storage.ServiceMapQuery;
@@ -228,10 +229,79 @@ public abstract class ServiceMapContract {
     storage().writer().write(WriteBatch.ofSpans(List.of(job,
         txn(1, "worker", job.traceId(), hex(16), "run job", t + SEC, t + 2 * SEC).build())));
     ServiceMap m = map(1L);
-    assertEquals(new ServiceMap.Causes(0, 1, 0), edge(m, "worker", "worker").causes());
-    assertEquals(new ServiceMap.Causes(1, 0, 0), edge(m, "frontend-app", "payments").causes());
-    assertEquals(new ServiceMap.Causes(0, 0, 1), edge(m, "frontend-app", "mailer").causes());
-    assertEquals(new ServiceMap.Causes(0, 0, 0), edge(m, "frontend-app", "backend").causes());
+    assertEquals(new ServiceMap.Causes(0, 1, 0, 0, 0), edge(m, "worker", "worker").causes());
+    assertEquals(new ServiceMap.Causes(1, 0, 0, 0, 0), edge(m, "frontend-app", "payments").causes());
+    assertEquals(new ServiceMap.Causes(0, 0, 1, 0, 0), edge(m, "frontend-app", "mailer").causes());
+    assertEquals(new ServiceMap.Causes(0, 0, 0, 0, 0), edge(m, "frontend-app", "backend").causes());
+  }
+
+  @Test
+  void causesTellChangedSamplingAndDroppedBaggageFromTheContextFingerprints() {
+    // ingestion stores the fingerprint of each transaction's sampling context, and whether it
+    // was recorded against the decision it continued (ServiceMapSql.DSC_KEY, SAMPLING_CHANGED_KEY)
+    String callers = "{\"spindle.dsc\":\"00000000000000aa\"}";
+    List<String> callees = List.of(
+        callers, // the baggage arrived
+        "{\"spindle.dsc\":\"00000000000000bb\"}", // it did not: the callee made its own context
+        "{\"spindle.dsc\":\"00000000000000aa\",\"spindle.sampling_changed\":true}",
+        "{}"); // a callee whose SDK sends no context (OpenTelemetry) tells nothing
+    List<SpanRow> calls = new ArrayList<>();
+    for (int i = 0; i < callees.size(); i++) {
+      long t = T + (140 + i) * SEC;
+      SpanRow root = txn(1, "gateway", hex(32), null, "GET /pay", t, t + 500_000).dataJson(callers).build();
+      SpanRow client = span(root, "http.client", "GET http://ledger/entries", t + 100_000, t + 300_000).build();
+      calls.addAll(List.of(root, client, txn(1, "ledger", root.traceId(), client.spanId(), "GET /entries",
+          t + 120_000, t + 250_000).dataJson(callees.get(i)).build()));
+    }
+    storage().writer().write(WriteBatch.ofSpans(calls));
+    ServiceMap.Edge e = edge(map(1L), "gateway", "ledger");
+    assertEquals(4, e.linked());
+    assertEquals(1, e.samplingChanged());
+    assertEquals(1, e.baggageDropped());
+    assertEquals(new ServiceMap.Causes(0, 0, 0, 1, 1), e.causes());
+    assertEquals(new ServiceMap.Causes(0, 0, 0, 0, 0), edge(map(1L), "frontend-app", "backend").causes(),
+        "no fingerprints, nothing told");
+  }
+
+  @Test
+  void lostCallsAreMatchedWithinTheSkewMeasuredBetweenTheTwoServices() {
+    // ten minutes of calls, away from the others: store calls billing, whose clock is 6 s behind,
+    // and slow, whose clock is 30 s behind (more than ClockSkew.MAX_US allows); audit was not measured
+    long t = (ClockSkew.bucket(T) - 2) * ClockSkew.BUCKET_US + 60 * SEC;
+    List<SpanRow> callers = new ArrayList<>();
+    List<SpanRow> callees = new ArrayList<>();
+    for (String[] callee : new String[][] {{"billing", "6"}, {"slow", "30"}}) {
+      SpanRow root = txn(1, "store", hex(32), null, "GET /cart", t, t + SEC).build();
+      SpanRow client = span(root, "http.client", "GET http://" + callee[0] + "/cart", t + 100_000, t + 400_000).build();
+      callers.addAll(List.of(root, client));
+      long behind = Long.parseLong(callee[1]) * SEC;
+      callees.add(txn(1, callee[0], root.traceId(), client.spanId(), "GET /cart", t + 150_000 - behind,
+          t + 350_000 - behind).build());
+    }
+    // the calls whose context was lost: each callee's root started 5 s (12 s for slow) before the call
+    List<SpanRow> lost = new ArrayList<>();
+    for (String[] callee : new String[][] {{"billing", "5"}, {"audit", "5"}, {"slow", "12"}}) {
+      long s = t + 20 * SEC;
+      SpanRow root = txn(1, "store", hex(32), null, "POST /order", s, s + SEC).build();
+      lost.add(root);
+      String path = "/" + callee[0] + "-invoice"; // matched by method and path, not by host
+      lost.add(span(root, "http.client", "GET http://" + callee[0] + path, s + 100_000, s + 400_000).build());
+      long early = Long.parseLong(callee[1]) * SEC;
+      lost.add(txn(1, callee[0], hex(32), null, "GET " + path, s + 100_000 - early, s + 200_000 - early).build());
+    }
+    storage().writer().write(WriteBatch.ofSpans(lost));
+    storage().writer().write(WriteBatch.ofSpans(callers));
+    storage().writer().write(WriteBatch.ofSpans(callees)); // the callees came apart from their callers
+    ServiceMap m = map(1L);
+    ServiceMap.Edge billing = edge(m, "store", "billing");
+    assertEquals(1, billing.linked());
+    assertEquals(1, billing.lost(), "5 s early is within the 6 s measured: " + billing);
+    assertTrue(m.edges().stream().noneMatch(e -> e.target().equals("audit") && e.lost() > 0),
+        "5 s early is beyond the 2 s allowed without a measure: " + m.edges());
+    assertEquals(1, edge(m, "store", "audit").count(), "a leaf named by the host");
+    ServiceMap.Edge slow = edge(m, "store", "slow");
+    assertEquals(1, slow.linked());
+    assertEquals(0, slow.lost(), "12 s is beyond the most allowed, " + ClockSkew.MAX_US / SEC + " s");
   }
 
   @Test
