@@ -3,7 +3,7 @@ package dev.spindle.storage.duckdb;
 import dev.spindle.storage.SpanRow;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -20,25 +20,23 @@ import java.util.Map;
 final class SpanOrder {
   private SpanOrder() {}
 
-  private static final Comparator<String> PARENT = Comparator.nullsFirst(Comparator.naturalOrder());
+  private static final Comparator<SpanRow> SIBLINGS = Comparator
+      .comparing(SpanRow::parentSpanId, Comparator.nullsFirst(Comparator.<String>naturalOrder()))
+      .thenComparingLong(SpanRow::startUs);
 
   static List<SpanRow> of(List<SpanRow> spans) {
-    Map<String, Integer> traces = new HashMap<>();
-    Map<Segment, Integer> segments = new HashMap<>();
-    List<Keyed> keyed = new ArrayList<>(spans.size());
+    Map<String, Map<String, List<SpanRow>>> traces = new LinkedHashMap<>();
     for (SpanRow r : spans) {
-      int trace = traces.computeIfAbsent(r.traceId(), k -> traces.size());
-      int segment = segments.computeIfAbsent(new Segment(r.traceId(), r.segmentId()), k -> segments.size());
-      keyed.add(new Keyed(trace, segment, r));
+      traces.computeIfAbsent(r.traceId(), k -> new LinkedHashMap<>())
+          .computeIfAbsent(r.segmentId(), k -> new ArrayList<>()).add(r);
     }
-    keyed.sort(Comparator.comparingInt(Keyed::trace).thenComparingInt(Keyed::segment)
-        .thenComparing(k -> k.row().parentSpanId(), PARENT).thenComparingLong(k -> k.row().startUs()));
-    List<SpanRow> ordered = new ArrayList<>(keyed.size());
-    for (Keyed k : keyed) ordered.add(k.row());
+    List<SpanRow> ordered = new ArrayList<>(spans.size());
+    for (Map<String, List<SpanRow>> transactions : traces.values()) {
+      for (List<SpanRow> rows : transactions.values()) {
+        rows.sort(SIBLINGS);
+        ordered.addAll(rows);
+      }
+    }
     return ordered;
   }
-
-  private record Segment(String traceId, String segmentId) {}
-
-  private record Keyed(int trace, int segment, SpanRow row) {}
 }
