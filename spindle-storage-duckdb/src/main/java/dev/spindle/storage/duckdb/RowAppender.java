@@ -24,7 +24,7 @@ final class RowAppender {
 
   private static void appendSpans(DuckDBConnection c, WriteBatch batch, StoredTraces stored) throws SQLException {
     try (DuckDBAppender a = c.createAppender(DuckDBConnection.DEFAULT_SCHEMA, "spans")) {
-      for (SpanRow r : batch.spans()) {
+      for (SpanRow r : SpanOrder.of(batch.spans())) {
         a.beginRow();
         a.append(r.projectId());
         uuid(a, r.traceId());
