@@ -17,11 +17,16 @@ import java.util.Set;
  *       {@code start_us}/{@code end_us} are ALIAS columns in microseconds.
  *   <li>{@code transactions}: the transaction roots, fed by a materialized view, ordered by
  *       {@code (project_id, end_time, ...)}, for summaries and time series over a period.
+ *   <li>{@code trace_index}: the trace-id -> time-range lookup, fed by a materialized view from
+ *       every insert into {@code spans} (one row per trace and insert block: its first and last
+ *       span start), ordered by trace id, partitioned by month; a trace read asks it for the
+ *       trace's range first, so that only the span parts of that range are read.
  *   <li>{@code errors}: error events, replacing by {@code (trace_id, project_id, event_id)}.
  *   <li>{@code client_reports}: counts of dropped items; a replayed copy (same
  *       {@code replay_key}) is counted once by the reads.
  *   <li>{@code projects}, {@code api_tokens}, {@code ui_sessions}, {@code transaction_name_rules}:
  *       metadata, ReplacingMergeTree by version.
+ *   <li>{@code migrations}: the one-time data migrations done on this server (never distributed).
  * </ul>
  *
  * <p>Cluster mode: the data tables are {@code <name>_local} and a {@code Distributed} table of the
@@ -120,6 +125,8 @@ final class ClickHouseSchema {
         return "(project_id UInt64, time DateTime, time_micros UInt32, reason " + lowString() + ", "
             + "category " + lowString() + ", quantity UInt64, " + REPORT_KEY_COLUMN + ", "
             + "timestamp_us Int64 ALIAS toInt64(time) * 1000000 + time_micros)";
+      case "trace_index":
+        return "(trace_id String" + z + ", lo DateTime, hi DateTime)";
       case "projects":
         return "(id UInt64, name String, public_key String, scrub_pii UInt8, created_us Int64, version UInt64)";
       case "api_tokens":
@@ -167,6 +174,11 @@ final class ClickHouseSchema {
         + " transaction, op, status, toDateTime(intDiv(" + END_US + ", 1000000)) AS end_time,"
         + " " + END_US + " AS end_us, duration_us, release, environment, user_key, sample_rate,"
         + " service, platform FROM " + local("spans") + " WHERE is_segment = 1");
+    out.add("CREATE TABLE IF NOT EXISTS " + local("trace_index") + on() + " " + columns("trace_index", true)
+        + " ENGINE = ReplacingMergeTree() PARTITION BY toYYYYMM(lo) ORDER BY (trace_id, lo, hi)" + ttl("hi")
+        + " SETTINGS index_granularity = " + TRACE_INDEX_GRANULARITY);
+    out.add("CREATE MATERIALIZED VIEW IF NOT EXISTS " + local("trace_index_mv") + on() + " TO " + local("trace_index")
+        + " AS " + TRACE_RANGES + local("spans") + " GROUP BY trace_id");
     out.add("CREATE TABLE IF NOT EXISTS " + local("errors") + on() + " " + columns("errors", true)
         + " ENGINE = ReplacingMergeTree() PARTITION BY toYYYYMMDD(timestamp)"
         + " ORDER BY (trace_id, project_id, event_id)" + ttl("timestamp"));
@@ -178,7 +190,10 @@ final class ClickHouseSchema {
       out.add(distributed("transactions", "cityHash64(trace_id)"));
       out.add(distributed("errors", "cityHash64(trace_id)"));
       out.add(distributed("client_reports", "rand()"));
+      out.add(distributed("trace_index", "cityHash64(trace_id)"));
     }
+    out.add("CREATE TABLE IF NOT EXISTS " + local("migrations") + on() + " (name String, done_us Int64)"
+        + " ENGINE = ReplacingMergeTree() ORDER BY name");
     boolean shared = cluster != null && !plainMetadata;
     for (String[] m : METADATA) {
       out.add("CREATE TABLE IF NOT EXISTS " + (shared ? local(m[0]) + on() : table(m[0])) + " " + columns(m[0], true)
@@ -187,6 +202,31 @@ final class ClickHouseSchema {
     }
     return out;
   }
+
+  /**
+   * The tables and views every shard needs ({@code _local} names, without the database): those
+   * the Distributed tables read and write, with the views feeding them.
+   */
+  List<String> shardObjects(boolean plainMetadata) {
+    List<String> out = new ArrayList<>();
+    for (String name : List.of("spans", "transactions", "transactions_mv", "trace_index", "trace_index_mv", "errors",
+        "client_reports")) {
+      out.add(name + "_local");
+    }
+    if (!plainMetadata) {
+      for (String[] m : METADATA) out.add(m[0] + "_local");
+    }
+    return out;
+  }
+
+  /** Rows of a trace index from span rows: append the span table and {@code WHERE}/{@code GROUP BY trace_id}. */
+  static final String TRACE_RANGES = "SELECT trace_id, min(start_time) AS lo, max(start_time) AS hi FROM ";
+
+  /**
+   * Rows per granule of the trace index: a lookup reads one granule per part, and an index row
+   * is ~ 40 bytes, so 1024 rows keep that read at ~ 40 KB (8192, the default, at ~ 330 KB).
+   */
+  static final int TRACE_INDEX_GRANULARITY = 1024;
 
   /**
    * The token columns added with scopes, for tables made before them (18.16 has no

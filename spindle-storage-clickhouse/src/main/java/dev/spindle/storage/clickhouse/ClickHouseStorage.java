@@ -24,10 +24,8 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.URI;
 import java.time.Duration;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.logging.Logger;
 
 /**
@@ -68,18 +66,9 @@ public final class ClickHouseStorage implements Storage {
     this.database = b.database;
     this.version = ServerVersion.parse(http.query("SELECT version() AS v").get(0).get("v").asText());
     this.schema = new ClickHouseSchema(b.database, b.cluster, b.onCluster, version, b.ttlDays);
-    // A cluster whose metadata tables predate shared metadata keeps them (plain, on this node).
-    boolean plainMetadata = b.cluster != null && http.query("SELECT engine FROM system.tables WHERE database = "
-        + Sql.literal(b.database) + " AND name = 'projects' AND engine != 'Distributed'").size() > 0;
-    for (String ddl : schema.ddl(plainMetadata)) http.execute(ddl);
-    for (String alter : schema.tokenMigration(columns(b.database, "api_tokens"))) http.execute(alter);
-    for (String[] late : schema.lateColumns()) {
-      String local = b.cluster == null ? late[0] : late[0] + "_local";
-      Set<String> localColumns = columns(b.database, local);
-      for (String alter : schema.addColumn(late[0], late[1], localColumns, columns(b.database, late[0]))) {
-        http.execute(alter);
-      }
-    }
+    SchemaSetup setup = new SchemaSetup(http, schema, b.database, b.cluster);
+    boolean plainMetadata = setup.apply();
+    if (b.cluster != null) setup.awaitShards(plainMetadata, b.shardWait);
     this.queries = new ClickHouseQueries(http, schema);
     this.insights = new ClickHouseInsights(http, schema);
     this.insertSettings = b.cluster == null ? Map.of() : Map.of("insert_distributed_sync", "1");
@@ -91,15 +80,6 @@ public final class ClickHouseStorage implements Storage {
     this.segments = new ClickHouseSegments(http, schema, writer);
     LOG.fine(() -> "ClickHouse " + version + " at " + b.url + ", database " + b.database
         + (b.cluster == null ? "" : ", cluster " + b.cluster));
-  }
-
-  private Set<String> columns(String database, String table) {
-    Set<String> out = new HashSet<>();
-    for (JsonNode r : http.query("SELECT name FROM system.columns WHERE database = " + Sql.literal(database)
-        + " AND table = " + Sql.literal(table))) {
-      out.add(r.get("name").asText());
-    }
-    return out;
   }
 
   /** A builder for the server at {@code url}, e.g. {@code http://127.0.0.1:8123}. */
@@ -294,6 +274,11 @@ public final class ClickHouseStorage implements Storage {
         + count("SELECT count() AS n FROM " + schema.table("errors") + " FINAL WHERE timestamp_us < " + cutoffUs)
         + count("SELECT count() AS n FROM " + schema.table("client_reports") + " WHERE timestamp_us < " + cutoffUs);
     for (String[] t : ClickHouseSchema.RETAINED) expire(t[0], t[1], t[2], cutoffUs);
+    String index = schema.local("trace_index");
+    for (JsonNode p : http.query("SELECT toYYYYMM(lo) AS p FROM " + index + " GROUP BY p HAVING max(hi) < toDateTime("
+        + cutoffUs / 1_000_000 + ")")) {
+      http.execute("ALTER TABLE " + index + " DROP PARTITION " + p.get("p").asLong());
+    }
     return deleted;
   }
 
@@ -367,6 +352,7 @@ public final class ClickHouseStorage implements Storage {
     private String password;
     private int ttlDays;
     private Duration timeout = Duration.ofSeconds(60);
+    private Duration shardWait = Duration.ofMinutes(10);
 
     private Builder(String url) {
       requireNonNull(url, "url");
@@ -421,7 +407,21 @@ public final class ClickHouseStorage implements Storage {
       return this;
     }
 
-    /** Connects, checks the version and creates what is missing of the schema. */
+    /**
+     * Cluster mode: how long {@link #open()} waits for every shard to have Spindle's tables (a
+     * shard gets them when a node talking to its server starts); default 10 minutes.
+     */
+    public Builder shardWait(Duration wait) {
+      requireNonNull(wait, "wait");
+      if (wait.isNegative()) throw new IllegalArgumentException("shardWait: " + wait + " (expected: >= 0)");
+      this.shardWait = wait;
+      return this;
+    }
+
+    /**
+     * Connects, checks the version and creates what is missing of the schema; in cluster mode,
+     * waits until every shard has the tables (see {@link #shardWait}).
+     */
     public ClickHouseStorage open() {
       return new ClickHouseStorage(this);
     }

@@ -1,12 +1,15 @@
 package dev.spindle.storage.clickhouse;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.spindle.storage.ApiToken;
 import dev.spindle.storage.Filter;
 import dev.spindle.storage.Project;
 import dev.spindle.storage.SpanRow;
+import dev.spindle.storage.StorageException;
 import dev.spindle.storage.TraceQuery;
 import dev.spindle.storage.UiSession;
 import dev.spindle.storage.WriteBatch;
@@ -14,6 +17,11 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -21,7 +29,8 @@ import org.junit.jupiter.api.Timeout;
 /**
  * A cluster of two real shards (two servers this JVM starts): trace search answers exactly what
  * one node answers for the same rows, each shard finding its own traces; nodes talking to
- * different servers share the metadata.
+ * different servers share the metadata; a node started before the other server has the tables
+ * waits for them, and nodes started at once all come up.
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class ClickHouseMultiShardTest {
@@ -29,11 +38,11 @@ class ClickHouseMultiShardTest {
   void searchOnTwoShardsEqualsOneNode() {
     List<String> shards = LocalClickHouse.twoShards();
     String db = "spindle_shards_" + Long.toHexString(System.nanoTime());
-    // Opening a storage on each server creates its local tables (no ON CLUSTER without Keeper).
-    try (ClickHouseStorage cluster = ClickHouseStorage.builder(shards.get(0)).database(db)
-            .cluster(LocalClickHouse.TWO_SHARDS).open();
-        ClickHouseStorage other = ClickHouseStorage.builder(shards.get(1)).database(db)
-            .cluster(LocalClickHouse.TWO_SHARDS).open();
+    // Opening a storage on each server creates its local tables (no ON CLUSTER without Keeper);
+    // each waits for the other server's, so they open at once, as two nodes' processes would.
+    List<ClickHouseStorage> nodes = openBoth(shards, db);
+    try (ClickHouseStorage cluster = nodes.get(0);
+        ClickHouseStorage other = nodes.get(1);
         ClickHouseStorage single = ClickHouseStorage.builder(shards.get(0)).database(db + "_single").open()) {
       try {
         long now = System.currentTimeMillis() * 1000;
@@ -82,6 +91,11 @@ class ClickHouseMultiShardTest {
           assertEquals(single.search().search(q), cluster.search().search(q), q.toString());
         }
         assertEquals(40, cluster.search().search(queries.get(0)).size());
+        for (int t = 0; t < 40; t++) {
+          String traceId = String.format("%032x", 0xabc000L + t * 7919L);
+          assertEquals(3, cluster.traces().trace(traceId, null).spans().size(), "trace " + traceId + " through the index");
+          assertEquals(single.traces().trace(traceId, null), cluster.traces().trace(traceId, null));
+        }
       } finally {
         cluster.dropAll();
         other.dropAll();
@@ -94,8 +108,9 @@ class ClickHouseMultiShardTest {
   void nodesTalkingToDifferentServersShareTheMetadata() {
     List<String> shards = LocalClickHouse.twoShards();
     String db = "spindle_shards_m_" + Long.toHexString(System.nanoTime());
-    try (ClickHouseStorage a = ClickHouseStorage.builder(shards.get(0)).database(db).cluster(LocalClickHouse.TWO_SHARDS).open();
-        ClickHouseStorage b = ClickHouseStorage.builder(shards.get(1)).database(db).cluster(LocalClickHouse.TWO_SHARDS).open()) {
+    List<ClickHouseStorage> nodes = openBoth(shards, db);
+    try (ClickHouseStorage a = nodes.get(0);
+        ClickHouseStorage b = nodes.get(1)) {
       try {
         List<Project> made = new ArrayList<>();
         for (int i = 0; i < 6; i++) made.add((i % 2 == 0 ? a : b).metadata().createProject("p" + i, "key" + i));
@@ -121,6 +136,81 @@ class ClickHouseMultiShardTest {
         a.dropAll();
         b.dropAll();
       }
+    }
+  }
+
+  private static ClickHouseStorage.Builder node(String url, String db) {
+    return ClickHouseStorage.builder(url).database(db).cluster(LocalClickHouse.TWO_SHARDS);
+  }
+
+  /** A storage on each of the two servers, opened at once. */
+  private static List<ClickHouseStorage> openBoth(List<String> shards, String db) {
+    CompletableFuture<ClickHouseStorage> other = CompletableFuture.supplyAsync(() -> node(shards.get(1), db).open());
+    ClickHouseStorage first = node(shards.get(0), db).open();
+    return List.of(first, other.join());
+  }
+
+  @Test
+  void aNodeStartedBeforeTheOtherShardHasTablesWaitsForThem() throws Exception {
+    List<String> shards = LocalClickHouse.twoShards();
+    String db = "spindle_shards_w_" + Long.toHexString(System.nanoTime());
+    // As a query node started first on a fresh cluster: the second server has no table yet.
+    CompletableFuture<ClickHouseStorage> first = CompletableFuture.supplyAsync(() -> node(shards.get(0), db).open());
+    Thread.sleep(3_000);
+    if (first.isDone()) first.join(); // its failure, if it failed
+    assertFalse(first.isDone(), "waits while the second shard has no tables");
+    try (ClickHouseStorage second = node(shards.get(1), db).open();
+        ClickHouseStorage a = first.get(60, TimeUnit.SECONDS)) {
+      try {
+        // What a query node does first: read the projects through every shard, create one.
+        assertEquals(List.of(), a.metadata().projects());
+        Project p = a.metadata().createProject("default", "k1");
+        assertEquals(List.of(p), second.metadata().projects());
+      } finally {
+        a.dropAll();
+        second.dropAll();
+      }
+    }
+  }
+
+  @Test
+  void aNodeGivesUpWhenTheOtherShardNeverGetsTheTables() {
+    List<String> shards = LocalClickHouse.twoShards();
+    String db = "spindle_shards_g_" + Long.toHexString(System.nanoTime());
+    try {
+      StorageException e = assertThrows(StorageException.class,
+          () -> node(shards.get(0), db).shardWait(Duration.ofSeconds(2)).open());
+      assertTrue(e.getMessage().contains(db + ".projects_local"), e.getMessage());
+    } finally {
+      new ClickHouseHttp(shards.get(0), null, null, Duration.ofSeconds(30)).execute("DROP DATABASE IF EXISTS " + db);
+    }
+  }
+
+  @Test
+  void nodesStartedAtOnceAllComeUp() throws Exception {
+    List<String> shards = LocalClickHouse.twoShards();
+    String db = "spindle_shards_c_" + Long.toHexString(System.nanoTime());
+    int nodes = 6;
+    ExecutorService pool = Executors.newFixedThreadPool(nodes);
+    CountDownLatch go = new CountDownLatch(1);
+    List<Future<ClickHouseStorage>> started = new ArrayList<>();
+    for (int i = 0; i < nodes; i++) {
+      String url = shards.get(i % 2);
+      started.add(pool.submit(() -> {
+        go.await();
+        return node(url, db).open();
+      }));
+    }
+    go.countDown();
+    List<ClickHouseStorage> open = new ArrayList<>();
+    try {
+      for (Future<ClickHouseStorage> f : started) open.add(f.get(90, TimeUnit.SECONDS));
+      Project p = open.get(0).metadata().createProject("p", "k");
+      for (ClickHouseStorage s : open) assertEquals(List.of(p), s.metadata().projects());
+    } finally {
+      pool.shutdownNow();
+      for (String url : shards) new ClickHouseHttp(url, null, null, Duration.ofSeconds(30)).execute("DROP DATABASE IF EXISTS " + db);
+      for (ClickHouseStorage s : open) s.close();
     }
   }
 }

@@ -22,6 +22,11 @@ class ClickHouseSchemaTest {
       assertFalse(ddl.contains(modern), modern + " must not be used on 18.16");
     }
     assertTrue(ddl.contains("ReplacingMergeTree() PARTITION BY toYYYYMMDD(start_time) ORDER BY (trace_id, project_id, span_id)"));
+    assertTrue(ddl.contains("CREATE TABLE IF NOT EXISTS spindle.trace_index (trace_id String, lo DateTime, hi DateTime)"
+        + " ENGINE = ReplacingMergeTree() PARTITION BY toYYYYMM(lo) ORDER BY (trace_id, lo, hi) SETTINGS index_granularity = 1024"));
+    assertTrue(ddl.contains("CREATE MATERIALIZED VIEW IF NOT EXISTS spindle.trace_index_mv TO spindle.trace_index AS"
+        + " SELECT trace_id, min(start_time) AS lo, max(start_time) AS hi FROM spindle.spans GROUP BY trace_id"),
+        "the trace-id -> time-range lookup, fed by every insert");
   }
 
   @Test
@@ -54,6 +59,10 @@ class ClickHouseSchemaTest {
     assertTrue(all(s.ddl(true)).contains("CREATE TABLE IF NOT EXISTS spindle.projects (id UInt64"),
         "unless it predates sharing: plain tables");
     assertFalse(all(s.ddl(true)).contains("projects_local"));
+    assertTrue(ddl.contains("ENGINE = Distributed(traces, spindle, trace_index_local, cityHash64(trace_id))"),
+        "the trace index on the shard of its trace");
+    assertTrue(s.shardObjects(false).containsAll(List.of("spans_local", "trace_index_mv_local", "projects_local")));
+    assertFalse(s.shardObjects(true).contains("projects_local"), "plain metadata stays on its node");
   }
 
   @Test
