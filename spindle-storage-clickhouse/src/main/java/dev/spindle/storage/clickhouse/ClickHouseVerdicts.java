@@ -21,6 +21,12 @@ import java.util.TreeSet;
  * a second query reads the orphaned and lost calls of the traces kept.
  */
 final class ClickHouseVerdicts implements VerdictReader {
+  /**
+   * At most this many named traces narrow the classification to their own calls (their ids are
+   * repeated in each part of it; ClickHouse refuses a query over 256 KiB by default).
+   */
+  static final int MAX_IDS_IN_CLASSIFICATION = 100;
+
   private final ClickHouseHttp http;
   private final ClickHouseSchema schema;
   private final MetadataStore metadata;
@@ -39,7 +45,10 @@ final class ClickHouseVerdicts implements VerdictReader {
     Map<Long, String> names = new HashMap<>();
     for (Project p : metadata.projects()) names.put(p.id(), p.name());
     VerdictBuilder b = new VerdictBuilder(q, names::get);
-    String calls = serviceMap.calls(ServiceMapQuery.of(q.projectId(), q.startUs(), q.endUs()), q.traceIds());
+    // the named traces' ids stand in the classification's text several times: a long list
+    // classifies the period's calls instead, so that the query stays within ClickHouse's size limit
+    Set<String> only = q.traceIds().size() <= MAX_IDS_IN_CLASSIFICATION ? q.traceIds() : Set.of();
+    String calls = serviceMap.calls(ServiceMapQuery.of(q.projectId(), q.startUs(), q.endUs()), only);
     Set<String> kept = new TreeSet<>();
     for (JsonNode r : http.query(facts(q, calls))) {
       String trace = r.get("trace_id").asText();

@@ -164,6 +164,17 @@ public abstract class VerdictContract {
   }
 
   @Test
+  void asManyTracesAsAQueryMayNameAreJudged() {
+    Set<String> named = new java.util.HashSet<>(Set.of(complete.traceId(), lostClient.traceId(), truncated.traceId()));
+    while (named.size() < VerdictQuery.MAX_TRACE_IDS) named.add(hex(32));
+    List<TraceVerdict> v = storage().verdicts().verdicts(
+        new VerdictQuery(1L, NOW - 3_600_000_000L, NOW, named, null, VerdictQuery.MAX_TRACE_IDS));
+    assertEquals(Set.of(complete.traceId(), lostClient.traceId(), truncated.traceId()), traces(v));
+    assertEquals(Set.of(Kind.LOST), v.stream().filter(t -> t.traceId().equals(lostClient.traceId()))
+        .findFirst().orElseThrow().kinds());
+  }
+
+  @Test
   void theTraceSearchKeepsTheTracesOfAVerdict() {
     Set<String> gaps = traces(verdicts(1L, Kind.GAP));
     List<TraceSummary> found = storage().search().search(new TraceQuery(1L, NOW - 3_600_000_000L, NOW, List.of(),
