@@ -172,7 +172,7 @@ class HttpTransportTest {
     server.respond((r, i) -> i == 0
         ? Reply.status(200, Map.of("X-Sentry-Rate-Limits", "60:transaction:organization:quota"))
         : Reply.status(200));
-    HttpTransport transport = open(builder(server.dsn()));
+    HttpTransport transport = open(builder(server.dsn()).maxConcurrentRequests(1)); // the order of requests is asserted
 
     transport.send(TestEnvelopes.error()); // 200 + limit on transactions
     assertTrue(transport.flush(FLUSH));
