@@ -101,7 +101,7 @@ class HttpTransportTest {
   @Test
   void status413DropsWithoutRetryAndRecordsSendErrorInNextClientReport() {
     server.respond((r, i) -> Reply.status(i == 0 ? 413 : 200));
-    HttpTransport transport = open(builder(server.dsn()));
+    HttpTransport transport = open(builder(server.dsn()).maxConcurrentRequests(1)); // the order of requests is asserted
     Envelope tooLarge = TestEnvelopes.transaction();
 
     transport.send(tooLarge);
@@ -146,7 +146,7 @@ class HttpTransportTest {
   void status429WithRetryAfterDropsEverythingUntilTheClockPassesIt() {
     server.respond((r, i) -> i == 0 ? Reply.status(429, Map.of("Retry-After", "30"))
         : Reply.status(200));
-    HttpTransport transport = open(builder(server.dsn()));
+    HttpTransport transport = open(builder(server.dsn()).maxConcurrentRequests(1)); // the order of requests is asserted
 
     transport.send(TestEnvelopes.transaction());
     assertTrue(transport.flush(FLUSH));
@@ -360,7 +360,7 @@ class HttpTransportTest {
   @Test
   void reportCountsSurviveARejectedCarrier() {
     server.respond((r, i) -> Reply.status(i == 0 ? 400 : 200));
-    HttpTransport transport = open(builder(server.dsn()));
+    HttpTransport transport = open(builder(server.dsn()).maxConcurrentRequests(1)); // the order of requests is asserted
     transport.recordLostEvent("sample_rate", "transaction", 3);
     transport.send(TestEnvelopes.error()); // carries the report, rejected with 400
     assertTrue(transport.flush(FLUSH)); // the report goes out again, on its own
