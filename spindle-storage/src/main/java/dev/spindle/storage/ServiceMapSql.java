@@ -63,6 +63,11 @@ public final class ServiceMapSql {
     return "(is_segment OR segment_id IS NULL)";
   }
 
+  /** {@link #entry}, in Java. */
+  public static boolean isEntry(SpanRow r) {
+    return r.segment() || r.segmentId() == null;
+  }
+
   /**
    * The key, in a Sentry transaction's stored data, of the fingerprint of the dynamic sampling
    * context its envelope carried: 16 lowercase hex digits, equal for equal contexts whatever their

@@ -238,7 +238,9 @@ final class SentryMapper {
 
   /**
    * The row's data JSON, {@code {"data":..,"measurements":..,"origin":..}} with what the span has
-   * (as the tree of {@link #data(ObjectNode)} writes it, scrubbed when asked), or null.
+   * (as the tree of {@link #data(ObjectNode)} writes it, scrubbed when asked), then what ingestion
+   * adds to a transaction's root: its context's fingerprint and whether the sampling changed
+   * ({@link EnvelopeDsc}); null when there is nothing.
    */
   private String data(TransactionItem t, TransactionItem.Raw data, TransactionItem.Raw measurements, String origin,
       String dscFingerprint, boolean samplingChanged) {

@@ -314,7 +314,7 @@ final class CallRollup implements AutoCloseable {
     private final Map<Key, Long> largest = new HashMap<>();
 
     private static boolean entry(SpanRow r) {
-      return r.parentSpanId() != null && (r.segment() || r.segmentId() == null);
+      return r.parentSpanId() != null && ServiceMapSql.isEntry(r);
     }
 
     private static String service(SpanRow r) {
